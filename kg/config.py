@@ -1,0 +1,76 @@
+"""All defaults in one frozen object.
+
+>>> Config().base_iri
+'https://w3id.org/kg/'
+>>> Config().replace(workers=2).workers
+2
+"""
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from kg.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def ontology_dir() -> Path:
+    """Folder of the shipped ontology, shapes and vocabulary (``ontologies/`` in the repository)."""
+    return Path(str(resources.files("kg.ontologies")))
+
+
+def bundled_sample() -> Path:
+    """The bundled sample: the arXiv cs.CV listing of 2022-01-03."""
+    return Path(str(resources.files("kg.data"))) / "arxiv-cs.CV-2022-01-03.md"
+
+
+def default_model_dir() -> Path:
+    """The shipped trained spaCy NER (may be absent in a development checkout)."""
+    return Path(str(resources.files("kg.extract"))) / "model"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every tunable default of kg in one place."""
+
+    base_iri: str = "https://w3id.org/kg/"
+    ontology_iri: str = "https://w3id.org/kg/ontology#"
+    use_model: bool = True                 # the trained NER; off gives a rules-only pipeline
+    model_dir: str = ""                    # "" means the shipped model
+    min_confidence: float = 0.5            # mentions below are dropped
+    ner_confidence: float = 0.7            # confidence given to NER-only mentions
+    workers: int = 1
+    chunk_size: int = 256                  # papers per worker task
+    batch_size: int = 64                   # nlp.pipe batch
+    max_abstract_chars: int = 100_000      # longer abstracts are truncated for extraction, kept whole in the graph
+    view_max_nodes: int = 5000
+    view_physics: bool = False
+    strict: bool = False
+
+    def replace(self, **changes: object) -> "Config":
+        """A copy with some fields changed; unknown names raise ``ConfigError``."""
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = set(changes) - names
+        if unknown:
+            raise ConfigError(f"unknown config field(s) {sorted(unknown)}; valid: {', '.join(sorted(names))}")
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "Config":
+        """Read a ``[kg]`` table (or a flat file) of overrides."""
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise ConfigError(f"{path}: cannot read config: {err}") from err
+        return cls().replace(**data.get("kg", data))
+
+    @property
+    def model_path(self) -> Path:
+        return Path(self.model_dir) if self.model_dir else default_model_dir()

@@ -1,0 +1,140 @@
+"""Plain frozen records that cross stage boundaries: ingest -> extract -> resolve -> graph.
+
+>>> p = Paper(id="2112.15589", version=1, title="T", abstract="A.")
+>>> p.iri_id
+'2112.15589'
+>>> Mention(type=EntityType.DATASET, field="title", start=0, end=1, text="T").key[0]
+'dataset'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class EntityType(str, Enum):
+    """What an entity is."""
+
+    DATASET = "dataset"
+    METHOD = "method"
+    TASK = "task"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Role(str, Enum):
+    """What a paper does with an entity."""
+
+    PROPOSES = "proposes"      # method
+    USES = "uses"              # method or dataset
+    INTRODUCES = "introduces"  # dataset
+    ADDRESSES = "addresses"    # task
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: which roles are possible for which type, the first being the default
+ROLES_BY_TYPE: dict[EntityType, tuple[Role, ...]] = {
+    EntityType.METHOD: (Role.USES, Role.PROPOSES),
+    EntityType.DATASET: (Role.USES, Role.INTRODUCES),
+    EntityType.TASK: (Role.ADDRESSES,),
+}
+
+FIELDS = ("title", "abstract")
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as read: text kept exactly as in the input so that offsets stay valid."""
+
+    id: str                      # arXiv id without version, e.g. "2112.15589"
+    version: int | None
+    title: str
+    abstract: str
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    date: str | None = None      # ISO date of the listing or of publication
+    source: str = ""             # file it came from
+    line: int = 0                # 1-based line where the record starts
+
+    @property
+    def iri_id(self) -> str:
+        """The id used in IRIs (no version: a new version replaces the old one)."""
+        return self.id
+
+    def text(self, field_name: str) -> str:
+        """The text of ``title`` or ``abstract``."""
+        return self.title if field_name == "title" else self.abstract
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One span of a title or abstract that names a dataset, method or task."""
+
+    type: EntityType
+    field: str                   # "title" or "abstract"
+    start: int                   # character offsets into that field, end exclusive
+    end: int
+    text: str
+    sentence: str = ""
+    sentence_start: int = 0
+    sentence_end: int = 0
+    role: Role = Role.USES
+    confidence: float = 1.0
+    source: str = ""             # component that found it: "vocabulary", "ner", "pattern:...", "abbreviation"
+    vocabulary_id: str = ""      # id in ontologies/vocabulary when the vocabulary knows it
+    long_form: str = ""          # for an abbreviation, the long form defined in the same paper
+    short_form: str = ""         # for a long form, the abbreviation defined in the same paper
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        return (self.type.value, self.field, self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperMentions:
+    """A paper and what extraction found in it."""
+
+    paper: Paper
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One node per real thing, across papers."""
+
+    id: str                      # stable slug: "dataset/imagenet", "method/saanet"
+    type: EntityType
+    label: str
+    aliases: tuple[tuple[str, int], ...] = ()   # (surface form, count), sorted
+    vocabulary_id: str = ""
+    broader: tuple[str, ...] = ()                # entity ids of broader entities (ImageNet-1k -> ImageNet)
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A paper -> entity edge with the mentions that support it."""
+
+    paper_id: str
+    entity_id: str
+    role: Role
+    mentions: tuple[Mention, ...] = field(default_factory=tuple)
+
+    @property
+    def confidence(self) -> float:
+        return max((m.confidence for m in self.mentions), default=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record that could not be read, and why."""
+
+    source: str
+    line: int
+    reason: str
+    hint: str = ""
+    id: str = ""
+    excerpt: str = ""
