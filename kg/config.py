@@ -23,7 +23,10 @@ else:  # pragma: no cover
 
 def ontology_dir() -> Path:
     """Folder of the shipped ontology, shapes and vocabulary (``ontologies/`` in the repository)."""
-    return Path(str(resources.files("kg.ontologies")))
+    try:
+        return Path(str(resources.files("kg.ontologies")))
+    except ModuleNotFoundError:  # running from a source checkout that is not installed
+        return Path(__file__).resolve().parent.parent / "ontologies"
 
 
 def bundled_sample() -> Path:

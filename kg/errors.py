@@ -1,7 +1,7 @@
 """The one small error hierarchy of kg. Only the CLI turns these into exit codes.
 
->>> str(InputError("missing abstract", source="a.md", line=3, hint="add a '>' line"))
-'a.md:3: missing abstract (add a \\'>\\' line)'
+>>> print(InputError("missing abstract", source="a.md", line=3, hint="add a '>' line"))
+a.md:3: missing abstract (add a '>' line)
 """
 from __future__ import annotations
 

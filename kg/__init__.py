@@ -1,0 +1,56 @@
+"""kg: arXiv abstracts in, a knowledge graph of datasets, methods and tasks out.
+
+>>> import kg
+>>> g = kg.build(out_dir=None)          # the bundled listing, nothing written
+>>> len(g.papers())
+58
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg.config import Config, bundled_sample
+from kg.errors import ConfigError, InputError, KGError, ModelError, StoreError, ValidationError
+from kg.query import KnowledgeGraph
+from kg.records import Entity, EntityType, Link, Mention, Paper, PaperMentions, Reject, Role
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Config", "ConfigError", "Entity", "EntityType", "InputError", "KGError", "KnowledgeGraph", "Link", "Mention",
+    "ModelError", "Paper", "PaperMentions", "Reject", "Role", "StoreError", "ValidationError", "build",
+    "bundled_sample", "load",
+]
+
+
+def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None = None,
+          config: Config = Config()) -> KnowledgeGraph:
+    """Build a graph from listings, Atom or JSON Lines files (default: the bundled listing).
+
+    With ``out_dir``, the output files (graph.ttl, graph.html, mentions.jsonl, ...) are written too.
+    """
+    from kg import pipeline, rdf
+
+    result = pipeline.build(inputs, out_dir, config)
+    graph = KnowledgeGraph.from_rdflib(rdf.to_rdflib(result.papers, result.entities, result.links, config), config)
+    graph.build = result  # type: ignore[attr-defined]  # the records behind it, for who wants them
+    return graph
+
+
+def load(path: str | Path, config: Config = Config()) -> KnowledgeGraph:
+    """A saved graph: Turtle, N-Triples or JSON-LD file, or a pyoxigraph store folder."""
+    import rdflib
+
+    path = Path(path)
+    if path.is_dir():
+        return KnowledgeGraph.open_store(path, config)
+    formats = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
+    if path.suffix not in formats:
+        raise ConfigError(f"{path}: unknown graph format; valid: {', '.join(sorted(formats))} or a store folder")
+    graph = rdflib.Graph()
+    try:
+        graph.parse(str(path), format=formats[path.suffix])
+    except (OSError, SyntaxError, ValueError) as err:
+        raise StoreError(f"{path}: cannot read graph: {err}") from err
+    return KnowledgeGraph.from_rdflib(graph, config)

@@ -1,0 +1,281 @@
+"""The ``kg`` command: a thin layer over ``kg.pipeline`` and ``kg.query``. Only here do errors become
+exit codes (1 general, 2 bad input or usage, 3 validation failed)."""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.config import Config
+from kg.errors import KGError, unknown_name
+
+DEFAULT_GRAPH = "outputs/graph.ttl"
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = Config.from_toml(args.config) if getattr(args, "config", None) else Config()
+    changes: dict[str, Any] = {}
+    if getattr(args, "no_model", False):
+        changes["use_model"] = False
+    if getattr(args, "base_iri", None):
+        changes["base_iri"] = args.base_iri
+    if getattr(args, "strict", False):
+        changes["strict"] = True
+    if getattr(args, "workers", None):
+        changes["workers"] = args.workers
+    return config.replace(**changes) if changes else config
+
+
+def _print_summary(summary: dict[str, Any], out: str | None) -> None:
+    ents = summary["entities"]
+    print(f"read {summary['read']} papers: {summary['papers']} built, {summary['rejected']} rejected")
+    print(f"entities: {ents['dataset']} datasets, {ents['method']} methods, {ents['task']} tasks; "
+          f"{summary['links']} links; {summary['seconds']:.1f} s")
+    if out:
+        print(f"wrote {out}/")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg import pipeline
+
+    config = _config(args)
+    result = pipeline.build(args.inputs, args.output, config, html=not args.no_html)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for reject in result.rejects:
+        print(f"rejected: {reject.source}:{reject.line}: {reject.reason}" + (f" ({reject.hint})" if reject.hint else ""),
+              file=sys.stderr)
+    _print_summary(result.summary(), args.output)
+    return 1 if (config.strict and result.rejects) else 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from kg import pipeline
+
+    config = _config(args)
+    result = pipeline.run(args.inputs, config)
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pipeline.mention_records(result))
+    if args.output == "-":
+        sys.stdout.write(lines)
+    else:
+        pipeline.atomic_write(Path(args.output), lines)
+        print(f"wrote {len(result.papers)} papers to {args.output}", file=sys.stderr)
+    for reject in result.rejects:
+        print(f"rejected: {reject.source}:{reject.line}: {reject.reason}", file=sys.stderr)
+    return 1 if (config.strict and result.rejects) else 0
+
+
+def _graph(path: str):
+    import kg
+
+    return kg.load(path)
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from kg.view import write_html
+
+    graph = _graph(args.graph).to_networkx()
+    path = write_html(graph, args.output, focus=args.focus, hops=args.hops, top=args.top)
+    print(f"wrote {path}")
+    return 0
+
+
+PRESETS = {
+    "top-datasets": "datasets linked by the most papers (--task to restrict to papers on a task)",
+    "top-methods": "methods linked by the most papers (--task to restrict)",
+    "top-tasks": "tasks addressed by the most papers",
+    "papers": "papers linked to --dataset/--method/--task (combinable), --since/--until dates",
+    "related": "entities sharing papers with --entity (--type to restrict)",
+    "cooccurrence": "pairs of --a and --b types linked by the same papers (e.g. --a dataset --b task)",
+    "timeline": "papers per listing date for --entity",
+    "evidence": "sentences and spans behind the link --paper -> --entity",
+}
+
+
+def _rows(graph, args: argparse.Namespace) -> list[Any]:
+    q = args.query
+    if q in PRESETS:
+        if q.startswith("top-"):
+            type_ = q[4:-1]
+            if args.task and type_ != "task":
+                rows = graph.related(args.task, type=type_)
+                return rows[: args.n]
+            return graph.top(type_, args.n)
+        if q == "papers":
+            return graph.papers(dataset=args.dataset, method=args.method, task=args.task, since=args.since, until=args.until)
+        if q == "related":
+            return graph.related(_need(args, "entity"), type=args.type)[: args.n]
+        if q == "cooccurrence":
+            return graph.cooccurrence(_need(args, "a"), _need(args, "b"))[: args.n]
+        if q == "timeline":
+            return graph.timeline(_need(args, "entity"))
+        if q == "evidence":
+            return graph.evidence(_need(args, "paper"), _need(args, "entity"))
+    text = Path(q).read_text(encoding="utf-8") if Path(q).suffix in (".rq", ".sparql") and Path(q).is_file() else q
+    if not any(word in text.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        raise unknown_name("query preset", q, list(PRESETS))
+    return graph.sparql(text)
+
+
+def _need(args: argparse.Namespace, name: str) -> str:
+    value = getattr(args, name)
+    if not value:
+        raise KGError(f"this preset needs --{name}")
+    return value
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    return asdict(row) if is_dataclass(row) else dict(row)
+
+
+def format_rows(rows: Sequence[Any], fmt: str) -> str:
+    """Rows as a text table, CSV or JSON."""
+    records = [_plain(r) for r in rows]
+    columns = list(records[0]) if records else []
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        return buffer.getvalue()
+    if fmt != "table":
+        raise unknown_name("output format", fmt, ["table", "csv", "json"])
+    if not records:
+        return "(no results)\n"
+    cells = [[str(r[c]) if r[c] is not None else "" for c in columns] for r in records]
+    cells = [[c if len(c) <= 70 else c[:67] + "..." for c in row] for row in cells]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    graph = _graph(args.graph)
+    sys.stdout.write(format_rows(_rows(graph, args), args.format))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = _graph(args.graph).stats(args.n)
+    print(f"papers: {stats['papers']}")
+    for type_ in ("dataset", "method", "task"):
+        top = ", ".join(f"{label} ({n})" for label, n in stats[type_]["top"])
+        print(f"{type_}s: {stats[type_]['count']}; top: {top}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg import rdf
+
+    report = rdf.validate(args.graph)
+    print(rdf.format_report(report))
+    return 0 if report.conforms else 3
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kg.evaluate import format_table, read_gold, score
+    from kg.extract import Extractor
+
+    gold = list(read_gold(args.gold))
+    extractor = Extractor(_config(args))
+    predicted = list(extractor.spans(doc.text for doc in gold))
+    scores = score(gold, predicted)
+    if args.format == "json":
+        print(json.dumps({t: asdict(s) if is_dataclass(s) else s for t, s in scores.items()}, indent=2, default=str))
+    else:
+        print(format_table(scores))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="kg", description="arXiv abstracts in, a knowledge graph of datasets, methods and tasks out.",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter,
+                                   epilog="example:\n  kg build                      # the bundled listing -> outputs/")
+    main.add_argument("--version", action="version", version="kg 0.1.0")
+    sub = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, epilog=f"example:\n  {example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("inputs", nargs="*", metavar="INPUT", help="listing .md, Atom .xml, .jsonl(.gz), or - for stdin (default: the bundled listing)")
+        p.add_argument("--config", help="TOML file of Config overrides")
+        p.add_argument("--no-model", action="store_true", help="rules and vocabulary only, no trained NER")
+        p.add_argument("--strict", action="store_true", help="exit 1 when any record is rejected")
+
+    p = command("build", "build the graph and write graph.ttl, graph.html, mentions.jsonl, entities.csv, rejects.jsonl",
+                "kg build listing.md -o out/")
+    common(p)
+    p.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
+    p.add_argument("--no-html", action="store_true", help="skip the HTML view")
+    p.add_argument("--base-iri", help="base IRI of minted resources (default https://w3id.org/kg/)")
+    p.add_argument("--workers", type=int, help="extraction processes")
+    p.set_defaults(func=cmd_build)
+
+    p = command("extract", "write mentions as JSON Lines, one paper a line (the evaluation contract)",
+                "kg extract listing.md -o mentions.jsonl")
+    common(p)
+    p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    p.set_defaults(func=cmd_extract)
+
+    p = command("view", "write an HTML view of a graph, whole or around one entity", "kg view outputs/graph.ttl --focus KITTI --hops 2 -o kitti.html")
+    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH, help="graph file or store folder")
+    p.add_argument("-o", "--output", default="view.html")
+    p.add_argument("--focus", help="entity or paper id or label at the centre")
+    p.add_argument("--hops", type=int, default=1, help="distance from the focus (default 1)")
+    p.add_argument("--top", type=int, help="only the N most linked entities and their papers")
+    p.set_defaults(func=cmd_view)
+
+    p = command("query", "run a SPARQL query (text or .rq file) or a preset: " + ", ".join(PRESETS),
+                'kg query top-datasets --task "object detection" --format csv')
+    p.add_argument("query", help="preset name, SPARQL text, or a .rq file")
+    p.add_argument("--graph", default=DEFAULT_GRAPH, help=f"graph file or store folder (default {DEFAULT_GRAPH})")
+    p.add_argument("--format", default="table", help="table, csv or json")
+    for name in ("dataset", "method", "task", "entity", "paper", "type", "a", "b", "since", "until"):
+        p.add_argument(f"--{name}")
+    p.add_argument("-n", type=int, default=20, help="at most N rows for ranked presets (default 20)")
+    p.set_defaults(func=cmd_query)
+
+    p = command("stats", "counts per type and the top entities per type", "kg stats outputs/graph.ttl")
+    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH)
+    p.add_argument("-n", type=int, default=5)
+    p.set_defaults(func=cmd_stats)
+
+    p = command("validate", "check a graph against the SHACL shapes in ontologies/shapes.ttl", "kg validate outputs/graph.ttl")
+    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH)
+    p.set_defaults(func=cmd_validate)
+
+    p = command("eval", "score extraction against gold spans (JSONL: text + typed character spans)",
+                "kg eval --gold benchmarks/gold/scier-dev.jsonl")
+    p.add_argument("--gold", required=True)
+    p.add_argument("--format", default="table", help="table or json")
+    p.add_argument("--no-model", action="store_true")
+    p.add_argument("--config")
+    p.set_defaults(func=cmd_eval)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KGError as err:
+        print(f"kg: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("kg: interrupted; earlier outputs are unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

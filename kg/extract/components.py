@@ -1,0 +1,319 @@
+"""spaCy components of kg's extraction pipeline, registered with ``@Language.factory``.
+
+Candidates are collected in span groups, one per source, and ``kg_merge`` picks the final mentions:
+
+    doc.spans["kg_vocabulary"]     vocabulary SpanRuler (span.id_ = vocabulary id)
+    doc.ents                       trained NER
+    doc.spans["kg_patterns"]       cue patterns and title rules (span.id_ = "pattern:<rule id>")
+    doc.spans["kg_abbreviations"]  long and short forms of abbreviations defined in the text
+    doc.spans["kg"]                the merged mentions (span.id_ = source; kb_id_ = vocabulary id)
+
+Roles are written to ``doc.user_data["kg_roles"]`` keyed by (start_char, end_char).
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from kg.extract.abbreviations import find_abbreviations
+from kg.extract.rules import Rules, is_name_like
+
+LABELS = ("DATASET", "METHOD", "TASK")
+# lower wins when candidates overlap
+PRIORITY = {"pattern": 0, "abbreviation": 1, "vocabulary": 2, "ner": 3}
+_BREAK_WORDS = {"and", "or", "with", "using", "via", "by", "in", "on", "for", "from", "to", "that", "which",
+                "is", "are", "was", "were", "based", "under", "through", "as", "at", "into", "while", "where"}
+
+
+def title_end(doc: Doc) -> int:
+    """Character offset where the title ends (0 when the doc has no title part)."""
+    return int(doc.user_data.get("kg_title_end", 0))
+
+
+@Language.factory("kg_paragraphs")
+def make_paragraphs(nlp: Language, name: str) -> "Paragraphs":
+    """A sentence starts after every blank line (the title/abstract seam among them)."""
+    return Paragraphs()
+
+
+class Paragraphs:
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc[:-1]:
+            if token.is_space and "\n\n" in token.text:
+                doc[token.i + 1].is_sent_start = True
+        return doc
+
+
+@Language.factory("kg_cues", default_config={"confidence_floor": 0.0})
+def make_cues(nlp: Language, name: str, confidence_floor: float) -> "CuePatterns":
+    """Cue patterns from ``ontologies/patterns.jsonl`` plus the title rules (``Name: ...``, ``... for TASK``)."""
+    return CuePatterns(nlp, Rules.load())
+
+
+class CuePatterns:
+    def __init__(self, nlp: Language, rules: Rules) -> None:
+        self.rules = rules
+        self.by_id = {rule.id: rule for rule in rules.cues}
+        self.matcher = Matcher(nlp.vocab)
+        for rule in rules.cues:
+            self.matcher.add(rule.id, [list(rule.cue)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for match_id, start, end in self.matcher(doc):
+            rule = self.by_id[doc.vocab.strings[match_id]]
+            span = self._take(doc, rule.kind, start, end)
+            if span is not None:
+                label = rule.label
+                if rule.kind == "after_cue" and span[1] < len(doc) and doc[span[1]].lower_ in self.rules.dataset_heads:
+                    label = "DATASET"  # "termed FS2K dataset": the name is a dataset's
+                spans.append(Span(doc, span[0], span[1], label=label, span_id=f"pattern:{rule.id}"))
+        spans.extend(self._title(doc))
+        doc.spans["kg_patterns"] = spans
+        return doc
+
+    def _take(self, doc: Doc, kind: str, start: int, end: int) -> tuple[int, int] | None:
+        sent_start, sent_end = doc[start].sent.start, doc[start].sent.end
+        if kind == "before_cue":
+            i = start
+            while i > sent_start and i > start - 5 and self._name_token(doc[i - 1]):
+                i -= 1
+            if i == start:
+                return None
+            return (i, end) if doc[start].text[:1].isupper() else (i, start)
+        if kind == "after_cue":
+            j = end
+            while j < sent_end and j < end + 4 and self._name_token(doc[j]):
+                j += 1
+            return (end, j) if j > end and is_name_like(doc[end].text) else None
+        if kind == "phrase_after_cue":
+            j = end
+            while j < sent_end and j < end + 6 and not doc[j].is_punct and doc[j].lower_ not in _BREAK_WORDS:
+                j += 1
+            return (end, j) if j > end else None
+        return None
+
+    def _name_token(self, token) -> bool:
+        return (is_name_like(token.text) or token.text in "-" or token.is_digit
+                or (token.text[:1].isupper() and token.text not in self.rules.stop_name_words))
+
+    def _title(self, doc: Doc) -> list[Span]:
+        """``Name: description`` names the paper's method (or dataset); ``... for X`` names its task."""
+        end_char = title_end(doc)
+        if not end_char:
+            return []
+        title = doc.text[:end_char]
+        spans = []
+        colon = re.match(r"^\s*([^:]{1,60}?)\s*:\s+\S", title)
+        if colon:
+            name = colon.group(1)
+            words = name.split()
+            if 1 <= len(words) <= 4 and any(is_name_like(w.strip("()")) for w in words) and not re.search(r"[.?!,]", name):
+                after = title[colon.end() - 1:].lower()
+                label = "DATASET" if any(h in after.split() for h in self.rules.dataset_heads) else "METHOD"
+                span = doc.char_span(colon.start(1), colon.end(1), label=label, alignment_mode="expand")
+                if span is not None:
+                    spans.append(Span(doc, span.start, span.end, label=label, span_id="pattern:title-colon"))
+        for_match = None
+        for for_match in re.finditer(r"\b(?:for|of)\s+", title):
+            pass
+        if for_match:
+            tail = title[for_match.end():]
+            tail = re.split(r"[:,;(]| via | with | using | in | from | by | on | under ", tail)[0].rstrip(" .")
+            words = tail.split()
+            if 1 <= len(words) <= 6 and self.rules.head_type(tail) == "TASK":
+                start = for_match.end()
+                span = doc.char_span(start, start + len(tail), alignment_mode="expand")
+                if span is not None:
+                    spans.append(Span(doc, span.start, span.end, label="TASK", span_id="pattern:title-task"))
+        return spans
+
+
+@Language.factory("kg_abbreviations")
+def make_abbreviations(nlp: Language, name: str) -> "Abbreviations":
+    """``long form (SHORT)``: both forms, and every later use of SHORT, become candidates of one type."""
+    return Abbreviations(Rules.load())
+
+
+class Abbreviations:
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        known = [*doc.spans.get("kg_patterns", []), *doc.spans.get("kg_vocabulary", []), *doc.ents]
+        spans: list[Span] = []
+        pairs: dict[str, str] = {}
+        for abbr in find_abbreviations(doc.text):
+            long_span = doc.char_span(abbr.long_start, abbr.long_end, alignment_mode="expand")
+            short_span = doc.char_span(abbr.short_start, abbr.short_end, alignment_mode="expand")
+            if long_span is None or short_span is None:
+                continue
+            label = self._label(long_span, short_span, known)
+            if not label:
+                continue
+            pairs[abbr.short] = abbr.long
+            spans.append(Span(doc, long_span.start, long_span.end, label=label, span_id="abbreviation"))
+            spans.append(Span(doc, short_span.start, short_span.end, label=label, span_id="abbreviation"))
+            for match in re.finditer(r"(?<![\w-])" + re.escape(abbr.short) + r"(?![\w-])", doc.text):
+                if match.start() != abbr.short_start:
+                    use = doc.char_span(match.start(), match.end())
+                    if use is not None:
+                        spans.append(Span(doc, use.start, use.end, label=label, span_id="abbreviation"))
+        doc.spans["kg_abbreviations"] = spans
+        doc.user_data["kg_abbreviation_pairs"] = pairs
+        return doc
+
+    def _label(self, long_span: Span, short_span: Span, known: list[Span]) -> str:
+        def overlapping(target: Span) -> list[Span]:
+            return [s for s in known if s.label_ in LABELS and s.start < target.end and target.start < s.end]
+
+        for target in (long_span, short_span):
+            hits = overlapping(target)
+            if hits:
+                best = min(hits, key=lambda s: (PRIORITY.get(_source(s), 9), -(s.end - s.start)))
+                return best.label_
+        return self.rules.head_type(long_span.text)
+
+
+def _source(span: Span) -> str:
+    if span.id_.startswith("pattern:"):
+        return "pattern"
+    return span.id_ if span.id_ == "abbreviation" else ("vocabulary" if span.id_ else "ner")
+
+
+@Language.factory(
+    "kg_merge",
+    default_config={"confidence": {"pattern": 0.8, "abbreviation": 0.85, "vocabulary": 0.9, "ner": 0.7}},
+)
+def make_merge(nlp: Language, name: str, confidence: dict[str, float]) -> "Merge":
+    """One mention per stretch of text: overlaps resolved by source priority, then length."""
+    return Merge(Rules.load(), confidence)
+
+
+class Merge:
+    def __init__(self, rules: Rules, confidence: dict[str, float]) -> None:
+        self.rules = rules
+        self.confidence = confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates: list[tuple[Span, str]] = []
+        for span in doc.spans.get("kg_vocabulary", []):
+            candidates.append((span, "vocabulary"))
+        for span in doc.ents:
+            if span.label_ in LABELS:
+                candidates.append((span, "ner"))
+        for span in doc.spans.get("kg_patterns", []):
+            candidates.append((span, "pattern"))
+        for span in doc.spans.get("kg_abbreviations", []):
+            candidates.append((span, "abbreviation"))
+        agree: dict[tuple[int, int, str], set[str]] = {}
+        for span, source in candidates:
+            agree.setdefault((span.start, span.end, span.label_), set()).add(source)
+        ranked = sorted(candidates, key=lambda c: (PRIORITY[c[1]], -(c[0].end - c[0].start), c[0].start))
+        taken = [False] * len(doc)
+        chosen: list[Span] = []
+        confidences: dict[tuple[int, int], float] = {}
+        for span, source in ranked:
+            span = _trim(span)
+            if span is None or self.rules.is_generic(span.text) or any(taken[span.start:span.end]):
+                continue
+            for i in range(span.start, span.end):
+                taken[i] = True
+            sources = agree.get((span.start, span.end, span.label_), {source})
+            vocabulary_id = next((s.id_ for s in doc.spans.get("kg_vocabulary", [])
+                                  if s.start == span.start and s.end == span.end), "")
+            confidence = max(self.confidence.get(s, 0.7) for s in sources | {source})
+            confidence = min(1.0, confidence + 0.05 * (len(sources | {source}) - 1))
+            tag = span.id_ if source == "pattern" else source
+            chosen.append(Span(doc, span.start, span.end, label=span.label_, span_id=tag, kb_id=vocabulary_id))
+            confidences[(chosen[-1].start_char, chosen[-1].end_char)] = round(confidence, 3)
+        # one type per surface form within a document: the best-ranked span decides
+        best: dict[str, str] = {}
+        for span in chosen:  # chosen is in rank order
+            best.setdefault(span.text.lower(), span.label_)
+        chosen = [span if best[span.text.lower()] == span.label_ else
+                  Span(doc, span.start, span.end, label=best[span.text.lower()], span_id=span.id_,
+                       kb_id=span.kb_id_ if span.kb_id_.startswith(best[span.text.lower()].lower() + "/") else "")
+                  for span in chosen]
+        doc.spans["kg"] = sorted(chosen, key=lambda s: (s.start, s.end))
+        doc.user_data["kg_confidence"] = confidences
+        return doc
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop leading determiners/pronouns and trailing punctuation from a candidate."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in {"the", "a", "an", "our", "this", "these", "its", "their"}
+                           or doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in {")", "+", "++"} or doc[end - 1].is_space):
+        end -= 1
+    if end <= start:
+        return None
+    text = doc[start:end].text
+    if text.count("(") != text.count(")"):
+        return None
+    return Span(doc, start, end, label=span.label_, span_id=span.id_, kb_id=span.kb_id_)
+
+
+@Language.factory("kg_roles")
+def make_roles(nlp: Language, name: str) -> "Roles":
+    """What the paper does with each mention: proposes/uses a method, introduces/uses a dataset, addresses a task."""
+    return Roles(Rules.load())
+
+
+class Roles:
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        roles: dict[tuple[int, int], str] = {}
+        proposed: set[str] = set()
+        introduced: set[str] = set()
+        pairs = doc.user_data.get("kg_abbreviation_pairs", {})
+        for span in doc.spans.get("kg", []):
+            if span.label_ == "METHOD" and self._proposes(span):
+                proposed.add(span.text.lower())
+            elif span.label_ == "DATASET" and self._introduces(span):
+                introduced.add(span.text.lower())
+        for short, long in pairs.items():  # a proposed long form makes its short form proposed and back
+            for group in (proposed, introduced):
+                if short.lower() in group or long.lower() in group:
+                    group.update({short.lower(), long.lower()})
+        for span in doc.spans.get("kg", []):
+            key = (span.start_char, span.end_char)
+            if span.label_ == "TASK":
+                roles[key] = "addresses"
+            elif span.label_ == "METHOD":
+                roles[key] = "proposes" if span.text.lower() in proposed else "uses"
+            else:
+                roles[key] = "introduces" if span.text.lower() in introduced else "uses"
+        doc.user_data["kg_roles"] = roles
+        return doc
+
+    def _proposes(self, span: Span) -> bool:
+        if span.id_ in ("pattern:title-colon", "pattern:method-naming", "pattern:method-we-propose-name"):
+            return True
+        before = [t.lower_ for t in span.doc[max(span.sent.start, span.start - 3):span.start]]
+        if any(w in ("our", "novel", "proposed", "new") for w in before):
+            return True
+        if span.kb_id_:  # a known method (ResNet, Transformer) is used, unless the paper says "our"
+            return False
+        sentence_words = {t.lower_ for t in span.doc[span.sent.start:span.start]}
+        return bool(sentence_words & self.rules.propose_cues) and "we" in sentence_words
+
+    def _introduces(self, span: Span) -> bool:
+        if span.id_ == "pattern:title-colon":
+            return True
+        sent = span.sent
+        words = {t.lower_ for t in sent}
+        before = [t.lower_ for t in span.doc[max(sent.start, span.start - 3):span.start]]
+        if any(w in ("our", "new", "novel", "proposed") for w in before):
+            return True
+        has_head = bool(words & self.rules.dataset_heads)
+        has_cue = bool(words & self.rules.introduce_dataset_cues) and bool(words & {"we", "our", "this"})
+        return has_head and has_cue and not span.kb_id_

@@ -1,0 +1,98 @@
+"""Extraction rules as data: cue patterns (``ontologies/patterns.jsonl``) and word lists
+(``ontologies/rules.json``), loaded once into a frozen object.
+
+>>> rules = Rules.load()
+>>> "detection" in rules.task_heads and rules.is_generic("our method")
+True
+>>> [is_name_like(w) for w in ["SAANet", "KITTI", "nuScenes", "ResNet-50", "method", "The", "3D"]]
+[True, True, True, True, False, False, False]
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.config import ontology_dir
+from kg.errors import ConfigError
+
+_NAME_LIKE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z]{2,}|.+[A-Z].*|[A-Za-z]+[\-_]?\d+[A-Za-z\d\-]*|\w*\d\w*[A-Z]\w*)$")
+
+
+def is_name_like(word: str) -> bool:
+    """A word that looks like a name rather than an English word: inner capitals (SAANet, nuScenes),
+    all capitals (KITTI), letters with digits (ResNet-50, COCO2017)."""
+    if len(word) < 2 or not word[0].isalnum():
+        return False
+    if word[1:].islower() or word.isdigit():
+        return False
+    if re.fullmatch(r"\d+[dD]", word):  # 2D, 3D: dimensions, not names
+        return False
+    return bool(_NAME_LIKE.match(word))
+
+
+@dataclass(frozen=True)
+class CueRule:
+    """A spaCy Matcher pattern for a cue and what to take around it."""
+
+    id: str
+    kind: str            # before_cue, after_cue, phrase_after_cue
+    label: str           # DATASET, METHOD, TASK
+    cue: tuple[dict, ...]
+    confidence: float
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Rules:
+    cues: tuple[CueRule, ...]
+    task_heads: frozenset[str]
+    method_heads: frozenset[str]
+    dataset_heads: frozenset[str]
+    propose_cues: frozenset[str]
+    introduce_dataset_cues: frozenset[str]
+    generic_mentions: frozenset[str]
+    stop_name_words: frozenset[str]
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> "Rules":
+        folder = folder or ontology_dir()
+        cues = []
+        path = folder / "patterns.jsonl"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                cues.append(CueRule(row["id"], row["kind"], row["label"], tuple(row["cue"]),
+                                    float(row.get("confidence", 0.7)), row.get("role", "")))
+            except (ValueError, KeyError, TypeError) as err:
+                raise ConfigError(f"{path}:{number}: bad pattern row: {err}") from err
+        try:
+            words = json.loads((folder / "rules.json").read_text(encoding="utf-8"))
+            lists = {name: frozenset(words[name]) for name in (
+                "task_heads", "method_heads", "dataset_heads", "propose_cues", "introduce_dataset_cues",
+                "generic_mentions", "stop_name_words")}
+        except (OSError, ValueError, KeyError) as err:
+            raise ConfigError(f"{folder / 'rules.json'}: cannot read rule word lists: {err}") from err
+        return cls(cues=tuple(cues), **lists)
+
+    def is_generic(self, text: str) -> bool:
+        """A mention that names nothing in particular ("our method", "this task")."""
+        return text.lower().strip() in self.generic_mentions
+
+    def head_type(self, phrase: str) -> str:
+        """DATASET/METHOD/TASK from the last word of a phrase, or "" when it says nothing."""
+        words = phrase.lower().replace("-", " ").split()
+        if not words:
+            return ""
+        last = phrase.lower().split()[-1]
+        for head in (last, words[-1]):
+            if head in self.dataset_heads:
+                return "DATASET"
+            if head in self.task_heads:
+                return "TASK"
+            if head in self.method_heads:
+                return "METHOD"
+        return ""

@@ -1,0 +1,374 @@
+"""``KnowledgeGraph``: the questions a researcher asks, over an in-memory rdflib graph or a persistent
+pyoxigraph store. Every method is SPARQL underneath with values bound, never pasted into the text.
+
+>>> import kg
+>>> g = kg.load(kg.bundled_build())               # doctest: +SKIP
+>>> [p.id for p in g.papers(dataset="KITTI")][:1] # doctest: +SKIP
+['2112.15543']
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import rdflib
+from rdflib import Literal, URIRef, Variable
+
+from kg.config import Config
+from kg.errors import KGError, StoreError, unknown_name
+
+KGO = "https://w3id.org/kg/ontology#"
+PREFIXES = f"""PREFIX kgo: <{KGO}>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+CLASSES = {"dataset": "Dataset", "method": "Method", "task": "Task"}
+PREDICATES = {
+    "dataset": ("usesDataset", "introducesDataset"),
+    "method": ("usesMethod", "proposesMethod"),
+    "task": ("addressesTask",),
+}
+ROLE_OF = {"usesDataset": "uses", "introducesDataset": "introduces", "usesMethod": "uses",
+           "proposesMethod": "proposes", "addressesTask": "addresses"}
+_LINK_VALUES = " ".join(f"kgo:{p}" for ps in PREDICATES.values() for p in ps)
+
+
+class Rows(list):
+    """A list of plain records that can become a pandas DataFrame."""
+
+    def to_pandas(self) -> Any:
+        try:
+            import pandas as pd
+        except ImportError as err:
+            raise KGError("to_pandas() needs pandas: pip install 'kg[pandas]'") from err
+        return pd.DataFrame([asdict(r) if hasattr(r, "__dataclass_fields__") else dict(r) for r in self])
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    id: str
+    title: str
+    date: str
+    url: str
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    id: str
+    type: str
+    label: str
+    papers: int
+
+
+@dataclass(frozen=True)
+class Related:
+    id: str
+    type: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    a_label: str
+    b: str
+    b_label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    paper: str
+    entity: str
+    role: str
+    field: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    source: str
+    confidence: float
+
+
+def _python(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(value) if hasattr(value, "isoformat") else value
+    return str(term)
+
+
+class _Rdflib:
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.graph = graph
+
+    def select(self, query: str, bindings: Mapping[str, Any]) -> list[dict[str, Any]]:
+        result = self.graph.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
+        names = [str(v) for v in result.vars or []]
+        return [{n: _python(row[i]) for i, n in enumerate(names)} for row in result]
+
+
+class _Oxigraph:
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    @staticmethod
+    def _term(value: Any) -> Any:
+        import pyoxigraph as ox
+
+        if isinstance(value, URIRef):
+            return ox.NamedNode(str(value))
+        if isinstance(value, Literal):
+            if value.language:
+                return ox.Literal(str(value), language=value.language)
+            if value.datatype:
+                return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+            return ox.Literal(str(value))
+        raise StoreError(f"cannot bind {value!r}")
+
+    @staticmethod
+    def _value(term: Any) -> Any:
+        import pyoxigraph as ox
+
+        if term is None:
+            return None
+        if isinstance(term, ox.Literal):
+            return _python(Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value)))
+        return term.value
+
+    def select(self, query: str, bindings: Mapping[str, Any]) -> list[dict[str, Any]]:
+        import pyoxigraph as ox
+
+        subs = {ox.Variable(k): self._term(v) for k, v in bindings.items()}
+        solutions = self.store.query(query, substitutions=subs)
+        names = [v.value for v in solutions.variables]
+        return [{n: self._value(row[n]) for n in names} for row in solutions]
+
+
+class KnowledgeGraph:
+    """Query API over a built graph. Entity arguments accept an id, an IRI, a label or an alias."""
+
+    def __init__(self, backend: _Rdflib | _Oxigraph, config: Config = Config()) -> None:
+        self._backend = backend
+        self.config = config
+
+    # ----------------------------------------------------------------------------------- construction
+    @classmethod
+    def from_rdflib(cls, graph: rdflib.Graph, config: Config = Config()) -> "KnowledgeGraph":
+        return cls(_Rdflib(graph), config)
+
+    @classmethod
+    def open_store(cls, path: str | Path, config: Config = Config()) -> "KnowledgeGraph":
+        """A persistent pyoxigraph store (as written by ``kg build --store DIR``)."""
+        import pyoxigraph as ox
+
+        try:
+            store = ox.Store.read_only(str(path)) if Path(path).exists() else None
+        except OSError as err:
+            raise StoreError(f"{path}: cannot open store: {err}") from err
+        if store is None:
+            raise StoreError(f"{path}: no store here", )
+        return cls(_Oxigraph(store), config)
+
+    @property
+    def rdflib_graph(self) -> rdflib.Graph:
+        if isinstance(self._backend, _Rdflib):
+            return self._backend.graph
+        graph = rdflib.Graph()
+        for quad in self._backend.store:
+            graph.add(tuple(_to_rdflib(t) for t in (quad.subject, quad.predicate, quad.object)))  # type: ignore[arg-type]
+        return graph
+
+    # ---------------------------------------------------------------------------------------- queries
+    def sparql(self, query: str, **bindings: Any) -> Rows:
+        """Run a SELECT query; keyword arguments bind variables (strings that look like IRIs become IRIs).
+
+        Standard prefixes (kgo, dcterms, skos, oa, prov, rdf, xsd) are predeclared.
+        """
+        bound = {k: v if isinstance(v, (URIRef, Literal)) else
+                 (URIRef(v) if isinstance(v, str) and v.startswith(("http://", "https://")) else Literal(v))
+                 for k, v in bindings.items()}
+        text = query if "PREFIX kgo:" in query else PREFIXES + query
+        try:
+            return Rows(self._backend.select(text, bound))
+        except KGError:
+            raise
+        except Exception as err:  # parser errors of either engine
+            raise KGError(f"SPARQL query failed: {err}") from err
+
+    def entity_iri(self, entity: str, type: str | None = None) -> str:
+        """The IRI of an entity given its id, IRI, label or alias (case-insensitive)."""
+        if entity.startswith(("http://", "https://")):
+            return entity
+        if entity.count("/") == 1 and entity.split("/")[0] in CLASSES:
+            candidate = self.config.base_iri + entity
+            if self.sparql("SELECT ?l WHERE { ?e skos:prefLabel ?l } LIMIT 1", e=URIRef(candidate)):
+                return candidate
+        type_filter = f"?e a kgo:{CLASSES[type]} ." if type else ""
+        rows = self.sparql(f"""SELECT ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+            {{ ?e skos:prefLabel ?l }} UNION {{ ?e skos:altLabel ?l }}
+            FILTER(LCASE(STR(?l)) = LCASE(STR(?name)))
+            {type_filter}
+            OPTIONAL {{ ?p ?r ?e . VALUES ?r {{ {_LINK_VALUES} }} }}
+        }} GROUP BY ?e ORDER BY DESC(?n) ?e""", name=entity)
+        if not rows:
+            raise KGError(f"no entity called {entity!r}; try `kg query` on entities or a label from entities.csv")
+        return rows[0]["e"]
+
+    def papers(self, dataset: str | None = None, method: str | None = None, task: str | None = None,
+               since: str | None = None, until: str | None = None) -> Rows:
+        """Papers linked to every given entity (any role), within [since, until] by date, sorted by id."""
+        patterns, bindings = [], {}
+        for name, value in (("dataset", dataset), ("method", method), ("task", task)):
+            if value:
+                values = " ".join(f"kgo:{p}" for p in PREDICATES[name])
+                patterns.append(f"?p ?r_{name} ?{name} . VALUES ?r_{name} {{ {values} }}")
+                bindings[name] = URIRef(self.entity_iri(value, name))
+        filters = []
+        if since:
+            filters.append("STR(?date) >= STR(?since)")
+            bindings["since"] = Literal(str(since))
+        if until:
+            filters.append("STR(?date) <= STR(?until)")
+            bindings["until"] = Literal(str(until))
+        where = "\n".join(patterns)
+        filt = f"FILTER({' && '.join(filters)})" if filters else ""
+        rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date WHERE {{
+            ?p a kgo:Paper ; kgo:arxivId ?id ; dcterms:title ?title .
+            OPTIONAL {{ ?p dcterms:date ?date }}
+            {where}
+            {filt}
+        }} ORDER BY ?id""", **bindings)
+        return Rows(PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows)
+
+    def entities(self, type: str | None = None, min_papers: int = 1) -> Rows:
+        """Entities (of a type) with how many papers link them, most linked first."""
+        types = [type] if type else list(CLASSES)
+        for t in types:
+            if t not in CLASSES:
+                raise unknown_name("entity type", t, list(CLASSES))
+        out: list[EntityRow] = []
+        for t in types:
+            values = " ".join(f"kgo:{p}" for p in PREDICATES[t])
+            rows = self.sparql(f"""SELECT ?e ?label (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+                ?e a kgo:{CLASSES[t]} ; skos:prefLabel ?label .
+                OPTIONAL {{ ?p ?r ?e . VALUES ?r {{ {values} }} }}
+            }} GROUP BY ?e ?label""")
+            out.extend(EntityRow(self._id(r["e"]), t, r["label"], int(r["n"])) for r in rows if int(r["n"]) >= min_papers)
+        return Rows(sorted(out, key=lambda e: (-e.papers, e.label.lower(), e.id)))
+
+    def top(self, type: str, n: int = 10) -> Rows:
+        """The ``n`` entities of a type linked by the most papers."""
+        return Rows(self.entities(type)[:n])
+
+    def related(self, entity: str, type: str | None = None) -> Rows:
+        """Entities that appear in the same papers as ``entity``, with the number of shared papers."""
+        iri = URIRef(self.entity_iri(entity))
+        type_filter = f"?o a kgo:{CLASSES[type]} ." if type else ""
+        rows = self.sparql(f"""SELECT ?o ?label ?cls (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+            ?p ?r ?e . ?p ?r2 ?o . VALUES ?r {{ {_LINK_VALUES} }} VALUES ?r2 {{ {_LINK_VALUES} }}
+            ?o skos:prefLabel ?label ; a ?cls . VALUES ?cls {{ kgo:Dataset kgo:Method kgo:Task }}
+            {type_filter}
+            FILTER(?o != ?e)
+        }} GROUP BY ?o ?label ?cls""", e=iri)
+        out = [Related(self._id(r["o"]), r["cls"].rsplit("#", 1)[-1].lower(), r["label"], int(r["n"])) for r in rows]
+        return Rows(sorted(out, key=lambda r: (-r.count, r.label.lower(), r.id)))
+
+    def cooccurrence(self, type_a: str, type_b: str) -> Rows:
+        """Pairs of entities of two types linked by the same papers, with counts (e.g. dataset x task)."""
+        for t in (type_a, type_b):
+            if t not in CLASSES:
+                raise unknown_name("entity type", t, list(CLASSES))
+        va = " ".join(f"kgo:{p}" for p in PREDICATES[type_a])
+        vb = " ".join(f"kgo:{p}" for p in PREDICATES[type_b])
+        rows = self.sparql(f"""SELECT ?a ?al ?b ?bl (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+            ?p ?ra ?a . VALUES ?ra {{ {va} }} ?p ?rb ?b . VALUES ?rb {{ {vb} }}
+            ?a skos:prefLabel ?al . ?b skos:prefLabel ?bl . FILTER(?a != ?b)
+        }} GROUP BY ?a ?al ?b ?bl""")
+        out = [Pair(self._id(r["a"]), r["al"], self._id(r["b"]), r["bl"], int(r["n"])) for r in rows]
+        return Rows(sorted(out, key=lambda p: (-p.count, p.a_label.lower(), p.b_label.lower())))
+
+    def timeline(self, entity: str) -> Rows:
+        """Papers per listing date that link ``entity``, oldest first: rows of (date, papers)."""
+        rows = self.sparql(f"""SELECT ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+            ?p ?r ?e . VALUES ?r {{ {_LINK_VALUES} }} ?p dcterms:date ?date .
+        }} GROUP BY ?date ORDER BY ?date""", e=URIRef(self.entity_iri(entity)))
+        return Rows({"date": str(r["date"]), "papers": int(r["n"])} for r in rows)
+
+    def evidence(self, paper: str, entity: str) -> Rows:
+        """Why a paper is linked to an entity: the sentences and character spans, in text order."""
+        paper_iri = URIRef(paper if paper.startswith("http") else self.config.base_iri + "paper/" + paper)
+        rows = self.sparql("""SELECT ?role ?field ?start ?end ?text ?sentence ?component ?confidence WHERE {
+            ?a a oa:Annotation ; oa:hasBody ?e ; oa:hasTarget ?t ; kgo:field ?field ; kgo:role ?role .
+            ?t oa:hasSource ?p ; oa:hasSelector ?pos , ?quote .
+            ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+            ?quote a oa:TextQuoteSelector ; oa:exact ?text .
+            OPTIONAL { ?a kgo:sentence ?sentence }
+            OPTIONAL { ?a kgo:confidence ?confidence }
+            OPTIONAL { ?a prov:wasGeneratedBy ?component }
+        }""", p=paper_iri, e=URIRef(self.entity_iri(entity)))
+        out = [Evidence(self._id(str(paper_iri)), self._id(self.entity_iri(entity)), ROLE_OF.get(str(r["role"]).rsplit("#", 1)[-1], str(r["role"])),
+                        r["field"], int(r["start"]), int(r["end"]), r["text"], r["sentence"] or "",
+                        str(r["component"] or "").rsplit("/", 1)[-1], float(r["confidence"] or 0)) for r in rows]
+        return Rows(sorted(out, key=lambda e: (e.field != "title", e.start, e.end)))
+
+    def stats(self, n: int = 5) -> dict[str, Any]:
+        """Counts per type and the top entities per type."""
+        papers = self.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kgo:Paper }")[0]["n"]
+        out: dict[str, Any] = {"papers": int(papers)}
+        for t in CLASSES:
+            rows = self.entities(t, min_papers=0)
+            out[t] = {"count": len(rows), "top": [(r.label, r.papers) for r in rows[:n]]}
+        return out
+
+    # ----------------------------------------------------------------------------------------- export
+    def to_networkx(self):
+        """A networkx MultiDiGraph of papers and entities (edges keyed by role)."""
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        for r in self.sparql("SELECT ?p ?id ?title ?date WHERE { ?p a kgo:Paper ; kgo:arxivId ?id ; dcterms:title ?title . OPTIONAL { ?p dcterms:date ?date } }"):
+            graph.add_node("paper/" + r["id"], kind="paper", label=r["title"], title=r["title"], arxiv_id=r["id"],
+                           date=r["date"] or "", url=f"https://arxiv.org/abs/{r['id']}")
+        for row in self.entities(min_papers=0):
+            graph.add_node(row.id, kind=row.type, label=row.label, n_papers=row.papers)
+        for r in self.sparql(f"SELECT ?id ?r ?e WHERE {{ ?p ?r ?e ; kgo:arxivId ?id . VALUES ?r {{ {_LINK_VALUES} }} }}"):
+            role = ROLE_OF[r["r"].rsplit("#", 1)[-1]]
+            graph.add_edge("paper/" + r["id"], self._id(r["e"]), key=role, role=role)
+        return graph
+
+    def save(self, path: str | Path) -> Path:
+        """Write the graph as Turtle (``.ttl``), N-Triples (``.nt``) or JSON-LD (``.jsonld``)."""
+        from kg import rdf
+
+        path = Path(path)
+        exporter = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld"}.get(path.suffix)
+        if exporter is None:
+            raise unknown_name("file extension", path.suffix, [".ttl", ".nt", ".jsonld"])
+        graph = self.rdflib_graph
+        if exporter == "ntriples":
+            rdf.write_ntriples(iter(graph), path)
+        else:
+            rdf.get_exporter(exporter)(graph, path)
+        return path
+
+    def _id(self, iri: str) -> str:
+        return iri[len(self.config.base_iri):] if iri.startswith(self.config.base_iri) else iri
+
+
+def _to_rdflib(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))
+    return rdflib.BNode(term.value)
