@@ -38,19 +38,11 @@ def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None
     return graph
 
 
-def load(path: str | Path, config: Config = Config()) -> KnowledgeGraph:
+def load(path: str | Path, config: Config = Config(), engine: str = "oxigraph") -> KnowledgeGraph:
     """A saved graph: Turtle, N-Triples or JSON-LD file, or a pyoxigraph store folder."""
-    import rdflib
-
     path = Path(path)
     if path.is_dir():
         return KnowledgeGraph.open_store(path, config)
-    formats = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
-    if path.suffix not in formats:
-        raise ConfigError(f"{path}: unknown graph format; valid: {', '.join(sorted(formats))} or a store folder")
-    graph = rdflib.Graph()
-    try:
-        graph.parse(str(path), format=formats[path.suffix])
-    except (OSError, SyntaxError, ValueError) as err:
-        raise StoreError(f"{path}: cannot read graph: {err}") from err
-    return KnowledgeGraph.from_rdflib(graph, config)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such graph file; run `kg build` first or give a .ttl/.nt/.jsonld file")
+    return KnowledgeGraph.from_file(path, config, engine)

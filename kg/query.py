@@ -126,6 +126,8 @@ class _Oxigraph:
 
         if isinstance(value, URIRef):
             return ox.NamedNode(str(value))
+        if isinstance(value, rdflib.BNode):
+            return ox.BlankNode(str(value))
         if isinstance(value, Literal):
             if value.language:
                 return ox.Literal(str(value), language=value.language)
@@ -153,8 +155,15 @@ class _Oxigraph:
         return [{n: self._value(row[n]) for n in names} for row in solutions]
 
 
+ENGINES = ("oxigraph", "rdflib")
+
+
 class KnowledgeGraph:
-    """Query API over a built graph. Entity arguments accept an id, an IRI, a label or an alias."""
+    """Query API over a built graph. Entity arguments accept an id, an IRI, a label or an alias.
+
+    Queries run on pyoxigraph, in memory for a graph file and on disk for a store folder; the
+    ``rdflib`` engine gives the same answers more slowly (used to cross-check the two).
+    """
 
     def __init__(self, backend: _Rdflib | _Oxigraph, config: Config = Config()) -> None:
         self._backend = backend
@@ -162,8 +171,41 @@ class KnowledgeGraph:
 
     # ----------------------------------------------------------------------------------- construction
     @classmethod
-    def from_rdflib(cls, graph: rdflib.Graph, config: Config = Config()) -> "KnowledgeGraph":
-        return cls(_Rdflib(graph), config)
+    def from_rdflib(cls, graph: rdflib.Graph, config: Config = Config(), engine: str = "oxigraph") -> "KnowledgeGraph":
+        """A graph from an rdflib ``Graph`` (copied into an in-memory pyoxigraph store by default)."""
+        if engine not in ENGINES:
+            raise unknown_name("query engine", engine, ENGINES)
+        if engine == "rdflib":
+            return cls(_Rdflib(graph), config)
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.extend(ox.Quad(_Oxigraph._term(s), _Oxigraph._term(p), _Oxigraph._term(o)) for s, p, o in graph)
+        return cls(_Oxigraph(store), config)
+
+    @classmethod
+    def from_file(cls, path: str | Path, config: Config = Config(), engine: str = "oxigraph") -> "KnowledgeGraph":
+        """A graph file (Turtle, N-Triples, JSON-LD) loaded into memory."""
+        import pyoxigraph as ox
+
+        path = Path(path)
+        formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+                   ".json": ox.RdfFormat.JSON_LD}
+        if path.suffix not in formats:
+            raise unknown_name("graph file extension", path.suffix, list(formats))
+        if engine == "rdflib":
+            graph = rdflib.Graph()
+            try:
+                graph.parse(str(path), format={".ttl": "turtle", ".nt": "nt"}.get(path.suffix, "json-ld"))
+            except (OSError, SyntaxError, ValueError) as err:
+                raise StoreError(f"{path}: cannot read graph: {err}") from err
+            return cls(_Rdflib(graph), config)
+        store = ox.Store()
+        try:
+            store.bulk_load(path=str(path), format=formats[path.suffix])
+        except (OSError, SyntaxError, ValueError) as err:
+            raise StoreError(f"{path}: cannot read graph: {err}") from err
+        return cls(_Oxigraph(store), config)
 
     @classmethod
     def open_store(cls, path: str | Path, config: Config = Config()) -> "KnowledgeGraph":
@@ -189,9 +231,13 @@ class KnowledgeGraph:
 
     # ---------------------------------------------------------------------------------------- queries
     def sparql(self, query: str, **bindings: Any) -> Rows:
-        """Run a SELECT query; keyword arguments bind variables (strings that look like IRIs become IRIs).
+        """Run a SELECT query; keyword arguments bind variables (strings that look like IRIs become IRIs,
+        other values literals). A bound variable must appear in the SELECT clause (Oxigraph substitutes
+        values there). Standard prefixes (kgo, dcterms, skos, oa, prov, rdf, xsd) are predeclared.
 
-        Standard prefixes (kgo, dcterms, skos, oa, prov, rdf, xsd) are predeclared.
+        >>> g = KnowledgeGraph.from_rdflib(rdflib.Graph())
+        >>> g.sparql("SELECT ?x WHERE { ?x ?p ?o }", x="https://example.org/a")
+        []
         """
         bound = {k: v if isinstance(v, (URIRef, Literal)) else
                  (URIRef(v) if isinstance(v, str) and v.startswith(("http://", "https://")) else Literal(v))
@@ -213,12 +259,12 @@ class KnowledgeGraph:
             if self.sparql("SELECT ?l WHERE { ?e skos:prefLabel ?l } LIMIT 1", e=URIRef(candidate)):
                 return candidate
         type_filter = f"?e a kgo:{CLASSES[type]} ." if type else ""
-        rows = self.sparql(f"""SELECT ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+        rows = self.sparql(f"""SELECT ?name ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {{
             {{ ?e skos:prefLabel ?l }} UNION {{ ?e skos:altLabel ?l }}
             FILTER(LCASE(STR(?l)) = LCASE(STR(?name)))
             {type_filter}
             OPTIONAL {{ ?p ?r ?e . VALUES ?r {{ {_LINK_VALUES} }} }}
-        }} GROUP BY ?e ORDER BY DESC(?n) ?e""", name=entity)
+        }} GROUP BY ?name ?e ORDER BY DESC(?n) ?e""", name=entity)
         if not rows:
             raise KGError(f"no entity called {entity!r}; try `kg query` on entities or a label from entities.csv")
         return rows[0]["e"]
@@ -241,7 +287,8 @@ class KnowledgeGraph:
             bindings["until"] = Literal(str(until))
         where = "\n".join(patterns)
         filt = f"FILTER({' && '.join(filters)})" if filters else ""
-        rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date WHERE {{
+        projection = " ".join(f"?{name}" for name in bindings)
+        rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date {projection} WHERE {{
             ?p a kgo:Paper ; kgo:arxivId ?id ; dcterms:title ?title .
             OPTIONAL {{ ?p dcterms:date ?date }}
             {where}
@@ -273,12 +320,12 @@ class KnowledgeGraph:
         """Entities that appear in the same papers as ``entity``, with the number of shared papers."""
         iri = URIRef(self.entity_iri(entity))
         type_filter = f"?o a kgo:{CLASSES[type]} ." if type else ""
-        rows = self.sparql(f"""SELECT ?o ?label ?cls (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+        rows = self.sparql(f"""SELECT ?e ?o ?label ?cls (COUNT(DISTINCT ?p) AS ?n) WHERE {{
             ?p ?r ?e . ?p ?r2 ?o . VALUES ?r {{ {_LINK_VALUES} }} VALUES ?r2 {{ {_LINK_VALUES} }}
             ?o skos:prefLabel ?label ; a ?cls . VALUES ?cls {{ kgo:Dataset kgo:Method kgo:Task }}
             {type_filter}
             FILTER(?o != ?e)
-        }} GROUP BY ?o ?label ?cls""", e=iri)
+        }} GROUP BY ?e ?o ?label ?cls""", e=iri)
         out = [Related(self._id(r["o"]), r["cls"].rsplit("#", 1)[-1].lower(), r["label"], int(r["n"])) for r in rows]
         return Rows(sorted(out, key=lambda r: (-r.count, r.label.lower(), r.id)))
 
@@ -298,22 +345,22 @@ class KnowledgeGraph:
 
     def timeline(self, entity: str) -> Rows:
         """Papers per listing date that link ``entity``, oldest first: rows of (date, papers)."""
-        rows = self.sparql(f"""SELECT ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+        rows = self.sparql(f"""SELECT ?e ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{
             ?p ?r ?e . VALUES ?r {{ {_LINK_VALUES} }} ?p dcterms:date ?date .
-        }} GROUP BY ?date ORDER BY ?date""", e=URIRef(self.entity_iri(entity)))
+        }} GROUP BY ?e ?date ORDER BY ?date""", e=URIRef(self.entity_iri(entity)))
         return Rows({"date": str(r["date"]), "papers": int(r["n"])} for r in rows)
 
     def evidence(self, paper: str, entity: str) -> Rows:
         """Why a paper is linked to an entity: the sentences and character spans, in text order."""
         paper_iri = URIRef(paper if paper.startswith("http") else self.config.base_iri + "paper/" + paper)
-        rows = self.sparql("""SELECT ?role ?field ?start ?end ?text ?sentence ?component ?confidence WHERE {
+        rows = self.sparql("""SELECT ?p ?e ?role ?field ?start ?end ?text ?sentence ?component ?confidence WHERE {
             ?a a oa:Annotation ; oa:hasBody ?e ; oa:hasTarget ?t ; kgo:field ?field ; kgo:role ?role .
             ?t oa:hasSource ?p ; oa:hasSelector ?pos , ?quote .
             ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
             ?quote a oa:TextQuoteSelector ; oa:exact ?text .
             OPTIONAL { ?a kgo:sentence ?sentence }
             OPTIONAL { ?a kgo:confidence ?confidence }
-            OPTIONAL { ?a prov:wasGeneratedBy ?component }
+            OPTIONAL { ?a prov:wasAttributedTo ?component }
         }""", p=paper_iri, e=URIRef(self.entity_iri(entity)))
         out = [Evidence(self._id(str(paper_iri)), self._id(self.entity_iri(entity)), ROLE_OF.get(str(r["role"]).rsplit("#", 1)[-1], str(r["role"])),
                         r["field"], int(r["start"]), int(r["end"]), r["text"], r["sentence"] or "",

@@ -53,8 +53,12 @@ def normalize(surface: str) -> str:
     ['cifar10', 'cifar10', 'cifar10', 'kitti', 'mask rcnn', 'cnn']
     >>> normalize("convolutional neural networks") == normalize("Convolutional Neural Network")
     True
+    >>> normalize("EPOS"), normalize("GANs")
+    ('epos', 'gan')
     """
-    text = unicodedata.normalize("NFKC", surface).lower().strip()
+    original = unicodedata.normalize("NFKC", surface).strip()
+    acronym_tail = bool(re.search(r"(?:^|[\s\-])[A-Z0-9]{2,}$", original))  # EPOS, CAOS: no plural to strip
+    text = original.lower()
     text = re.sub(r"^(?:the|a|an)\s+", "", text)
     parts = [p for p in _SEPARATORS.split(text.strip(" .,;:()[]'\"")) if p]
     while len(parts) > 1 and (parts[-1] in _GENERIC_TAIL or " ".join(parts[-2:]) in _GENERIC_TAIL):
@@ -72,7 +76,7 @@ def normalize(surface: str) -> str:
             joined[-1] += part  # ... or suffixes the last one: Swin-T
         else:
             joined.append(part)
-    if joined:
+    if joined and not acronym_tail:
         joined[-1] = _singular(joined[-1])
     return " ".join(joined)
 
@@ -162,7 +166,7 @@ class Resolver:
         ambiguous: dict[tuple, list[str]] = {}
         for short, longs in sorted(self.pairs.items(), key=lambda kv: (kv[0][0].value, kv[0][1])):
             groups: list[list[str]] = []
-            for long in sorted(longs):
+            for long in sorted(l for l in longs if (short[0], l) in self.nodes):
                 home = next((g for g in groups if _compatible(g[0], long)), None)
                 (home.append(long) if home is not None else groups.append([long]))
             for group in groups:
@@ -170,7 +174,7 @@ class Resolver:
                     union((short[0], group[0]), (short[0], long))
             if len(groups) == 1:
                 union(short, (short[0], groups[0][0]))
-            else:
+            elif len(groups) > 1:
                 ambiguous[short] = [g[0] for g in groups]
         clusters: dict[tuple, list[tuple]] = defaultdict(list)
         for key in self.nodes:
@@ -261,7 +265,7 @@ class EntityTable:
             broader = set()
             if term is not None:
                 broader.update(b for b in term.broader if b in self.surfaces)
-            for key in keys_of[entity]:
+            for _, key in keys_of[entity]:
                 match = _VERSION.match(key)
                 if match:
                     owner = key_owner.get((type_, match.group("base").strip()))

@@ -28,6 +28,10 @@ _BREAK_WORDS = {"and", "or", "with", "using", "via", "by", "in", "on", "for", "f
                 "is", "are", "was", "were", "based", "under", "through", "as", "at", "into", "while", "where"}
 
 
+_METRIC_HEADS = {"score", "scores", "accuracy", "error", "rate", "distance", "precision", "recall", "ratio", "index",
+                 "coefficient", "metric", "measure", "similarity", "divergence", "f1", "auc", "iou"}
+
+
 def title_end(doc: Doc) -> int:
     """Character offset where the title ends (0 when the doc has no title part)."""
     return int(doc.user_data.get("kg_title_end", 0))
@@ -78,8 +82,10 @@ class CuePatterns:
     def _take(self, doc: Doc, kind: str, start: int, end: int) -> tuple[int, int] | None:
         sent_start, sent_end = doc[start].sent.start, doc[start].sent.end
         if kind == "before_cue":
+            in_title = doc[start].idx < title_end(doc)  # titles capitalise every word: only real names count
             i = start
-            while i > sent_start and i > start - 5 and self._name_token(doc[i - 1]):
+            while i > sent_start and i > start - 5 and (
+                    is_name_like(doc[i - 1].text) if in_title else self._name_token(doc[i - 1])):
                 i -= 1
             if i == start:
                 return None
@@ -167,6 +173,8 @@ class Abbreviations:
         return doc
 
     def _label(self, long_span: Span, short_span: Span, known: list[Span]) -> str:
+        if long_span.text.lower().split()[-1] in _METRIC_HEADS:
+            return ""  # "Inception score (IS)", "mean average precision (mAP)": metrics are not entities
         def overlapping(target: Span) -> list[Span]:
             return [s for s in known if s.label_ in LABELS and s.start < target.end and target.start < s.end]
 

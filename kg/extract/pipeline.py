@@ -18,6 +18,48 @@ from kg.errors import ModelError
 from kg.extract import components  # noqa: F401  (registers the factories)
 
 
+def phrase_patterns(vocabulary: vocabulary_module.Vocabulary) -> tuple[list[dict], list[dict]]:
+    """SpanRuler phrase patterns for every name of every term and its spelling variants (hyphens,
+    numbers, a plural last word): (case-insensitive, exact-case). The first term to claim a form keeps it.
+
+    >>> from kg.vocabulary import Term, Vocabulary
+    >>> from kg.records import EntityType
+    >>> folded, exact = phrase_patterns(Vocabulary.from_terms([Term("dataset/cifar-10", EntityType.DATASET, "CIFAR-10"),
+    ...                                                         Term("method/gan", EntityType.METHOD, "GAN")]))
+    >>> sorted(p["pattern"] for p in folded), sorted(p["pattern"] for p in exact)
+    (['CIFAR 10', 'CIFAR-10', 'CIFAR10'], ['GAN', 'GANs'])
+    """
+    priority = getattr(vocabulary_module, "_priority")
+    variants = getattr(vocabulary_module, "_string_variants")
+    plural = getattr(vocabulary_module, "_plural")
+    folded: list[dict] = []
+    exact: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    for term in sorted(vocabulary, key=priority):
+        label = vocabulary_module.RULER_LABELS[term.type]
+        for surface in term.surfaces:
+            forms = list(variants(surface))
+            if term.type.value == "method" or (term.type.value == "task" and " " in surface):
+                for form in list(forms):
+                    head, _, last = form.rpartition(" ")
+                    plural_last = plural(last)
+                    if plural_last:
+                        forms.append(f"{head} {plural_last}".strip())
+            for form in forms:
+                if len(form) < 3:
+                    continue  # "ID", "IS": two letters name too many things
+                if " " not in form and form.isalpha() and form[1:].islower() and "curated" not in term.source:
+                    continue  # one plain word ("Geo", "Places") is English far more often than a name
+                case_sensitive = term.case_sensitive or vocabulary_module.is_exact_surface(form) or \
+                    (form.endswith("s") and vocabulary_module.is_exact_surface(form[:-1]))
+                signature = (label, form if case_sensitive else form.lower())
+                if signature in seen:
+                    continue
+                seen.add(signature)
+                (exact if case_sensitive else folded).append({"label": label, "pattern": form, "id": term.id})
+    return folded, exact
+
+
 def has_model(path: Path) -> bool:
     """Whether a trained spaCy pipeline lies at ``path``."""
     return (path / "config.cfg").is_file() and (path / "ner").is_dir()
@@ -28,7 +70,7 @@ def make_nlp(config: Config = Config()) -> Language:
 
     >>> nlp = make_nlp(Config(use_model=False))
     >>> [p for p in nlp.pipe_names if p.startswith("kg_")]
-    ['kg_paragraphs', 'kg_vocabulary', 'kg_cues', 'kg_abbreviations', 'kg_merge', 'kg_roles']
+    ['kg_paragraphs', 'kg_vocabulary', 'kg_vocabulary_exact', 'kg_cues', 'kg_abbreviations', 'kg_merge', 'kg_roles']
     """
     model_path = config.model_path
     if config.use_model and has_model(model_path):
@@ -45,9 +87,15 @@ def make_nlp(config: Config = Config()) -> Language:
     nlp.max_length = max(nlp.max_length, config.max_abstract_chars * 2)
     nlp.add_pipe("sentencizer", before=first) if first else nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_paragraphs", after="sentencizer")
-    ruler = nlp.add_pipe("span_ruler", name="kg_vocabulary", after="kg_paragraphs",
-                         config={"spans_key": "kg_vocabulary", "validate": False, "overwrite": True})
-    ruler.add_patterns(vocabulary_module.Vocabulary.load().ruler_patterns())  # type: ignore[attr-defined]
+    folded, exact = phrase_patterns(vocabulary_module.Vocabulary.load())
+    # two phrase rulers: PhraseMatcher is fast at any vocabulary size (a token Matcher over 10k
+    # patterns is not); one compares lowercase, one exact case for acronyms and case-sensitive names
+    for name, attr, patterns, after in (("kg_vocabulary", "LOWER", folded, "kg_paragraphs"),
+                                        ("kg_vocabulary_exact", "ORTH", exact, "kg_vocabulary")):
+        ruler = nlp.add_pipe("span_ruler", name=name, after=after, config={
+            "spans_key": "kg_vocabulary", "validate": False, "overwrite": name == "kg_vocabulary",
+            "phrase_matcher_attr": attr})
+        ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     for name in ("kg_cues", "kg_abbreviations", "kg_merge", "kg_roles"):
         nlp.add_pipe(name)
     return nlp

@@ -1,0 +1,667 @@
+"""RDF export: IRIs, triples from records, deterministic writers and SHACL validation.
+
+IRIs (``base`` is ``Config.base_iri``, default ``https://w3id.org/kg/``; no blank nodes anywhere):
+
+=============  ==================================================================================
+paper          ``base + "paper/" + arXiv id`` (old-style ids keep their ``/``: ``paper/math/0501001``)
+entity         ``base + entity.id`` (``dataset/imagenet``)
+annotation     ``base + "annotation/" + arXiv id + "/" + sha1("entity|role|field|start|end")[:12]``,
+               its target and selectors at ``#target``, ``#position``, ``#quote``
+component      ``base + "component/" + name`` (``component/pattern:title-colon``)
+co-occurrence  ``base + "cooccurrence/" + subject id + "/" + object id``
+surface form   ``entity IRI + "#label-" + sha1(form)[:12]``: a ``skosxl:Label`` with ``kgo:mentionCount``
+=============  ==================================================================================
+
+Characters outside the IRI-safe ASCII set are percent-encoded. A paper points at its arXiv page with
+``schema:url`` (not ``owl:sameAs``: the page is not the same resource as the graph's paper node).
+Authors are ``dc:creator`` literals (``dcterms:creator`` expects an agent resource, not a string).
+An annotation is ``prov:wasAttributedTo`` its ``kgo:Component`` (a ``prov:SoftwareAgent``;
+``prov:wasGeneratedBy`` would need a ``prov:Activity``).
+
+>>> from kg.records import Paper, Entity, Link, Mention, EntityType, Role
+>>> paper = Paper(id="2201.00001", version=1, title="ImageNet: a benchmark", abstract="")
+>>> m = Mention(EntityType.DATASET, "title", 0, 8, "ImageNet", source="vocabulary")
+>>> link = Link("2201.00001", "dataset/imagenet", Role.INTRODUCES, (m,))
+>>> entity = Entity("dataset/imagenet", EntityType.DATASET, "ImageNet")
+>>> g = to_rdflib([paper], [entity], [link])
+>>> (paper_iri("2201.00001"), KGO.introducesDataset, entity_iri("dataset/imagenet")) in g
+True
+>>> validate(g).conforms
+True
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import stat
+import tempfile
+from collections import Counter, defaultdict
+from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import IO, NamedTuple, Union
+from urllib.parse import quote
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+import rdflib.namespace
+from rdflib.namespace import DC, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID
+from rdflib.term import Node
+
+from kg.config import Config, ontology_dir
+from kg.errors import StoreError, unknown_name
+from kg.records import Entity, EntityType, Link, Mention, Paper, Role
+
+Triple = tuple[Node, Node, Node]
+OA = Namespace("http://www.w3.org/ns/oa#")
+SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
+FABIO = Namespace("http://purl.org/spar/fabio/")
+# plain namespaces: rdflib's SDO and XSD warn on every unknown attribute, which pytest's doctest collection probes
+SCHEMA = Namespace("https://schema.org/")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+ONTOLOGY = URIRef("https://w3id.org/kg/ontology")
+
+
+class KGO(rdflib.namespace.DefinedNamespace):
+    """The terms of ``ontologies/kg.ttl``; any other name raises ``AttributeError``.
+
+    >>> KGO.usesDataset
+    rdflib.term.URIRef('https://w3id.org/kg/ontology#usesDataset')
+    """
+
+    _NS = Namespace("https://w3id.org/kg/ontology#")
+    _fail = True
+    # classes and the vocabulary scheme
+    Paper: URIRef
+    Entity: URIRef
+    Dataset: URIRef
+    Method: URIRef
+    Task: URIRef
+    Cooccurrence: URIRef
+    Component: URIRef
+    Vocabulary: URIRef
+    # object properties
+    mentionsEntity: URIRef
+    proposesMethod: URIRef
+    usesMethod: URIRef
+    introducesDataset: URIRef
+    usesDataset: URIRef
+    addressesTask: URIRef
+    appliedToTask: URIRef
+    usedForTask: URIRef
+    evaluatedOn: URIRef
+    subjectEntity: URIRef
+    objectEntity: URIRef
+    supportingPaper: URIRef
+    role: URIRef
+    # datatype properties
+    arxivId: URIRef
+    version: URIRef
+    category: URIRef
+    confidence: URIRef
+    field: URIRef
+    sentence: URIRef
+    supportCount: URIRef
+    paperCount: URIRef
+    mentionCount: URIRef
+    vocabularyId: URIRef
+
+
+#: prefixes bound on exported graphs and used by the Turtle writer
+PREFIXES: Mapping[str, str] = MappingProxyType({
+    "kgo": str(KGO._NS), "oa": str(OA), "prov": str(PROV), "skos": str(SKOS), "skosxl": str(SKOSXL),
+    "dc": str(DC), "dcterms": str(DCTERMS), "schema": str(SCHEMA), "fabio": str(FABIO), "void": str(VOID),
+    "owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
+})
+CLASS_OF_TYPE: Mapping[EntityType, URIRef] = MappingProxyType(
+    {EntityType.DATASET: KGO.Dataset, EntityType.METHOD: KGO.Method, EntityType.TASK: KGO.Task})
+#: paper -> entity property for each (entity type, role); anything else is ``kgo:mentionsEntity``
+ROLE_PROPERTY: Mapping[tuple[EntityType, Role], URIRef] = MappingProxyType({
+    (EntityType.METHOD, Role.PROPOSES): KGO.proposesMethod, (EntityType.METHOD, Role.USES): KGO.usesMethod,
+    (EntityType.DATASET, Role.INTRODUCES): KGO.introducesDataset,
+    (EntityType.DATASET, Role.USES): KGO.usesDataset, (EntityType.TASK, Role.ADDRESSES): KGO.addressesTask,
+})
+#: entity -> entity relation derived from co-occurrence, by (subject type, object type)
+RELATIONS: Mapping[tuple[EntityType, EntityType], URIRef] = MappingProxyType({
+    (EntityType.METHOD, EntityType.TASK): KGO.appliedToTask,
+    (EntityType.DATASET, EntityType.TASK): KGO.usedForTask,
+    (EntityType.METHOD, EntityType.DATASET): KGO.evaluatedOn,
+})
+CONTEXT_LENGTH = 32  # characters of oa:prefix / oa:suffix
+_IRI_SAFE = "/:@-._~"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def ontology_file(name: str) -> Path:
+    """A file of the shipped ``ontologies/`` folder (also from a checkout that is not installed)."""
+    try:
+        return ontology_dir() / name
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "ontologies" / name
+
+
+# ---------------------------------------------------------------------------------------------- IRIs
+def _base(config: Config) -> str:
+    base = config.base_iri
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+def _iri(config: Config, *parts: str) -> URIRef:
+    return URIRef(_base(config) + "".join(quote(p, safe=_IRI_SAFE) for p in parts))
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def paper_iri(paper_id: str, config: Config = Config()) -> URIRef:
+    """The IRI of a paper.
+
+    >>> str(paper_iri("hep-th/9901001"))
+    'https://w3id.org/kg/paper/hep-th/9901001'
+    """
+    return _iri(config, "paper/", paper_id)
+
+
+def entity_iri(entity_id: str, config: Config = Config()) -> URIRef:
+    """The IRI of an entity: the base plus its id.
+
+    >>> str(entity_iri("method/saanet", Config(base_iri="http://example.org/kg")))
+    'http://example.org/kg/method/saanet'
+    """
+    return _iri(config, entity_id)
+
+
+def annotation_iri(paper_id: str, entity_id: str, role: Role | str, field: str, start: int, end: int,
+                   config: Config = Config()) -> URIRef:
+    """The IRI of the evidence for one mention of a link; stable across runs.
+
+    >>> str(annotation_iri("2201.00001", "dataset/imagenet", Role.USES, "title", 0, 8))
+    'https://w3id.org/kg/annotation/2201.00001/039094006939'
+    """
+    key = f"{entity_id}|{Role(role).value}|{field}|{start}|{end}"
+    return _iri(config, "annotation/", paper_id, "/", _hash(key))
+
+
+def component_iri(name: str, config: Config = Config()) -> URIRef:
+    """The IRI of an extraction component.
+
+    >>> str(component_iri("pattern:title-colon"))
+    'https://w3id.org/kg/component/pattern:title-colon'
+    >>> str(component_iri("my rule/2"))
+    'https://w3id.org/kg/component/my%20rule%2F2'
+    """
+    return URIRef(_base(config) + "component/" + quote(name or "unknown", safe=_IRI_SAFE[1:]))
+
+
+def activity_iri(name: str, config: Config = Config()) -> URIRef:
+    """The IRI of the extraction activity that a component performs (what ``prov:wasGeneratedBy`` names).
+
+    >>> str(activity_iri("ner"))
+    'https://w3id.org/kg/component/ner#extraction'
+    """
+    return URIRef(component_iri(name, config) + "#extraction")
+
+
+def cooccurrence_iri(subject_id: str, object_id: str, config: Config = Config()) -> URIRef:
+    """The IRI of the co-occurrence statistics of two entities."""
+    return _iri(config, "cooccurrence/", subject_id, "/", object_id)
+
+
+def label_iri(entity_id: str, form: str, config: Config = Config()) -> URIRef:
+    """The IRI of the ``skosxl:Label`` of one surface form of an entity."""
+    return URIRef(f"{entity_iri(entity_id, config)}#label-{_hash(form)}")
+
+
+def role_property(entity_type: EntityType | None, role: Role) -> URIRef:
+    """The paper -> entity property for a role; ``kgo:mentionsEntity`` when the pair makes no sense.
+
+    >>> role_property(EntityType.METHOD, Role.PROPOSES) == KGO.proposesMethod
+    True
+    """
+    return ROLE_PROPERTY.get((entity_type, role), KGO.mentionsEntity)  # type: ignore[arg-type]
+
+
+def _type_of(entity_id: str, mentions: Sequence[Mention] = ()) -> EntityType | None:
+    try:
+        return EntityType(entity_id.split("/", 1)[0])
+    except ValueError:
+        return mentions[0].type if mentions else None
+
+
+# --------------------------------------------------------------------------------------- literals
+def _text(value: str) -> Literal:
+    """A plain string literal; lone surrogates (not Unicode scalar values) become U+FFFD."""
+    return Literal(_SURROGATE.sub("\ufffd", value))
+
+
+def _decimal(value: float) -> Literal:
+    lexical = f"{value:.3f}".rstrip("0")
+    return Literal(lexical + "0" if lexical.endswith(".") else lexical, datatype=XSD.decimal)
+
+
+def _date(value: str) -> Literal:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and date.fromisoformat(value):
+            return Literal(value, datatype=XSD.date)
+    except ValueError:
+        pass
+    return _text(value)
+
+
+def _count(value: int, datatype: URIRef = XSD.integer) -> Literal:
+    return Literal(str(int(value)), datatype=datatype)
+
+
+# ----------------------------------------------------------------------------------------- triples
+def paper_triples(paper: Paper, links: Sequence[Link], config: Config = Config()) -> Iterator[Triple]:
+    """The triples of one paper, its links to entities and the evidence annotations of each link.
+
+    Components used by the annotations are typed and labelled here too, so that each paper's triples
+    stand alone in a stream (a store drops the repeats).
+    """
+    p = paper_iri(paper.id, config)
+    yield p, RDF.type, KGO.Paper
+    yield p, KGO.arxivId, _text(paper.id)
+    yield p, DCTERMS.identifier, _text("arXiv:" + paper.id)
+    yield p, SCHEMA.url, URIRef("https://arxiv.org/abs/" + quote(paper.id, safe=_IRI_SAFE))
+    yield p, DCTERMS.title, _text(paper.title)
+    if paper.abstract:
+        yield p, DCTERMS.abstract, _text(paper.abstract)
+    if paper.version is not None:
+        yield p, KGO.version, _count(paper.version)
+    if paper.date:
+        yield p, DCTERMS.date, _date(paper.date)
+    for author in paper.authors:
+        yield p, DC.creator, _text(author)
+    for category in paper.categories:
+        yield p, KGO.category, _text(category)
+    components = set()
+    for link in links:
+        if link.paper_id != paper.id:
+            raise ValueError(f"link to {link.entity_id} belongs to {link.paper_id}, not {paper.id}")
+        prop = role_property(_type_of(link.entity_id, link.mentions), link.role)
+        yield p, prop, entity_iri(link.entity_id, config)
+        best: dict[tuple[str, int, int], Mention] = {}
+        for mention in sorted(link.mentions, key=lambda m: m.confidence):
+            best[(mention.field, mention.start, mention.end)] = mention  # one annotation per span
+        for mention in best.values():
+            components.add(mention.source or "unknown")
+            yield from _annotation_triples(paper, link, prop, mention, config)
+    for name in sorted(components):
+        yield component_iri(name, config), RDF.type, KGO.Component
+        yield component_iri(name, config), RDFS.label, _text(name)
+        yield activity_iri(name, config), RDF.type, PROV.Activity
+        yield activity_iri(name, config), PROV.wasAssociatedWith, component_iri(name, config)
+
+
+def _annotation_triples(paper: Paper, link: Link, prop: URIRef, m: Mention, config: Config) -> Iterator[Triple]:
+    a = annotation_iri(paper.id, link.entity_id, link.role, m.field, m.start, m.end, config)
+    target, position, quote_ = URIRef(a + "#target"), URIRef(a + "#position"), URIRef(a + "#quote")
+    text = paper.text(m.field)
+    yield a, RDF.type, OA.Annotation
+    yield a, OA.motivatedBy, OA.identifying
+    yield a, OA.hasBody, entity_iri(link.entity_id, config)
+    yield a, OA.hasTarget, target
+    yield a, KGO.field, _text(m.field)
+    yield a, KGO.role, prop
+    yield a, KGO.confidence, _decimal(m.confidence)
+    yield a, PROV.wasAttributedTo, component_iri(m.source, config)
+    # PROV: an annotation is generated by an activity (a run of the component), attributed to the component
+    yield a, PROV.wasGeneratedBy, activity_iri(m.source, config)
+    sentence = m.sentence or text[m.sentence_start:m.sentence_end]
+    if sentence:
+        yield a, KGO.sentence, _text(sentence)
+    yield target, RDF.type, OA.SpecificResource
+    yield target, OA.hasSource, paper_iri(paper.id, config)
+    yield target, OA.hasSelector, position
+    yield target, OA.hasSelector, quote_
+    yield position, RDF.type, OA.TextPositionSelector
+    yield position, OA.start, _count(m.start, XSD.nonNegativeInteger)
+    yield position, OA.end, _count(m.end, XSD.nonNegativeInteger)
+    yield quote_, RDF.type, OA.TextQuoteSelector
+    yield quote_, OA.exact, _text(m.text)
+    prefix, suffix = text[max(0, m.start - CONTEXT_LENGTH):m.start], text[m.end:m.end + CONTEXT_LENGTH]
+    if prefix:
+        yield quote_, OA.prefix, _text(prefix)
+    if suffix:
+        yield quote_, OA.suffix, _text(suffix)
+
+
+def entity_triples(entity: Entity, n_papers: int = 0, config: Config = Config()) -> Iterator[Triple]:
+    """The triples of one entity: class, labels, surface forms with counts, vocabulary link, broader.
+
+    Each surface form is a ``skosxl:Label`` (``skosxl:literalForm``, ``kgo:mentionCount``), reached with
+    ``skosxl:prefLabel`` when it is the preferred label and ``skosxl:altLabel`` (plus plain
+    ``skos:altLabel``) otherwise.
+
+    >>> e = Entity("dataset/imagenet", EntityType.DATASET, "ImageNet", aliases=(("ImageNet", 3), ("IN", 1)))
+    >>> g = Graph()
+    >>> g += entity_triples(e, 4)
+    >>> sorted(str(o) for o in g.objects(None, SKOS.altLabel))
+    ['IN']
+    >>> sorted(int(o) for o in g.objects(None, KGO.mentionCount))
+    [1, 3]
+    """
+    e = entity_iri(entity.id, config)
+    yield e, RDF.type, CLASS_OF_TYPE[EntityType(entity.type)]
+    yield e, SKOS.prefLabel, _text(entity.label)
+    yield e, KGO.paperCount, _count(n_papers)
+    if entity.description:
+        yield e, SKOS.definition, _text(entity.description)
+    if entity.vocabulary_id:
+        yield e, SKOS.inScheme, KGO.Vocabulary
+        yield e, KGO.vocabularyId, _text(entity.vocabulary_id)
+    for broader in entity.broader:
+        yield e, SKOS.broader, entity_iri(broader, config)
+    counts: Counter[str] = Counter()
+    for form, count in entity.aliases:
+        counts[form] += count
+    for form, count in sorted(counts.items()):
+        label = label_iri(entity.id, form, config)
+        if form != entity.label:
+            yield e, SKOS.altLabel, _text(form)
+        yield e, SKOSXL.prefLabel if form == entity.label else SKOSXL.altLabel, label
+        yield label, RDF.type, SKOSXL.Label
+        yield label, SKOSXL.literalForm, _text(form)
+        yield label, KGO.mentionCount, _count(count)
+
+
+def cooccurrence_triples(links: Iterable[Link], entity_types: Mapping[str, EntityType],
+                         config: Config = Config(), min_support: int = 1) -> Iterator[Triple]:
+    """Entity -> entity relations (``RELATIONS``) for pairs linked by at least ``min_support`` papers.
+
+    Each relation is stated directly and described by a ``kgo:Cooccurrence`` node with the count and
+    the supporting papers. Roles do not matter: any two links of one paper co-occur.
+
+    >>> links = [Link("p1", "method/m", Role.USES), Link("p1", "task/t", Role.ADDRESSES)]
+    >>> g = Graph()
+    >>> g += cooccurrence_triples(links, {})
+    >>> (entity_iri("method/m"), KGO.appliedToTask, entity_iri("task/t")) in g
+    True
+    """
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    for link in links:
+        by_paper[link.paper_id].add(link.entity_id)
+    support: dict[tuple[str, str, URIRef], set[str]] = defaultdict(set)
+    for paper_id, ids in by_paper.items():
+        typed = [(i, entity_types.get(i) or _type_of(i)) for i in ids]
+        for s, s_type in typed:
+            for o, o_type in typed:
+                relation = RELATIONS.get((s_type, o_type))  # type: ignore[arg-type]
+                if relation is not None:
+                    support[(s, o, relation)].add(paper_id)
+    for (s, o, relation), papers in sorted(support.items()):
+        if len(papers) < min_support:
+            continue
+        c = cooccurrence_iri(s, o, config)
+        yield entity_iri(s, config), relation, entity_iri(o, config)
+        yield c, RDF.type, KGO.Cooccurrence
+        yield c, KGO.role, relation
+        yield c, KGO.subjectEntity, entity_iri(s, config)
+        yield c, KGO.objectEntity, entity_iri(o, config)
+        yield c, KGO.supportCount, _count(len(papers))
+        for paper_id in sorted(papers):
+            yield c, KGO.supportingPaper, paper_iri(paper_id, config)
+
+
+def ontology_header_triples(config: Config = Config()) -> Iterator[Triple]:
+    """A ``void:Dataset`` node for the export and the curated vocabulary's concept scheme."""
+    dataset = URIRef(_base(config))
+    yield dataset, RDF.type, VOID.Dataset
+    yield dataset, DCTERMS.conformsTo, ONTOLOGY
+    yield dataset, VOID.vocabulary, URIRef(str(KGO._NS))
+    yield KGO.Vocabulary, RDF.type, SKOS.ConceptScheme
+    yield KGO.Vocabulary, SKOS.prefLabel, Literal("kg curated vocabulary", lang="en")
+
+
+def iter_triples(papers: Iterable[Paper], entities: Iterable[Entity], links: Iterable[Link],
+                 config: Config = Config(), min_support: int = 1) -> Iterator[Triple]:
+    """Every triple of a build; links of papers that are not given are left out."""
+    links = list(links)
+    by_paper: dict[str, list[Link]] = defaultdict(list)
+    for link in sorted(links, key=lambda l: (l.paper_id, l.entity_id, l.role.value)):
+        by_paper[link.paper_id].append(link)
+    known = set()
+    yield from ontology_header_triples(config)
+    for paper in papers:
+        known.add(paper.id)
+        yield from paper_triples(paper, by_paper.get(paper.id, []), config)
+    links = [l for l in links if l.paper_id in known]
+    n_papers = Counter(e for _, e in {(l.paper_id, l.entity_id) for l in links})
+    types: dict[str, EntityType] = {}
+    for entity in entities:
+        types[entity.id] = EntityType(entity.type)
+        yield from entity_triples(entity, n_papers.get(entity.id, 0), config)
+    yield from cooccurrence_triples(links, types, config, min_support)
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind ``PREFIXES`` on a graph and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def to_rdflib(papers: Iterable[Paper], entities: Iterable[Entity], links: Iterable[Link],
+              config: Config = Config(), min_support: int = 1) -> Graph:
+    """An rdflib graph of a build, with the kg prefixes bound."""
+    graph = bind_prefixes(Graph())
+    for triple in iter_triples(papers, entities, links, config, min_support):
+        graph.add(triple)
+    return graph
+
+
+# ----------------------------------------------------------------------------------------- writers
+_ESCAPES = MappingProxyType({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                             "\b": "\\b", "\f": "\\f"})
+_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f\ud800-\udfff]')
+_BAD_IRI = re.compile('[\x00-\x20<>"{}|^`\\\\]')
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\ud800" <= char <= "\udfff":
+        return "\\uFFFD"
+    return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
+def _iriref(iri: str) -> str:
+    if _BAD_IRI.search(iri):
+        raise StoreError(f"cannot write {iri!r}: not a valid IRI")
+    return f"<{iri}>"
+
+
+def _qname(iri: str) -> str | None:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
+
+
+def term_text(term: Node, qnames: bool = False) -> str:
+    r"""A term in N-Triples syntax (also valid Turtle); with ``qnames``, prefixed names where safe.
+
+    Literals are written on one line with every control character escaped: rdflib's own ``n3()``
+    writes long triple-quoted strings, which N-Triples does not allow, and its Turtle writer produces
+    invalid Turtle for some of them (a newline, then a backslash before the final quote).
+
+    >>> term_text(Literal('say "hi"\n<script>\x00'))
+    '"say \\"hi\\"\\n<script>\\u0000"'
+    >>> term_text(Literal(3), qnames=True)
+    '"3"^^xsd:integer'
+    """
+    if isinstance(term, URIRef):
+        return (qnames and _qname(term)) or _iriref(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        text = '"' + _NEEDS_ESCAPE.sub(_escape, str(term)) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^{term_text(term.datatype, qnames)}"
+        return text
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _sort_key(term: Node) -> tuple[int, str, str, str]:
+    if isinstance(term, Literal):
+        return 2, str(term), str(term.datatype or ""), term.language or ""
+    return (1 if isinstance(term, BNode) else 0), str(term), "", ""
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[IO[str]]:
+    """Write to a temporary file beside ``path``, then ``os.replace`` it: no partial file is ever seen."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def turtle_text(graph: Graph) -> str:
+    """Deterministic Turtle: sorted subjects, ``rdf:type`` first, then sorted predicates and objects."""
+    blocks, iris = [], set()
+    for s, p, o in graph:
+        iris.update(t for t in (s, p, o, getattr(o, "datatype", None)) if isinstance(t, URIRef))
+    for s in sorted(set(graph.subjects()), key=_sort_key):
+        lines = []
+        for pred in sorted(set(graph.predicates(s)), key=lambda p: (p != RDF.type, _sort_key(p))):
+            objects = ", ".join(term_text(o, True) for o in sorted(graph.objects(s, pred), key=_sort_key))
+            lines.append(("a" if pred == RDF.type else term_text(pred, True)) + " " + objects)
+        blocks.append(term_text(s, True) + " " + " ;\n    ".join(lines) + " .\n")
+    used = sorted({q.split(":", 1)[0] for q in map(_qname, iris) if q})
+    header = "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in used)
+    return header + "\n" + "\n".join(blocks)
+
+
+def write_turtle(graph: Graph, path: str | Path) -> None:
+    """Write Turtle atomically; the same triples give the same bytes whatever the insertion order."""
+    with _atomic(Path(path)) as out:
+        out.write(turtle_text(graph))
+
+
+def write_ntriples(triples: Iterable[Triple], path_or_file: Union[str, Path, IO[str], IO[bytes]]) -> int:
+    """Stream triples as N-Triples, one line each, to a path (atomically) or an open file; the count."""
+    if isinstance(path_or_file, (str, Path)):
+        with _atomic(Path(path_or_file)) as out:
+            return write_ntriples(triples, out)
+    binary = isinstance(path_or_file, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(path_or_file, "mode", "")
+    n = 0
+    for s, p, o in triples:
+        line = f"{term_text(s)} {term_text(p)} {term_text(o)} .\n"
+        path_or_file.write(line.encode("utf-8") if binary else line)  # type: ignore[arg-type]
+        n += 1
+    return n
+
+
+def jsonld_context() -> dict[str, object]:
+    """The ``@context`` object of ``ontologies/context.jsonld``."""
+    return json.loads(ontology_file("context.jsonld").read_text(encoding="utf-8"))["@context"]
+
+
+def _ordered(value: object) -> object:
+    """JSON with every array sorted (except ``@list``), so that output does not depend on set order."""
+    if isinstance(value, dict):
+        return {k: v if k == "@list" else _ordered(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted(map(_ordered, value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+def write_jsonld(graph: Graph, path: str | Path) -> None:
+    """Write compacted JSON-LD with the kg context inlined (the file stands alone), deterministically."""
+    data = json.loads(graph.serialize(format="json-ld", context=jsonld_context()))
+    with _atomic(Path(path)) as out:
+        json.dump(_ordered(data), out, indent=1, sort_keys=True, ensure_ascii=False)
+        out.write("\n")
+
+
+Exporter = Callable[[Graph, Union[str, Path]], object]
+EXPORTERS: Mapping[str, Exporter] = MappingProxyType(
+    {"turtle": write_turtle, "ntriples": write_ntriples, "jsonld": write_jsonld})
+
+
+def get_exporter(name: str) -> Exporter:
+    """The writer registered under ``name``.
+
+    >>> get_exporter("xml")
+    Traceback (most recent call last):
+    kg.errors.ConfigError: unknown exporter 'xml'; valid: jsonld, ntriples, turtle
+    """
+    try:
+        return EXPORTERS[name]
+    except KeyError:
+        raise unknown_name("exporter", name, list(EXPORTERS)) from None
+
+
+# -------------------------------------------------------------------------------------- validation
+class Violation(NamedTuple):
+    focus: str    # the node that fails, as an IRI or literal
+    path: str     # the property, as a prefixed name where possible ("" for node-level checks)
+    message: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of checking a graph against the SHACL shapes."""
+
+    conforms: bool
+    violations: tuple[Violation, ...] = ()
+
+
+def load_graph(path: str | Path) -> Graph:
+    """Parse an RDF file, the format guessed from its suffix."""
+    fmt = {".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}.get(Path(path).suffix, "turtle")
+    try:
+        return Graph().parse(str(path), format=fmt)
+    except Exception as err:  # rdflib's parsers raise many types, AssertionError among them
+        raise StoreError(f"{path}: cannot read RDF: {err}") from err
+
+
+def validate(graph_or_path: Graph | str | Path, shapes: Graph | str | Path | None = None) -> ValidationReport:
+    """Check a graph (or an RDF file) against ``ontologies/shapes.ttl`` or other shapes."""
+    import pyshacl  # slow to import; only validation needs it
+
+    data = graph_or_path if isinstance(graph_or_path, Graph) else load_graph(graph_or_path)
+    shapes_graph = shapes if isinstance(shapes, Graph) else load_graph(shapes or ontology_file("shapes.ttl"))
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none")
+    found = set()
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus, path = results.value(result, SH.focusNode), results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage) or results.value(result, SH.sourceConstraintComponent)
+        found.add(Violation(str(focus), (_qname(path) or str(path)) if isinstance(path, URIRef) else "",
+                            str(message)))
+    return ValidationReport(bool(conforms), tuple(sorted(found)))
+
+
+def format_report(report: ValidationReport, limit: int = 50) -> str:
+    """A report for people: one line per violation, the node first.
+
+    >>> print(format_report(ValidationReport(False, (Violation("https://x/p", "dcterms:title", "no title"),))))
+    1 SHACL violation:
+      <https://x/p> dcterms:title: no title
+    """
+    if report.conforms:
+        return "The graph conforms to the kg shapes."
+    n = len(report.violations)
+    lines = [f"{n} SHACL violation{'s' if n != 1 else ''}:"]
+    for focus, path, message in report.violations[:limit]:
+        lines.append(f"  <{focus}> {path + ': ' if path else ''}{message}")
+    if n > limit:
+        lines.append(f"  ... and {n - limit} more")
+    return "\n".join(lines)
