@@ -32,6 +32,11 @@ _METRIC_HEADS = {"score", "scores", "accuracy", "error", "rate", "distance", "pr
                  "coefficient", "metric", "measure", "similarity", "divergence", "f1", "auc", "iou"}
 
 
+_TRAILING_GENERIC = {"architecture", "architectures", "method", "methods", "approach", "approaches", "framework",
+                     "frameworks", "technique", "techniques", "algorithm", "algorithms", "models", "model",
+                     "strategy", "strategies", "system", "systems"}
+
+
 def title_end(doc: Doc) -> int:
     """Character offset where the title ends (0 when the doc has no title part)."""
     return int(doc.user_data.get("kg_title_end", 0))
@@ -202,16 +207,42 @@ def make_merge(nlp: Language, name: str, confidence: dict[str, float]) -> "Merge
 
 
 class Merge:
-    def __init__(self, rules: Rules, confidence: dict[str, float]) -> None:
+    def __init__(self, rules: Rules, confidence: dict[str, float], max_widen: int = 4) -> None:
         self.rules = rules
         self.confidence = confidence
+        self.max_widen = max_widen
+        self.widen_labels = {"METHOD"}
+
+    @staticmethod
+    def _plausible(span: Span) -> bool:
+        """NER guesses that are almost never right on dev data: a dataset name without a capital or a
+        digit ("shot" of "5-shot")."""
+        if span.label_ == "DATASET":
+            return any(c.isupper() or c.isdigit() for c in span.text)
+        return True
+
+    def _widen(self, span: Span, doc: Doc) -> Span:
+        """A vocabulary name inside a slightly longer NER mention of the same type takes the NER
+        boundaries ("VGG" in "VGG-16", "CNNs" in "sparse CNNs"), less trailing generic words
+        ("Transformer architecture" -> "Transformer"). The vocabulary id is dropped: a longer name is
+        a more specific thing, which resolution links on its own."""
+        for ent in doc.ents:
+            if (ent.label_ == span.label_ and span.label_ in self.widen_labels and ent.start <= span.start and span.end <= ent.end
+                    and (ent.start, ent.end) != (span.start, span.end)
+                    and (ent.end - ent.start) - (span.end - span.start) <= self.max_widen):
+                end = ent.end
+                while end > span.end and span.label_ == "METHOD" and doc[end - 1].lower_ in _TRAILING_GENERIC:
+                    end -= 1
+                if (ent.start, end) != (span.start, span.end):
+                    return Span(doc, ent.start, end, label=span.label_, span_id=span.id_)
+        return span
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[tuple[Span, str]] = []
         for span in doc.spans.get("kg_vocabulary", []):
-            candidates.append((span, "vocabulary"))
+            candidates.append((self._widen(span, doc), "vocabulary"))
         for span in doc.ents:
-            if span.label_ in LABELS:
+            if span.label_ in LABELS and self._plausible(span):
                 candidates.append((span, "ner"))
         for span in doc.spans.get("kg_patterns", []):
             candidates.append((span, "pattern"))
