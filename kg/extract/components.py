@@ -12,10 +12,14 @@ Roles are written to ``doc.user_data["kg_roles"]`` keyed by (start_char, end_cha
 """
 from __future__ import annotations
 
+import bisect
 import re
+
+import numpy
 
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span
 
 from kg.extract.abbreviations import find_abbreviations
@@ -37,6 +41,19 @@ _TRAILING_GENERIC = {"architecture", "architectures", "method", "methods", "appr
                      "strategy", "strategies", "system", "systems"}
 
 
+def sentence_of(doc: Doc, i: int) -> tuple[int, int]:
+    """(start, end) token indices of the sentence holding token ``i``. ``Span.sent`` walks the whole
+    doc on every call; this walks it once per doc and bisects."""
+    starts = doc.user_data.get("kg_sentence_starts")
+    if starts is None:
+        starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist() or [0]
+        if starts[0] != 0:
+            starts.insert(0, 0)
+        doc.user_data["kg_sentence_starts"] = starts
+    k = bisect.bisect_right(starts, i) - 1
+    return starts[k], starts[k + 1] if k + 1 < len(starts) else len(doc)
+
+
 def title_end(doc: Doc) -> int:
     """Character offset where the title ends (0 when the doc has no title part)."""
     return int(doc.user_data.get("kg_title_end", 0))
@@ -50,9 +67,9 @@ def make_paragraphs(nlp: Language, name: str) -> "Paragraphs":
 
 class Paragraphs:
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc[:-1]:
-            if token.is_space and "\n\n" in token.text:
-                doc[token.i + 1].is_sent_start = True
+        for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+            if i + 1 < len(doc) and "\n\n" in doc[i].text:
+                doc[i + 1].is_sent_start = True
         return doc
 
 
@@ -85,7 +102,7 @@ class CuePatterns:
         return doc
 
     def _take(self, doc: Doc, kind: str, start: int, end: int) -> tuple[int, int] | None:
-        sent_start, sent_end = doc[start].sent.start, doc[start].sent.end
+        sent_start, sent_end = sentence_of(doc, start)
         if kind == "before_cue":
             in_title = doc[start].idx < title_end(doc)  # titles capitalise every word: only real names count
             i = start
@@ -157,7 +174,8 @@ class Abbreviations:
         known = [*doc.spans.get("kg_patterns", []), *doc.spans.get("kg_vocabulary", []), *doc.ents]
         spans: list[Span] = []
         pairs: dict[str, str] = {}
-        for abbr in find_abbreviations(doc.text):
+        text = doc.text
+        for abbr in find_abbreviations(text):
             long_span = doc.char_span(abbr.long_start, abbr.long_end, alignment_mode="expand")
             short_span = doc.char_span(abbr.short_start, abbr.short_end, alignment_mode="expand")
             if long_span is None or short_span is None:
@@ -168,7 +186,7 @@ class Abbreviations:
             pairs[abbr.short] = abbr.long
             spans.append(Span(doc, long_span.start, long_span.end, label=label, span_id="abbreviation"))
             spans.append(Span(doc, short_span.start, short_span.end, label=label, span_id="abbreviation"))
-            for match in re.finditer(r"(?<![\w-])" + re.escape(abbr.short) + r"(?![\w-])", doc.text):
+            for match in re.finditer(r"(?<![\w-])" + re.escape(abbr.short) + r"(?![\w-])", text):
                 if match.start() != abbr.short_start:
                     use = doc.char_span(match.start(), match.end())
                     if use is not None:
@@ -226,8 +244,10 @@ class Merge:
         boundaries ("VGG" in "VGG-16", "CNNs" in "sparse CNNs"), less trailing generic words
         ("Transformer architecture" -> "Transformer"). The vocabulary id is dropped: a longer name is
         a more specific thing, which resolution links on its own."""
+        if span.label_ not in self.widen_labels:
+            return span
         for ent in doc.ents:
-            if (ent.label_ == span.label_ and span.label_ in self.widen_labels and ent.start <= span.start and span.end <= ent.end
+            if (ent.label_ == span.label_ and ent.start <= span.start and span.end <= ent.end
                     and (ent.start, ent.end) != (span.start, span.end)
                     and (ent.end - ent.start) - (span.end - span.start) <= self.max_widen):
                 end = ent.end
@@ -252,6 +272,7 @@ class Merge:
         for span, source in candidates:
             agree.setdefault((span.start, span.end, span.label_), set()).add(source)
         ranked = sorted(candidates, key=lambda c: (PRIORITY[c[1]], -(c[0].end - c[0].start), c[0].start))
+        vocabulary_ids = {(s.start, s.end): s.id_ for s in doc.spans.get("kg_vocabulary", [])}
         taken = [False] * len(doc)
         chosen: list[Span] = []
         confidences: dict[tuple[int, int], float] = {}
@@ -262,8 +283,7 @@ class Merge:
             for i in range(span.start, span.end):
                 taken[i] = True
             sources = agree.get((span.start, span.end, span.label_), {source})
-            vocabulary_id = next((s.id_ for s in doc.spans.get("kg_vocabulary", [])
-                                  if s.start == span.start and s.end == span.end), "")
+            vocabulary_id = vocabulary_ids.get((span.start, span.end), "")
             confidence = max(self.confidence.get(s, 0.7) for s in sources | {source})
             confidence = min(1.0, confidence + 0.05 * (len(sources | {source}) - 1))
             tag = span.id_ if source == "pattern" else source
@@ -337,20 +357,21 @@ class Roles:
     def _proposes(self, span: Span) -> bool:
         if span.id_ in ("pattern:title-colon", "pattern:method-naming", "pattern:method-we-propose-name"):
             return True
-        before = [t.lower_ for t in span.doc[max(span.sent.start, span.start - 3):span.start]]
+        sent_start, _ = sentence_of(span.doc, span.start)
+        before = [t.lower_ for t in span.doc[max(sent_start, span.start - 3):span.start]]
         if any(w in ("our", "novel", "proposed", "new") for w in before):
             return True
         if span.kb_id_:  # a known method (ResNet, Transformer) is used, unless the paper says "our"
             return False
-        sentence_words = {t.lower_ for t in span.doc[span.sent.start:span.start]}
+        sentence_words = {t.lower_ for t in span.doc[sent_start:span.start]}
         return bool(sentence_words & self.rules.propose_cues) and "we" in sentence_words
 
     def _introduces(self, span: Span) -> bool:
         if span.id_ == "pattern:title-colon":
             return True
-        sent = span.sent
-        words = {t.lower_ for t in sent}
-        before = [t.lower_ for t in span.doc[max(sent.start, span.start - 3):span.start]]
+        sent_start, sent_end = sentence_of(span.doc, span.start)
+        words = {t.lower_ for t in span.doc[sent_start:sent_end]}
+        before = [t.lower_ for t in span.doc[max(sent_start, span.start - 3):span.start]]
         if any(w in ("our", "new", "novel", "proposed") for w in before):
             return True
         has_head = bool(words & self.rules.dataset_heads)
