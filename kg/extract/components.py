@@ -94,8 +94,8 @@ class CuePatterns:
             span = self._take(doc, rule.kind, start, end)
             if span is not None:
                 label = rule.label
-                if rule.kind == "after_cue" and span[1] < len(doc) and doc[span[1]].lower_ in self.rules.dataset_heads:
-                    label = "DATASET"  # "termed FS2K dataset": the name is a dataset's
+                if rule.kind == "after_cue" and any(t.lower_ in self.rules.dataset_heads for t in doc[span[1]:span[1] + 6]):
+                    label = "DATASET"  # "termed FS2K dataset", "we introduce X, a new benchmark": a dataset's name
                 spans.append(Span(doc, span[0], span[1], label=label, span_id=f"pattern:{rule.id}"))
         spans.extend(self._title(doc))
         doc.spans["kg_patterns"] = spans
@@ -116,7 +116,13 @@ class CuePatterns:
             j = end
             while j < sent_end and j < end + 4 and self._name_token(doc[j]):
                 j += 1
-            return (end, j) if j > end and is_name_like(doc[end].text) else None
+            if j == end:
+                return None
+            if is_name_like(doc[end].text):
+                return end, j
+            # "we propose Zorblax, a ...": a capitalised word set off by a comma or a bracket is a name too
+            introduced = j == end + 1 and doc[end].text[:1].isupper() and doc[end].text not in self.rules.stop_name_words
+            return (end, j) if introduced and j < len(doc) and doc[j].text in {",", "(", ":"} else None
         if kind == "phrase_after_cue":
             j = end
             while j < sent_end and j < end + 6 and not doc[j].is_punct and doc[j].lower_ not in _BREAK_WORDS:
@@ -139,7 +145,10 @@ class CuePatterns:
         if colon:
             name = colon.group(1)
             words = name.split()
-            if 1 <= len(words) <= 4 and any(is_name_like(w.strip("()")) for w in words) and not re.search(r"[.?!,]", name):
+            single_name = (len(words) == 1 and name[:1].isupper() and name not in self.rules.stop_name_words
+                           and not name.lower().endswith("ing"))  # "Zorblax: ...", not "Benchmarking: ..."
+            if 1 <= len(words) <= 4 and (single_name or any(is_name_like(w.strip("()")) for w in words)) \
+                    and not re.search(r"[.?!,]", name):
                 after = title[colon.end() - 1:].lower()
                 label = "DATASET" if any(h in after.split() for h in self.rules.dataset_heads) else "METHOD"
                 span = doc.char_span(colon.start(1), colon.end(1), label=label, alignment_mode="expand")

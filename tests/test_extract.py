@@ -1,0 +1,114 @@
+"""Extraction on real text: the bundled listing and sentences written the way abstracts are."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kg.config import Config
+from kg.extract import Extractor
+from kg.extract.abbreviations import best_long_form, find_abbreviations, is_short_form
+from kg.extract.rules import is_name_like
+from kg.records import EntityType, Paper, Role
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return Extractor(Config(use_model=False))
+
+
+def paper(title: str, abstract: str) -> Paper:
+    return Paper(id="2201.00001", version=1, title=title, abstract=abstract)
+
+
+def test_every_title_that_names_its_method_gets_proposes(bundled_build):
+    """`Name: description` titles, decided by the title's form alone (no paper is named here)."""
+    result, _ = bundled_build
+    checked = 0
+    for item in result.mentions:
+        match = re.match(r"^([^:\s]+):\s", item.paper.title)
+        if not match or not is_name_like(match.group(1)):
+            continue
+        name = match.group(1)
+        about_data = re.search(r"\b(dataset|benchmark|corpus)\b", item.paper.title, re.IGNORECASE)
+        wanted = (EntityType.DATASET, Role.INTRODUCES) if about_data else (EntityType.METHOD, Role.PROPOSES)
+        hits = [m for m in item.mentions if m.field == "title" and m.text == name]
+        assert hits, f"{item.paper.id}: {name!r} not found in the title"
+        assert (hits[0].type, hits[0].role) == wanted, (item.paper.id, name, hits[0])
+        checked += 1
+    assert checked >= 5
+
+
+def test_offsets_and_sentences_point_into_the_fields(bundled_build):
+    result, _ = bundled_build
+    for item in result.mentions:
+        for m in item.mentions:
+            text = item.paper.text(m.field)
+            assert text[m.start:m.end] == m.text
+            assert text[m.sentence_start:m.sentence_end] == m.sentence
+            assert m.sentence_start <= m.start and m.end <= m.sentence_end
+
+
+def test_abbreviation_links_long_and_short_form_and_proposes(rules_only):
+    item = rules_only.extract_one(paper(
+        "Counting People in Crowds",
+        "We propose a Scene-Adaptive Attention Network (SAANet) for crowd counting. SAANet is trained end to end."))
+    forms = {(m.text, m.type, m.role) for m in item.mentions}
+    assert ("Scene-Adaptive Attention Network", EntityType.METHOD, Role.PROPOSES) in forms
+    assert ("SAANet", EntityType.METHOD, Role.PROPOSES) in forms
+    short = [m for m in item.mentions if m.text == "SAANet"]
+    assert len(short) == 2 and short[0].long_form == "Scene-Adaptive Attention Network"
+
+
+def test_known_methods_and_datasets_are_used_not_proposed(rules_only):
+    item = rules_only.extract_one(paper(
+        "Better Detectors", "We train a ResNet-50 backbone and report results on the COCO and KITTI datasets."))
+    roles = {m.text: (m.type, m.role) for m in item.mentions}
+    assert roles["COCO"] == (EntityType.DATASET, Role.USES)
+    assert roles["KITTI"] == (EntityType.DATASET, Role.USES)
+    assert any(t == EntityType.METHOD and r == Role.USES for t, r in roles.values())
+
+
+def test_new_dataset_is_introduced(rules_only):
+    item = rules_only.extract_one(paper(
+        "A New Benchmark", "We introduce FooBar-5K, a new dataset of 5,000 annotated street scenes for depth estimation."))
+    by_text = {m.text: m for m in item.mentions}
+    assert by_text["FooBar-5K"].type == EntityType.DATASET and by_text["FooBar-5K"].role == Role.INTRODUCES
+    assert by_text["depth estimation"].type == EntityType.TASK
+
+
+def test_task_patterns(rules_only):
+    item = rules_only.extract_one(paper("Transformers for Video Moment Retrieval", "We study the task of temporal sentence grounding."))
+    tasks = {m.text for m in item.mentions if m.type == EntityType.TASK}
+    assert "Video Moment Retrieval" in tasks and "temporal sentence grounding" in tasks
+
+
+def test_generic_words_are_not_mentions(rules_only):
+    item = rules_only.extract_one(paper("On Methods", "Our method outperforms the baseline on this task and the dataset."))
+    assert not [m for m in item.mentions if m.text.lower() in {"our method", "method", "task", "dataset", "baseline"}]
+
+
+@pytest.mark.parametrize("short,window,expected", [
+    ("CNN", "we use a convolutional neural network", "convolutional neural network"),
+    ("GAN", "generative adversarial network", "generative adversarial network"),
+    ("ViT", "the Vision Transformer", "Vision Transformer"),
+])
+def test_schwartz_hearst(short, window, expected):
+    assert best_long_form(short, window) == expected
+
+
+def test_abbreviations_ignore_citations_and_asides():
+    assert find_abbreviations("accuracy improves (see Fig. 3) over (2019) work (ours)") == []
+    assert not is_short_form("e.g.") and is_short_form("R-CNN")
+
+
+def test_model_pipeline_finds_unseen_names(extractor):
+    """The trained NER finds names that no vocabulary lists (a made-up method on a made-up dataset)."""
+    if not extractor.config.use_model:
+        pytest.skip("model disabled")
+    item = extractor.extract_one(paper(
+        "Zorblax: Efficient Zero-Shot Segmentation",
+        "We propose Zorblax, a lightweight transformer for zero-shot semantic segmentation, "
+        "and evaluate it on the QuuxScenes benchmark, where it outperforms Mask2Former."))
+    found = {m.text for m in item.mentions}
+    assert "Zorblax" in found and "QuuxScenes" in found
