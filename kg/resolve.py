@@ -45,6 +45,22 @@ def _singular(word: str) -> str:
 
 
 def normalize(surface: str) -> str:
+    """The comparison key of a surface form (see ``_normalize_once``), applied until it no longer changes
+    so that ``normalize`` is idempotent.
+
+    >>> [normalize(s) for s in ["CIFAR10", "CIFAR-10", "cifar 10", "the KITTI dataset", "Mask R-CNN", "CNNs"]]
+    ['cifar10', 'cifar10', 'cifar10', 'kitti', 'mask rcnn', 'cnn']
+    """
+    key = _normalize_once(surface)
+    for _ in range(10):
+        again = _normalize_once(key)
+        if again == key:
+            break
+        key = again
+    return key
+
+
+def _normalize_once(surface: str) -> str:
     """The comparison key of a surface form: NFKC, lowercase, one space between words, a single
     letter or a number joined to its neighbour (``R-CNN`` -> ``rcnn``, ``CIFAR 10`` -> ``cifar10``),
     a plural last word made singular, generic trailing words (``dataset``, ``benchmark``) removed.
@@ -60,7 +76,8 @@ def normalize(surface: str) -> str:
     acronym_tail = bool(re.search(r"(?:^|[\s\-])[A-Z0-9]{2,}$", original))  # EPOS, CAOS: no plural to strip
     text = original.lower()
     text = re.sub(r"^(?:the|a|an)\s+", "", text)
-    parts = [p for p in _SEPARATORS.split(text.strip(" .,;:()[]'\"")) if p]
+    parts = [p.strip(" .,;:()[]'\"") for p in _SEPARATORS.split(text)]
+    parts = [p for p in parts if p]
     while len(parts) > 1 and (parts[-1] in _GENERIC_TAIL or " ".join(parts[-2:]) in _GENERIC_TAIL):
         parts = parts[:-2] if " ".join(parts[-2:]) in _GENERIC_TAIL else parts[:-1]
     joined: list[str] = []
@@ -76,7 +93,9 @@ def normalize(surface: str) -> str:
             joined[-1] += part  # ... or suffixes the last one: Swin-T
         else:
             joined.append(part)
-    if joined and not acronym_tail:
+    if joined and re.search(r"[A-Z]{2,}s$", original):
+        joined[-1] = joined[-1][:-1]  # CNNs, GANs: an acronym's plural
+    elif joined and not acronym_tail and len(joined[-1]) >= 5:
         joined[-1] = _singular(joined[-1])
     return " ".join(joined)
 
