@@ -258,6 +258,8 @@ class KnowledgeGraph:
             candidate = self.config.base_iri + entity
             if self.sparql("SELECT ?l WHERE { ?e skos:prefLabel ?l } LIMIT 1", e=URIRef(candidate)):
                 return candidate
+        if type is not None and type not in CLASSES:
+            raise unknown_name("entity type", type, list(CLASSES))
         type_filter = f"?e a kgo:{CLASSES[type]} ." if type else ""
         rows = self.sparql(f"""SELECT ?name ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {{
             {{ ?e skos:prefLabel ?l }} UNION {{ ?e skos:altLabel ?l }}
@@ -318,6 +320,8 @@ class KnowledgeGraph:
 
     def related(self, entity: str, type: str | None = None) -> Rows:
         """Entities that appear in the same papers as ``entity``, with the number of shared papers."""
+        if type is not None and type not in CLASSES:
+            raise unknown_name("entity type", type, list(CLASSES))
         iri = URIRef(self.entity_iri(entity))
         type_filter = f"?o a kgo:{CLASSES[type]} ." if type else ""
         rows = self.sparql(f"""SELECT ?e ?o ?label ?cls (COUNT(DISTINCT ?p) AS ?n) WHERE {{

@@ -27,7 +27,7 @@ def slugify(text: str, max_len: int = 80) -> str:
     slug = _NON_SLUG.sub("-", folded).strip("-")
     slug = slug.replace("+", "plus")
     if not slug:
-        slug = "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+        slug = "x" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     if len(slug) > max_len:
         digest = hashlib.sha1(slug.encode("ascii")).hexdigest()[:8]
         slug = slug[: max_len - 9].rstrip("-") + "-" + digest

@@ -67,7 +67,7 @@ EXPECTED: dict[str, tuple[int, int, list[tuple[int, str, str, str | None]]]] = {
     "non-utf8.md": (3, 2, [(5, "line is not valid UTF-8", "re-encode the file as UTF-8, e.g. iconv -f latin1 -t utf-8", None)]),
     "truncated.jsonl.gz": (25, 24, [(25, "input ends early: Compressed file ended before the end-of-stream marker was reached",
                                      "the papers before this line were read; re-create or re-download the file", "")]),
-    "truncated.md": (3, 2, [(6, "paper header has no arXiv link", LINK_HINT, "")]),
+    "truncated.md": (3, 2, [(6, "input ends early, inside a paper header", "the papers before this line were read; re-create or re-download the file", "")]),
 }
 # the arXiv ids a person reading each file can see (a record cut off before its id is not counted)
 IDS_IN_FILE = {

@@ -119,6 +119,10 @@ def read_records(paths: Iterable[str | Path], format: str | None = None) -> Iter
                 stream.close()
 
 
+def _version(number: int) -> str:
+    return f"v{number}" if number else "no version"
+
+
 def dedupe(records: Iterable[Record]) -> Iterator[Record]:
     """Keep one paper per arXiv id: the highest version. A repeated (id, version) is rejected; an older
     version read after a newer one is rejected as superseded. A newer version read after an older one is
@@ -137,12 +141,12 @@ def dedupe(records: Iterable[Record]) -> Iterator[Record]:
             yield record
         elif version > before[0]:
             seen[record.id] = (version, record.source, record.line)
-            yield Reject(before[1], before[2], f"{record.id} v{before[0]} superseded by v{version}",
-                         f"v{version} at {record.source}:{record.line} is kept", id=record.id)
+            yield Reject(before[1], before[2], f"{record.id} {_version(before[0])} superseded by {_version(version)}",
+                         f"{_version(version)} at {record.source}:{record.line} is kept", id=record.id)
             yield record
         else:
-            what = "duplicate of" if version == before[0] else f"older version (v{version}) than"
-            yield Reject(record.source, record.line, f"{record.id} is a {what} the record at {before[1]}:{before[2]}",
+            what = "a duplicate of" if version == before[0] else f"an older version ({_version(version)}) than"
+            yield Reject(record.source, record.line, f"{record.id} is {what} the record at {before[1]}:{before[2]}",
                          "remove the repeated record; the first one is kept", id=record.id)
 
 

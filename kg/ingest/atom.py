@@ -57,7 +57,8 @@ class _Handler(xml.sax.handler.ContentHandler):
         elif self.text is not None:
             value = "".join(self.text)
             if local == "name":
-                self.entry["authors"].append(value.strip())  # type: ignore[union-attr]
+                if value.strip():
+                    self.entry["authors"].append(value.strip())  # type: ignore[union-attr]
             else:
                 self.entry.setdefault(local, value)
             self.text = None
@@ -96,7 +97,10 @@ def parse_atom(chunks: Iterable[bytes], source: str) -> Iterator[Record]:
         parser.close()
     except xml.sax.SAXParseException as err:
         yield from handler.done
+        cut = handler.entry or {}
+        parsed = parse_arxiv_id(str(cut.get("id", "")))
         yield Reject(source, err.getLineNumber(), f"malformed Atom XML: {err.getMessage()} (column {err.getColumnNumber()})",
-                     "check that the file is a complete arXiv API response; entries after this point were not read")
+                     "check that the file is a complete arXiv API response; entries after this point were not read",
+                     id=parsed[0] if parsed else "", excerpt=str(cut.get("title", ""))[:80])
         return
     yield from handler.done

@@ -11,9 +11,9 @@ Record = Union[Paper, Reject]
 
 # new-style ids (0704.0001 on) and old-style ids (hep-th/9901001, math.GT/0309136)
 _ARXIV_ID = re.compile(
-    r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$"
+    r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$", re.ASCII
 )
-_ARXIV_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<rest>.+?)(?:\.pdf)?/?$")
+_ARXIV_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<rest>.+?)(?:\.pdf)?/?$", re.ASCII)
 
 
 def parse_arxiv_id(text: str) -> tuple[str, int | None] | None:

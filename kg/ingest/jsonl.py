@@ -11,10 +11,14 @@ line is not valid JSON: Expecting ',' delimiter (column 14)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from kg.ingest.common import Record, check_paper, decode_lines, non_utf8_reject, parse_arxiv_id
 from kg.records import Paper, Reject
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -23,7 +27,7 @@ def _strings(value: object) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         sep = "," if "," in value else None
-        return tuple(part.strip() for part in value.split(sep) if part.strip())
+        return tuple(_SURROGATE.sub("\ufffd", part.strip()) for part in value.split(sep) if part.strip())
     if isinstance(value, list):
         out = []
         for item in value:
@@ -33,7 +37,7 @@ def _strings(value: object) -> tuple[str, ...]:
                 out.append(" ".join(str(part) for part in reversed(item[:2]) if part).strip())
             elif isinstance(item, dict) and "name" in item:
                 out.append(str(item["name"]).strip())
-        return tuple(name for name in out if name)
+        return tuple(_SURROGATE.sub("\ufffd", name) for name in out if name)
     return (str(value),)
 
 
@@ -44,15 +48,21 @@ def parse_record(obj: object, source: str, line: int) -> Record:
     raw_id = obj.get("arxiv_id", obj.get("id"))
     if not isinstance(raw_id, str) or not raw_id.strip():
         return Reject(source, line, "record has no 'id' or 'arxiv_id'", "add the arXiv id, e.g. \"arxiv_id\": \"2201.00001\"",
-                      excerpt=str(obj.get("title", ""))[:80])
+                      excerpt=_SURROGATE.sub("\ufffd", str(obj.get("title", ""))[:80]))
     parsed = parse_arxiv_id(raw_id)
     if parsed is None:
-        return Reject(source, line, f"{raw_id!r} is not an arXiv id", "use ids like 2201.00001 or hep-th/9901001", id=raw_id[:40])
+        return Reject(source, line, f"{raw_id!r} is not an arXiv id", "use ids like 2201.00001 or hep-th/9901001",
+                      id=_SURROGATE.sub("\ufffd", raw_id[:40]))
     title, abstract = obj.get("title"), obj.get("abstract", obj.get("summary"))
     for name, value in (("title", title), ("abstract", abstract)):
         if not isinstance(value, str):
             what = "missing" if value is None else f"a {type(value).__name__}, not a string"
             return Reject(source, line, f"field '{name}' is {what}", f"give every record a string '{name}'", id=parsed[0])
+    for name, value in (("id", raw_id), ("title", title), ("abstract", abstract)):
+        if _SURROGATE.search(value):  # type: ignore[arg-type]
+            return Reject(source, line, f"field '{name}' has an escape that is not a character (a lone surrogate)",
+                          "fix or remove the \\ud800-\\udfff escape; JSON text must be valid Unicode",
+                          id=_SURROGATE.sub("\ufffd", parsed[0]))
     version = parsed[1]
     if version is None and isinstance(obj.get("version"), (int, str)) and str(obj["version"]).lstrip("v").isdigit():
         version = int(str(obj["version"]).lstrip("v"))

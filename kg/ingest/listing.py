@@ -15,6 +15,7 @@ An abstract may continue on further lines (``>`` or plain text); they are joined
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -49,9 +50,9 @@ class _Entry:
         self.abstract: list[str] = []
 
     def finish(self, source: str, date: str | None, categories: tuple[str, ...]) -> Record:
-        if self.bad is not None:
-            return self.bad
         parsed = parse_arxiv_id(self.url)
+        if self.bad is not None:
+            return dataclasses.replace(self.bad, id=parsed[0]) if parsed else self.bad
         if parsed is None:
             return Reject(
                 source, self.line, f"header link {self.url!r} is not an arXiv PDF or abstract URL",
@@ -69,7 +70,9 @@ def parse_listing(lines: Iterable[bytes], source: str) -> Iterator[Record]:
     date: str | None = None
     categories: tuple[str, ...] = ()
     entry: _Entry | None = None
-    for number, text, raw in decode_lines(lines):
+    ended_cleanly = True
+    for number, text, raw in decode_lines(_track_end(lines, state := {})):
+        ended_cleanly = state.get("newline", True)
         if text is None:
             if entry is not None and entry.bad is None:
                 entry.bad = non_utf8_reject(source, number, raw)
@@ -97,7 +100,18 @@ def parse_listing(lines: Iterable[bytes], source: str) -> Iterator[Record]:
                 excerpt=text[:80],
             )
     if entry is not None:
+        if entry.bad is not None and entry.bad.reason == "paper header has no arXiv link" and not ended_cleanly:
+            # the file stops inside the header line: it was cut, the header is not wrong
+            entry.bad = dataclasses.replace(entry.bad, reason="input ends early, inside a paper header",
+                                            hint="the papers before this line were read; re-create or re-download the file")
         yield entry.finish(source, date, categories)
+
+
+def _track_end(lines: Iterable[bytes], state: dict[str, bool]) -> Iterator[bytes]:
+    """The lines unchanged; ``state["newline"]`` says whether the last one ended with a line break."""
+    for line in lines:
+        state["newline"] = line.endswith((b"\n", b"\r"))
+        yield line
 
 
 def _start_entry(number: int, text: str, source: str) -> _Entry:
