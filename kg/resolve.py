@@ -229,9 +229,8 @@ class EntityTable:
             else:
                 shorts = sorted((k for k in keys if k in resolver.pairs), key=lambda k: k[1])
                 name = shorts[0][1] if shorts else min(k[1] for k in keys)
-                qualifier = ""
-                if shorts and shorts[0] in ambiguous:
-                    qualifier = " " + min(k[1] for k in keys if k != shorts[0])
+                others = [k[1] for k in keys if k != shorts[0]] if shorts else []
+                qualifier = " " + min(others) if shorts and shorts[0] in ambiguous and others else ""
                 self.ids[cluster_root] = entity_id(cluster_root[0].value, name + qualifier)
             taken[self.ids[cluster_root]].append(cluster_root)
         for entity, roots in taken.items():  # a minted id that clashes gets a qualifier from its keys
