@@ -106,11 +106,32 @@ def compact(key: str) -> str:
 
 
 def _compatible(a: str, b: str) -> bool:
-    """Two long forms of one short form name the same thing: equal, or mostly the same words."""
+    """Two long forms of one short form name the same thing: equal, the words of one among the other's,
+    or nearly the same words (compared on their first six letters: ``optimization`` = ``optimisation``).
+
+    >>> _compatible("computer aided design", "computer aided diagnosis")
+    False
+    >>> _compatible("group relative policy optimization", "group relative policy optimisation")
+    True
+    >>> _compatible("knowledge based vqa", "knowledge based visual question answering")
+    True
+    """
     if compact(a) == compact(b):
         return True
-    wa, wb = set(a.split()), set(b.split())
-    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.6
+    words_a, words_b = _expand(a.split(), b.split()), _expand(b.split(), a.split())
+    wa, wb = {w[:6] for w in words_a}, {w[:6] for w in words_b}
+    return wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= 0.75
+
+
+def _expand(words: list[str], other: list[str]) -> list[str]:
+    """Words of one long form with acronyms spelled out from the other: ``knowledge based vqa`` against
+    ``knowledge based visual question answering`` gives the same words."""
+    out: list[str] = []
+    for word in words:
+        run = next((other[i:i + len(word)] for i in range(len(other) - len(word) + 1)
+                    if len(word) >= 2 and "".join(w[0] for w in other[i:i + len(word)]) == word), None)
+        out.extend(run if run else [word])
+    return out
 
 
 @dataclass
@@ -136,7 +157,7 @@ class Resolver:
                 continue
             node = self.nodes[key]
             node.surfaces[mention.text] += 1
-            if mention.vocabulary_id and not node.vocabulary_id:
+            if mention.vocabulary_id.startswith(mention.type.value + "/") and not node.vocabulary_id:
                 node.vocabulary_id = mention.vocabulary_id
             if key not in seen:
                 node.papers += 1
@@ -195,6 +216,10 @@ class Resolver:
                 union(short, (short[0], groups[0][0]))
             elif len(groups) > 1:
                 ambiguous[short] = [g[0] for g in groups]
+                # the short form alone means what most papers define it as, when one meaning dominates
+                weight = sorted(((sum(longs[l] for l in g), g[0]) for g in groups), reverse=True)
+                if weight[0][0] >= 2 * weight[1][0]:
+                    union(short, (short[0], weight[0][1]))
         clusters: dict[tuple, list[tuple]] = defaultdict(list)
         for key in self.nodes:
             clusters[find(key)].append(key)
@@ -229,9 +254,8 @@ class EntityTable:
             else:
                 shorts = sorted((k for k in keys if k in resolver.pairs), key=lambda k: k[1])
                 name = shorts[0][1] if shorts else min(k[1] for k in keys)
-                others = [k[1] for k in keys if k != shorts[0]] if shorts else []
-                qualifier = " " + min(others) if shorts and shorts[0] in ambiguous and others else ""
-                self.ids[cluster_root] = entity_id(cluster_root[0].value, name + qualifier)
+                # an ambiguous short form's other meanings live in clusters of their long forms, named by them
+                self.ids[cluster_root] = entity_id(cluster_root[0].value, name)
             taken[self.ids[cluster_root]].append(cluster_root)
         for entity, roots in taken.items():  # a minted id that clashes gets a qualifier from its keys
             if len(roots) > 1:

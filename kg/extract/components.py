@@ -281,7 +281,7 @@ class Merge:
         for span, source in candidates:
             agree.setdefault((span.start, span.end, span.label_), set()).add(source)
         ranked = sorted(candidates, key=lambda c: (PRIORITY[c[1]], -(c[0].end - c[0].start), c[0].start))
-        vocabulary_ids = {(s.start, s.end): s.id_ for s in doc.spans.get("kg_vocabulary", [])}
+        vocabulary_ids = {(s.start, s.end, s.label_): s.id_ for s in doc.spans.get("kg_vocabulary", [])}
         taken = [False] * len(doc)
         chosen: list[Span] = []
         confidences: dict[tuple[int, int], float] = {}
@@ -292,7 +292,7 @@ class Merge:
             for i in range(span.start, span.end):
                 taken[i] = True
             sources = agree.get((span.start, span.end, span.label_), {source})
-            vocabulary_id = vocabulary_ids.get((span.start, span.end), "")
+            vocabulary_id = vocabulary_ids.get((span.start, span.end, span.label_), "")
             confidence = max(self.confidence.get(s, 0.7) for s in sources | {source})
             confidence = min(1.0, confidence + 0.05 * (len(sources | {source}) - 1))
             tag = span.id_ if source == "pattern" else source
