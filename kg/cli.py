@@ -41,18 +41,34 @@ def _print_summary(summary: dict[str, Any], out: str | None) -> None:
         print(f"wrote {out}/")
 
 
+def _streaming(args: argparse.Namespace) -> bool:
+    return bool(args.store or args.update or args.format == "nt" or (args.workers or 1) > 1 or args.engine != "local")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from kg import pipeline
 
     config = _config(args)
-    result = pipeline.build(args.inputs, args.output, config, html=not args.no_html)
-    for warning in result.warnings:
+    if args.format not in ("ttl", "nt"):
+        raise unknown_name("graph format", args.format, ["ttl", "nt"])
+    if _streaming(args):
+        progress = args.progress or sys.stderr.isatty()
+        summary = pipeline.build_streaming(args.inputs, args.output, config, store=args.store, update=args.update,
+                                           engine=args.engine, scheduler=args.scheduler, progress=progress)
+        warnings, rejects = summary.pop("warnings"), summary.pop("rejects")
+    else:
+        result = pipeline.build(args.inputs, args.output, config, html=not args.no_html)
+        summary, warnings, rejects = result.summary(), result.warnings, result.rejects
+    for warning in warnings:  # type: ignore[union-attr]
         print(f"warning: {warning}", file=sys.stderr)
-    for reject in result.rejects:
+    for reject in rejects:  # type: ignore[union-attr]
         print(f"rejected: {reject.source}:{reject.line}: {reject.reason}" + (f" ({reject.hint})" if reject.hint else ""),
               file=sys.stderr)
-    _print_summary(result.summary(), args.output)
-    return 1 if (config.strict and result.rejects) else 0
+    _print_summary(summary, args.output)
+    if "extracted" in summary:
+        print(f"extracted {summary['extracted']} papers ({summary['unchanged']} unchanged); "
+              f"{summary['triples']} triples" + (f"; store {summary['store']}" if summary.get("store") else ""))
+    return 1 if (config.strict and rejects) else 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -214,12 +230,25 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--strict", action="store_true", help="exit 1 when any record is rejected")
 
     p = command("build", "build the graph and write graph.ttl, graph.html, mentions.jsonl, entities.csv, rejects.jsonl",
-                "kg build listing.md -o out/")
+                "kg build listing.md -o out/\n"
+                "  kg build corpus.jsonl.gz -o big/ --workers 2 --store big/store --progress   # streaming\n"
+                "  kg build new-listing.md -o big/ --store big/store --update\n"
+                "  kg build corpus.jsonl.gz -o big/ --engine dask --scheduler tcp://scheduler:8786\n\n"
+                "--store, --format nt, --workers > 1, --update and --engine dask make a streaming build: memory\n"
+                "does not grow with the papers; it writes graph.nt, mentions.jsonl, entities.csv, rejects.jsonl,\n"
+                "build.json and mentions.spool (kept for --update), no graph.ttl or graph.html.")
     common(p)
     p.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
     p.add_argument("--no-html", action="store_true", help="skip the HTML view")
     p.add_argument("--base-iri", help="base IRI of minted resources (default https://w3id.org/kg/)")
-    p.add_argument("--workers", type=int, help="extraction processes")
+    p.add_argument("--workers", type=int, help="extraction processes (or Dask workers of a local cluster)")
+    p.add_argument("--format", default="ttl", help="ttl (graph.ttl + graph.html, in memory) or nt (graph.nt, streaming)")
+    p.add_argument("--ntriples", dest="format", action="store_const", const="nt", help="same as --format nt")
+    p.add_argument("--store", metavar="DIR", help="also bulk-load the graph into a pyoxigraph store folder (kg query --graph DIR)")
+    p.add_argument("--update", action="store_true", help="add the inputs to the build in --output: new papers and new versions only")
+    p.add_argument("--engine", default="local", help="extraction engine: local (processes) or dask")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    p.add_argument("--progress", action="store_true", help="progress bar on stderr (default: only on a terminal)")
     p.set_defaults(func=cmd_build)
 
     p = command("extract", "write mentions as JSON Lines, one paper a line (the evaluation contract)",
@@ -266,15 +295,30 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+    import threading
+
     args = parser().parse_args(argv)
+
+    class Terminated(KeyboardInterrupt):
+        """SIGTERM, raised like Ctrl-C so that ``finally`` blocks (the staging folder's removal) run."""
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if in_main_thread else None
     try:
         return args.func(args)
     except KGError as err:
         print(f"kg: error: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         print("kg: interrupted; earlier outputs are unchanged", file=sys.stderr)
-        return 130
+        return 143 if isinstance(err, Terminated) else 130
+    finally:
+        if in_main_thread and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,9 @@ class Config:
     view_max_nodes: int = 5000
     view_physics: bool = False
     strict: bool = False
+    engine: str = "local"                  # extraction engine of streaming builds: "local" or "dask"
+    scheduler: str = ""                    # Dask scheduler address ("" starts a LocalCluster)
+    progress: bool = False                 # progress bar on stderr for long builds
 
     def replace(self, **changes: object) -> "Config":
         """A copy with some fields changed; unknown names raise ``ConfigError``."""

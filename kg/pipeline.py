@@ -9,18 +9,22 @@ import io
 import json
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import Config, bundled_sample
-from kg.errors import InputError
+from kg.errors import ConfigError, InputError, StoreError
 from kg.extract import Extractor
 from kg.ingest import dedupe, read_records
-from kg.records import Entity, EntityType, Link, Paper, PaperMentions, Reject
+from kg.records import Entity, EntityType, Link, Paper, PaperMentions, Reject, Role
 from kg.resolve import Resolver
 
 OUTPUT_FILES = ("graph.ttl", "graph.html", "mentions.jsonl", "entities.csv", "rejects.jsonl")
@@ -101,29 +105,36 @@ def run(inputs: Sequence[str | Path] | None = None, config: Config = Config(), e
 
 # ---------------------------------------------------------------------------------------------- files
 
+def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Mapping[str, str] | None) -> dict[str, object]:
+    """One line of ``mentions.jsonl``: a paper and its linked mentions in text order. Without ``labels``
+    the ``label`` fields are ``None`` (the streaming build fills them in once every paper is linked)."""
+    rows = sorted(((m, link) for link in links for m in link.mentions),
+                  key=lambda ml: (ml[0].field != "title", ml[0].start, ml[0].end))
+    return {
+        "id": item.paper.id,
+        "version": item.paper.version,
+        "title": item.paper.title,
+        "mentions": [
+            {
+                "type": m.type.value, "field": m.field, "start": m.start, "end": m.end, "text": m.text,
+                "label": labels.get(link.entity_id, m.text) if labels is not None else None,
+                "entity": link.entity_id, "role": m.role.value,
+                "link_role": link.role.value, "confidence": m.confidence, "source": m.source,
+                "sentence": m.sentence,
+            }
+            for m, link in rows
+        ],
+    }
+
+
 def mention_records(build: Build) -> Iterator[dict[str, object]]:
     """The ``kg extract`` contract: one object per paper, mentions with offsets into title or abstract."""
     labels = {e.id: e.label for e in build.entities}
-    by_paper: dict[str, list[tuple[object, Link]]] = {}
+    by_paper: dict[str, list[Link]] = {}
     for link in build.links:
-        for mention in link.mentions:
-            by_paper.setdefault(link.paper_id, []).append((mention, link))
+        by_paper.setdefault(link.paper_id, []).append(link)
     for item in build.mentions:
-        rows = sorted(by_paper.get(item.paper.id, []), key=lambda ml: (ml[0].field != "title", ml[0].start, ml[0].end))
-        yield {
-            "id": item.paper.id,
-            "version": item.paper.version,
-            "title": item.paper.title,
-            "mentions": [
-                {
-                    "type": m.type.value, "field": m.field, "start": m.start, "end": m.end, "text": m.text,
-                    "label": labels.get(link.entity_id, m.text), "entity": link.entity_id, "role": m.role.value,
-                    "link_role": link.role.value, "confidence": m.confidence, "source": m.source,
-                    "sentence": m.sentence,
-                }
-                for m, link in rows
-            ],
-        }
+        yield paper_mention_record(item, by_paper.get(item.paper.id, []), labels)
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -143,21 +154,30 @@ def write_mentions(build: Build, path: Path) -> None:
     atomic_write(path, "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in mention_records(build)))
 
 
-def write_entities_csv(build: Build, path: Path) -> None:
-    n_papers = Counter(entity for _, entity in {(l.paper_id, l.entity_id) for l in build.links})
+def entities_csv_text(entities: Iterable[Entity], n_papers: Mapping[str, int]) -> str:
+    """``entities.csv``: one row per entity, sorted by id, with the number of papers linking it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "type", "label", "aliases", "papers", "vocabulary"])
-    for entity in sorted(build.entities, key=lambda e: e.id):
+    for entity in sorted(entities, key=lambda e: e.id):
         aliases = "|".join(f"{form}:{count}" for form, count in entity.aliases)
         writer.writerow([entity.id, entity.type.value, entity.label, aliases, n_papers.get(entity.id, 0), entity.vocabulary_id])
-    atomic_write(path, buffer.getvalue())
+    return buffer.getvalue()
+
+
+def write_entities_csv(build: Build, path: Path) -> None:
+    n_papers = Counter(entity for _, entity in {(l.paper_id, l.entity_id) for l in build.links})
+    atomic_write(path, entities_csv_text(build.entities, n_papers))
+
+
+def reject_line(r: Reject) -> str:
+    """One line of ``rejects.jsonl``."""
+    return json.dumps({"source": r.source, "line": r.line, "id": r.id, "reason": r.reason, "hint": r.hint,
+                       "excerpt": r.excerpt}, ensure_ascii=False) + "\n"
 
 
 def write_rejects(rejects: Sequence[Reject], path: Path) -> None:
-    atomic_write(path, "".join(json.dumps({
-        "source": r.source, "line": r.line, "id": r.id, "reason": r.reason, "hint": r.hint, "excerpt": r.excerpt,
-    }, ensure_ascii=False) + "\n" for r in rejects))
+    atomic_write(path, "".join(reject_line(r) for r in rejects))
 
 
 def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True) -> list[Path]:
@@ -195,3 +215,251 @@ def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None
     if out_dir is not None:
         write_outputs(result, out_dir, html=html)
     return result
+
+
+# ---------------------------------------------------------------------------------------- streaming
+
+STREAM_FILES = ("graph.nt", "mentions.jsonl", "entities.csv", "rejects.jsonl", "build.json", "mentions.spool")
+MANIFEST = "build.json"
+#: Config fields whose change invalidates the extracted mentions or the written triples of a build
+_FINGERPRINT = ("use_model", "model_dir", "min_confidence", "ner_confidence", "max_abstract_chars", "base_iri")
+
+
+def _fingerprint(config: Config) -> dict[str, object]:
+    return {name: getattr(config, name) for name in _FINGERPRINT}
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises ``KeyboardInterrupt`` (as Ctrl-C does) so that cleanup runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def read_manifest(out_dir: str | Path) -> dict[str, object] | None:
+    """The ``build.json`` of a streaming build in ``out_dir``, or ``None`` when there is none."""
+    path = Path(out_dir) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise StoreError(f"{path}: cannot read the build manifest: {err}; rebuild without --update") from err
+
+
+def _count_papers(sources: Sequence[str | Path]) -> int | None:
+    """How many records the inputs hold (one quick parse; only for the progress bar's ETA)."""
+    if any(str(s) == "-" for s in sources):
+        return None
+    return sum(1 for r in read_records(sources) if isinstance(r, Paper))
+
+
+def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, config: Config = Config(), *,
+                    store: str | Path | None = None, update: bool = False, engine: str | None = None,
+                    scheduler: str | None = None, progress: bool | None = None,
+                    workers: int | None = None) -> dict[str, object]:
+    """A build whose memory does not grow with the number of papers; returns a summary dict.
+
+    Pass 1 reads the inputs and extracts in chunks on ``engine`` (``"local"``: ``workers`` processes;
+    ``"dask"``: a cluster at ``scheduler``), spooling each paper's ``PaperMentions`` to disk and feeding
+    the resolver's counts. Pass 2 streams the spool: each paper's links become N-Triples and a
+    ``mentions.jsonl`` line as it goes; entity and co-occurrence triples follow. Writes ``graph.nt``,
+    ``mentions.jsonl``, ``entities.csv``, ``rejects.jsonl``, ``build.json`` and ``mentions.spool`` into
+    ``out_dir`` (and a pyoxigraph store at ``store``), all staged and moved in at the end: an interrupted
+    build leaves the previous outputs and store as they were.
+
+    With ``update``, the papers of the previous build (``mentions.spool``) are kept, new papers and new
+    versions are extracted (a new version replaces the old one's links; a paper already present in the
+    same or a later version is skipped, not extracted), and the cheap resolve and write passes run over
+    old and new papers together, so entities are resolved exactly as a full build would.
+    """
+    from kg import rdf, store as store_module
+    from kg.parallel import Progress, chunked, get_engine
+    from kg.spool import SPOOL_NAME, SpoolWriter, read_spool
+    from kg.vocabulary import Vocabulary
+
+    started = time.perf_counter()
+    engine = engine or config.engine
+    engine_factory = get_engine(engine)  # an unknown name fails before any work
+    show = config.progress if progress is None else progress
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sources = _inputs(inputs)
+    warnings: list[str] = []
+    previous: dict[str, int] = {}
+    old_spool: Path | None = None
+    if update:
+        manifest = read_manifest(out)
+        if manifest is None or not (out / SPOOL_NAME).is_file():
+            warnings.append(f"{out}: no previous streaming build to update; building from scratch")
+        else:
+            if manifest.get("fingerprint") != _fingerprint(config):
+                raise ConfigError(f"{out}: the previous build used other settings {manifest.get('fingerprint')}; "
+                                  "rebuild without --update")
+            previous = {pid: version or 0 for pid, version in manifest["papers"]}  # type: ignore[union-attr]
+            old_spool = out / SPOOL_NAME
+    staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out))
+    new_store: Path | None = None
+    try:
+        with sigterm_as_interrupt():
+            # ------------------------------------------------------------------ pass 1: read + extract
+            rejects_file = open(staging / "rejects.jsonl", "w", encoding="utf-8", newline="\n")
+            with rejects_file:
+                if old_spool is not None and (out / "rejects.jsonl").is_file():
+                    with open(out / "rejects.jsonl", encoding="utf-8") as old_rejects:
+                        shutil.copyfileobj(old_rejects, rejects_file)
+                counts = Counter()
+                seen_sources: Counter = Counter()
+                rejects: list[Reject] = []
+
+                def papers_to_extract() -> Iterator[Paper]:
+                    for record in dedupe(read_records(sources)):
+                        if isinstance(record, Reject):
+                            rejects_file.write(reject_line(record))
+                            rejects.append(record) if len(rejects) < 1000 else None
+                            counts["rejected"] += 1
+                            if " superseded by " not in record.reason:
+                                counts["read"] += 1
+                                seen_sources[record.source] += 1
+                            continue
+                        counts["read"] += 1
+                        seen_sources[record.source] += 1
+                        before = previous.get(record.id)
+                        if before is not None and (record.version or 0) <= before:
+                            counts["unchanged"] += 1  # already built in this version: not extracted again
+                            continue
+                        yield record
+
+                latest: dict[str, int] = {}  # id -> version of every paper extracted in this run
+                new_spool = staging / "new.spool"
+                bar = Progress(_count_papers(sources) if show else None, "extract", enabled=show)
+                resolver = Resolver(Vocabulary.load())
+                with engine_factory(config.replace(engine=engine), **_engine_args(engine, scheduler, workers)) as runner, \
+                        SpoolWriter(new_spool, chunk=config.chunk_size) as spool:
+                    for chunk in runner.map_chunks(chunked(papers_to_extract(), config.chunk_size)):
+                        for item in chunk:
+                            spool.write(item)
+                            if item.paper.id in latest:
+                                counts["superseded"] += 1
+                            latest[item.paper.id] = item.paper.version or 0
+                            resolver.observe(item)
+                        counts["extracted"] += len(chunk)
+                        bar.update(len(chunk))
+                bar.close()
+            warnings += [f"{name}: no papers found (empty input?)" for name in
+                         ("<stdin>" if str(s) == "-" else str(s) for s in sources) if not seen_sources[name]]
+
+            def all_items() -> Iterator[PaperMentions]:
+                """Old papers not replaced, then the new ones (the last version of each)."""
+                if old_spool is not None:
+                    for item in read_spool(old_spool):
+                        if item.paper.id not in latest:
+                            yield item
+                emitted: set[str] = set()
+                for item in read_spool(new_spool):
+                    if latest[item.paper.id] == (item.paper.version or 0) and item.paper.id not in emitted:
+                        emitted.add(item.paper.id)
+                        yield item
+
+            if old_spool is not None or counts["superseded"]:
+                resolver = Resolver(Vocabulary.load())  # observe exactly the papers that are kept
+                for item in all_items():
+                    resolver.observe(item)
+            table = resolver.finish()
+
+            # ------------------------------------------------------------------ pass 2: link + write
+            pairs: list[tuple[str, str]] = []
+            papers: list[tuple[str, int | None]] = []
+            bar = Progress(None, "write", enabled=show)
+            needs_spool = old_spool is not None or counts["superseded"]
+            final_spool = staging / SPOOL_NAME
+            with open(staging / "graph.nt", "w", encoding="utf-8", newline="\n") as nt, \
+                    open(staging / "mentions.partial", "w", encoding="utf-8", newline="\n") as partial, \
+                    (SpoolWriter(final_spool, chunk=config.chunk_size) if needs_spool else nullcontext()) as spool_out:
+                n_triples = rdf.write_ntriples(rdf.ontology_header_triples(config), nt)
+                for item in all_items():
+                    links = table.link(item)
+                    n_triples += rdf.write_ntriples(rdf.paper_triples(item.paper, links, config), nt)
+                    pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
+                    partial.write(json.dumps(paper_mention_record(item, links, None), ensure_ascii=False) + "\n")
+                    papers.append((item.paper.id, item.paper.version))
+                    if spool_out is not None:
+                        spool_out.write(item)
+                    bar.update()
+                entities = table.entities()
+                types = {}
+                for entity in entities:
+                    types[entity.id] = entity.type
+                    n_triples += rdf.write_ntriples(rdf.entity_triples(entity, table.n_papers(entity.id), config), nt)
+                n_triples += rdf.write_ntriples(rdf.cooccurrence_triples(
+                    (Link(p, e, Role.USES) for p, e in pairs), types, config), nt)
+            bar.close()
+            if not needs_spool:
+                os.replace(new_spool, final_spool)
+            else:
+                new_spool.unlink()
+            del pairs
+
+            # ------------------------------------------------------------------ the other files
+            labels = {e.id: e.label for e in entities}
+            with open(staging / "mentions.partial", encoding="utf-8") as partial, \
+                    open(staging / "mentions.jsonl", "w", encoding="utf-8", newline="\n") as final:
+                for line in partial:
+                    record = json.loads(line)
+                    for m in record["mentions"]:
+                        m["label"] = labels.get(m["entity"], m["text"])
+                    final.write(json.dumps(record, ensure_ascii=False) + "\n")
+            (staging / "mentions.partial").unlink()
+            n_papers = {e.id: table.n_papers(e.id) for e in entities}
+            (staging / "entities.csv").write_text(entities_csv_text(entities, n_papers), encoding="utf-8", newline="\n")
+            per_type = Counter(e.type.value for e in entities)
+            summary: dict[str, object] = {
+                "read": counts["read"],
+                "papers": len(papers),
+                "rejected": counts["rejected"],
+                "entities": {t.value: per_type.get(t.value, 0) for t in EntityType},
+                "links": sum(n_papers.values()),
+                "extracted": counts["extracted"],
+                "unchanged": counts["unchanged"],
+                "triples": n_triples,
+                "engine": engine,
+                "store": str(store) if store else None,
+            }
+            if store is not None:
+                new_store = store_module.load_store([staging / "graph.nt"], store, swap=False)
+            summary["seconds"] = round(time.perf_counter() - started, 2)
+            (staging / MANIFEST).write_text(json.dumps({
+                "format": 1, "fingerprint": _fingerprint(config), "summary": summary,
+                "papers": [[pid, version] for pid, version in papers],
+            }, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+            # ------------------------------------------------------------------ swap in
+            with store_module.signals_held():
+                if new_store is not None:
+                    store_module.swap_in(new_store, store)  # type: ignore[arg-type]
+                    new_store = None
+                for name in STREAM_FILES:
+                    os.replace(staging / name, out / name)
+            summary["warnings"] = warnings
+            summary["rejects"] = rejects
+            return summary
+    finally:
+        if new_store is not None:
+            shutil.rmtree(new_store, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _engine_args(engine: str, scheduler: str | None, workers: int | None) -> dict[str, object]:
+    args: dict[str, object] = {"workers": workers}
+    if engine == "dask":
+        args["scheduler"] = scheduler
+    return args

@@ -256,7 +256,7 @@ class KnowledgeGraph:
             return entity
         if entity.count("/") == 1 and entity.split("/")[0] in CLASSES:
             candidate = self.config.base_iri + entity
-            if self.sparql("SELECT ?l WHERE { ?e skos:prefLabel ?l } LIMIT 1", e=URIRef(candidate)):
+            if self.sparql("SELECT ?e ?l WHERE { ?e skos:prefLabel ?l } LIMIT 1", e=URIRef(candidate)):
                 return candidate
         if type is not None and type not in CLASSES:
             raise unknown_name("entity type", type, list(CLASSES))
@@ -291,9 +291,9 @@ class KnowledgeGraph:
         filt = f"FILTER({' && '.join(filters)})" if filters else ""
         projection = " ".join(f"?{name}" for name in bindings)
         rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date {projection} WHERE {{
+            {where}
             ?p a kgo:Paper ; kgo:arxivId ?id ; dcterms:title ?title .
             OPTIONAL {{ ?p dcterms:date ?date }}
-            {where}
             {filt}
         }} ORDER BY ?id""", **bindings)
         return Rows(PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows)

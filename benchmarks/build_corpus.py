@@ -1,0 +1,164 @@
+"""Benchmark of a streaming build of the whole corpus, then of an ``--update`` onto it.
+
+    python benchmarks/build_corpus.py                          # 1 and 2 workers, the trained model
+    python benchmarks/build_corpus.py --workers 2 --limit 5000 --no-model
+    python benchmarks/build_corpus.py --workers 2 --store --update 500
+
+Each configuration runs in a fresh child process so that its peak RSS (``resource.getrusage`` of the
+process and of its children: the workers) is its own. The update input is ``--update N`` papers of the
+corpus written again as their next version (so every one of them is extracted and replaces the old
+version's links), built onto the output of the full build with ``--update``.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+CORPUS = Path("/work/shared/corpus/arxiv-2025-2026.jsonl.gz")
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """(this process, largest child) peak resident set size in MiB (Linux reports KiB)."""
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return self_kb / 1024, children_kb / 1024
+
+
+class TreeRSS:
+    """Samples the summed RSS of this process and all its descendants (pool workers are children of a
+    forkserver, which ``RUSAGE_CHILDREN`` does not see while it runs); ``peak_mb`` is the largest sum."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        import threading
+
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _sample() -> float:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as handle:
+                        fields = handle.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry)] = int(fields[1])
+                rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        tree, frontier = {os.getpid()}, [os.getpid()]
+        while frontier:
+            pid = frontier.pop()
+            for child, parent in parents.items():
+                if parent == pid and child not in tree:
+                    tree.add(child)
+                    frontier.append(child)
+        return sum(rss.get(pid, 0) for pid in tree) / 2**20
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.peak_mb = max(self.peak_mb, self._sample())
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mb
+
+
+def limited(corpus: Path, limit: int, folder: Path) -> Path:
+    """The first ``limit`` lines of the corpus as a file of their own."""
+    path = folder / f"corpus-{limit}.jsonl"
+    with gzip.open(corpus, "rt", encoding="utf-8") as src, open(path, "w", encoding="utf-8") as dst:
+        for n, line in enumerate(src):
+            if n >= limit:
+                break
+            dst.write(line)
+    return path
+
+
+def next_versions(corpus: Path, n: int, folder: Path, limit: int | None = None) -> Path:
+    """``n`` papers of the corpus (spread over it) as their next version, abstracts slightly changed."""
+    with gzip.open(corpus, "rt", encoding="utf-8") as src:
+        lines = src.readlines()[:limit] if n else []
+    step = max(1, len(lines) // max(1, n))
+    path = folder / f"update-{n}.jsonl"
+    with open(path, "w", encoding="utf-8") as dst:
+        for line in lines[::step][:n]:
+            record = json.loads(line)
+            record["version"] = int(record.get("version") or 1) + 1
+            record["abstract"] = record["abstract"] + " We also evaluate on ImageNet."
+            dst.write(json.dumps(record) + "\n")
+    return path
+
+
+def one(args: argparse.Namespace) -> None:
+    """Child process: one build, figures as one JSON line on stdout."""
+    from kg import pipeline
+    from kg.config import Config
+
+    config = Config(use_model=not args.no_model, chunk_size=args.chunk_size)
+    tree = TreeRSS()
+    started = time.perf_counter()
+    summary = pipeline.build_streaming([args.input], args.out, config, workers=args.workers, update=args.one == "update",
+                                       store=Path(args.out) / "store" if args.store else None, progress=args.progress)
+    seconds = time.perf_counter() - started
+    self_mb, children_mb = peak_rss_mb()
+    tree_mb = tree.stop()
+    print(json.dumps({"mode": args.one, "workers": args.workers, "seconds": round(seconds, 1),
+                      "papers": summary["papers"], "extracted": summary["extracted"],
+                      "per_second": round(summary["extracted"] / seconds, 1), "triples": summary["triples"],
+                      "peak_rss_self_mb": round(self_mb), "peak_rss_largest_child_mb": round(children_mb),
+                      "peak_rss_tree_sum_mb": round(tree_mb),
+                      "graph_nt_mb": round((Path(args.out) / "graph.nt").stat().st_size / 2**20)}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--limit", type=int, help="only the first N abstracts")
+    parser.add_argument("--no-model", action="store_true", help="rules only")
+    parser.add_argument("--store", action="store_true", help="bulk-load a pyoxigraph store too")
+    parser.add_argument("--update", type=int, default=500, help="papers in the update listing (0: no update)")
+    parser.add_argument("--chunk-size", type=int, default=256)
+    parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--keep", type=Path, help="build here and keep the outputs")
+    parser.add_argument("--one", choices=["build", "update"], help=argparse.SUPPRESS)
+    parser.add_argument("--input", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        args.workers = args.workers[0]
+        one(args)
+        return
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        folder = Path(tmp)
+        corpus = limited(args.corpus, args.limit, folder) if args.limit else args.corpus
+        update = next_versions(args.corpus, args.update, folder, args.limit) if args.update else None
+        print(f"corpus {corpus} ({'model' if not args.no_model else 'rules only'}), {os.cpu_count()} CPUs", flush=True)
+        for workers in args.workers:
+            out = (args.keep or folder) / f"out-{workers}"
+            base = [sys.executable, __file__, "--workers", str(workers), "--out", str(out), "--chunk-size", str(args.chunk_size)]
+            base += ["--no-model"] * args.no_model + ["--store"] * args.store + ["--progress"] * args.progress
+            runs = [("build", corpus)] + ([("update", update)] if update else [])
+            for mode, path in runs:
+                done = subprocess.run(base + ["--one", mode, "--input", str(path)], stdout=subprocess.PIPE, text=True, check=True)
+                figures = json.loads(done.stdout.strip().splitlines()[-1])
+                print(json.dumps(figures), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""The persistent graph store: a pyoxigraph (RocksDB) folder, bulk-loaded from N-Triples.
+
+A store is never changed in place. A new one is loaded into a temporary folder beside the target and
+swapped in with two renames (signals held off in between), so a build that is interrupted leaves the
+previous store as it was, and readers never see a half-loaded one. An update starts from a checkpoint of
+the previous store (``Store.backup``: hard links, instant) and applies the removed and added triples.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> nt = folder / "g.nt"
+>>> _ = nt.write_text('<https://x/p> <https://x/q> "1" .\\n', encoding="utf-8")
+>>> load_store([nt], folder / "store").name
+'store'
+>>> len(list(open_store(folder / "store")))
+1
+"""
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from kg.errors import StoreError
+
+
+def _ox() -> Any:
+    import pyoxigraph
+
+    return pyoxigraph
+
+
+def is_store(path: str | Path) -> bool:
+    """Whether ``path`` is a pyoxigraph (RocksDB) store folder."""
+    return (Path(path) / "CURRENT").is_file()
+
+
+def open_store(path: str | Path) -> Any:
+    """A store folder opened read-only (any number of readers may open it at once)."""
+    if not is_store(path):
+        raise StoreError(f"{path}: not a kg store; build one with `kg build --store {path}`")
+    try:
+        return _ox().Store.read_only(str(path))
+    except OSError as err:
+        raise StoreError(f"{path}: cannot open store: {err}") from err
+
+
+def new_store_dir(target: str | Path) -> Path:
+    """An empty temporary folder beside ``target`` (same file system, so the swap is a rename)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not (is_store(target) or (target.is_dir() and not any(target.iterdir()))):
+        raise StoreError(f"{target}: exists and is not a kg store; give an empty or new folder for --store")
+
+
+def load_store(nt_files: Sequence[str | Path], target: str | Path, swap: bool = True) -> Path:
+    """Bulk-load N-Triples files into a new store and (with ``swap``) put it at ``target``.
+
+    Without ``swap`` the new folder is returned and left for ``swap_in``; the caller removes it on error.
+    """
+    target = Path(target)
+    _check_target(target)
+    folder = new_store_dir(target)
+    try:
+        store = _ox().Store(str(folder))
+        for path in nt_files:
+            store.bulk_load(path=str(path), format=_ox().RdfFormat.N_TRIPLES)
+        store.flush()
+        del store
+        gc.collect()  # close RocksDB before the folder is renamed
+        if swap:
+            swap_in(folder, target)
+            return target
+        return folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def update_store(previous: str | Path, target: str | Path, removed: Iterable[str], added_nt: str | Path) -> Path:
+    """A new store (left in a temporary folder for ``swap_in``): a checkpoint of ``previous`` with the
+    ``removed`` N-Triples lines taken out and the triples of the ``added_nt`` file loaded in."""
+    ox = _ox()
+    source = open_store(previous)
+    folder = new_store_dir(target)
+    try:
+        os.rmdir(folder)  # backup() creates the folder itself
+        source.backup(str(folder))
+        del source
+        store = ox.Store(str(folder))
+        batch: list[str] = []
+
+        def remove(lines: list[str]) -> None:
+            for quad in ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES):
+                store.remove(quad)
+
+        for line in removed:
+            batch.append(line)
+            if len(batch) >= 10_000:
+                remove(batch)
+                batch = []
+        if batch:
+            remove(batch)
+        store.bulk_load(path=str(added_nt), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        del store
+        gc.collect()
+        return folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done (a no-op off the main thread or off POSIX)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def swap_in(folder: str | Path, target: str | Path) -> None:
+    """Put the store at ``folder`` at ``target``; the previous store there is removed afterwards."""
+    folder, target = Path(folder), Path(target)
+    _check_target(target)
+    old = None
+    with signals_held():
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.replace(target, old / "store")
+        os.replace(folder, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

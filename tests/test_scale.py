@@ -1,0 +1,173 @@
+"""Streaming builds: workers, --update, the pyoxigraph store, the Dask engine, interrupted builds."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+import kg
+from kg import pipeline
+from kg.config import Config, bundled_sample
+from kg.errors import ConfigError
+from kg.ingest import read_papers
+from kg.parallel import Progress, get_engine
+from kg.spool import SpoolWriter, read_spool
+
+FAST = Config(use_model=False)
+
+
+def write_jsonl(papers, path: Path) -> Path:
+    with open(path, "w", encoding="utf-8") as out:
+        for p in papers:
+            out.write(json.dumps({"id": p.id, "version": p.version, "title": p.title, "abstract": p.abstract,
+                                  "authors": list(p.authors), "categories": list(p.categories),
+                                  "date": p.date}) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sample_papers():
+    return list(read_papers([bundled_sample()]))
+
+
+@pytest.fixture(scope="module")
+def one_worker(tmp_path_factory):
+    out = tmp_path_factory.mktemp("w1")
+    summary = pipeline.build_streaming(None, out, FAST, workers=1, store=out / "store")
+    return out, summary
+
+
+def test_two_workers_write_the_same_bytes_as_one(one_worker, tmp_path):
+    out1, summary = one_worker
+    summary2 = pipeline.build_streaming(None, tmp_path, FAST, workers=2)
+    for name in ("graph.nt", "mentions.jsonl", "entities.csv"):
+        assert (out1 / name).read_bytes() == (tmp_path / name).read_bytes(), name
+    assert summary["papers"] == summary2["papers"] == 58
+    assert summary["extracted"] == 58
+
+
+def test_streaming_graph_is_the_in_memory_graph(one_worker):
+    out, _ = one_worker
+    build = pipeline.run(None, FAST)
+    from kg import rdf
+
+    expected = rdf.to_rdflib(build.papers, build.entities, build.links, FAST)
+    streamed = rdflib.Graph().parse(out / "graph.nt", format="nt")
+    assert isomorphic(expected, streamed)
+    assert (out / "mentions.jsonl").read_text(encoding="utf-8") == "".join(
+        json.dumps(r, ensure_ascii=False) + "\n" for r in pipeline.mention_records(build))
+
+
+def test_store_answers_like_the_in_memory_graph(one_worker):
+    out, _ = one_worker
+    memory = kg.build(config=FAST)
+    stored = kg.load(out / "store", FAST)
+    dataset = memory.top("dataset", 1)[0].label
+    assert stored.papers(dataset=dataset) == memory.papers(dataset=dataset)
+    assert stored.top("task", 5) == memory.top("task", 5)
+
+
+def test_update_extracts_only_new_papers_and_replaces_links(sample_papers, tmp_path):
+    from dataclasses import replace
+
+    first, rest = sample_papers[:40], sample_papers[40:]
+    changed = replace(first[0], version=(first[0].version or 1) + 1, title="A survey of ImageNet",
+                      abstract="We evaluate on ImageNet only.")
+    out = tmp_path / "out"
+    pipeline.build_streaming([write_jsonl(first, tmp_path / "a.jsonl")], out, FAST, store=out / "store")
+    before = kg.load(out / "store", FAST).sparql("SELECT (COUNT(*) AS ?n) WHERE { ?p kgo:arxivId ?id }")[0]["n"]
+    assert before == 40
+    summary = pipeline.build_streaming([write_jsonl(first[1:3] + [changed] + rest, tmp_path / "b.jsonl")], out, FAST,
+                                       store=out / "store", update=True)
+    assert summary["extracted"] == len(rest) + 1      # the new papers and the new version, nothing else
+    assert summary["unchanged"] == 2
+    assert summary["papers"] == 58
+    graph = kg.load(out / "store", FAST)
+    paper = graph.config.base_iri + "paper/" + changed.id
+    titles = graph.sparql("SELECT ?p ?t WHERE { ?p dcterms:title ?t }", p=paper)
+    assert [r["t"] for r in titles] == [changed.title]
+    linked = {r["e"] for r in graph.sparql("SELECT ?p ?e WHERE { ?p ?r ?e . ?e a ?c }", p=paper)}
+    assert linked == {graph.config.base_iri + "dataset/imagenet"}
+    manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    assert [changed.id, changed.version] in manifest["papers"]
+    # the update gives the graph a full build of the same papers gives
+    full = tmp_path / "full"
+    pipeline.build_streaming([write_jsonl(first[1:] + [changed] + rest, tmp_path / "c.jsonl")], full, FAST)
+    assert isomorphic(rdflib.Graph().parse(out / "graph.nt", format="nt"),
+                      rdflib.Graph().parse(full / "graph.nt", format="nt"))
+
+
+def test_update_with_other_settings_is_refused(one_worker, tmp_path):
+    out, _ = one_worker
+    with pytest.raises(ConfigError, match="other settings"):
+        pipeline.build_streaming(None, out, FAST.replace(base_iri="http://example.org/"), update=True)
+
+
+def test_interrupted_build_leaves_outputs_and_store(sample_papers, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    pipeline.build_streaming([write_jsonl(sample_papers[:20], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
+    files = {name: (out / name).read_bytes() for name in pipeline.STREAM_FILES}
+    from kg import rdf
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt("stop")
+
+    monkeypatch.setattr(rdf, "cooccurrence_triples", boom)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build_streaming(None, out, FAST, store=out / "store", update=True)
+    monkeypatch.undo()
+    assert {name: (out / name).read_bytes() for name in pipeline.STREAM_FILES} == files
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert len(kg.load(out / "store", FAST).papers()) == 20
+
+
+def test_dask_cluster_builds_the_same_graph(one_worker, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    out1, _ = one_worker
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = pipeline.build_streaming(None, tmp_path, FAST, engine="dask", scheduler=cluster.scheduler_address)
+    assert summary["engine"] == "dask" and summary["extracted"] == 58
+    assert isomorphic(rdflib.Graph().parse(out1 / "graph.nt", format="nt"),
+                      rdflib.Graph().parse(tmp_path / "graph.nt", format="nt"))
+
+
+def test_missing_dask_is_a_config_error(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ConfigError, match=r"kg\[dask\]"):
+        with get_engine("dask")(FAST, scheduler="tcp://127.0.0.1:1"):
+            pass
+
+
+def test_unknown_engine():
+    with pytest.raises(ConfigError, match="unknown extraction engine"):
+        pipeline.build_streaming(None, "unused", FAST, engine="spark")
+
+
+def test_spool_round_trip(sample_papers, tmp_path):
+    from kg.records import PaperMentions
+
+    items = [PaperMentions(p, ()) for p in sample_papers]
+    with SpoolWriter(tmp_path / "s.spool", chunk=7) as spool:
+        spool.write_all(items)
+    assert list(read_spool(tmp_path / "s.spool")) == items
+
+
+def test_progress_is_silent_unless_enabled(capsys):
+    bar = Progress(total=3, desc="x")
+    bar.update(3)
+    bar.close()
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_streaming_build(tmp_path, capsys):
+    from kg.cli import main
+
+    assert main(["build", "--no-model", "--ntriples", "-o", str(tmp_path), "--store", str(tmp_path / "store")]) == 0
+    assert "extracted 58 papers" in capsys.readouterr().out
+    assert main(["query", "top-tasks", "--graph", str(tmp_path / "store"), "-n", "3", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 3
