@@ -36,6 +36,7 @@ _METRIC_HEADS = {"score", "scores", "accuracy", "error", "rate", "distance", "pr
                  "coefficient", "metric", "measure", "similarity", "divergence", "f1", "auc", "iou"}
 
 
+_TASK_TAIL = {"task", "tasks", "problem", "problems", "challenge", "challenges", "setting", "settings"}
 _TRAILING_GENERIC = {"architecture", "architectures", "method", "methods", "approach", "approaches", "framework",
                      "frameworks", "technique", "techniques", "algorithm", "algorithms", "models", "model",
                      "strategy", "strategies", "system", "systems"}
@@ -210,12 +211,15 @@ class Abbreviations:
         def overlapping(target: Span) -> list[Span]:
             return [s for s in known if s.label_ in LABELS and s.start < target.end and target.start < s.end]
 
+        head = self.rules.head_type(long_span.text)
+        if head:  # "Region Proposal Network (RPN)": the head word says what the long form is
+            return head
         for target in (long_span, short_span):
             hits = overlapping(target)
             if hits:
                 best = min(hits, key=lambda s: (PRIORITY.get(_source(s), 9), -(s.end - s.start)))
                 return best.label_
-        return self.rules.head_type(long_span.text)
+        return ""
 
 
 def _source(span: Span) -> str:
@@ -320,6 +324,9 @@ def _trim(span: Span) -> Span | None:
         start += 1
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in {")", "+", "++"} or doc[end - 1].is_space):
         end -= 1
+    if span.label_ == "TASK":  # "the segmentation task", "this problem": the task is what comes before
+        while end - start > 1 and doc[end - 1].lower_ in _TASK_TAIL:
+            end -= 1
     if end <= start:
         return None
     text = doc[start:end].text
