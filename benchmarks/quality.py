@@ -18,6 +18,7 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_N
     os.environ.setdefault(_v, "1")
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import gzip  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
@@ -47,12 +48,25 @@ def _nlp() -> Any:
 PROPAGATE = False
 
 
+MODEL_ONLY = False
+
+
+@functools.lru_cache(maxsize=1)
+def _extractor():
+    from kg.config import Config
+    from kg.extract import Extractor
+
+    return Extractor(Config())
+
+
 def predict(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
     """Spans ``(start, end, type)`` found in each text (character offsets, end exclusive).
 
     The single place that runs extraction: today the NER model alone (plus, with ``--propagate``, the
     document-level post-step below); later ``kg.extract.Extractor``.
     """
+    if not MODEL_ONLY:
+        return [list(spans) for spans in _extractor().spans(texts)]
     nlp = _nlp()
     out: list[list[tuple[int, int, str]]] = []
     for text, doc in zip(texts, nlp.pipe(texts, batch_size=64)):
@@ -128,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", default="", help="comma-separated set names (default: all converted)")
     ap.add_argument("--model", type=Path, default=None, help="another spaCy pipeline to evaluate")
     ap.add_argument("--propagate", action="store_true", help="add the document-level post-step (propagate)")
+    ap.add_argument("--model-only", action="store_true", help="the trained NER alone instead of the full kg extractor")
     ap.add_argument("--speed", type=int, default=1000, help="abstracts for the speed test (0: skip)")
     args = ap.parse_args(argv)
 
@@ -135,8 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         global MODEL_DIR
         MODEL_DIR = args.model
         _nlp.cache_clear()
-    global PROPAGATE
+    global PROPAGATE, MODEL_ONLY
     PROPAGATE = args.propagate
+    MODEL_ONLY = args.model_only or args.model is not None
     meta_path = args.gold / "sets.json"
     if not meta_path.exists():
         print(f"{meta_path} not found: run benchmarks/convert_gold.py first", file=sys.stderr)

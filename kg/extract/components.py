@@ -230,7 +230,8 @@ def _source(span: Span) -> str:
 
 @Language.factory(
     "kg_merge",
-    default_config={"confidence": {"pattern": 0.8, "abbreviation": 0.85, "vocabulary": 0.9, "ner": 0.7}},
+    default_config={"confidence": {"pattern": 0.8, "abbreviation": 0.85, "vocabulary": 0.9, "ner": 0.7,
+                                   "propagation": 0.75}},
 )
 def make_merge(nlp: Language, name: str, confidence: dict[str, float]) -> "Merge":
     """One mention per stretch of text: overlaps resolved by source priority, then length."""
@@ -302,6 +303,18 @@ class Merge:
             tag = span.id_ if source == "pattern" else source
             chosen.append(Span(doc, span.start, span.end, label=span.label_, span_id=tag, kb_id=vocabulary_id))
             confidences[(chosen[-1].start_char, chosen[-1].end_char)] = round(confidence, 3)
+        # a name found once is the same name wherever else it is written in the document
+        text = doc.text
+        for name, label in {s.text: s.label_ for s in chosen if len(s.text) > 1 and any(
+                c.isupper() or c.isdigit() for c in s.text)}.items():
+            for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+                extra = doc.char_span(match.start(), match.end())
+                if extra is None or any(taken[extra.start:extra.end]):
+                    continue
+                for i in range(extra.start, extra.end):
+                    taken[i] = True
+                chosen.append(Span(doc, extra.start, extra.end, label=label, span_id="propagation"))
+                confidences[(extra.start_char, extra.end_char)] = self.confidence.get("propagation", 0.75)
         # one type per surface form within a document: the best-ranked span decides
         best: dict[str, str] = {}
         for span in chosen:  # chosen is in rank order
