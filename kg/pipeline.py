@@ -137,6 +137,12 @@ def mention_records(build: Build) -> Iterator[dict[str, object]]:
         yield paper_mention_record(item, by_paper.get(item.paper.id, []), labels)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write a whole file or nothing: a temp file in the same folder, then ``os.replace``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,6 +150,7 @@ def atomic_write(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; outputs are for everyone to read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -199,13 +206,40 @@ def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True) -> li
             from kg.view import write_html
 
             write_html(build_graph(build.papers, build.entities, build.links), staging / "graph.html", title="kg")
-        written = []
-        for item in sorted(staging.iterdir()):
-            os.replace(item, out / item.name)
-            written.append(out / item.name)
-        return written
+        return move_into_place(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def move_into_place(staging: Path, out: Path) -> list[Path]:
+    """Move every staged file into ``out``, all or none: the files they replace are first hard-linked
+    aside, and put back if a move fails; SIGINT and SIGTERM wait until the moves are done."""
+    import signal
+
+    previous = staging / ".previous"
+    previous.mkdir(exist_ok=True)
+    items = sorted(p for p in staging.iterdir() if p != previous)
+    for item in items:
+        if (out / item.name).is_file():
+            try:
+                os.link(out / item.name, previous / item.name)
+            except OSError:  # no hard links on this file system
+                shutil.copy2(out / item.name, previous / item.name)
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    moved: list[Path] = []
+    try:
+        for item in items:
+            os.replace(item, out / item.name)
+            moved.append(out / item.name)
+    except BaseException:
+        for path in moved:  # roll back: the previous build's files, or nothing where there was none
+            kept = previous / path.name
+            os.replace(kept, path) if kept.exists() else path.unlink(missing_ok=True)
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    return moved
 
 
 def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None = "outputs",

@@ -421,5 +421,9 @@ def _to_rdflib(term: Any) -> Any:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
-        return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))
+        datatype = None if term.language or term.datatype.value == _XSD_STRING else URIRef(term.datatype.value)
+        return Literal(term.value, lang=term.language, datatype=datatype)  # plain literals stay plain
     return rdflib.BNode(term.value)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -218,7 +218,7 @@ class Resolver:
                 ambiguous[short] = [g[0] for g in groups]
                 # the short form alone means what most papers define it as, when one meaning dominates
                 weight = sorted(((sum(longs[l] for l in g), g[0]) for g in groups), reverse=True)
-                if weight[0][0] >= 2 * weight[1][0]:
+                if weight[0][0] > sum(w for w, _ in weight[1:]):  # a strict majority of the definitions
                     union(short, (short[0], weight[0][1]))
         clusters: dict[tuple, list[tuple]] = defaultdict(list)
         for key in self.nodes:

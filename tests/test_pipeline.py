@@ -101,3 +101,20 @@ def test_python_api_builds_and_loads(tmp_path):
     again = kg.load(tmp_path / "copy.ttl")
     assert [p.id for p in again.papers()] == [p.id for p in graph.papers()]
     assert again.to_networkx().number_of_nodes() == graph.to_networkx().number_of_nodes()
+
+
+def test_bundled_build_conforms_to_the_shapes(bundled_build):
+    from kg import rdf
+
+    report = rdf.validate(bundled_build[1] / "graph.ttl")
+    assert report.conforms, rdf.format_report(report)
+
+
+def test_jsonld_and_ntriples_exports_hold_the_same_graph(bundled_graph, tmp_path):
+    from rdflib.compare import isomorphic
+
+    bundled_graph.save(tmp_path / "g.nt")
+    bundled_graph.save(tmp_path / "g.jsonld")
+    nt = rdflib.Graph().parse(tmp_path / "g.nt", format="nt")
+    jsonld = rdflib.Graph().parse(tmp_path / "g.jsonld", format="json-ld")
+    assert len(nt) == len(bundled_graph.rdflib_graph) and isomorphic(nt, jsonld)

@@ -71,7 +71,7 @@ def test_answers_hold_facts_from_the_listing(engines):
     introduced = {r[0] for r in run_both(engines, q[3])}
     assert "FS2K" in introduced or "SFU-HW-Tracks-v1" in introduced  # "we introduce ... FS2K dataset", a dataset title
     proposed = {(r[1], r[0]) for r in run_both(engines, q[4])}
-    assert ("2112.15539", "PiFeNet") in proposed and ("2112.15509", "SAANet") in proposed
+    assert ("2112.15458", "PiFeNet") in proposed and ("2112.15509", "SAANet") in proposed
     evidence = run_both(engines, q[5])
     assert any(r[3] == "SAANet" and "termed SAANet" in r[4] for r in evidence)
     both = {r[0] for r in run_both(engines, q[7])}

@@ -404,5 +404,6 @@ class Roles:
         if any(w in ("our", "new", "novel", "proposed") for w in before):
             return True
         has_head = bool(words & self.rules.dataset_heads)
-        has_cue = bool(words & self.rules.introduce_dataset_cues) and bool(words & {"we", "our", "this"})
+        verbs = self.rules.introduce_dataset_cues - {"our", "new", "novel", "proposed"}  # a verb must say it
+        has_cue = bool(words & verbs) and bool(words & {"we", "our", "this"})
         return has_head and has_cue and not span.kb_id_

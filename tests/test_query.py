@@ -1,0 +1,118 @@
+"""The query API and `kg query` on the bundled build. Expected answers were checked by reading the
+listing (kg/data/arxiv-cs.CV-2022-01-03.md): e.g. four abstracts report CIFAR-10 results, SAANet is the
+method "termed SAANet" in 2112.15509, and every paper of the listing is dated 2022-01-03."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kg.errors import KGError
+
+CIFAR_PAPERS = {"2112.15358", "2112.14968", "2112.15541", "2112.15402"}
+
+
+def test_papers_by_dataset_alias_and_combined_filters(bundled_graph):
+    ids = {p.id for p in bundled_graph.papers(dataset="CIFAR-10")}
+    assert CIFAR_PAPERS <= ids
+    assert {p.id for p in bundled_graph.papers(dataset="cifar10")} == ids  # any alias, any case
+    assert [p.id for p in bundled_graph.papers(method="SAANet")] == ["2112.15509"]
+    both = {p.id for p in bundled_graph.papers(dataset="CIFAR-10", method="generative adversarial network")}
+    assert "2112.14968" in both and both <= ids
+    assert len(bundled_graph.papers(until="2022-01-03")) == 58
+    assert bundled_graph.papers(since="2022-01-04") == []
+    first = bundled_graph.papers(method="SAANet")[0]
+    assert first.title == "Scene-Adaptive Attention Network for Crowd Counting" and first.url.endswith("2112.15509")
+
+
+def test_entities_and_top(bundled_graph):
+    datasets = bundled_graph.entities("dataset")
+    assert datasets[0].label == "CIFAR-10" and datasets[0].papers >= 4
+    assert all(e.papers >= 2 for e in bundled_graph.entities("dataset", min_papers=2))
+    assert [e.label for e in bundled_graph.top("dataset", 1)] == ["CIFAR-10"]
+    assert len(bundled_graph.top("task", 3)) == 3
+    with pytest.raises(KGError, match="valid: dataset, method, task"):
+        bundled_graph.entities("gadget")
+
+
+def test_related_cooccurrence_timeline(bundled_graph):
+    related = {r.label for r in bundled_graph.related("SAANet")}
+    assert "NWPU-Crowd" in related  # the benchmark SAANet ranks first on
+    assert all(r.type == "dataset" for r in bundled_graph.related("CIFAR-10", type="dataset"))
+    assert "CIFAR-100" in {r.label for r in bundled_graph.related("CIFAR-10", type="dataset")}
+    pairs = bundled_graph.cooccurrence("dataset", "dataset")
+    assert any({p.a_label, p.b_label} == {"CIFAR-10", "CIFAR-100"} and p.count >= 2 for p in pairs)
+    assert bundled_graph.timeline("CIFAR-10")[0]["date"] == "2022-01-03"
+    assert bundled_graph.timeline("CIFAR-10")[0]["papers"] == len(bundled_graph.papers(dataset="CIFAR-10"))
+
+
+def test_evidence(bundled_graph):
+    rows = bundled_graph.evidence("2112.15509", "SAANet")
+    assert rows and all(r.role == "proposes" for r in rows)
+    termed = [r for r in rows if "termed SAANet" in r.sentence]
+    assert termed and termed[0].text == "SAANet" and termed[0].field == "abstract"
+    assert termed[0].end - termed[0].start == len("SAANet")
+
+
+def test_sparql_binds_values(bundled_graph):
+    rows = bundled_graph.sparql("SELECT ?label ?e WHERE { ?e skos:prefLabel ?label }", label="CIFAR-10")
+    assert [r["e"] for r in rows] == ["https://w3id.org/kg/dataset/cifar-10"]
+    hostile = 'x" } ; DROP ALL ; SELECT * WHERE { ?s ?p "'
+    assert bundled_graph.sparql("SELECT ?label ?e WHERE { ?e skos:prefLabel ?label }", label=hostile) == []
+    with pytest.raises(KGError):
+        bundled_graph.papers(dataset=hostile)
+
+
+def test_stats_and_networkx(bundled_graph):
+    stats = bundled_graph.stats()
+    assert stats["papers"] == 58 and stats["dataset"]["top"][0][0] == "CIFAR-10"
+    graph = bundled_graph.to_networkx()
+    assert sum(1 for _, kind in graph.nodes(data="kind") if kind == "paper") == 58
+
+
+def test_to_pandas(bundled_graph):
+    pandas = pytest.importorskip("pandas")
+    frame = bundled_graph.top("dataset", 3).to_pandas()
+    assert isinstance(frame, pandas.DataFrame) and list(frame.columns) == ["id", "type", "label", "papers"]
+
+
+def _kg(*args: str) -> str:
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("preset,extra,column,expected", [
+    ("top-datasets", [], "label", "CIFAR-10"),
+    ("top-methods", [], "label", None),
+    ("top-tasks", [], "label", None),
+    ("papers", ["--dataset", "CIFAR-10"], "id", "2112.14968"),
+    ("related", ["--entity", "SAANet"], "label", "NWPU-Crowd"),
+    ("cooccurrence", ["--a", "dataset", "--b", "dataset"], "a_label", "CIFAR-10"),
+    ("timeline", ["--entity", "CIFAR-10"], "date", "2022-01-03"),
+    ("evidence", ["--paper", "2112.15509", "--entity", "SAANet"], "text", "SAANet"),
+])
+def test_presets_csv_and_json_parse_back(bundled_build, preset, extra, column, expected):
+    graph = str(bundled_build[1] / "graph.ttl")
+    rows_csv = list(csv.DictReader(io.StringIO(_kg("query", preset, "--graph", graph, "--format", "csv", *extra))))
+    rows_json = json.loads(_kg("query", preset, "--graph", graph, "--format", "json", *extra))
+    assert rows_csv and len(rows_csv) == len(rows_json)
+    assert [r[column] for r in rows_csv] == [str(r[column]) for r in rows_json]
+    if expected is not None:
+        assert expected in [r[column] for r in rows_csv]
+
+
+def test_top_datasets_for_a_task_and_table_output(bundled_build):
+    graph = str(bundled_build[1] / "graph.ttl")
+    table = _kg("query", "top-datasets", "--graph", graph, "-n", "3")
+    assert table.splitlines()[0].split() == ["id", "type", "label", "papers"] and "CIFAR-10" in table
+    stats = _kg("stats", graph)
+    assert stats.startswith("papers: 58") and "CIFAR-10" in stats
+
+
+def test_unknown_preset_lists_the_valid_ones(bundled_build):
+    run = subprocess.run([sys.executable, "-m", "kg", "query", "top-gadgets", "--graph", str(bundled_build[1] / "graph.ttl")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "valid: cooccurrence, evidence" in run.stderr
