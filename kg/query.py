@@ -1,10 +1,9 @@
 """``KnowledgeGraph``: the questions a researcher asks, over an in-memory rdflib graph or a persistent
 pyoxigraph store. Every method is SPARQL underneath with values bound, never pasted into the text.
 
->>> import kg
->>> g = kg.load(kg.bundled_build())               # doctest: +SKIP
->>> [p.id for p in g.papers(dataset="KITTI")][:1] # doctest: +SKIP
-['2112.15543']
+>>> g = KnowledgeGraph.example()                  # or kg.load("outputs/graph.ttl")
+>>> [p.id for p in g.papers(method="FooGAN")]
+['2201.00001']
 """
 from __future__ import annotations
 
@@ -184,6 +183,43 @@ class KnowledgeGraph:
         return cls(_Oxigraph(store), config)
 
     @classmethod
+    def example(cls) -> "KnowledgeGraph":
+        """A tiny graph of two papers (no extraction involved), for examples and quick experiments.
+
+        >>> [p.id for p in KnowledgeGraph.example().papers()]
+        ['2201.00001', '2201.00002']
+        """
+        from kg import rdf
+        from kg.records import Entity, EntityType, Link, Mention, Paper, Role
+
+        t1, t2 = "FooGAN: Better Image Generation", "Generating Faces"
+        a1 = "We propose FooGAN, a GAN evaluated on CIFAR-10."
+        a2 = "A GAN for face generation, evaluated on CIFAR-10 and CelebA."
+        papers = [Paper("2201.00001", 1, t1, a1, ("A. Author",), ("cs.CV",), "2022-01-03"),
+                  Paper("2201.00002", 1, t2, a2, ("B. Author",), ("cs.CV",), "2022-01-04")]
+
+        def m(type_, field, text, whole, role, source="vocabulary"):
+            start = whole.index(text)
+            return Mention(type_, field, start, start + len(text), text, whole, 0, len(whole), role, 0.9, source)
+
+        D, M, T = EntityType.DATASET, EntityType.METHOD, EntityType.TASK
+        links = [
+            Link("2201.00001", "method/foogan", Role.PROPOSES, (m(M, "title", "FooGAN", t1, Role.PROPOSES, "pattern:title-colon"),)),
+            Link("2201.00001", "method/gan", Role.USES, (m(M, "abstract", "GAN", a1, Role.USES),)),
+            Link("2201.00001", "dataset/cifar-10", Role.USES, (m(D, "abstract", "CIFAR-10", a1, Role.USES),)),
+            Link("2201.00001", "task/image-generation", Role.ADDRESSES, (m(T, "title", "Image Generation", t1, Role.ADDRESSES),)),
+            Link("2201.00002", "method/gan", Role.USES, (m(M, "abstract", "GAN", a2, Role.USES),)),
+            Link("2201.00002", "dataset/cifar-10", Role.USES, (m(D, "abstract", "CIFAR-10", a2, Role.USES),)),
+            Link("2201.00002", "dataset/celeba", Role.USES, (m(D, "abstract", "CelebA", a2, Role.USES),)),
+        ]
+        entities = [Entity("method/foogan", M, "FooGAN", (("FooGAN", 1),)),
+                    Entity("method/gan", M, "Generative Adversarial Network", (("GAN", 2),), "method/gan"),
+                    Entity("dataset/cifar-10", D, "CIFAR-10", (("CIFAR-10", 2),), "dataset/cifar-10"),
+                    Entity("dataset/celeba", D, "CelebA", (("CelebA", 1),), "dataset/celeba"),
+                    Entity("task/image-generation", T, "Image Generation", (("Image Generation", 1),))]
+        return cls.from_rdflib(rdf.to_rdflib(papers, entities, links))
+
+    @classmethod
     def from_file(cls, path: str | Path, config: Config = Config(), engine: str = "oxigraph") -> "KnowledgeGraph":
         """A graph file (Turtle, N-Triples, JSON-LD) loaded into memory."""
         import pyoxigraph as ox
@@ -251,7 +287,11 @@ class KnowledgeGraph:
             raise KGError(f"SPARQL query failed: {err}") from err
 
     def entity_iri(self, entity: str, type: str | None = None) -> str:
-        """The IRI of an entity given its id, IRI, label or alias (case-insensitive)."""
+        """The IRI of an entity given its id, IRI, label or alias (case-insensitive).
+
+        >>> KnowledgeGraph.example().entity_iri("gan")
+        'https://w3id.org/kg/method/gan'
+        """
         if entity.startswith(("http://", "https://")):
             return entity
         if entity.count("/") == 1 and entity.split("/")[0] in CLASSES:
@@ -273,7 +313,14 @@ class KnowledgeGraph:
 
     def papers(self, dataset: str | None = None, method: str | None = None, task: str | None = None,
                since: str | None = None, until: str | None = None) -> Rows:
-        """Papers linked to every given entity (any role), within [since, until] by date, sorted by id."""
+        """Papers linked to every given entity (any role), within [since, until] by date, sorted by id.
+
+        >>> g = KnowledgeGraph.example()
+        >>> [p.id for p in g.papers(dataset="CIFAR-10", method="GAN")]
+        ['2201.00001', '2201.00002']
+        >>> [p.id for p in g.papers(dataset="cifar-10", since="2022-01-04")]
+        ['2201.00002']
+        """
         patterns, bindings = [], {}
         for name, value in (("dataset", dataset), ("method", method), ("task", task)):
             if value:
@@ -299,7 +346,11 @@ class KnowledgeGraph:
         return Rows(PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows)
 
     def entities(self, type: str | None = None, min_papers: int = 1) -> Rows:
-        """Entities (of a type) with how many papers link them, most linked first."""
+        """Entities (of a type) with how many papers link them, most linked first.
+
+        >>> [(e.label, e.papers) for e in KnowledgeGraph.example().entities("dataset")]
+        [('CIFAR-10', 2), ('CelebA', 1)]
+        """
         types = [type] if type else list(CLASSES)
         for t in types:
             if t not in CLASSES:
@@ -315,11 +366,19 @@ class KnowledgeGraph:
         return Rows(sorted(out, key=lambda e: (-e.papers, e.label.lower(), e.id)))
 
     def top(self, type: str, n: int = 10) -> Rows:
-        """The ``n`` entities of a type linked by the most papers."""
+        """The ``n`` entities of a type linked by the most papers.
+
+        >>> [e.id for e in KnowledgeGraph.example().top("method", 1)]
+        ['method/gan']
+        """
         return Rows(self.entities(type)[:n])
 
     def related(self, entity: str, type: str | None = None) -> Rows:
-        """Entities that appear in the same papers as ``entity``, with the number of shared papers."""
+        """Entities that appear in the same papers as ``entity``, with the number of shared papers.
+
+        >>> [(r.label, r.count) for r in KnowledgeGraph.example().related("CIFAR-10", type="method")]
+        [('Generative Adversarial Network', 2), ('FooGAN', 1)]
+        """
         if type is not None and type not in CLASSES:
             raise unknown_name("entity type", type, list(CLASSES))
         iri = URIRef(self.entity_iri(entity))
@@ -334,7 +393,11 @@ class KnowledgeGraph:
         return Rows(sorted(out, key=lambda r: (-r.count, r.label.lower(), r.id)))
 
     def cooccurrence(self, type_a: str, type_b: str) -> Rows:
-        """Pairs of entities of two types linked by the same papers, with counts (e.g. dataset x task)."""
+        """Pairs of entities of two types linked by the same papers, with counts (e.g. dataset x task).
+
+        >>> [(p.a_label, p.b_label, p.count) for p in KnowledgeGraph.example().cooccurrence("dataset", "task")]
+        [('CIFAR-10', 'Image Generation', 1)]
+        """
         for t in (type_a, type_b):
             if t not in CLASSES:
                 raise unknown_name("entity type", t, list(CLASSES))
@@ -348,14 +411,23 @@ class KnowledgeGraph:
         return Rows(sorted(out, key=lambda p: (-p.count, p.a_label.lower(), p.b_label.lower())))
 
     def timeline(self, entity: str) -> Rows:
-        """Papers per listing date that link ``entity``, oldest first: rows of (date, papers)."""
+        """Papers per listing date that link ``entity``, oldest first: rows of (date, papers).
+
+        >>> KnowledgeGraph.example().timeline("GAN")
+        [{'date': '2022-01-03', 'papers': 1}, {'date': '2022-01-04', 'papers': 1}]
+        """
         rows = self.sparql(f"""SELECT ?e ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{
             ?p ?r ?e . VALUES ?r {{ {_LINK_VALUES} }} ?p dcterms:date ?date .
         }} GROUP BY ?e ?date ORDER BY ?date""", e=URIRef(self.entity_iri(entity)))
         return Rows({"date": str(r["date"]), "papers": int(r["n"])} for r in rows)
 
     def evidence(self, paper: str, entity: str) -> Rows:
-        """Why a paper is linked to an entity: the sentences and character spans, in text order."""
+        """Why a paper is linked to an entity: the sentences and character spans, in text order.
+
+        >>> e = KnowledgeGraph.example().evidence("2201.00001", "FooGAN")[0]
+        >>> (e.role, e.field, e.start, e.end, e.text, e.source)
+        ('proposes', 'title', 0, 6, 'FooGAN', 'pattern:title-colon')
+        """
         paper_iri = URIRef(paper if paper.startswith("http") else self.config.base_iri + "paper/" + paper)
         rows = self.sparql("""SELECT ?p ?e ?role ?field ?start ?end ?text ?sentence ?component ?confidence WHERE {
             ?a a oa:Annotation ; oa:hasBody ?e ; oa:hasTarget ?t ; kgo:field ?field ; kgo:role ?role .
@@ -372,7 +444,11 @@ class KnowledgeGraph:
         return Rows(sorted(out, key=lambda e: (e.field != "title", e.start, e.end)))
 
     def stats(self, n: int = 5) -> dict[str, Any]:
-        """Counts per type and the top entities per type."""
+        """Counts per type and the top entities per type.
+
+        >>> KnowledgeGraph.example().stats(n=1)["dataset"]
+        {'count': 2, 'top': [('CIFAR-10', 2)]}
+        """
         papers = self.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kgo:Paper }")[0]["n"]
         out: dict[str, Any] = {"papers": int(papers)}
         for t in CLASSES:
@@ -382,7 +458,12 @@ class KnowledgeGraph:
 
     # ----------------------------------------------------------------------------------------- export
     def to_networkx(self):
-        """A networkx MultiDiGraph of papers and entities (edges keyed by role)."""
+        """A networkx MultiDiGraph of papers and entities (edges keyed by role).
+
+        >>> g = KnowledgeGraph.example().to_networkx()
+        >>> g.number_of_nodes(), sorted(k for _, _, k in g.edges(keys=True))[:2]
+        (7, ['addresses', 'proposes'])
+        """
         import networkx as nx
 
         graph = nx.MultiDiGraph()
@@ -397,7 +478,13 @@ class KnowledgeGraph:
         return graph
 
     def save(self, path: str | Path) -> Path:
-        """Write the graph as Turtle (``.ttl``), N-Triples (``.nt``) or JSON-LD (``.jsonld``)."""
+        """Write the graph as Turtle (``.ttl``), N-Triples (``.nt``) or JSON-LD (``.jsonld``).
+
+        >>> import tempfile, pathlib
+        >>> path = KnowledgeGraph.example().save(pathlib.Path(tempfile.mkdtemp()) / "g.ttl")
+        >>> [p.id for p in __import__("kg").load(path).papers(method="FooGAN")]
+        ['2201.00001']
+        """
         from kg import rdf
 
         path = Path(path)

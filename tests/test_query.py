@@ -116,3 +116,28 @@ def test_unknown_preset_lists_the_valid_ones(bundled_build):
     run = subprocess.run([sys.executable, "-m", "kg", "query", "top-gadgets", "--graph", str(bundled_build[1] / "graph.ttl")],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "valid: cooccurrence, evidence" in run.stderr
+
+
+def test_the_same_answers_from_a_persistent_store(bundled_build, bundled_graph, tmp_path):
+    """Every API function gives the same answer on a pyoxigraph store folder as on the in-memory graph."""
+    import kg
+    from kg import store
+
+    bundled_graph.save(tmp_path / "graph.nt")
+    store.load_store([tmp_path / "graph.nt"], tmp_path / "store")
+    on_disk = kg.load(tmp_path / "store")
+    calls = [
+        lambda g: g.papers(dataset="CIFAR-10"),
+        lambda g: g.papers(method="SAANet", until="2022-01-03"),
+        lambda g: g.entities("method", min_papers=2),
+        lambda g: g.top("task", 5),
+        lambda g: g.related("CIFAR-10"),
+        lambda g: g.cooccurrence("dataset", "task"),
+        lambda g: g.timeline("CIFAR-10"),
+        lambda g: g.evidence("2112.15509", "SAANet"),
+        lambda g: g.sparql("SELECT ?label ?e WHERE { ?e skos:prefLabel ?label }", label="CIFAR-10"),
+        lambda g: g.stats(),
+    ]
+    for call in calls:
+        assert call(on_disk) == call(bundled_graph)
+    assert on_disk.to_networkx().number_of_edges() == bundled_graph.to_networkx().number_of_edges()
