@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
 from kg.slug import entity_id
@@ -33,6 +34,9 @@ _SEPARATORS = re.compile(r"[\s\-‐-―_/·]+")
 _GENERIC_TAIL = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "database", "data set", "challenge"}
 _MODEL_TAIL = {"network", "networks", "model", "models", "framework", "architecture", "method", "algorithm"}
 _VERSION = re.compile(r"^(?P<base>.+?)\s?(?:v?\d+(?:\.\d+)*[km]?|\d{4}|[km]|tiny|small|base|large|xl|full|lite)$")
+#: words that papers use interchangeably inside long forms ("Visual Language Models" and "Vision-Language
+#: Models" both define VLMs); only used to compare long forms of one short form, never to merge names
+_SYNONYMS = MappingProxyType({"visual": "vision", "optimisation": "optimization", "modelling": "modeling"})
 _STRONG = {Role.PROPOSES: 2, Role.INTRODUCES: 2, Role.USES: 1, Role.ADDRESSES: 1}
 
 
@@ -115,11 +119,13 @@ def _compatible(a: str, b: str) -> bool:
     True
     >>> _compatible("knowledge based vqa", "knowledge based visual question answering")
     True
+    >>> _compatible("visual language model", "vision language model"), _compatible("video language model", "vision language model")
+    (True, False)
     """
     if compact(a) == compact(b):
         return True
     words_a, words_b = _expand(a.split(), b.split()), _expand(b.split(), a.split())
-    wa, wb = {w[:6] for w in words_a}, {w[:6] for w in words_b}
+    wa, wb = ({_SYNONYMS.get(w, w)[:6] for w in words} for words in (words_a, words_b))
     return wa <= wb or wb <= wa or len(wa & wb) / len(wa | wb) >= 0.75
 
 

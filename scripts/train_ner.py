@@ -145,7 +145,9 @@ def scirex_chunks(path: Path, max_tokens: int) -> Iterator[tuple[str, list[str],
         for line in f:
             d = json.loads(line)
             words = d["words"]
-            ents = sorted((a, b, SCIREX_MAP[t]) for a, b, t in d["ner"] if t in SCIREX_MAP)
+            # spans that start with punctuation are annotation slips ("- shot" of "5 - shot" as Material)
+            ents = sorted((a, b, SCIREX_MAP[t]) for a, b, t in d["ner"]
+                          if t in SCIREX_MAP and words[a][:1].isalnum())
             sec_starts = {a for a, _ in d["sections"]}
             chunks: list[tuple[int, int]] = []
             for s, e in d["sentences"]:

@@ -112,3 +112,34 @@ def test_model_pipeline_finds_unseen_names(extractor):
         "and evaluate it on the QuuxScenes benchmark, where it outperforms Mask2Former."))
     found = {m.text for m in item.mentions}
     assert "Zorblax" in found and "QuuxScenes" in found
+
+
+def test_pipeline_tokenizes_like_a_fresh_tokenizer(rules_only):
+    """Adding ~21,000 phrase patterns must not change (or slow down) how abstracts are tokenized:
+    the pipeline keeps the tokenizer that never saw the patterns."""
+    import spacy
+
+    text = "We train Mask R-CNN (ResNet-50) on COCO-2017 and ImageNet-1k; see https://x.org/a_b. e.g. it's 3x faster."
+    fresh = spacy.blank("en").tokenizer
+    assert [t.text for t in rules_only.nlp.make_doc(text)] == [t.text for t in fresh(text)]
+
+
+def test_cue_phrases_find_what_the_token_patterns_describe(rules_only):
+    """Cues that are plain word sequences run on a PhraseMatcher; optional words still match both ways."""
+    with_as = rules_only.extract_one(paper("A study", "We evaluate on tasks such as image captioning and more."))
+    without = rules_only.extract_one(paper("A study", "We evaluate on tasks including image captioning and more."))
+    for item in (with_as, without):
+        assert "image captioning" in {m.text for m in item.mentions if m.type == EntityType.TASK}
+
+
+def test_a_number_alone_is_not_spread_as_a_name(rules_only):
+    """Propagation copies a found name to its other occurrences; a bare number names nothing."""
+    item = rules_only.extract_one(paper("A study", "We test on the 1000 dataset with 1000 images and 1000 classes."))
+    assert not [m for m in item.mentions if m.source == "propagation" and m.text == "1000"]
+
+
+def test_generic_task_word_yields_to_a_longer_task(rules_only):
+    """A bare vocabulary task ("classification") never beats a more specific task found around it."""
+    item = rules_only.extract_one(paper("A study", "We address image classification and also classification."))
+    tasks = [m.text for m in item.mentions if m.type == EntityType.TASK]
+    assert "image classification" in [t.lower() for t in tasks] and "classification" in tasks

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from kg.config import Config
-from kg.extract.components import sentence_of
+from kg.extract.components import doc_text, sentence_of
 from kg.records import EntityType, Mention, Paper, PaperMentions, Role
 
 SEPARATOR = "\n\n"
@@ -58,7 +58,7 @@ class Extractor:
         abstract_start = title_len + len(SEPARATOR)
         pairs = doc.user_data.get("kg_abbreviation_pairs", {})
         long_to_short = {long.lower(): short for short, long in pairs.items()}
-        text = doc.text  # Doc.text joins every token on each call: once per doc
+        text = doc_text(doc)
         for span in doc.spans["kg"]:
             if span.start_char < title_len:
                 field, offset, field_end = "title", 0, title_len
@@ -77,7 +77,7 @@ class Extractor:
             type_ = _TYPES[span.label_]
             yield Mention(
                 type=type_, field=field, start=span.start_char - offset, end=span.end_char - offset,
-                text=span.text, sentence=text[sent_start:sent_end],
+                text=text[span.start_char:span.end_char], sentence=text[sent_start:sent_end],
                 sentence_start=sent_start - offset, sentence_end=sent_end - offset,
                 role=Role(roles.get((span.start_char, span.end_char), "addresses" if type_ is EntityType.TASK else "uses")),
                 confidence=score, source=span.id_ or "ner", vocabulary_id=span.kb_id_,

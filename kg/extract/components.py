@@ -18,12 +18,12 @@ import re
 import numpy
 
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.attrs import IS_SPACE, SENT_START
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 from kg.extract.abbreviations import find_abbreviations
-from kg.extract.rules import Rules, is_name_like
+from kg.extract.rules import Rules, is_name_like, literal_phrases
 
 LABELS = ("DATASET", "METHOD", "TASK")
 # lower wins when candidates overlap
@@ -55,6 +55,33 @@ def sentence_of(doc: Doc, i: int) -> tuple[int, int]:
     return starts[k], starts[k + 1] if k + 1 < len(starts) else len(doc)
 
 
+def doc_text(doc: Doc) -> str:
+    """The document's text, joined once per doc (``Doc.text`` walks every token on each call)."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
+def find_whole(text: str, name: str) -> list[int]:
+    """Start offsets of ``name`` in ``text`` where it is a whole word (no word character or hyphen on
+    either side); plain ``str.find``: a regex per name and document would be compiled every time.
+
+    >>> find_whole("GAN, GANs and cGAN use a GAN-like GAN", "GAN")
+    [0, 34]
+    """
+    starts: list[int] = []
+    size = len(name)
+    i = text.find(name)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + size] if i + size < len(text) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            starts.append(i)
+        i = text.find(name, i + 1)
+    return starts
+
+
 def title_end(doc: Doc) -> int:
     """Character offset where the title ends (0 when the doc has no title part)."""
     return int(doc.user_data.get("kg_title_end", 0))
@@ -68,6 +95,7 @@ def make_paragraphs(nlp: Language, name: str) -> "Paragraphs":
 
 class Paragraphs:
     def __call__(self, doc: Doc) -> Doc:
+        doc_text(doc)  # the first kg component: later ones read the cached text
         for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
             if i + 1 < len(doc) and "\n\n" in doc[i].text:
                 doc[i + 1].is_sent_start = True
@@ -84,13 +112,21 @@ class CuePatterns:
     def __init__(self, nlp: Language, rules: Rules) -> None:
         self.rules = rules
         self.by_id = {rule.id: rule for rule in rules.cues}
+        # cues that are plain word sequences go to a PhraseMatcher (many times faster than Matcher)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher = Matcher(nlp.vocab)
         for rule in rules.cues:
-            self.matcher.add(rule.id, [list(rule.cue)])
+            phrases = literal_phrases(rule.cue)
+            if phrases is None:
+                self.matcher.add(rule.id, [list(rule.cue)])
+            else:
+                self.phrases.add(rule.id, [Doc(nlp.vocab, words=list(words)) for words in phrases])
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for match_id, start, end in self.matcher(doc):
+        matches = sorted(set(self.phrases(doc)) | set(self.matcher(doc)) if len(self.matcher) else self.phrases(doc),
+                         key=lambda m: (m[1], m[2]))
+        for match_id, start, end in matches:
             rule = self.by_id[doc.vocab.strings[match_id]]
             span = self._take(doc, rule.kind, start, end)
             if span is not None:
@@ -140,7 +176,7 @@ class CuePatterns:
         end_char = title_end(doc)
         if not end_char:
             return []
-        title = doc.text[:end_char]
+        title = doc_text(doc)[:end_char]
         spans = []
         colon = re.match(r"^\s*([^:]{1,60}?)\s*:\s+\S", title)
         if colon:
@@ -184,7 +220,7 @@ class Abbreviations:
         known = [*doc.spans.get("kg_patterns", []), *doc.spans.get("kg_vocabulary", []), *doc.ents]
         spans: list[Span] = []
         pairs: dict[str, str] = {}
-        text = doc.text
+        text = doc_text(doc)
         for abbr in find_abbreviations(text):
             long_span = doc.char_span(abbr.long_start, abbr.long_end, alignment_mode="expand")
             short_span = doc.char_span(abbr.short_start, abbr.short_end, alignment_mode="expand")
@@ -196,9 +232,9 @@ class Abbreviations:
             pairs[abbr.short] = abbr.long
             spans.append(Span(doc, long_span.start, long_span.end, label=label, span_id="abbreviation"))
             spans.append(Span(doc, short_span.start, short_span.end, label=label, span_id="abbreviation"))
-            for match in re.finditer(r"(?<![\w-])" + re.escape(abbr.short) + r"(?![\w-])", text):
-                if match.start() != abbr.short_start:
-                    use = doc.char_span(match.start(), match.end())
+            for start in find_whole(text, abbr.short):
+                if start != abbr.short_start:
+                    use = doc.char_span(start, start + len(abbr.short))
                     if use is not None:
                         spans.append(Span(doc, use.start, use.end, label=label, span_id="abbreviation"))
         doc.spans["kg_abbreviations"] = spans
@@ -238,114 +274,163 @@ def make_merge(nlp: Language, name: str, confidence: dict[str, float]) -> "Merge
     return Merge(Rules.load(), confidence)
 
 
+class _Tokens:
+    """Per-document token facts for the merge, read in bulk with ``Doc.to_array``: Python access to
+    ``doc[i]`` costs more than the merge itself, so token strings are read only where needed."""
+
+    __slots__ = ("doc", "text", "idx", "length", "punct", "space", "_lower")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc_text(doc)
+        columns = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE]).T.tolist() if len(doc) else [[], [], [], []]
+        self.idx, self.length, self.punct, self.space = columns
+        self._lower: dict[int, str] = {}
+
+    def lower(self, i: int) -> str:
+        word = self._lower.get(i)
+        if word is None:
+            word = self._lower[i] = self.text[self.idx[i]:self.idx[i] + self.length[i]].lower()
+        return word
+
+    def orth(self, i: int) -> str:
+        return self.text[self.idx[i]:self.idx[i] + self.length[i]]
+
+    def chars(self, start: int, end: int) -> tuple[int, int]:
+        return self.idx[start], self.idx[end - 1] + self.length[end - 1]
+
+    def span_text(self, start: int, end: int) -> str:
+        a, b = self.chars(start, end)
+        return self.text[a:b]
+
+
+_LEADING = {"the", "a", "an", "our", "this", "these", "its", "their"}
+_KEEP_TRAILING = {")", "+", "++"}
+
+
 class Merge:
     def __init__(self, rules: Rules, confidence: dict[str, float], max_widen: int = 4) -> None:
         self.rules = rules
         self.confidence = confidence
         self.max_widen = max_widen
-        self.widen_labels = {"METHOD"}
+        self.widen_labels = {"METHOD", "TASK"}
 
     @staticmethod
-    def _plausible(span: Span) -> bool:
+    def _plausible(label: str, text: str) -> bool:
         """NER guesses that are almost never right on dev data: a dataset name without a capital or a
         digit ("shot" of "5-shot")."""
-        if span.label_ == "DATASET":
-            return any(c.isupper() or c.isdigit() for c in span.text)
+        if label == "DATASET":
+            return any(c.isupper() or c.isdigit() for c in text)
         return True
 
-    def _widen(self, span: Span, doc: Doc) -> Span:
+    def _widen(self, start: int, end: int, label: str, ents: list[tuple[int, int, str]],
+               tokens: _Tokens) -> tuple[int, int]:
         """A vocabulary name inside a slightly longer NER mention of the same type takes the NER
         boundaries ("VGG" in "VGG-16", "CNNs" in "sparse CNNs"), less trailing generic words
-        ("Transformer architecture" -> "Transformer"). The vocabulary id is dropped: a longer name is
+        ("Transformer architecture" -> "Transformer"); a task only to the left ("few-shot segmentation"). The vocabulary id is dropped: a longer name is
         a more specific thing, which resolution links on its own."""
-        if span.label_ not in self.widen_labels:
-            return span
-        for ent in doc.ents:
-            if (ent.label_ == span.label_ and ent.start <= span.start and span.end <= ent.end
-                    and (ent.start, ent.end) != (span.start, span.end)
-                    and (ent.end - ent.start) - (span.end - span.start) <= self.max_widen):
-                end = ent.end
-                while end > span.end and span.label_ == "METHOD" and doc[end - 1].lower_ in _TRAILING_GENERIC:
-                    end -= 1
-                if (ent.start, end) != (span.start, span.end):
-                    return Span(doc, ent.start, end, label=span.label_, span_id=span.id_)
-        return span
+        if label not in self.widen_labels:
+            return start, end
+        for ent_start, ent_end, ent_label in ents:
+            if label == "TASK" and ent_end != end:
+                continue  # a task grows only by its modifiers ("video-based activity recognition")
+            if (ent_label == label and ent_start <= start and end <= ent_end
+                    and (ent_start, ent_end) != (start, end)
+                    and (ent_end - ent_start) - (end - start) <= self.max_widen):
+                new_end = ent_end
+                while new_end > end and label == "METHOD" and tokens.lower(new_end - 1) in _TRAILING_GENERIC:
+                    new_end -= 1
+                if (ent_start, new_end) != (start, end):
+                    return ent_start, new_end
+        return start, end
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates: list[tuple[Span, str]] = []
-        for span in doc.spans.get("kg_vocabulary", []):
-            candidates.append((self._widen(span, doc), "vocabulary"))
-        for span in doc.ents:
-            if span.label_ in LABELS and self._plausible(span):
-                candidates.append((span, "ner"))
+        tokens = _Tokens(doc)
+        ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        vocabulary = [(s.start, s.end, s.label_, s.id_) for s in doc.spans.get("kg_vocabulary", [])]
+        # candidates: (start, end, label, source, span id)
+        candidates: list[tuple[int, int, str, str, str]] = []
+        for start, end, label, span_id in vocabulary:
+            new_start, new_end = self._widen(start, end, label, ents, tokens)
+            candidates.append((new_start, new_end, label, "vocabulary", span_id))
+        for start, end, label in ents:
+            if label in LABELS and self._plausible(label, tokens.span_text(start, end)):
+                candidates.append((start, end, label, "ner", ""))
         for span in doc.spans.get("kg_patterns", []):
-            candidates.append((span, "pattern"))
+            candidates.append((span.start, span.end, span.label_, "pattern", span.id_))
         for span in doc.spans.get("kg_abbreviations", []):
-            candidates.append((span, "abbreviation"))
+            candidates.append((span.start, span.end, span.label_, "abbreviation", span.id_))
         agree: dict[tuple[int, int, str], set[str]] = {}
-        for span, source in candidates:
-            agree.setdefault((span.start, span.end, span.label_), set()).add(source)
-        ranked = sorted(candidates, key=lambda c: (PRIORITY[c[1]], -(c[0].end - c[0].start), c[0].start))
-        vocabulary_ids = {(s.start, s.end, s.label_): s.id_ for s in doc.spans.get("kg_vocabulary", [])}
+        for start, end, label, source, _ in candidates:
+            agree.setdefault((start, end, label), set()).add(source)
+        ranked = sorted(candidates, key=lambda c: (PRIORITY[c[3]], c[0] - c[1], c[0]))
+        vocabulary_ids = {(start, end, label): span_id for start, end, label, span_id in vocabulary}
         taken = [False] * len(doc)
-        chosen: list[Span] = []
+        chosen: list[tuple[int, int, str, str, str]] = []  # start, end, label, tag, vocabulary id
         confidences: dict[tuple[int, int], float] = {}
-        for span, source in ranked:
-            span = _trim(span)
-            if span is None or self.rules.is_generic(span.text) or any(taken[span.start:span.end]):
+        for start, end, label, source, span_id in ranked:
+            trimmed = _trim(start, end, label, tokens)
+            if trimmed is None:
                 continue
-            for i in range(span.start, span.end):
+            start, end = trimmed
+            if any(taken[start:end]) or self.rules.is_generic(tokens.span_text(start, end)):
+                continue
+            for i in range(start, end):
                 taken[i] = True
-            sources = agree.get((span.start, span.end, span.label_), {source})
-            vocabulary_id = vocabulary_ids.get((span.start, span.end, span.label_), "")
-            confidence = max(self.confidence.get(s, 0.7) for s in sources | {source})
-            confidence = min(1.0, confidence + 0.05 * (len(sources | {source}) - 1))
-            tag = span.id_ if source == "pattern" else source
-            chosen.append(Span(doc, span.start, span.end, label=span.label_, span_id=tag, kb_id=vocabulary_id))
-            confidences[(chosen[-1].start_char, chosen[-1].end_char)] = round(confidence, 3)
+            sources = agree.get((start, end, label), set()) | {source}
+            confidence = max(self.confidence.get(s, 0.7) for s in sources)
+            confidence = min(1.0, confidence + 0.05 * (len(sources) - 1))
+            tag = span_id if source == "pattern" else source
+            chosen.append((start, end, label, tag, vocabulary_ids.get((start, end, label), "")))
+            confidences[tokens.chars(start, end)] = round(confidence, 3)
         # a name found once is the same name wherever else it is written in the document
-        text = doc.text
-        for name, label in {s.text: s.label_ for s in chosen if len(s.text) > 1 and any(
-                c.isupper() or c.isdigit() for c in s.text)}.items():
-            for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
-                extra = doc.char_span(match.start(), match.end())
+        text = tokens.text
+        names: dict[str, str] = {}
+        for start, end, label, _, _ in chosen:
+            name = tokens.span_text(start, end)
+            # a name has a capital or a digit, and a letter: "1000" alone names nothing
+            if len(name) > 1 and any(c.isupper() or c.isdigit() for c in name) and any(c.isalpha() for c in name):
+                names.setdefault(name, label)
+        for name, label in names.items():
+            for char_start in find_whole(text, name):
+                extra = doc.char_span(char_start, char_start + len(name))
                 if extra is None or any(taken[extra.start:extra.end]):
                     continue
                 for i in range(extra.start, extra.end):
                     taken[i] = True
-                chosen.append(Span(doc, extra.start, extra.end, label=label, span_id="propagation"))
+                chosen.append((extra.start, extra.end, label, "propagation", ""))
                 confidences[(extra.start_char, extra.end_char)] = self.confidence.get("propagation", 0.75)
         # one type per surface form within a document: the best-ranked span decides
         best: dict[str, str] = {}
-        for span in chosen:  # chosen is in rank order
-            best.setdefault(span.text.lower(), span.label_)
-        chosen = [span if best[span.text.lower()] == span.label_ else
-                  Span(doc, span.start, span.end, label=best[span.text.lower()], span_id=span.id_,
-                       kb_id=span.kb_id_ if span.kb_id_.startswith(best[span.text.lower()].lower() + "/") else "")
-                  for span in chosen]
-        doc.spans["kg"] = sorted(chosen, key=lambda s: (s.start, s.end))
+        keys = [tokens.span_text(start, end).lower() for start, end, *_ in chosen]
+        for (_, _, label, _, _), key in zip(chosen, keys):  # chosen is in rank order
+            best.setdefault(key, label)
+        spans = []
+        for (start, end, label, tag, kb_id), key in zip(chosen, keys):
+            if best[key] != label:
+                label, kb_id = best[key], kb_id if kb_id.startswith(best[key].lower() + "/") else ""
+            spans.append(Span(doc, start, end, label=label, span_id=tag, kb_id=kb_id))
+        doc.spans["kg"] = sorted(spans, key=lambda s: (s.start, s.end))
         doc.user_data["kg_confidence"] = confidences
         return doc
 
 
-def _trim(span: Span) -> Span | None:
+def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] | None:
     """Drop leading determiners/pronouns and trailing punctuation from a candidate."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].lower_ in {"the", "a", "an", "our", "this", "these", "its", "their"}
-                           or doc[start].is_punct or doc[start].is_space):
+    lower, punct, space = tokens.lower, tokens.punct, tokens.space
+    while start < end and (punct[start] or space[start] or lower(start) in _LEADING):
         start += 1
-    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in {")", "+", "++"} or doc[end - 1].is_space):
+    while end > start and (punct[end - 1] and tokens.orth(end - 1) not in _KEEP_TRAILING or space[end - 1]):
         end -= 1
-    if span.label_ == "TASK":  # "the segmentation task", "this problem": the task is what comes before
-        while end - start > 1 and doc[end - 1].lower_ in _TASK_TAIL:
+    if label == "TASK":  # "the segmentation task", "this problem": the task is what comes before
+        while end - start > 1 and lower(end - 1) in _TASK_TAIL:
             end -= 1
     if end <= start:
         return None
-    text = doc[start:end].text
+    text = tokens.span_text(start, end)
     if text.count("(") != text.count(")"):
         return None
-    return Span(doc, start, end, label=span.label_, span_id=span.id_, kb_id=span.kb_id_)
+    return start, end
 
 
 @Language.factory("kg_roles")
@@ -363,23 +448,26 @@ class Roles:
         proposed: set[str] = set()
         introduced: set[str] = set()
         pairs = doc.user_data.get("kg_abbreviation_pairs", {})
-        for span in doc.spans.get("kg", []):
+        text = doc_text(doc)
+        spans = list(doc.spans.get("kg", []))
+        keys = [text[span.start_char:span.end_char].lower() for span in spans]
+        for span, key in zip(spans, keys):
             if span.label_ == "METHOD" and self._proposes(span):
-                proposed.add(span.text.lower())
+                proposed.add(key)
             elif span.label_ == "DATASET" and self._introduces(span):
-                introduced.add(span.text.lower())
+                introduced.add(key)
         for short, long in pairs.items():  # a proposed long form makes its short form proposed and back
             for group in (proposed, introduced):
                 if short.lower() in group or long.lower() in group:
                     group.update({short.lower(), long.lower()})
-        for span in doc.spans.get("kg", []):
-            key = (span.start_char, span.end_char)
+        for span, key in zip(spans, keys):
+            offsets = (span.start_char, span.end_char)
             if span.label_ == "TASK":
-                roles[key] = "addresses"
+                roles[offsets] = "addresses"
             elif span.label_ == "METHOD":
-                roles[key] = "proposes" if span.text.lower() in proposed else "uses"
+                roles[offsets] = "proposes" if key in proposed else "uses"
             else:
-                roles[key] = "introduces" if span.text.lower() in introduced else "uses"
+                roles[offsets] = "introduces" if key in introduced else "uses"
         doc.user_data["kg_roles"] = roles
         return doc
 

@@ -32,6 +32,31 @@ def is_name_like(word: str) -> bool:
     return bool(_NAME_LIKE.match(word))
 
 
+def literal_phrases(cue: tuple[dict, ...] | list[dict]) -> list[tuple[str, ...]] | None:
+    """Every lower-case word sequence a cue pattern matches, when it only uses ``LOWER`` (a word or
+    ``{"IN": [...]}``) and ``"OP": "?"``; None for any other pattern (it needs spaCy's ``Matcher``).
+
+    >>> literal_phrases([{"LOWER": "we"}, {"LOWER": {"IN": ["propose", "present"]}}, {"LOWER": "a", "OP": "?"}])
+    [('we', 'present'), ('we', 'present', 'a'), ('we', 'propose'), ('we', 'propose', 'a')]
+    >>> literal_phrases([{"POS": "NOUN"}]) is None
+    True
+    """
+    phrases: list[tuple[str, ...]] = [()]
+    for token in cue:
+        if set(token) - {"LOWER", "OP"} or token.get("OP", "?") != "?":
+            return None
+        value = token["LOWER"]
+        if isinstance(value, str):
+            words = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            words = list(value["IN"])
+        else:
+            return None
+        extended = [phrase + (word,) for phrase in phrases for word in words]
+        phrases = phrases + extended if "OP" in token else extended
+    return sorted(phrase for phrase in phrases if phrase)
+
+
 @dataclass(frozen=True)
 class CueRule:
     """A spaCy Matcher pattern for a cue and what to take around it."""
