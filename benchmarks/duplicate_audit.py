@@ -6,7 +6,11 @@ pairs among the 500 most linked entities; write a sample of merges for hand chec
 
 A candidate pair: two entities of one type whose normalised labels or aliases coincide, whose
 abbreviation initials match the other's words, or whose normalised labels are very similar
-(difflib ratio >= 0.92). Prints every pair and the figure: the share of top entities in a pair.
+(difflib ratio >= 0.92). Candidates are only candidates: ``benchmarks/audit_verdicts.jsonl`` holds the
+verdicts of pairs checked by hand (``distinct``: two real things, e.g. CIFAR-10 and CIFAR-100, or two
+meanings of one acronym; ``duplicate``: one thing split in two). Prints every pair with its verdict and
+two figures: the share of top entities in any candidate pair, and the share in a pair that is a
+duplicate or not yet judged (unjudged pairs count as duplicates until someone checks them).
 """
 from __future__ import annotations
 
@@ -64,6 +68,23 @@ def candidate_pairs(entities, n_papers: Counter, top: int):
     return ranked, pairs
 
 
+VERDICTS = Path(__file__).with_name("audit_verdicts.jsonl")
+
+
+def pair_key(type_: str, a: str, b: str) -> tuple[str, str, str]:
+    """Order-free key of a pair of entity labels."""
+    x, y = sorted((normalize(a), normalize(b)))
+    return type_, x, y
+
+
+def read_verdicts(path: Path = VERDICTS) -> dict[tuple[str, str, str], str]:
+    """Hand verdicts (``distinct`` or ``duplicate``) by pair key."""
+    if not path.exists():
+        return {}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {pair_key(r["type"], r["a"], r["b"]): r["verdict"] for r in rows}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default="../shared/corpus/arxiv-2025-2026.jsonl.gz")
@@ -83,12 +104,20 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(build.entities)} entities, {len(build.links)} links")
     n_papers = Counter(entity for _, entity in {(l.paper_id, l.entity_id) for l in build.links})
     ranked, pairs = candidate_pairs(build.entities, n_papers, args.top)
+    verdicts = read_verdicts()
     in_pairs = {e.id for a, b, _ in pairs for e in (a, b)}
+    duplicates = []
     for a, b, why in pairs:
-        print(f"  {a.type.value:8} {a.label!r} ({n_papers[a.id]}) ~ {b.label!r} ({n_papers[b.id]}): {why}")
-    share = len(in_pairs) / max(1, len(ranked))
-    print(f"candidate duplicate pairs among the top {len(ranked)} entities: {len(pairs)}; "
-          f"entities in a pair: {len(in_pairs)} ({share:.1%})")
+        verdict = verdicts.get(pair_key(a.type.value, a.label, b.label), "unjudged")
+        if verdict != "distinct":
+            duplicates.append((a, b))
+        print(f"  {a.type.value:8} {a.label!r} ({n_papers[a.id]}) ~ {b.label!r} ({n_papers[b.id]}): {why} -> {verdict}")
+    in_duplicates = {e.id for pair in duplicates for e in pair}
+    top = max(1, len(ranked))
+    print(f"candidate pairs among the top {len(ranked)} entities: {len(pairs)}; "
+          f"entities in a candidate pair: {len(in_pairs)} ({len(in_pairs) / top:.1%})")
+    print(f"duplicates (judged duplicate or unjudged): {len(duplicates)} pairs; "
+          f"entities in a duplicate pair: {len(in_duplicates)} ({len(in_duplicates) / top:.1%})")
 
     if args.merges_out:
         merged = [e for e in build.entities if len({normalize(f) for f, _ in e.aliases}) > 1]

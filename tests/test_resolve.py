@@ -74,6 +74,29 @@ def test_one_short_form_with_different_long_forms_stays_apart(vocabulary):
     assert found[("3", "R-CNN")] != found[("1", "R-CNN")]
 
 
+def test_long_forms_that_differ_only_by_interchangeable_words_merge():
+    """"Visual Language Models (VLMs)" and "Vision-Language Models (VLMs)" define one short form; a
+    video LLM that some papers also call VLM stays apart."""
+    found = ids([
+        item("1", (T.METHOD, "Visual Language Models"), (T.METHOD, "VLMs", "Visual Language Models")),
+        item("2", (T.METHOD, "Vision-Language Models"), (T.METHOD, "VLMs", "Vision-Language Models")),
+        item("3", (T.METHOD, "vision language model")),
+        item("4", (T.METHOD, "Video Language Models"), (T.METHOD, "VLMs", "Video Language Models")),
+    ])
+    assert found[("1", "VLMs")] == found[("2", "VLMs")] == found[("3", "vision language model")]
+    assert found[("4", "VLMs")] != found[("1", "VLMs")]
+
+
+def test_audit_verdicts_are_well_formed():
+    """The hand verdicts the duplicate audit reads: two labels of one type, and a verdict."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "audit_verdicts.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows
+    for row in rows:
+        assert set(row) == {"type", "a", "b", "verdict", "why"} and row["verdict"] in {"distinct", "duplicate"}
+        assert T(row["type"]) and normalize(row["a"]) != normalize(row["b"]) or row["verdict"] == "duplicate"
+
+
 def test_versions_and_subsets_are_separate_but_broader():
     entities, _ = resolve([item("1", (T.DATASET, "ImageNet")), item("2", (T.DATASET, "ImageNet-1k")),
                            item("3", (T.DATASET, "COCO")), item("4", (T.DATASET, "COCO 2017"))])
