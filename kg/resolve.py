@@ -154,11 +154,19 @@ class Resolver:
         self.vocabulary = vocabulary
         self.nodes: dict[tuple[EntityType, str], _Node] = defaultdict(_Node)
         self.pairs: dict[tuple[EntityType, str], Counter] = defaultdict(Counter)  # short key -> long keys
+        self._keys: dict[str, str] = {}  # normalize() of each surface seen: the same forms recur in every pass
+
+    def key(self, surface: str) -> str:
+        """``normalize(surface)``, computed once per distinct surface."""
+        key = self._keys.get(surface)
+        if key is None:
+            key = self._keys[surface] = normalize(surface)
+        return key
 
     def observe(self, item: PaperMentions) -> None:
         seen: set[tuple[EntityType, str]] = set()
         for mention in item.mentions:
-            key = (mention.type, normalize(mention.text))
+            key = (mention.type, self.key(mention.text))
             if not key[1]:
                 continue
             node = self.nodes[key]
@@ -169,7 +177,7 @@ class Resolver:
                 node.papers += 1
                 seen.add(key)
             if mention.long_form:
-                long_key = normalize(mention.long_form)
+                long_key = self.key(mention.long_form)
                 if long_key and long_key != key[1]:
                     self.pairs[key][long_key] += 1
 
@@ -197,13 +205,13 @@ class Resolver:
             parent[high] = low
             cluster_vocab[low] = va or vb
 
-        for key in sorted(self.nodes, key=lambda k: (k[0].value, k[1])):  # same vocabulary term
+        ordered = sorted(self.nodes, key=lambda k: (k[0].value, k[1]))
+        first_of_term: dict[str, tuple] = {}
+        for key in ordered:  # same vocabulary term: one cluster, rooted at the term's first key
             if vocab_ids[key]:
-                first = next((k for k in sorted(parent, key=lambda k: (k[0].value, k[1]))
-                              if vocab_ids[k] == vocab_ids[key]), key)
-                union(first, key)
+                union(first_of_term.setdefault(vocab_ids[key], key), key)
         by_compact: dict[tuple, tuple] = {}
-        for key in sorted(self.nodes, key=lambda k: (k[0].value, k[1])):
+        for key in ordered:
             ckey = (key[0], compact(key[1]))
             if ckey in by_compact:
                 union(by_compact[ckey], key)
@@ -274,9 +282,9 @@ class EntityTable:
 
     def entity_for(self, mention: Mention) -> str:
         """The entity id of one mention (its paper's own abbreviation definitions win)."""
-        key = (mention.type, normalize(mention.text))
+        key = (mention.type, self.resolver.key(mention.text))
         if mention.long_form and key in self.ambiguous:
-            long_key = (mention.type, normalize(mention.long_form))
+            long_key = (mention.type, self.resolver.key(mention.long_form))
             if long_key in self.root:
                 return self.ids[self.root[long_key]]
         if key not in self.root:
@@ -287,7 +295,7 @@ class EntityTable:
         """One link per (entity, strongest role) for a paper, with its mentions as evidence."""
         by_entity: dict[str, list[Mention]] = defaultdict(list)
         for mention in item.mentions:
-            if not normalize(mention.text):
+            if not self.resolver.key(mention.text):
                 continue
             entity = self.entity_for(mention)
             by_entity[entity].append(mention)
@@ -330,7 +338,7 @@ class EntityTable:
 
     def _norm_keys(self, entity: str) -> set[tuple]:
         type_ = self.types[entity]
-        return {(type_, normalize(s)) for s in self.surfaces[entity]}
+        return {(type_, self.resolver.key(s)) for s in self.surfaces[entity]}
 
 
 def resolve(items: Iterable[PaperMentions], vocabulary: object | None = None) -> tuple[list[Entity], list[Link]]:

@@ -79,15 +79,11 @@ def make_nlp(config: Config = Config()) -> Language:
             nlp = spacy.load(model_path, exclude=["senter", "parser", "tagger", "lemmatizer"])
         except (OSError, ValueError) as err:
             raise ModelError(f"cannot load the extraction model at {model_path}: {err}") from err
-        first = nlp.pipe_names[0] if nlp.pipe_names else None
     else:
         if config.use_model and config.model_dir:
             raise ModelError(f"no trained model at {model_path}", )
         nlp = spacy.blank("en")
-        first = None
     nlp.max_length = max(nlp.max_length, config.max_abstract_chars * 2)
-    nlp.add_pipe("sentencizer", before=first) if first else nlp.add_pipe("sentencizer")
-    nlp.add_pipe("kg_paragraphs", after="sentencizer")
     folded, exact = phrase_patterns(vocabulary_module.Vocabulary.load())
     # The rulers tokenize their ~21,000 phrase patterns with nlp.tokenizer; afterwards that tokenizer
     # runs about 3x slower on abstracts (its cache is left full of pattern chunks; flushing does not
@@ -96,13 +92,16 @@ def make_nlp(config: Config = Config()) -> Language:
     nlp.tokenizer = Tokenizer(nlp.vocab).from_bytes(tokenizer.to_bytes())
     # two phrase rulers: PhraseMatcher is fast at any vocabulary size (a token Matcher over 10k
     # patterns is not); one compares lowercase, one exact case for acronyms and case-sensitive names
-    for name, attr, patterns, after in (("kg_vocabulary", "LOWER", folded, "kg_paragraphs"),
-                                        ("kg_vocabulary_exact", "ORTH", exact, "kg_vocabulary")):
-        ruler = nlp.add_pipe("span_ruler", name=name, after=after, config={
+    # the rulers go in first: a ruler runs the components before it on each of its patterns
+    for name, attr, patterns, place in (("kg_vocabulary", "LOWER", folded, {"first": True}),
+                                        ("kg_vocabulary_exact", "ORTH", exact, {"after": "kg_vocabulary"})):
+        ruler = nlp.add_pipe("span_ruler", name=name, **place, config={
             "spans_key": "kg_vocabulary", "validate": False, "overwrite": name == "kg_vocabulary",
             "phrase_matcher_attr": attr})
         ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.tokenizer = tokenizer
+    nlp.add_pipe("sentencizer", before="kg_vocabulary")
+    nlp.add_pipe("kg_paragraphs", after="sentencizer")
     for name in ("kg_cues", "kg_abbreviations", "kg_merge", "kg_roles"):
         nlp.add_pipe(name)
     return nlp
