@@ -32,7 +32,9 @@ from kg.slug import entity_id
 
 _SEPARATORS = re.compile(r"[\s\-‐-―_/·]+")
 _GENERIC_TAIL = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "database", "data set", "challenge"}
-_MODEL_TAIL = {"network", "networks", "model", "models", "framework", "architecture", "method", "algorithm"}
+#: generic heads after a method's name ("ResNet models", "deep learning methods")
+_METHOD_HEADS = {"model", "models", "method", "methods", "approach", "approaches", "technique", "techniques",
+                 "algorithm", "algorithms", "framework", "frameworks", "architecture", "architectures"}
 _VERSION = re.compile(r"^(?P<base>.+?)\s?(?:v?\d+(?:\.\d+)*[km]?|\d{4}|[km]|tiny|small|base|large|xl|full|lite)$")
 #: words that papers use interchangeably inside long forms ("Visual Language Models" and "Vision-Language
 #: Models" both define VLMs); only used to compare long forms of one short form, never to merge names
@@ -82,6 +84,8 @@ def _normalize_once(surface: str) -> str:
     text = re.sub(r"^(?:the|a|an)\s+", "", text)
     parts = [p.strip(" .,;:()[]'\"") for p in _SEPARATORS.split(text)]
     parts = [p for p in parts if p]
+    # "Vision and Language Navigation" = "Vision-Language Navigation": an inner "and" is a joiner
+    parts = [p for i, p in enumerate(parts) if p not in ("and", "&") or i in (0, len(parts) - 1)]
     while len(parts) > 1 and (parts[-1] in _GENERIC_TAIL or " ".join(parts[-2:]) in _GENERIC_TAIL):
         parts = parts[:-2] if " ".join(parts[-2:]) in _GENERIC_TAIL else parts[:-1]
     joined: list[str] = []
@@ -240,12 +244,19 @@ class Resolver:
         return EntityTable(self, {key: find(key) for key in self.nodes}, clusters, cluster_vocab, ambiguous)
 
     def _lookup(self, key: tuple[EntityType, str], node: _Node) -> str:
+        """The vocabulary term of a node's most common surfaces; for a method, also of the surface less
+        a generic head ("deep learning models", "Transformer architecture" name the known method)."""
         if self.vocabulary is None:
             return ""
         for surface, _ in node.surfaces.most_common(3):
-            term = self.vocabulary.lookup(surface, key[0])  # type: ignore[attr-defined]
-            if term is not None:
-                return term.id
+            candidates = [surface]
+            head, _, last = surface.rpartition(" ")
+            if key[0] is EntityType.METHOD and head and last.lower() in _METHOD_HEADS:
+                candidates.append(head)
+            for candidate in candidates:
+                term = self.vocabulary.lookup(candidate, key[0])  # type: ignore[attr-defined]
+                if term is not None:
+                    return term.id
         return ""
 
 

@@ -87,6 +87,22 @@ def test_long_forms_that_differ_only_by_interchangeable_words_merge():
     assert found[("4", "VLMs")] != found[("1", "VLMs")]
 
 
+def test_generic_heads_and_joiners_do_not_split_an_entity(vocabulary):
+    """"deep learning models" and "deep learning methods" both name the known method; "Vision and Language
+    Navigation" is "Vision-Language Navigation"; a name that only looks like it stays apart."""
+    found = ids([
+        item("1", (T.METHOD, "deep learning models")),
+        item("2", (T.METHOD, "deep learning methods")),
+        item("3", (T.METHOD, "Deep Learning")),
+        item("4", (T.TASK, "Vision and Language Navigation")),
+        item("5", (T.TASK, "Vision-Language Navigation")),
+        item("6", (T.METHOD, "language models")),
+    ], vocabulary)
+    assert found[("1", "deep learning models")] == found[("2", "deep learning methods")] == "method/deep-learning"
+    assert found[("4", "Vision and Language Navigation")] == found[("5", "Vision-Language Navigation")]
+    assert found[("6", "language models")] != "method/deep-learning"
+
+
 def test_audit_verdicts_are_well_formed():
     """The hand verdicts the duplicate audit reads: two labels of one type, and a verdict."""
     path = Path(__file__).resolve().parents[1] / "benchmarks" / "audit_verdicts.jsonl"
