@@ -1,6 +1,7 @@
 """Extraction quality and speed on the converted gold sets (run benchmarks/convert_gold.py first).
 
     .venv/bin/python benchmarks/quality.py [--gold benchmarks/gold] [--sets scier_dev,pwc_dev] [--speed 1000]
+        [--cli-speed 5000]
 
 For each converted set: strict and relaxed precision/recall/F1 per type (only the types that set
 annotates, see ``sets.json``), then the extraction speed in abstracts/s on one core (the process is
@@ -22,6 +23,7 @@ import functools  # noqa: E402
 import gzip  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
+import shutil  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
@@ -135,6 +137,33 @@ def pin_one_core() -> str:
     return "not pinned (no sched_setaffinity)"
 
 
+def cli_speed(shared: Path, n: int) -> str:
+    """Wall-clock speed of ``kg extract`` on the first ``n`` corpus papers, end to end (start-up, reading,
+    extraction, resolution, writing), in a child process pinned to this process's CPU."""
+    import subprocess
+    import tempfile
+
+    corpus = shared / "corpus" / "arxiv-2025-2026.jsonl.gz"
+    if not corpus.exists():
+        return "kg extract speed: skipped (no corpus)"
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "sample.jsonl"
+        with gzip.open(corpus, "rt", encoding="utf-8") as f, source.open("w", encoding="utf-8") as out:
+            for i, line in enumerate(f):
+                if i >= n:
+                    break
+                out.write(line)
+        cpu = min(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        command = [sys.executable, "-m", "kg", "extract", str(source), "-o", str(Path(tmp) / "mentions.jsonl")]
+        if cpu is not None and shutil.which("taskset"):
+            command = ["taskset", "-c", str(cpu), *command]
+        t0 = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        dt = time.perf_counter() - t0
+    return (f"kg extract end to end on one core, {n} corpus papers: {dt:.1f} s wall clock, "
+            f"{n / dt:,.0f} papers/s (start-up, reading, extraction, resolution and writing included)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--gold", type=Path, default=ROOT / "benchmarks" / "gold")
@@ -144,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--propagate", action="store_true", help="add the document-level post-step (propagate)")
     ap.add_argument("--model-only", action="store_true", help="the trained NER alone instead of the full kg extractor")
     ap.add_argument("--speed", type=int, default=1000, help="abstracts for the speed test (0: skip)")
+    ap.add_argument("--cli-speed", type=int, default=0, help="also time `kg extract` end to end on this many corpus papers")
     args = ap.parse_args(argv)
 
     if args.model is not None:
@@ -184,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             f"({words / dc:,.0f} words/s) per CPU-second; {len(texts) / dt:,.0f} abstracts/s wall clock "
             "(wall is lower when other processes share the core)"
         )
+    if args.cli_speed:
+        print(cli_speed(args.shared, args.cli_speed))
     return 0
 
 
