@@ -3,6 +3,8 @@
     python benchmarks/build_corpus.py                          # 1 and 2 workers, the trained model
     python benchmarks/build_corpus.py --workers 2 --limit 5000 --no-model
     python benchmarks/build_corpus.py --workers 2 --store --update 500
+    python benchmarks/build_corpus.py --workers 2 --store --keep big/ --update 0      # keep the build
+    python benchmarks/build_corpus.py --onto big/out-2 --store --update 500           # only an update onto it
 
 Each configuration runs in a fresh child process so that its peak RSS (``resource.getrusage`` of the
 process and of its children: the workers) is its own. The update input is ``--update N`` papers of the
@@ -16,6 +18,7 @@ import gzip
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -117,12 +120,46 @@ def one(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - started
     self_mb, children_mb = peak_rss_mb()
     tree_mb = tree.stop()
+    nt = Path(args.out) / "graph.nt"
+    store = Path(args.out) / "store"
     print(json.dumps({"mode": args.one, "workers": args.workers, "seconds": round(seconds, 1),
                       "papers": summary["papers"], "extracted": summary["extracted"],
                       "per_second": round(summary["extracted"] / seconds, 1), "triples": summary["triples"],
+                      "write": summary["mode"], "timings": summary["timings"], "delta": summary.get("delta"),
                       "peak_rss_self_mb": round(self_mb), "peak_rss_largest_child_mb": round(children_mb),
                       "peak_rss_tree_sum_mb": round(tree_mb),
-                      "graph_nt_mb": round((Path(args.out) / "graph.nt").stat().st_size / 2**20)}))
+                      "graph_nt_mb": round(nt.stat().st_size / 2**20) if nt.exists() else None,
+                      "store_mb": round(sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 2**20)
+                      if store.exists() else None}))
+
+
+def copy_build(build: Path, to: Path) -> Path:
+    """A working copy of a kept build: its files copied, its store as a checkpoint (hard links, instant)."""
+    import pyoxigraph
+
+    to.mkdir(parents=True)
+    for path in build.iterdir():
+        if path.is_file():
+            shutil.copy2(path, to / path.name)
+    if (build / "store").is_dir():
+        pyoxigraph.Store.read_only(str(build / "store")).backup(str(to / "store"))
+        for marker in (build / "store").glob("kg-*"):
+            shutil.copy2(marker, to / "store" / marker.name)
+    return to
+
+
+def update_onto(args: argparse.Namespace) -> None:
+    """Time ``--update`` of ``--update N`` next versions onto a copy of the kept build ``--onto``."""
+    with tempfile.TemporaryDirectory(prefix="kg-bench-", dir=args.onto.parent) as tmp:
+        folder = Path(tmp)
+        update = next_versions(args.corpus, args.update, folder, args.limit)
+        out = copy_build(args.onto, folder / "out")
+        print(f"update of {args.update} papers onto a copy of {args.onto}, {os.cpu_count()} CPUs", flush=True)
+        command = [sys.executable, __file__, "--workers", str(args.workers[0]), "--out", str(out),
+                   "--chunk-size", str(args.chunk_size), "--one", "update", "--input", str(update)]
+        command += ["--no-model"] * args.no_model + ["--store"] * args.store + ["--progress"] * args.progress
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+        print(done.stdout.strip().splitlines()[-1], flush=True)
 
 
 def main() -> None:
@@ -136,6 +173,8 @@ def main() -> None:
     parser.add_argument("--progress", action="store_true")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--keep", type=Path, help="build here and keep the outputs")
+    parser.add_argument("--onto", type=Path, help="no build: time the update onto a copy of this kept build "
+                        "(its files copied, its store checkpointed); the build itself is not changed")
     parser.add_argument("--one", choices=["build", "update"], help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -143,6 +182,9 @@ def main() -> None:
     if args.one:
         args.workers = args.workers[0]
         one(args)
+        return
+    if args.onto:
+        update_onto(args)
         return
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         folder = Path(tmp)

@@ -54,7 +54,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if _streaming(args):
         progress = args.progress or sys.stderr.isatty()
         summary = pipeline.build_streaming(args.inputs, args.output, config, store=args.store, update=args.update,
-                                           engine=args.engine, scheduler=args.scheduler, progress=progress)
+                                           engine=args.engine, scheduler=args.scheduler, progress=progress,
+                                           ntriples=True if args.format == "nt" else None)
         warnings, rejects = summary.pop("warnings"), summary.pop("rejects")
     else:
         result = pipeline.build(args.inputs, args.output, config, html=not args.no_html)
@@ -66,8 +67,11 @@ def cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
     _print_summary(summary, args.output)
     if "extracted" in summary:
-        print(f"extracted {summary['extracted']} papers ({summary['unchanged']} unchanged); "
-              f"{summary['triples']} triples" + (f"; store {summary['store']}" if summary.get("store") else ""))
+        written = (f"{summary['triples']} triples" if summary.get("triples") is not None else
+                   "store updated: {papers} papers, {entities} entities, {pairs} co-occurrence pairs changed "
+                   "(-{triples_removed} +{triples_added} triples)".format(**summary["delta"]))
+        print(f"extracted {summary['extracted']} papers ({summary['unchanged']} unchanged); " + written
+              + (f"; store {summary['store']}" if summary.get("store") else ""))
     return 1 if (config.strict and rejects) else 0
 
 
@@ -235,8 +239,10 @@ def parser() -> argparse.ArgumentParser:
                 "  kg build new-listing.md -o big/ --store big/store --update\n"
                 "  kg build corpus.jsonl.gz -o big/ --engine dask --scheduler tcp://scheduler:8786\n\n"
                 "--store, --format nt, --workers > 1, --update and --engine dask make a streaming build: memory\n"
-                "does not grow with the papers; it writes graph.nt, mentions.jsonl, entities.csv, rejects.jsonl,\n"
-                "build.json and mentions.spool (kept for --update), no graph.ttl or graph.html.")
+                "does not grow with the papers; it writes mentions.jsonl, entities.csv, rejects.jsonl, build.json,\n"
+                "build.index and mentions.spool (kept for --update), no graph.ttl or graph.html; the graph goes\n"
+                "into the --store folder, or into graph.nt (without --store, or with --format nt). An --update\n"
+                "onto a store writes only what changed into it.")
     common(p)
     p.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
     p.add_argument("--no-html", action="store_true", help="skip the HTML view")
@@ -244,7 +250,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="extraction processes (or Dask workers of a local cluster)")
     p.add_argument("--format", default="ttl", help="ttl (graph.ttl + graph.html, in memory) or nt (graph.nt, streaming)")
     p.add_argument("--ntriples", dest="format", action="store_const", const="nt", help="same as --format nt")
-    p.add_argument("--store", metavar="DIR", help="also bulk-load the graph into a pyoxigraph store folder (kg query --graph DIR)")
+    p.add_argument("--store", metavar="DIR", help="put the graph into a pyoxigraph store folder (kg query --graph DIR); with --format nt, also graph.nt")
     p.add_argument("--update", action="store_true", help="add the inputs to the build in --output: new papers and new versions only")
     p.add_argument("--engine", default="local", help="extraction engine: local (processes) or dask")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")

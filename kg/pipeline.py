@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from contextlib import contextmanager, nullcontext
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -253,7 +254,8 @@ def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None
 
 # ---------------------------------------------------------------------------------------- streaming
 
-STREAM_FILES = ("graph.nt", "mentions.jsonl", "entities.csv", "rejects.jsonl", "build.json", "mentions.spool")
+STREAM_FILES = ("graph.nt", "mentions.jsonl", "entities.csv", "rejects.jsonl", "build.json", "mentions.spool",
+                "build.index")
 MANIFEST = "build.json"
 #: Config fields whose change invalidates the extracted mentions or the written triples of a build
 _FINGERPRINT = ("use_model", "model_dir", "min_confidence", "ner_confidence", "max_abstract_chars", "base_iri")
@@ -298,50 +300,121 @@ def _count_papers(sources: Sequence[str | Path]) -> int | None:
     return sum(1 for r in read_records(sources) if isinstance(r, Paper))
 
 
+def mention_line_id(line: str) -> str:
+    """The paper id of a ``mentions.jsonl`` line (its first key), without parsing the whole line.
+
+    >>> mention_line_id('{"id": "2112.15509", "version": null, "mentions": []}')
+    '2112.15509'
+    """
+    if line.startswith('{"id": "'):
+        end = line.find('"', 8)
+        if end > 8 and "\\" not in line[8:end]:
+            return line[8:end]
+    return str(json.loads(line)["id"])
+
+
+def relabel_line(line: str, labels: Mapping[str, str]) -> str:
+    """A ``mentions.jsonl`` line with each mention's ``label`` set from ``labels`` (entity id -> label)."""
+    record = json.loads(line)
+    for m in record["mentions"]:
+        m["label"] = labels.get(m["entity"], m["text"])
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def merge_mentions(old: Path, new: Path, keep: set[str], changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]],
+                   appended: Sequence[str], relabelled: set[str], labels: Mapping[str, str]) -> None:
+    """``mentions.jsonl`` of an update from the previous one: the previous papers in ``keep`` in their
+    order, a changed one written again and one that links a relabelled entity with its labels set again,
+    the others copied as they are; then the ``appended`` papers (new papers and new versions)."""
+    with open(old, encoding="utf-8", newline="\n") as src, open(new, "w", encoding="utf-8", newline="\n") as dst:
+        for line in src:
+            pid = mention_line_id(line)
+            if pid not in keep:
+                continue
+            if pid in changed:
+                item, links = changed[pid]
+                dst.write(json.dumps(paper_mention_record(item, links, labels), ensure_ascii=False) + "\n")
+            elif pid in relabelled:
+                dst.write(relabel_line(line, labels))
+            else:
+                dst.write(line)
+        for pid in appended:
+            item, links = changed[pid]
+            dst.write(json.dumps(paper_mention_record(item, links, labels), ensure_ascii=False) + "\n")
+
+
+def _delta_base(out: Path, store: str | Path | None, manifest: Mapping[str, object] | None) -> object | None:
+    """The previous build's index when an update can be applied to its store as a delta: the store at
+    ``store`` is the one that build wrote (its id matches) and the build kept its index."""
+    from kg import delta, store as store_module
+
+    if store is None or manifest is None or not store_module.is_store(store) or not (out / "mentions.jsonl").is_file():
+        return None
+    if not manifest.get("store_id") or store_module.read_store_id(store) != manifest.get("store_id"):
+        return None
+    return delta.Index.load(out / delta.INDEX_NAME)
+
+
 def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, config: Config = Config(), *,
                     store: str | Path | None = None, update: bool = False, engine: str | None = None,
                     scheduler: str | None = None, progress: bool | None = None,
-                    workers: int | None = None) -> dict[str, object]:
+                    workers: int | None = None, ntriples: bool | None = None) -> dict[str, object]:
     """A build whose memory does not grow with the number of papers; returns a summary dict.
 
     Pass 1 reads the inputs and extracts in chunks on ``engine`` (``"local"``: ``workers`` processes;
     ``"dask"``: a cluster at ``scheduler``), spooling each paper's ``PaperMentions`` to disk and feeding
-    the resolver's counts. Pass 2 streams the spool: each paper's links become N-Triples and a
-    ``mentions.jsonl`` line as it goes; entity and co-occurrence triples follow. Writes ``graph.nt``,
-    ``mentions.jsonl``, ``entities.csv``, ``rejects.jsonl``, ``build.json`` and ``mentions.spool`` into
-    ``out_dir`` (and a pyoxigraph store at ``store``), all staged and moved in at the end: an interrupted
-    build leaves the previous outputs and store as they were.
+    the resolver's counts. Pass 2 streams the spool and links each paper. Writes ``mentions.jsonl``,
+    ``entities.csv``, ``rejects.jsonl``, ``build.json``, ``build.index`` and ``mentions.spool`` into
+    ``out_dir``, the graph as ``graph.nt`` (``ntriples``; by default only when there is no ``store``) and,
+    with ``store``, into a pyoxigraph store folder. Everything is staged and moved in at the end: an
+    interrupted build leaves the previous outputs and store as they were.
 
     With ``update``, the papers of the previous build (``mentions.spool``) are kept, new papers and new
     versions are extracted (a new version replaces the old one's links; a paper already present in the
-    same or a later version is skipped, not extracted), and the cheap resolve and write passes run over
-    old and new papers together, so entities are resolved exactly as a full build would.
+    same or a later version is skipped, not extracted), and resolution runs over old and new papers
+    together, so entities are resolved exactly as a full build would. When the previous build wrote the
+    store at ``store`` (and ``graph.nt`` is not asked for), only what changed is written: the triples of
+    papers, entities and co-occurrence pairs whose digest changed are replaced in a checkpoint of the
+    previous store (``kg.delta``), and unchanged lines of ``mentions.jsonl`` are copied.
     """
-    from kg import rdf, store as store_module
+    from kg import delta as delta_module, rdf, store as store_module
     from kg.parallel import Progress, chunked, get_engine
     from kg.spool import SPOOL_NAME, SpoolWriter, read_spool
     from kg.vocabulary import Vocabulary
 
     started = time.perf_counter()
+    timings: dict[str, float] = {}
+    clock = [started]
+
+    def lap(name: str) -> None:
+        """Seconds since the last lap, under ``name`` in the summary's ``timings``."""
+        now = time.perf_counter()
+        timings[name] = round(now - clock[0], 2)
+        clock[0] = now
+
     engine = engine or config.engine
     engine_factory = get_engine(engine)  # an unknown name fails before any work
     show = config.progress if progress is None else progress
+    write_nt = (store is None) if ntriples is None else (ntriples or store is None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sources = _inputs(inputs)
     warnings: list[str] = []
     previous: dict[str, int] = {}
     old_spool: Path | None = None
+    manifest = read_manifest(out) if update else None
     if update:
-        manifest = read_manifest(out)
         if manifest is None or not (out / SPOOL_NAME).is_file():
             warnings.append(f"{out}: no previous streaming build to update; building from scratch")
+            manifest = None
         else:
             if manifest.get("fingerprint") != _fingerprint(config):
                 raise ConfigError(f"{out}: the previous build used other settings {manifest.get('fingerprint')}; "
                                   "rebuild without --update")
             previous = {pid: version or 0 for pid, version in manifest["papers"]}  # type: ignore[union-attr]
             old_spool = out / SPOOL_NAME
+    old_index = _delta_base(out, store, manifest) if old_spool is not None and not write_nt else None
+    delta_mode = old_index is not None
     staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out))
     new_store: Path | None = None
     try:
@@ -392,70 +465,125 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 bar.close()
             warnings += [f"{name}: no papers found (empty input?)" for name in
                          ("<stdin>" if str(s) == "-" else str(s) for s in sources) if not seen_sources[name]]
+            lap("extract")
 
-            def all_items() -> Iterator[PaperMentions]:
-                """Old papers not replaced, then the new ones (the last version of each)."""
-                if old_spool is not None:
-                    for item in read_spool(old_spool):
-                        if item.paper.id not in latest:
-                            yield item
+            def old_items() -> Iterator[PaperMentions]:
+                """The previous build's papers that stay (an updated spool also holds replaced versions)."""
+                if old_spool is None:
+                    return
+                emitted: set[str] = set()
+                for item in read_spool(old_spool):
+                    pid = item.paper.id
+                    if pid not in latest and previous.get(pid) == (item.paper.version or 0) and pid not in emitted:
+                        emitted.add(pid)
+                        yield item
+
+            def new_items() -> Iterator[PaperMentions]:
+                """The papers extracted in this run (the last version of each)."""
                 emitted: set[str] = set()
                 for item in read_spool(new_spool):
                     if latest[item.paper.id] == (item.paper.version or 0) and item.paper.id not in emitted:
                         emitted.add(item.paper.id)
                         yield item
 
+            def all_items() -> Iterator[PaperMentions]:
+                """Old papers not replaced, then the new ones."""
+                yield from old_items()
+                yield from new_items()
+
             if old_spool is not None or counts["superseded"]:
                 resolver = Resolver(Vocabulary.load())  # observe exactly the papers that are kept
                 for item in all_items():
                     resolver.observe(item)
             table = resolver.finish()
+            lap("resolve")
 
-            # ------------------------------------------------------------------ pass 2: link + write
+            # ------------------------------------------------------------------ pass 2: link (+ write)
             pairs: list[tuple[str, str]] = []
             papers: list[tuple[str, int | None]] = []
-            bar = Progress(None, "write", enabled=show)
-            needs_spool = old_spool is not None or counts["superseded"]
+            index = delta_module.Index()
+            changed: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
+            linked_entities: dict[str, tuple[str, ...]] = {}   # paper -> entities (delta: for relabelled lines)
+            appended: list[str] = []
+            n_triples = 0
+            bar = Progress(None, "link" if delta_mode else "write", enabled=show)
             final_spool = staging / SPOOL_NAME
-            with open(staging / "graph.nt", "w", encoding="utf-8", newline="\n") as nt, \
-                    open(staging / "mentions.partial", "w", encoding="utf-8", newline="\n") as partial, \
-                    (SpoolWriter(final_spool, chunk=config.chunk_size) if needs_spool else nullcontext()) as spool_out:
-                n_triples = rdf.write_ntriples(rdf.ontology_header_triples(config), nt)
+            spool_records = 0
+            if delta_mode:  # the previous spool, with this run's papers after it (compacted when half is stale)
+                dead = int(manifest.get("spool_records") or len(previous)) - len(previous)  # type: ignore[union-attr, arg-type]
+                compact = dead + len(latest) > len(previous)
+            else:
+                compact = old_spool is not None or bool(counts["superseded"])
+            with (open(staging / "graph.nt", "w", encoding="utf-8", newline="\n") if write_nt or not delta_mode
+                  else nullcontext()) as nt, \
+                    (open(staging / "mentions.partial", "w", encoding="utf-8", newline="\n") if not delta_mode
+                     else nullcontext()) as partial, \
+                    (SpoolWriter(final_spool, chunk=config.chunk_size) if compact else nullcontext()) as spool_out:
+                if nt is not None:
+                    n_triples = rdf.write_ntriples(rdf.ontology_header_triples(config), nt)
                 for item in all_items():
+                    pid = item.paper.id
                     links = table.link(item)
-                    n_triples += rdf.write_ntriples(rdf.paper_triples(item.paper, links, config), nt)
-                    pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
-                    partial.write(json.dumps(paper_mention_record(item, links, None), ensure_ascii=False) + "\n")
-                    papers.append((item.paper.id, item.paper.version))
+                    index.papers[pid] = digest = delta_module.paper_digest(item, links)
+                    papers.append((pid, item.paper.version))
+                    if pid in latest:
+                        appended.append(pid)
+                    if nt is not None:
+                        n_triples += rdf.write_ntriples(rdf.paper_triples(item.paper, links, config), nt)
+                        pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
+                    if partial is not None:
+                        partial.write(json.dumps(paper_mention_record(item, links, None), ensure_ascii=False) + "\n")
+                    else:
+                        linked_entities[pid] = tuple(sys.intern(l.entity_id) for l in links)
+                        if old_index.papers.get(pid) != digest:  # type: ignore[union-attr]
+                            changed[pid] = (item, links)
                     if spool_out is not None:
                         spool_out.write(item)
                     bar.update()
                 entities = table.entities()
                 types = {}
+                n_papers = {}
                 for entity in entities:
                     types[entity.id] = entity.type
-                    n_triples += rdf.write_ntriples(rdf.entity_triples(entity, table.n_papers(entity.id), config), nt)
-                n_triples += rdf.write_ntriples(rdf.cooccurrence_triples(
-                    (Link(p, e, Role.USES) for p, e in pairs), types, config), nt)
+                    n_papers[entity.id] = n = table.n_papers(entity.id)
+                    index.entities[entity.id] = (delta_module.entity_digest(entity, n), entity.label)
+                    if nt is not None:
+                        n_triples += rdf.write_ntriples(rdf.entity_triples(entity, n, config), nt)
+                if nt is not None:
+                    n_triples += rdf.write_ntriples(rdf.cooccurrence_triples(
+                        (Link(p, e, Role.USES) for p, e in pairs), types, config), nt)
+                if spool_out is not None:
+                    spool_records = spool_out.count
             bar.close()
-            if not needs_spool:
-                os.replace(new_spool, final_spool)
-            else:
-                new_spool.unlink()
             del pairs
+            if spool_records == 0 and not compact:
+                if delta_mode:
+                    shutil.copyfile(old_spool, final_spool)  # type: ignore[arg-type]
+                    with SpoolWriter(final_spool, chunk=config.chunk_size, append=True) as spool_out:
+                        spool_out.write_all(new_items())
+                    spool_records = int(manifest.get("spool_records") or len(previous)) + spool_out.count  # type: ignore[union-attr, arg-type]
+                else:
+                    os.replace(new_spool, final_spool)
+                    spool_records = len(papers)
+            new_spool.unlink(missing_ok=True)
+            lap("link" if delta_mode else "write")
 
             # ------------------------------------------------------------------ the other files
             labels = {e.id: e.label for e in entities}
-            with open(staging / "mentions.partial", encoding="utf-8") as partial, \
-                    open(staging / "mentions.jsonl", "w", encoding="utf-8", newline="\n") as final:
-                for line in partial:
-                    record = json.loads(line)
-                    for m in record["mentions"]:
-                        m["label"] = labels.get(m["entity"], m["text"])
-                    final.write(json.dumps(record, ensure_ascii=False) + "\n")
-            (staging / "mentions.partial").unlink()
-            n_papers = {e.id: table.n_papers(e.id) for e in entities}
+            if delta_mode:
+                relabelled = old_index.relabelled(index)  # type: ignore[union-attr]
+                refresh = {pid for pid, ids in linked_entities.items() if any(e in relabelled for e in ids)}
+                keep = {pid for pid in previous if pid not in latest}
+                merge_mentions(out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed, appended, refresh, labels)
+            else:
+                with open(staging / "mentions.partial", encoding="utf-8") as partial, \
+                        open(staging / "mentions.jsonl", "w", encoding="utf-8", newline="\n") as final:
+                    for line in partial:
+                        final.write(relabel_line(line, labels))
+                (staging / "mentions.partial").unlink()
             (staging / "entities.csv").write_text(entities_csv_text(entities, n_papers), encoding="utf-8", newline="\n")
+            index.save(staging / delta_module.INDEX_NAME)
+            lap("files")
             per_type = Counter(e.type.value for e in entities)
             summary: dict[str, object] = {
                 "read": counts["read"],
@@ -465,16 +593,34 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 "links": sum(n_papers.values()),
                 "extracted": counts["extracted"],
                 "unchanged": counts["unchanged"],
-                "triples": n_triples,
+                "triples": n_triples if write_nt or not delta_mode else None,
                 "engine": engine,
                 "store": str(store) if store else None,
+                "mode": "delta" if delta_mode else "full",
             }
+            store_id = None
             if store is not None:
-                new_store = store_module.load_store([staging / "graph.nt"], store, swap=False)
+                store_id = uuid.uuid4().hex
+                if delta_mode:
+                    changed_entities = old_index.changed_entities(index)  # type: ignore[union-attr]
+                    by_id = {e.id: e for e in entities}
+                    new_store, counts_delta = store_module.update_store(
+                        store, lambda old: delta_module.compute_delta(
+                            old, changed, old_index.removed_papers(index),  # type: ignore[union-attr]
+                            {eid: (by_id[eid], n_papers[eid]) for eid in changed_entities},
+                            old_index.removed_entities(index), types, config))  # type: ignore[union-attr]
+                    summary["delta"] = counts_delta
+                else:
+                    new_store = store_module.load_store([staging / "graph.nt"], store, swap=False)
+                store_module.write_store_id(new_store, store_id)
+                lap("store")
+            if not write_nt:
+                (staging / "graph.nt").unlink(missing_ok=True)
             summary["seconds"] = round(time.perf_counter() - started, 2)
+            summary["timings"] = timings
             (staging / MANIFEST).write_text(json.dumps({
-                "format": 1, "fingerprint": _fingerprint(config), "summary": summary,
-                "papers": [[pid, version] for pid, version in papers],
+                "format": 1, "fingerprint": _fingerprint(config), "summary": summary, "store_id": store_id,
+                "spool_records": spool_records, "papers": [[pid, version] for pid, version in papers],
             }, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
             # ------------------------------------------------------------------ swap in
             with store_module.signals_held():
@@ -482,7 +628,11 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                     store_module.swap_in(new_store, store)  # type: ignore[arg-type]
                     new_store = None
                 for name in STREAM_FILES:
-                    os.replace(staging / name, out / name)
+                    if (staging / name).exists():
+                        os.replace(staging / name, out / name)
+                    else:  # not written by this build (graph.nt kept only on request): no stale copy stays
+                        (out / name).unlink(missing_ok=True)
+            summary["seconds"] = round(time.perf_counter() - started, 2)
             summary["warnings"] = warnings
             summary["rejects"] = rejects
             return summary

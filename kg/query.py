@@ -1,5 +1,6 @@
 """``KnowledgeGraph``: the questions a researcher asks, over an in-memory rdflib graph or a persistent
-pyoxigraph store. Every method is SPARQL underneath with values bound, never pasted into the text.
+pyoxigraph store. Every method is SPARQL underneath; values are bound as RDF terms (checked and escaped by
+``values_clause``), never formatted into the query from the input.
 
 >>> g = KnowledgeGraph.example()                  # or kg.load("outputs/graph.ttl")
 >>> [p.id for p in g.papers(method="FooGAN")]
@@ -7,6 +8,7 @@ pyoxigraph store. Every method is SPARQL underneath with values bound, never pas
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,6 +38,33 @@ PREDICATES = {
 ROLE_OF = {"usesDataset": "uses", "introducesDataset": "introduces", "usesMethod": "uses",
            "proposesMethod": "proposes", "addressesTask": "addresses"}
 _LINK_VALUES = " ".join(f"kgo:{p}" for ps in PREDICATES.values() for p in ps)
+#: where kg's own queries take their bound values (a SPARQL comment, so a query without values still parses)
+VALUES_HERE = "#kg:values\n"
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def values_clause(bindings: Mapping[str, Any]) -> str:
+    """A ``VALUES`` row binding variables to RDF terms. Each term is written by ``kg.rdf.term_text``
+    (IRIs checked, literals escaped), so no value can change the query around it.
+
+    Oxigraph plans a query before it substitutes bound variables, so a lookup such as "the evidence of
+    this paper for this entity" would scan every annotation; values written into the query let it start
+    from the paper (milliseconds instead of seconds on a large store).
+
+    >>> print(values_clause({"e": URIRef("https://x/a"), "name": Literal('say "hi"')}))
+    VALUES (?e ?name) { (<https://x/a> "say \\"hi\\"") }
+    >>> values_clause({"e": URIRef("https://x/a> . ?s ?p <https://x/b")})
+    Traceback (most recent call last):
+    kg.errors.StoreError: cannot write rdflib.term.URIRef('https://x/a> . ?s ?p <https://x/b'): not a valid IRI
+    """
+    from kg.rdf import term_text
+
+    names = list(bindings)
+    bad = [name for name in names if not _VARIABLE.fullmatch(name)]
+    if bad:
+        raise KGError(f"invalid variable name(s) {bad}")
+    terms = " ".join(term_text(bindings[name]) for name in names)
+    return f"VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }}"
 
 
 class Rows(list):
@@ -105,11 +134,47 @@ def _python(term: Any) -> Any:
     return str(term)
 
 
+_XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = frozenset(_XSD_NS + name for name in (
+    "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "int", "long",
+    "short", "byte", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte"))
+_PLAIN_INTEGER = re.compile(r"[+-]?[0-9]+")
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def ox_value(term: Any) -> Any:
+    """The Python value of a pyoxigraph term: IRIs as strings, literals as rdflib's ``toPython`` gives them
+    (``str``, ``int``, ``Decimal``, dates as ISO strings), converted directly for the common datatypes
+    (a query may return many rows) and through rdflib for the others.
+
+    >>> import pyoxigraph as ox
+    >>> xsd = "http://www.w3.org/2001/XMLSchema#"
+    >>> [ox_value(t) for t in (ox.NamedNode("https://x/a"), ox.Literal("a"), ox.Literal("7", datatype=ox.NamedNode(xsd + "integer")),
+    ...                         ox.Literal("2025-01-02", datatype=ox.NamedNode(xsd + "date")), None)]
+    ['https://x/a', 'a', 7, '2025-01-02', None]
+    """
+    if term is None:
+        return None
+    datatype = getattr(term, "datatype", None)
+    if datatype is None:  # an IRI or a blank node
+        return term.value
+    value, language, datatype = term.value, term.language, datatype.value
+    if not language:
+        if datatype == _XSD_STRING:
+            return value
+        if datatype in _INTEGERS and _PLAIN_INTEGER.fullmatch(value):
+            return int(value)
+        if datatype == _XSD_NS + "date" and _PLAIN_DATE.fullmatch(value):
+            return value
+    return _python(Literal(value, lang=language, datatype=None if language else URIRef(datatype)))
+
+
 class _Rdflib:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
     def select(self, query: str, bindings: Mapping[str, Any]) -> list[dict[str, Any]]:
+        # rdflib evaluates with the variables bound from the start: no need to write them into the query
         result = self.graph.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
         names = [str(v) for v in result.vars or []]
         return [{n: _python(row[i]) for i, n in enumerate(names)} for row in result]
@@ -137,21 +202,32 @@ class _Oxigraph:
 
     @staticmethod
     def _value(term: Any) -> Any:
-        import pyoxigraph as ox
-
-        if term is None:
-            return None
-        if isinstance(term, ox.Literal):
-            return _python(Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value)))
-        return term.value
+        """The Python value of a pyoxigraph term, the same as rdflib's ``toPython`` gives (see ``ox_value``)."""
+        return ox_value(term)
 
     def select(self, query: str, bindings: Mapping[str, Any]) -> list[dict[str, Any]]:
         import pyoxigraph as ox
 
-        subs = {ox.Variable(k): self._term(v) for k, v in bindings.items()}
-        solutions = self.store.query(query, substitutions=subs)
+        if VALUES_HERE in query and bindings:  # kg's own queries: values written where the query wants them
+            solutions = self.store.query(query.replace(VALUES_HERE, values_clause(bindings) + "\n"))
+        else:
+            subs = {ox.Variable(k): self._term(v) for k, v in bindings.items()}
+            solutions = self.store.query(query, substitutions=subs)
         names = [v.value for v in solutions.variables]
-        return [{n: self._value(row[n]) for n in names} for row in solutions]
+        return [dict(zip(names, map(ox_value, row))) for row in solutions]
+
+
+def spellings(name: str) -> list[str]:
+    """A name as written, then in lower, upper and title case (each once): the labels looked up first.
+
+    >>> spellings("cifar-10")
+    ['cifar-10', 'CIFAR-10', 'Cifar-10']
+    """
+    out: list[str] = []
+    for form in (name, name.lower(), name.upper(), name.title()):
+        if form not in out:
+            out.append(form)
+    return out
 
 
 ENGINES = ("oxigraph", "rdflib")
@@ -287,7 +363,11 @@ class KnowledgeGraph:
             raise KGError(f"SPARQL query failed: {err}") from err
 
     def entity_iri(self, entity: str, type: str | None = None) -> str:
-        """The IRI of an entity given its id, IRI, label or alias (case-insensitive).
+        """The IRI of an entity given its id, IRI, label or alias (case-insensitive); among several
+        entities of that name, the one linked by the most papers.
+
+        Labels are looked up as written and in lower, upper and title case (index lookups); only when none
+        of these matches are all labels compared case-insensitively (a scan of every label).
 
         >>> KnowledgeGraph.example().entity_iri("gan")
         'https://w3id.org/kg/method/gan'
@@ -296,20 +376,28 @@ class KnowledgeGraph:
             return entity
         if entity.count("/") == 1 and entity.split("/")[0] in CLASSES:
             candidate = self.config.base_iri + entity
-            if self.sparql("SELECT ?e ?l WHERE { ?e skos:prefLabel ?l } LIMIT 1", e=URIRef(candidate)):
+            if self.sparql(f"SELECT ?e ?l WHERE {{ {VALUES_HERE} ?e skos:prefLabel ?l }} LIMIT 1", e=URIRef(candidate)):
                 return candidate
         if type is not None and type not in CLASSES:
             raise unknown_name("entity type", type, list(CLASSES))
-        type_filter = f"?e a kgo:{CLASSES[type]} ." if type else ""
-        rows = self.sparql(f"""SELECT ?name ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {{
-            {{ ?e skos:prefLabel ?l }} UNION {{ ?e skos:altLabel ?l }}
-            FILTER(LCASE(STR(?l)) = LCASE(STR(?name)))
+        # a FILTER, not a join: the class has thousands of members, the label a handful
+        type_filter = f"FILTER EXISTS {{ ?e a kgo:{CLASSES[type]} }}" if type else ""
+        exact = f"""SELECT ?name ?e ?n WHERE {{ {VALUES_HERE}
+            {{ ?e skos:prefLabel ?name }} UNION {{ ?e skos:altLabel ?name }}
             {type_filter}
-            OPTIONAL {{ ?p ?r ?e . VALUES ?r {{ {_LINK_VALUES} }} }}
-        }} GROUP BY ?name ?e ORDER BY DESC(?n) ?e""", name=entity)
+            OPTIONAL {{ ?e kgo:paperCount ?n }}
+        }}"""
+        rows = [row for form in spellings(entity) for row in self.sparql(exact, name=form)]
+        if not rows:
+            rows = self.sparql(f"""SELECT ?name ?e ?n WHERE {{
+                {{ ?e skos:prefLabel ?l }} UNION {{ ?e skos:altLabel ?l }}
+                FILTER(LCASE(STR(?l)) = LCASE(STR(?name)))
+                {type_filter}
+                OPTIONAL {{ ?e kgo:paperCount ?n }}
+            }}""", name=entity)
         if not rows:
             raise KGError(f"no entity called {entity!r}; try `kg query` on entities or a label from entities.csv")
-        return rows[0]["e"]
+        return min(rows, key=lambda r: (-int(r["n"] or 0), r["e"]))["e"]
 
     def papers(self, dataset: str | None = None, method: str | None = None, task: str | None = None,
                since: str | None = None, until: str | None = None) -> Rows:
@@ -337,9 +425,9 @@ class KnowledgeGraph:
         where = "\n".join(patterns)
         filt = f"FILTER({' && '.join(filters)})" if filters else ""
         projection = " ".join(f"?{name}" for name in bindings)
-        rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date {projection} WHERE {{
+        rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date {projection} WHERE {{ {VALUES_HERE}
             {where}
-            ?p a kgo:Paper ; kgo:arxivId ?id ; dcterms:title ?title .
+            ?p kgo:arxivId ?id ; dcterms:title ?title .
             OPTIONAL {{ ?p dcterms:date ?date }}
             {filt}
         }} ORDER BY ?id""", **bindings)
@@ -357,11 +445,17 @@ class KnowledgeGraph:
                 raise unknown_name("entity type", t, list(CLASSES))
         out: list[EntityRow] = []
         for t in types:
-            values = " ".join(f"kgo:{p}" for p in PREDICATES[t])
-            rows = self.sparql(f"""SELECT ?e ?label (COUNT(DISTINCT ?p) AS ?n) WHERE {{
-                ?e a kgo:{CLASSES[t]} ; skos:prefLabel ?label .
-                OPTIONAL {{ ?p ?r ?e . VALUES ?r {{ {values} }} }}
-            }} GROUP BY ?e ?label""")
+            # kg writes each entity's number of linking papers (kgo:paperCount): reading it is one lookup per
+            # entity, where counting the links is a pass over all of them; graphs without it are counted
+            rows = self.sparql(f"""SELECT ?e ?label ?n WHERE {{
+                ?e a kgo:{CLASSES[t]} ; skos:prefLabel ?label . OPTIONAL {{ ?e kgo:paperCount ?n }}
+            }}""")
+            if any(r["n"] is None for r in rows):
+                values = " ".join(f"kgo:{p}" for p in PREDICATES[t])
+                rows = self.sparql(f"""SELECT ?e ?label (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+                    ?e a kgo:{CLASSES[t]} ; skos:prefLabel ?label .
+                    OPTIONAL {{ ?p ?r ?e . VALUES ?r {{ {values} }} }}
+                }} GROUP BY ?e ?label""")
             out.extend(EntityRow(self._id(r["e"]), t, r["label"], int(r["n"])) for r in rows if int(r["n"]) >= min_papers)
         return Rows(sorted(out, key=lambda e: (-e.papers, e.label.lower(), e.id)))
 
@@ -383,7 +477,7 @@ class KnowledgeGraph:
             raise unknown_name("entity type", type, list(CLASSES))
         iri = URIRef(self.entity_iri(entity))
         type_filter = f"?o a kgo:{CLASSES[type]} ." if type else ""
-        rows = self.sparql(f"""SELECT ?e ?o ?label ?cls (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+        rows = self.sparql(f"""SELECT ?e ?o ?label ?cls (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {VALUES_HERE}
             ?p ?r ?e . ?p ?r2 ?o . VALUES ?r {{ {_LINK_VALUES} }} VALUES ?r2 {{ {_LINK_VALUES} }}
             ?o skos:prefLabel ?label ; a ?cls . VALUES ?cls {{ kgo:Dataset kgo:Method kgo:Task }}
             {type_filter}
@@ -416,7 +510,7 @@ class KnowledgeGraph:
         >>> KnowledgeGraph.example().timeline("GAN")
         [{'date': '2022-01-03', 'papers': 1}, {'date': '2022-01-04', 'papers': 1}]
         """
-        rows = self.sparql(f"""SELECT ?e ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+        rows = self.sparql(f"""SELECT ?e ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {VALUES_HERE}
             ?p ?r ?e . VALUES ?r {{ {_LINK_VALUES} }} ?p dcterms:date ?date .
         }} GROUP BY ?e ?date ORDER BY ?date""", e=URIRef(self.entity_iri(entity)))
         return Rows({"date": str(r["date"]), "papers": int(r["n"])} for r in rows)
@@ -429,16 +523,19 @@ class KnowledgeGraph:
         ('proposes', 'title', 0, 6, 'FooGAN', 'pattern:title-colon')
         """
         paper_iri = URIRef(paper if paper.startswith("http") else self.config.base_iri + "paper/" + paper)
-        rows = self.sparql("""SELECT ?p ?e ?role ?field ?start ?end ?text ?sentence ?component ?confidence WHERE {
-            ?a a oa:Annotation ; oa:hasBody ?e ; oa:hasTarget ?t ; kgo:field ?field ; kgo:role ?role .
-            ?t oa:hasSource ?p ; oa:hasSelector ?pos , ?quote .
+        entity_iri = self.entity_iri(entity)
+        rows = self.sparql(f"""SELECT ?p ?e ?role ?field ?start ?end ?text ?sentence ?component ?confidence WHERE {{
+            {VALUES_HERE}
+            ?t oa:hasSource ?p . ?a oa:hasTarget ?t ; oa:hasBody ?e .
+            ?a a oa:Annotation ; kgo:field ?field ; kgo:role ?role .
+            ?t oa:hasSelector ?pos , ?quote .
             ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
             ?quote a oa:TextQuoteSelector ; oa:exact ?text .
-            OPTIONAL { ?a kgo:sentence ?sentence }
-            OPTIONAL { ?a kgo:confidence ?confidence }
-            OPTIONAL { ?a prov:wasAttributedTo ?component }
-        }""", p=paper_iri, e=URIRef(self.entity_iri(entity)))
-        out = [Evidence(self._id(str(paper_iri)), self._id(self.entity_iri(entity)), ROLE_OF.get(str(r["role"]).rsplit("#", 1)[-1], str(r["role"])),
+            OPTIONAL {{ ?a kgo:sentence ?sentence }}
+            OPTIONAL {{ ?a kgo:confidence ?confidence }}
+            OPTIONAL {{ ?a prov:wasAttributedTo ?component }}
+        }}""", p=paper_iri, e=URIRef(entity_iri))
+        out = [Evidence(self._id(str(paper_iri)), self._id(entity_iri), ROLE_OF.get(str(r["role"]).rsplit("#", 1)[-1], str(r["role"])),
                         r["field"], int(r["start"]), int(r["end"]), r["text"], r["sentence"] or "",
                         str(r["component"] or "").rsplit("/", 1)[-1], float(r["confidence"] or 0)) for r in rows]
         return Rows(sorted(out, key=lambda e: (e.field != "title", e.start, e.end)))

@@ -14,10 +14,15 @@ cheap to write, a few times smaller than the pickles.
 ...         spool.write(n)
 >>> list(read_spool(path)), spool.count
 ([0, 1, 2, 3, 4], 5)
+>>> with SpoolWriter(path, append=True) as spool:
+...     spool.write(5)
+>>> list(read_spool(path))
+[0, 1, 2, 3, 4, 5]
 """
 from __future__ import annotations
 
 import gzip
+import os
 import pickle
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -32,12 +37,15 @@ SPOOL_NAME = "mentions.spool"
 class SpoolWriter:
     """Append records to a new spool file; use as a context manager (the file is complete on exit)."""
 
-    def __init__(self, path: str | Path, chunk: int = 256, level: int = 1) -> None:
+    def __init__(self, path: str | Path, chunk: int = 256, level: int = 1, append: bool = False) -> None:
+        """A new spool at ``path``; with ``append``, records go after those of the spool already there (as a
+        further gzip member: a gzip file may hold several, read one after the other)."""
         self.path = Path(path)
         self.chunk = chunk
         self.count = 0
         self._buffer: list[Any] = []
-        self._file = gzip.open(self.path, "wb", compresslevel=level)
+        self._kept = self.path.stat().st_size if append and self.path.exists() else None
+        self._file = gzip.open(self.path, "ab" if append else "wb", compresslevel=level)
 
     def write(self, record: Any) -> None:
         self._buffer.append(record)
@@ -65,9 +73,12 @@ class SpoolWriter:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         if kind is None:
             self.close()
-        else:  # leave no half-written spool behind
+        else:  # leave no half-written spool behind (an appended one as it was before)
             self._file.close()
-            self.path.unlink(missing_ok=True)
+            if self._kept is None:
+                self.path.unlink(missing_ok=True)
+            else:
+                os.truncate(self.path, self._kept)
 
 
 def read_spool(path: str | Path) -> Iterator[Any]:

@@ -3,7 +3,8 @@
 A store is never changed in place. A new one is loaded into a temporary folder beside the target and
 swapped in with two renames (signals held off in between), so a build that is interrupted leaves the
 previous store as it was, and readers never see a half-loaded one. An update starts from a checkpoint of
-the previous store (``Store.backup``: hard links, instant) and applies the removed and added triples.
+the previous store (``Store.backup``: hard links, instant) and applies the removed and added triples
+(``update_store``, with the delta of ``kg.delta``).
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -21,7 +22,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -86,38 +87,54 @@ def load_store(nt_files: Sequence[str | Path], target: str | Path, swap: bool = 
         raise
 
 
-def update_store(previous: str | Path, target: str | Path, removed: Iterable[str], added_nt: str | Path) -> Path:
-    """A new store (left in a temporary folder for ``swap_in``): a checkpoint of ``previous`` with the
-    ``removed`` N-Triples lines taken out and the triples of the ``added_nt`` file loaded in."""
-    ox = _ox()
+def update_store(previous: str | Path, compute: Callable[[Any], Any]) -> tuple[Path, dict[str, int]]:
+    """A new store, left in a temporary folder beside ``previous`` for ``swap_in``: a checkpoint of the
+    previous store (``Store.backup``: hard links to its immutable files, so instant) with a delta applied.
+    ``compute`` gets the previous store, opened read-only, and returns the ``kg.delta.Delta`` to apply;
+    returns the new folder and the delta's counts. The previous store is not changed."""
+    from kg.delta import apply_delta
+
     source = open_store(previous)
-    folder = new_store_dir(target)
+    folder = new_store_dir(previous)
     try:
+        delta = compute(source)
         os.rmdir(folder)  # backup() creates the folder itself
         source.backup(str(folder))
         del source
-        store = ox.Store(str(folder))
-        batch: list[str] = []
-
-        def remove(lines: list[str]) -> None:
-            for quad in ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES):
-                store.remove(quad)
-
-        for line in removed:
-            batch.append(line)
-            if len(batch) >= 10_000:
-                remove(batch)
-                batch = []
-        if batch:
-            remove(batch)
-        store.bulk_load(path=str(added_nt), format=ox.RdfFormat.N_TRIPLES)
+        store = _ox().Store(str(folder))
+        apply_delta(store, delta)
         store.flush()
         del store
-        gc.collect()
-        return folder
+        gc.collect()  # close RocksDB before the folder is renamed
+        return folder, delta.counts
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+STORE_ID = "kg-build-id"
+
+
+def write_store_id(folder: str | Path, build_id: str) -> None:
+    """Mark a store folder with the id of the build that wrote it (a small file beside RocksDB's own),
+    so that an update applies its delta only to the store it was computed against."""
+    (Path(folder) / STORE_ID).write_text(build_id + "\n", encoding="utf-8")
+
+
+def read_store_id(folder: str | Path) -> str | None:
+    """The build id a store folder is marked with, or ``None``.
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> read_store_id(folder) is None
+    True
+    >>> write_store_id(folder, "abc"); read_store_id(folder)
+    'abc'
+    """
+    try:
+        return (Path(folder) / STORE_ID).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
 
 @contextmanager

@@ -78,3 +78,11 @@ def test_answers_hold_facts_from_the_listing(engines):
     assert "2112.14968" in both  # a GAN generator evaluated on CIFAR-10
     forms = {r[0] for r in run_both(engines, q[8])}
     assert {"CIFAR-10", "CIFAR10"} <= forms
+
+
+def test_stored_paper_counts_are_the_counted_links(engines):
+    """Query 2 reads each task's kgo:paperCount; counting the kgo:addressesTask links gives the same."""
+    counted = run_both(engines, """SELECT ?task (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+      ?p kgo:addressesTask ?t . ?t skos:prefLabel ?task .
+    } GROUP BY ?task ORDER BY DESC(?papers) ?task LIMIT 10""")
+    assert run_both(engines, readme_queries()[1]) == counted

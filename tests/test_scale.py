@@ -36,7 +36,7 @@ def sample_papers():
 @pytest.fixture(scope="module")
 def one_worker(tmp_path_factory):
     out = tmp_path_factory.mktemp("w1")
-    summary = pipeline.build_streaming(None, out, FAST, workers=1, store=out / "store")
+    summary = pipeline.build_streaming(None, out, FAST, workers=1, store=out / "store", ntriples=True)
     return out, summary
 
 
@@ -70,6 +70,27 @@ def test_store_answers_like_the_in_memory_graph(one_worker):
     assert stored.top("task", 5) == memory.top("task", 5)
 
 
+def store_triples(path: Path) -> set:
+    """Every triple of a store folder (as the store keeps them: numbers by value)."""
+    import pyoxigraph as ox
+
+    return set(ox.Store.read_only(str(path)))
+
+
+def nt_triples(path: Path) -> set:
+    """Every triple of an N-Triples file, loaded into a store as ``kg build --store`` would."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    return set(store)
+
+
+def assert_same_triples(store: Path, nt: Path) -> None:
+    got, expected = store_triples(store), nt_triples(nt)
+    assert not (got - expected) and not (expected - got), (sorted(map(str, got - expected))[:5], sorted(map(str, expected - got))[:5])
+
+
 def test_update_extracts_only_new_papers_and_replaces_links(sample_papers, tmp_path):
     from dataclasses import replace
 
@@ -78,13 +99,16 @@ def test_update_extracts_only_new_papers_and_replaces_links(sample_papers, tmp_p
                       abstract="We evaluate on ImageNet only.")
     out = tmp_path / "out"
     pipeline.build_streaming([write_jsonl(first, tmp_path / "a.jsonl")], out, FAST, store=out / "store")
+    assert not (out / "graph.nt").exists()  # the store holds the graph
     before = kg.load(out / "store", FAST).sparql("SELECT (COUNT(*) AS ?n) WHERE { ?p kgo:arxivId ?id }")[0]["n"]
     assert before == 40
     summary = pipeline.build_streaming([write_jsonl(first[1:3] + [changed] + rest, tmp_path / "b.jsonl")], out, FAST,
                                        store=out / "store", update=True)
+    assert summary["mode"] == "delta"
     assert summary["extracted"] == len(rest) + 1      # the new papers and the new version, nothing else
     assert summary["unchanged"] == 2
     assert summary["papers"] == 58
+    assert summary["delta"]["papers"] >= len(rest) + 1 and summary["delta"]["triples_removed"] > 0
     graph = kg.load(out / "store", FAST)
     paper = graph.config.base_iri + "paper/" + changed.id
     titles = graph.sparql("SELECT ?p ?t WHERE { ?p dcterms:title ?t }", p=paper)
@@ -93,11 +117,53 @@ def test_update_extracts_only_new_papers_and_replaces_links(sample_papers, tmp_p
     assert linked == {graph.config.base_iri + "dataset/imagenet"}
     manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert [changed.id, changed.version] in manifest["papers"]
-    # the update gives the graph a full build of the same papers gives
+    # the update gives what a full build of the same papers gives: the same triples in the store, the same files
     full = tmp_path / "full"
     pipeline.build_streaming([write_jsonl(first[1:] + [changed] + rest, tmp_path / "c.jsonl")], full, FAST)
-    assert isomorphic(rdflib.Graph().parse(out / "graph.nt", format="nt"),
-                      rdflib.Graph().parse(full / "graph.nt", format="nt"))
+    assert_same_triples(out / "store", full / "graph.nt")
+    for name in ("mentions.jsonl", "entities.csv"):
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
+
+
+def test_updates_in_a_row_equal_a_full_build(sample_papers, tmp_path):
+    """Three updates onto one store: new papers, new versions of papers added by an earlier update (the
+    spool then holds replaced versions too), a paper's third version; then a non-delta update (graph.nt
+    asked for) of the same build. Each time the store holds what a full build of the papers gives."""
+    from dataclasses import replace
+
+    def bump(paper, text):
+        return replace(paper, version=(paper.version or 1) + 1, abstract=paper.abstract + " " + text)
+
+    out, store = tmp_path / "out", tmp_path / "out" / "store"
+    steps = [sample_papers[:20], sample_papers[20:35] + [bump(sample_papers[3], "We use CIFAR-10.")],
+             [bump(sample_papers[25], "We use COCO."), bump(bump(sample_papers[3], "We use CIFAR-10."), "And KITTI.")]
+             + sample_papers[35:45]]
+    kept: dict[str, object] = {}
+    for n, papers in enumerate(steps):
+        summary = pipeline.build_streaming([write_jsonl(papers, tmp_path / f"s{n}.jsonl")], out, FAST, store=store,
+                                           update=n > 0)
+        assert summary["mode"] == ("delta" if n else "full")
+        for p in papers:
+            kept.pop(p.id, None)
+            kept[p.id] = p  # a new version goes last, as in the update
+        full = tmp_path / f"full{n}"
+        pipeline.build_streaming([write_jsonl(list(kept.values()), tmp_path / f"f{n}.jsonl")], full, FAST)
+        assert_same_triples(store, full / "graph.nt")
+        assert (out / "mentions.jsonl").read_bytes() == (full / "mentions.jsonl").read_bytes(), n
+    summary = pipeline.build_streaming([write_jsonl(sample_papers[45:50], tmp_path / "last.jsonl")], out, FAST,
+                                       store=store, update=True, ntriples=True)
+    assert summary["mode"] == "full" and (out / "graph.nt").is_file()
+    assert_same_triples(store, out / "graph.nt")
+
+
+def test_update_onto_another_store_loads_it_whole(sample_papers, tmp_path):
+    """A delta is computed against the store the previous build wrote; any other store is rebuilt."""
+    out = tmp_path / "out"
+    pipeline.build_streaming([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=tmp_path / "s1")
+    summary = pipeline.build_streaming([write_jsonl(sample_papers[10:12], tmp_path / "b.jsonl")], out, FAST,
+                                       store=tmp_path / "s2", update=True)
+    assert summary["mode"] == "full"
+    assert len(kg.load(tmp_path / "s2", FAST).papers()) == 12
 
 
 def test_update_with_other_settings_is_refused(one_worker, tmp_path):
@@ -109,7 +175,8 @@ def test_update_with_other_settings_is_refused(one_worker, tmp_path):
 def test_interrupted_build_leaves_outputs_and_store(sample_papers, tmp_path, monkeypatch):
     out = tmp_path / "out"
     pipeline.build_streaming([write_jsonl(sample_papers[:20], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
-    files = {name: (out / name).read_bytes() for name in pipeline.STREAM_FILES}
+    files = {name: (out / name).read_bytes() for name in pipeline.STREAM_FILES if (out / name).exists()}
+    assert set(files) == set(pipeline.STREAM_FILES) - {"graph.nt"}
     from kg import rdf
 
     def boom(*args, **kwargs):
@@ -119,7 +186,7 @@ def test_interrupted_build_leaves_outputs_and_store(sample_papers, tmp_path, mon
     with pytest.raises(KeyboardInterrupt):
         pipeline.build_streaming(None, out, FAST, store=out / "store", update=True)
     monkeypatch.undo()
-    assert {name: (out / name).read_bytes() for name in pipeline.STREAM_FILES} == files
+    assert {name: (out / name).read_bytes() for name in pipeline.STREAM_FILES if (out / name).exists()} == files
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     assert len(kg.load(out / "store", FAST).papers()) == 20
 

@@ -1,0 +1,316 @@
+"""Delta updates of a store: only the triples of what changed are taken out of a checkpoint of the previous
+store and written in, instead of serialising and bulk-loading the whole graph again.
+
+An update resolves every paper again (entities depend on all of them), so it knows each paper's links and
+each entity's record. What changed since the previous build is found by comparing digests the previous
+build kept (``build.index``): a paper's digest covers its text and its links, an entity's covers its record
+and paper count. The graph is made of blocks that each belong to one of these:
+
+* a paper: the paper node, its link triples and its evidence (annotations, targets, selectors); the
+  extraction components its annotations name are shared between papers;
+* an entity: the entity node (less its co-occurrence relations) and its SKOS-XL label nodes;
+* a co-occurrence pair: the ``kgo:Cooccurrence`` node and the direct relation between the two entities;
+  its supporting papers change only with the links of changed papers.
+
+For each changed, new or removed block the old triples are read from the previous store and all taken
+out, and the block's new triples are put in; what was there and stays is simply written again. So the
+new store holds exactly the triples a full build writes.
+
+>>> old = Index({"2201.00001": b"a"}, {"method/gan": (b"x", "GAN")})
+>>> new = Index({"2201.00001": b"b", "2201.00002": b"c"}, {"method/gan": (b"x", "GAN")})
+>>> sorted(old.changed_papers(new)), sorted(old.removed_papers(new)), old.changed_entities(new)
+(['2201.00001', '2201.00002'], [], set())
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import pickle
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kg import rdf
+from kg.config import Config
+from kg.errors import StoreError
+from kg.records import Entity, EntityType, Link, PaperMentions, Role
+
+INDEX_NAME = "build.index"
+_INDEX_FORMAT = 1
+
+
+# ------------------------------------------------------------------------------------------- digests
+def paper_digest(item: PaperMentions, links: Sequence[Link]) -> bytes:
+    """A digest of everything a paper's triples are made of: the paper as read and its links (entity,
+    role and which of its mentions support each). Equal digests give equal triples (for one config).
+
+    >>> from kg.records import Paper
+    >>> item = PaperMentions(Paper("2201.00001", 1, "T", "A"), ())
+    >>> paper_digest(item, ()) == paper_digest(item, ()), len(paper_digest(item, ()))
+    (True, 16)
+    """
+    # the mentions are named by their place in the paper's record: the record (id, version, text) is the
+    # same spooled one from build to build, and its mentions with it (the extraction settings are fixed)
+    position = {id(m): i for i, m in enumerate(item.mentions)}
+    links_part = [(l.entity_id, l.role.value, [position.get(id(m), repr(m)) for m in l.mentions]) for l in links]
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((item.paper, len(item.mentions), links_part)).encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def entity_digest(entity: Entity, n_papers: int) -> bytes:
+    """A digest of an entity's record and paper count: what its triples are made of.
+
+    >>> e = Entity("method/gan", EntityType.METHOD, "GAN")
+    >>> entity_digest(e, 2) == entity_digest(e, 2) != entity_digest(e, 3)
+    True
+    """
+    return hashlib.blake2b(repr((entity, n_papers)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass
+class Index:
+    """What a build keeps for the next update: a digest per paper and per entity (with its label, which
+    ``mentions.jsonl`` repeats on every mention)."""
+
+    papers: dict[str, bytes] = field(default_factory=dict)
+    entities: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+
+    def save(self, path: str | Path) -> None:
+        with gzip.open(Path(path), "wb", compresslevel=1) as out:
+            pickle.dump({"format": _INDEX_FORMAT, "papers": self.papers, "entities": self.entities}, out,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Index | None":
+        """The index at ``path``, or ``None`` when there is none (or of another format)."""
+        try:
+            with gzip.open(Path(path), "rb") as handle:
+                data = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except (OSError, EOFError, pickle.UnpicklingError) as err:
+            raise StoreError(f"{path}: damaged build index ({err}); rebuild without --update") from err
+        if not isinstance(data, dict) or data.get("format") != _INDEX_FORMAT:
+            return None
+        return cls(data["papers"], data["entities"])
+
+    def changed_papers(self, new: "Index") -> set[str]:
+        """Papers of ``new`` that are not in this index with the same digest."""
+        return {pid for pid, digest in new.papers.items() if self.papers.get(pid) != digest}
+
+    def removed_papers(self, new: "Index") -> set[str]:
+        return set(self.papers) - set(new.papers)
+
+    def changed_entities(self, new: "Index") -> set[str]:
+        """Entities of ``new`` that are new or whose record or paper count changed."""
+        return {eid for eid, (digest, _) in new.entities.items() if self.entities.get(eid, (None,))[0] != digest}
+
+    def removed_entities(self, new: "Index") -> set[str]:
+        return set(self.entities) - set(new.entities)
+
+    def relabelled(self, new: "Index") -> set[str]:
+        """Entities present in both whose label changed."""
+        return {eid for eid, (_, label) in new.entities.items() if eid in self.entities and self.entities[eid][1] != label}
+
+
+# ---------------------------------------------------------------------------------------- the delta
+@dataclass
+class Delta:
+    """The triples to take out of the previous store and to put in (pyoxigraph quads), and the extraction
+    components that may no longer be named by any annotation."""
+
+    removed: list[Any] = field(default_factory=list)
+    added: list[Any] = field(default_factory=list)
+    components: set[str] = field(default_factory=set)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _ox() -> Any:
+    import pyoxigraph
+
+    return pyoxigraph
+
+
+def _iri(value: str) -> Any:
+    return _ox().NamedNode(value)
+
+
+def _quads(store: Any, subject: Any, predicate: Any = None, object_: Any = None) -> list[Any]:
+    return list(store.quads_for_pattern(subject, predicate, object_, _ox().DefaultGraph()))
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = frozenset(_XSD + t for t in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                                              "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
+                                              "unsignedInt", "unsignedShort", "unsignedByte"))
+
+
+def triple_key(quad: Any) -> tuple[str, str, tuple[Any, ...]]:
+    """A key equal for two triples the store holds as one. The store keeps numbers by value (it reads back
+    ``"1.0"^^xsd:decimal`` as ``"1"``, ``"7"^^xsd:nonNegativeInteger`` as an ``xsd:integer``), so literals
+    of those types are compared by value, everything else as written.
+
+    >>> import pyoxigraph as ox
+    >>> s, p, dec = ox.NamedNode("https://x/s"), ox.NamedNode("https://x/p"), ox.NamedNode(_XSD + "decimal")
+    >>> triple_key(ox.Quad(s, p, ox.Literal("1.0", datatype=dec))) == triple_key(ox.Quad(s, p, ox.Literal("1", datatype=dec)))
+    True
+    """
+    term = quad.object
+    datatype = getattr(term, "datatype", None)
+    if datatype is None:
+        value: tuple[Any, ...] = (type(term).__name__, term.value)
+    else:
+        kind, lexical = datatype.value, term.value
+        try:
+            if kind in _INTEGER_TYPES:
+                value = ("integer", int(lexical))
+            elif kind == _XSD + "decimal":
+                value = ("decimal", Decimal(lexical))
+            else:
+                value = (kind, lexical, term.language)
+        except (ValueError, ArithmeticError):
+            value = (kind, lexical, term.language)
+    return quad.subject.value, quad.predicate.value, value
+
+
+def old_paper_quads(store: Any, paper_iri: str) -> tuple[list[Any], set[str]]:
+    """Every triple of a paper's block in ``store`` (the paper node and its evidence: annotations found
+    through their targets and selectors), and the entity IRIs the paper links."""
+    paper = _iri(paper_iri)
+    quads = _quads(store, paper)
+    link_properties = {str(p) for p in rdf.ROLE_PROPERTY.values()} | {str(rdf.KGO.mentionsEntity)}
+    linked = {q.object.value for q in quads if q.predicate.value in link_properties}
+    for target_quad in _quads(store, None, _iri(str(rdf.OA.hasSource)), paper):
+        target = target_quad.subject
+        target_quads = _quads(store, target)
+        quads += target_quads
+        for q in target_quads:
+            if q.predicate.value == str(rdf.OA.hasSelector):
+                quads += _quads(store, q.object)
+        # kg names a target after its annotation (rdf.annotation_iri + "#target"): one lookup fewer
+        annotations = ([_iri(target.value[:-len("#target")])] if target.value.endswith("#target") else
+                       [a.subject for a in _quads(store, None, _iri(str(rdf.OA.hasTarget)), target)])
+        for annotation in annotations:
+            quads += _quads(store, annotation)
+    return quads, linked
+
+
+def old_entity_quads(store: Any, entity_iri: str) -> list[Any]:
+    """An entity's block in ``store``: its node (less the co-occurrence relations, which belong to pairs)
+    and its SKOS-XL label nodes."""
+    relations = {str(r) for r in rdf.RELATIONS.values()}
+    quads = [q for q in _quads(store, _iri(entity_iri)) if q.predicate.value not in relations]
+    for q in list(quads):
+        if q.predicate.value in (str(rdf.SKOSXL.prefLabel), str(rdf.SKOSXL.altLabel)):
+            quads += _quads(store, q.object)
+    return quads
+
+
+def _type(entity_id: str, types: Mapping[str, EntityType]) -> EntityType | None:
+    if entity_id in types:
+        return types[entity_id]
+    try:
+        return EntityType(entity_id.split("/", 1)[0])
+    except ValueError:
+        return None
+
+
+def _relation(a: str, b: str, types: Mapping[str, EntityType]) -> Any:
+    return rdf.RELATIONS.get((_type(a, types), _type(b, types)))  # type: ignore[arg-type]
+
+
+def pairs_of(entity_ids: Iterable[str], types: Mapping[str, EntityType]) -> set[tuple[str, str]]:
+    """The co-occurrence pairs (subject, object) that a paper linking these entities supports.
+
+    >>> sorted(pairs_of(["method/gan", "task/image-generation", "dataset/cifar-10"], {}))
+    [('dataset/cifar-10', 'task/image-generation'), ('method/gan', 'dataset/cifar-10'), ('method/gan', 'task/image-generation')]
+    """
+    ids = set(entity_ids)
+    return {(s, o) for s in ids for o in ids if _relation(s, o, types) is not None}
+
+
+def pair_triples(subject: str, object_: str, papers: Iterable[str], types: Mapping[str, EntityType],
+                 config: Config) -> list[rdf.Triple]:
+    """The triples of one co-occurrence pair supported by ``papers`` (none when there are none), as
+    ``rdf.cooccurrence_triples`` writes them in a full build."""
+    links = [Link(p, e, Role.USES) for p in papers for e in (subject, object_)]
+    node = rdf.cooccurrence_iri(subject, object_, config)
+    s_iri, o_iri = rdf.entity_iri(subject, config), rdf.entity_iri(object_, config)
+    return [t for t in rdf.cooccurrence_triples(links, types, config)
+            if t[0] == node or (t[0] == s_iri and t[2] == o_iri)]
+
+
+def to_quads(triples: Iterable[rdf.Triple]) -> list[Any]:
+    """pyoxigraph quads of rdflib triples, through the N-Triples text kg writes (so escaped the same way)."""
+    text = "".join(f"{rdf.term_text(s)} {rdf.term_text(p)} {rdf.term_text(o)} .\n" for s, p, o in triples)
+    return list(_ox().parse(text, format=_ox().RdfFormat.N_TRIPLES)) if text else []
+
+
+def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]], removed_papers: Iterable[str],
+                  entities: Mapping[str, tuple[Entity, int]], removed_entities: Iterable[str],
+                  types: Mapping[str, EntityType], config: Config) -> Delta:
+    """The delta from the graph in ``store`` (the previous build) to the new build, given the papers whose
+    block changed or is new (with their new links), the papers gone, the entities whose block changed or
+    is new (with their new record and paper count) and the entities gone."""
+    old: list[Any] = []
+    new: list[rdf.Triple] = []
+    components: set[str] = set()
+    old_links: dict[str, set[str]] = {}
+    gone = sorted(set(removed_papers) - set(changed))
+    for pid in list(changed) + gone:
+        quads, linked = old_paper_quads(store, str(rdf.paper_iri(pid, config)))
+        old += quads
+        components |= {q.object.value for q in quads if q.predicate.value == str(rdf.PROV.wasAttributedTo)}
+        old_links[pid] = {_entity_id(iri, config) for iri in linked}
+    new_links = {pid: {l.entity_id for l in links} for pid, (_, links) in changed.items()}
+    for pid, (item, links) in changed.items():
+        new += rdf.paper_triples(item.paper, links, config)
+    for eid in sorted(set(entities) | set(removed_entities)):
+        old += old_entity_quads(store, str(rdf.entity_iri(eid, config)))
+    for eid, (entity, n_papers) in sorted(entities.items()):
+        new += rdf.entity_triples(entity, n_papers, config)
+    # co-occurrence pairs: only those the changed papers support, before or after, can change
+    touched: set[tuple[str, str]] = set()
+    for ids in list(old_links.values()) + list(new_links.values()):
+        touched |= pairs_of(ids, types)
+    supporting, base = str(rdf.KGO.supportingPaper), str(rdf.paper_iri("", config))
+    for s, o in sorted(touched):
+        node_quads = _quads(store, _iri(str(rdf.cooccurrence_iri(s, o, config))))
+        old += node_quads
+        if node_quads:  # a full build states the relation exactly when it describes the pair
+            old.append(_ox().Quad(_iri(str(rdf.entity_iri(s, config))), _iri(str(_relation(s, o, types))),
+                                  _iri(str(rdf.entity_iri(o, config)))))
+        papers = {q.object.value[len(base):] for q in node_quads if q.predicate.value == supporting}
+        papers = (papers - set(old_links)) | {pid for pid, ids in new_links.items() if s in ids and o in ids}
+        new += pair_triples(s, o, sorted(papers), types, config)
+    added = to_quads(new)
+    old_keys, new_keys = {triple_key(q) for q in old}, {triple_key(q) for q in added}
+    shared = str(rdf.component_iri("x", config))[:-1]  # components: in every block that uses them, mostly there already
+    added = [q for q in added if triple_key(q) not in old_keys and not (q.subject.value.startswith(shared) and q in store)]
+    delta = Delta([q for q in old if triple_key(q) not in new_keys], added, components)
+    delta.counts = {"papers": len(changed), "papers_removed": len(gone), "entities": len(entities),
+                    "entities_removed": len(set(removed_entities)), "pairs": len(touched),
+                    "triples_removed": len(delta.removed), "triples_added": len(delta.added)}
+    return delta
+
+
+def _entity_id(iri: str, config: Config) -> str:
+    base = str(rdf.entity_iri("", config))
+    return iri[len(base):] if iri.startswith(base) else iri
+
+
+def apply_delta(store: Any, delta: Delta) -> None:
+    """Take ``delta.removed`` out of a writable store and put ``delta.added`` in; then drop the extraction
+    components that no annotation names any more (each paper's block names the components it uses)."""
+    for quad in delta.removed:
+        store.remove(quad)
+    store.extend(delta.added)
+    attributed = _iri(str(rdf.PROV.wasAttributedTo))
+    for component in sorted(delta.components):
+        if next(iter(store.quads_for_pattern(None, attributed, _iri(component), _ox().DefaultGraph())), None) is None:
+            for subject in (component, component + "#extraction"):  # the component and its activity
+                for quad in _quads(store, _iri(subject)):
+                    store.remove(quad)

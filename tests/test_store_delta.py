@@ -1,0 +1,172 @@
+"""Delta updates of a store (kg.delta, kg.store.update_store): the previous build's store, with the delta
+to the next build applied, holds exactly the triples a full build of the next one writes.
+
+The builds here are made by hand (papers, links, entities; no extraction) so that each kind of change
+is there on purpose: a paper unchanged, a paper whose links moved to another entity (as when resolution
+merges two clusters), a new version replacing a paper's links, a paper gone, a new paper, an entity whose
+label, aliases and paper count change, an entity gone, co-occurrence pairs that lose or gain support,
+and an extraction component no annotation uses any more.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import delta, rdf, store as store_module
+from kg.config import Config
+from kg.records import Entity, EntityType, Link, Mention, Paper, PaperMentions, Role
+
+D, M, T = EntityType.DATASET, EntityType.METHOD, EntityType.TASK
+CONFIG = Config()
+
+
+def paper(pid: str, abstract: str, version: int = 1) -> Paper:
+    return Paper(pid, version, f"Paper {pid}", abstract, ("A. Author",), ("cs.CV",), "2025-01-02")
+
+
+def mention(p: Paper, type_: EntityType, text: str, role: Role = Role.USES, source: str = "vocabulary") -> Mention:
+    start = p.abstract.index(text)
+    return Mention(type_, "abstract", start, start + len(text), text, p.abstract, 0, len(p.abstract), role, 0.9, source)
+
+
+class Build:
+    """A build by hand: papers with their mentions, each mention linked to an entity id."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, PaperMentions] = {}
+        self.links: dict[str, tuple[Link, ...]] = {}
+        self.labels: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
+
+    def add(self, p: Paper, *linked: tuple[str, Mention]) -> "Build":
+        self.items[p.id] = PaperMentions(p, tuple(m for _, m in linked))
+        by_entity: dict[str, list[Mention]] = {}
+        for entity_id, m in linked:
+            by_entity.setdefault(entity_id, []).append(m)
+        self.links[p.id] = tuple(Link(p.id, e, max((m.role for m in ms), key=lambda r: r != Role.USES), tuple(ms))
+                                 for e, ms in sorted(by_entity.items()))
+        return self
+
+    def entities(self) -> list[tuple[Entity, int]]:
+        surfaces: dict[str, Counter] = {}
+        papers: dict[str, set[str]] = {}
+        for links in self.links.values():
+            for link in links:
+                surfaces.setdefault(link.entity_id, Counter()).update(m.text for m in link.mentions)
+                papers.setdefault(link.entity_id, set()).add(link.paper_id)
+        out = []
+        for eid, forms in sorted(surfaces.items()):
+            label = self.labels.get(eid, (forms.most_common(1)[0][0],))[0]
+            out.append((Entity(eid, EntityType(eid.split("/")[0]), label, tuple(sorted(forms.items()))), len(papers[eid])))
+        return out
+
+    def triples(self) -> list[rdf.Triple]:
+        entities = self.entities()
+        return list(rdf.iter_triples([i.paper for i in self.items.values()], [e for e, _ in entities],
+                                     [l for links in self.links.values() for l in links], CONFIG))
+
+    def index(self) -> delta.Index:
+        return delta.Index({pid: delta.paper_digest(self.items[pid], self.links[pid]) for pid in self.items},
+                           {e.id: (delta.entity_digest(e, n), e.label) for e, n in self.entities()})
+
+
+def load(triples: list[rdf.Triple], folder: Path) -> Path:
+    nt = folder.with_suffix(".nt")
+    rdf.write_ntriples(triples, nt)
+    return store_module.load_store([nt], folder)
+
+
+def canonical(triples: list[rdf.Triple]) -> set:
+    store = ox.Store()
+    store.extend(delta.to_quads(triples))
+    return set(store)
+
+
+def two_builds() -> tuple[Build, Build]:
+    p1 = paper("2501.00001", "We train a GAN on CIFAR-10 for image generation.")
+    p2 = paper("2501.00002", "The FooNet detector is evaluated on COCO for object detection.")
+    p3 = paper("2501.00003", "A ResNet on CIFAR-10 for image classification.")
+    p4 = paper("2501.00004", "We use SSD on COCO.")
+    old = Build()
+    old.add(p1, ("method/gan", mention(p1, M, "GAN")), ("dataset/cifar-10", mention(p1, D, "CIFAR-10")),
+            ("task/image-generation", mention(p1, T, "image generation")))
+    old.add(p2, ("method/foonet", mention(p2, M, "FooNet", Role.PROPOSES, "ner")), ("dataset/coco", mention(p2, D, "COCO")),
+            ("task/object-detection", mention(p2, T, "object detection")))
+    old.add(p3, ("method/resnet", mention(p3, M, "ResNet")), ("dataset/cifar-10", mention(p3, D, "CIFAR-10")),
+            ("task/image-classification", mention(p3, T, "image classification")))
+    old.add(p4, ("method/ssd", mention(p4, M, "SSD")), ("dataset/coco", mention(p4, D, "COCO")))
+    new = Build()
+    new.items[p1.id], new.links[p1.id] = old.items[p1.id], old.links[p1.id]                  # unchanged
+    new.add(p2, ("method/foo-net", mention(p2, M, "FooNet", Role.PROPOSES)),                 # links moved
+            ("dataset/coco", mention(p2, D, "COCO")), ("task/object-detection", mention(p2, T, "object detection")))
+    p3b = paper("2501.00003", "A ResNet on CIFAR-10 and COCO for object detection.", version=2)  # a new version
+    new.add(p3b, ("method/resnet", mention(p3b, M, "ResNet")), ("dataset/cifar-10", mention(p3b, D, "CIFAR-10")),
+            ("dataset/coco", mention(p3b, D, "COCO")), ("task/object-detection", mention(p3b, T, "object detection")))
+    # 2501.00004 is gone; 2501.00005 is new and renames CIFAR-10's label through its alias counts
+    p5 = paper("2501.00005", "A GAN on CIFAR10 and CIFAR10 again.")
+    new.add(p5, ("method/gan", mention(p5, M, "GAN")), ("dataset/cifar-10", mention(p5, D, "CIFAR10")))
+    return old, new
+
+
+def test_delta_gives_the_store_of_a_full_build(tmp_path):
+    old, new = two_builds()
+    previous = load(old.triples(), tmp_path / "store")
+    before = set(ox.Store.read_only(str(previous)))
+    old_index, new_index = old.index(), new.index()
+    assert old_index.changed_papers(new_index) == {"2501.00002", "2501.00003", "2501.00005"}
+    assert old_index.removed_papers(new_index) == {"2501.00004"}
+    assert "image-classification" in " ".join(old_index.removed_entities(new_index))
+    entities = {e.id: (e, n) for e, n in new.entities()}
+    changed = {pid: (new.items[pid], new.links[pid]) for pid in old_index.changed_papers(new_index)}
+    folder, counts = store_module.update_store(previous, lambda source: delta.compute_delta(
+        source, changed, old_index.removed_papers(new_index),
+        {eid: entities[eid] for eid in old_index.changed_entities(new_index)}, old_index.removed_entities(new_index),
+        {eid: e.type for eid, (e, _) in entities.items()}, CONFIG))
+    got = set(ox.Store.read_only(str(folder)))
+    expected = canonical(new.triples())
+    assert not (got - expected) and not (expected - got), (sorted(map(str, got - expected))[:3], sorted(map(str, expected - got))[:3])
+    assert counts["papers"] == 3 and counts["papers_removed"] == 1 and 0 < counts["triples_added"] < len(expected)
+    # the component only 2501.00002's old link used is gone with it; the previous store is untouched
+    ner = ox.NamedNode(str(rdf.component_iri("ner", CONFIG)))
+    assert not list(ox.Store.read_only(str(folder)).quads_for_pattern(ner, None, None))
+    assert set(ox.Store.read_only(str(previous))) == before
+
+
+def test_unchanged_build_gives_an_empty_delta(tmp_path):
+    old, _ = two_builds()
+    previous = load(old.triples(), tmp_path / "store")
+    entities = {e.id: (e, n) for e, n in old.entities()}
+    source = store_module.open_store(previous)
+    result = delta.compute_delta(source, {}, set(), {}, set(), {eid: e.type for eid, (e, _) in entities.items()}, CONFIG)
+    assert result.removed == [] and result.added == []
+    # writing a block again changes nothing either: the same triples out and in cancel
+    pid = "2501.00001"
+    result = delta.compute_delta(source, {pid: (old.items[pid], old.links[pid])}, set(),
+                                 {"dataset/cifar-10": entities["dataset/cifar-10"]}, set(), {}, CONFIG)
+    assert result.removed == [] and result.added == []
+
+
+def test_a_failed_delta_leaves_no_folder_and_the_store_as_it_was(tmp_path):
+    old, _ = two_builds()
+    previous = load(old.triples(), tmp_path / "store")
+    before = set(ox.Store.read_only(str(previous)))
+
+    def boom(source):
+        raise KeyboardInterrupt("stop")
+
+    with pytest.raises(KeyboardInterrupt):
+        store_module.update_store(previous, boom)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert set(ox.Store.read_only(str(previous))) == before
+
+
+def test_digests_follow_what_the_triples_are_made_of():
+    old, new = two_builds()
+    pid = "2501.00002"
+    assert delta.paper_digest(old.items[pid], old.links[pid]) != delta.paper_digest(new.items[pid], new.links[pid])
+    same = old.items["2501.00001"], old.links["2501.00001"]
+    assert delta.paper_digest(*same) == delta.paper_digest(new.items["2501.00001"], new.links["2501.00001"])
+    gan = Entity("method/gan", M, "GAN", (("GAN", 2),))
+    assert delta.entity_digest(gan, 2) != delta.entity_digest(Entity("method/gan", M, "GAN", (("GAN", 3),)), 2)
