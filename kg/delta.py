@@ -10,11 +10,13 @@ and paper count. The graph is made of blocks that each belong to one of these:
   extraction components its annotations name are shared between papers;
 * an entity: the entity node (less its co-occurrence relations) and its SKOS-XL label nodes;
 * a co-occurrence pair: the ``kgo:Cooccurrence`` node and the direct relation between the two entities;
-  its supporting papers change only with the links of changed papers.
+  it is made of the papers that support it, which change only with the links of changed papers.
 
-For each changed, new or removed block the old triples are read from the previous store and all taken
-out, and the block's new triples are put in; what was there and stays is simply written again. So the
-new store holds exactly the triples a full build writes.
+A changed paper's or entity's old block is read from the previous store; a pair's old and new blocks are
+written from its supporting papers before and after. Triples in the old block and not in the new one
+are taken out, triples in the new one and not in the old one put in (numbers compared by value, as the
+store keeps them). So the new store holds exactly the triples a full build writes, as long as the
+previous store held those of the previous build (it is the store that build wrote: ``kg-build-id``).
 
 >>> old = Index({"2201.00001": b"a"}, {"method/gan": (b"x", "GAN")})
 >>> new = Index({"2201.00001": b"b", "2201.00002": b"c"}, {"method/gan": (b"x", "GAN")})
@@ -26,6 +28,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import pickle
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -126,6 +129,7 @@ class Delta:
     added: list[Any] = field(default_factory=list)
     components: set[str] = field(default_factory=set)
     counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _ox() -> Any:
@@ -251,10 +255,20 @@ def to_quads(triples: Iterable[rdf.Triple]) -> list[Any]:
 
 def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]], removed_papers: Iterable[str],
                   entities: Mapping[str, tuple[Entity, int]], removed_entities: Iterable[str],
-                  types: Mapping[str, EntityType], config: Config) -> Delta:
+                  types: Mapping[str, EntityType], config: Config,
+                  paper_entities: Mapping[str, Iterable[str]]) -> Delta:
     """The delta from the graph in ``store`` (the previous build) to the new build, given the papers whose
     block changed or is new (with their new links), the papers gone, the entities whose block changed or
-    is new (with their new record and paper count) and the entities gone."""
+    is new (with their new record and paper count), the entities gone, and the entities every paper of
+    the new build links (``paper_entities``: the papers supporting a co-occurrence pair)."""
+    clock = [time.perf_counter()]
+    seconds: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        seconds[name] = round(now - clock[0], 2)
+        clock[0] = now
+
     old: list[Any] = []
     new: list[rdf.Triple] = []
     components: set[str] = set()
@@ -265,35 +279,50 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
         old += quads
         components |= {q.object.value for q in quads if q.predicate.value == str(rdf.PROV.wasAttributedTo)}
         old_links[pid] = {_entity_id(iri, config) for iri in linked}
-    new_links = {pid: {l.entity_id for l in links} for pid, (_, links) in changed.items()}
+    lap("read_papers")
     for pid, (item, links) in changed.items():
         new += rdf.paper_triples(item.paper, links, config)
+    lap("write_papers")
     for eid in sorted(set(entities) | set(removed_entities)):
         old += old_entity_quads(store, str(rdf.entity_iri(eid, config)))
     for eid, (entity, n_papers) in sorted(entities.items()):
         new += rdf.entity_triples(entity, n_papers, config)
-    # co-occurrence pairs: only those the changed papers support, before or after, can change
+    # co-occurrence pairs: only those the changed papers support, before or after, can change. A pair's
+    # triples follow from the papers that support it: now, those linking both entities; before, the same
+    # less the changed papers, plus those of the changed papers whose previous links (read above) had both
+    new_links = {pid: {l.entity_id for l in links} for pid, (_, links) in changed.items()}
     touched: set[tuple[str, str]] = set()
     for ids in list(old_links.values()) + list(new_links.values()):
         touched |= pairs_of(ids, types)
-    supporting, base = str(rdf.KGO.supportingPaper), str(rdf.paper_iri("", config))
+    holders: dict[str, set[str]] = {e: set() for pair in touched for e in pair}
+    for pid, ids in paper_entities.items():
+        for e in ids:
+            if e in holders:
+                holders[e].add(pid)
+    old_pairs: list[rdf.Triple] = []
+    n_pairs = 0
     for s, o in sorted(touched):
-        node_quads = _quads(store, _iri(str(rdf.cooccurrence_iri(s, o, config))))
-        old += node_quads
-        if node_quads:  # a full build states the relation exactly when it describes the pair
-            old.append(_ox().Quad(_iri(str(rdf.entity_iri(s, config))), _iri(str(_relation(s, o, types))),
-                                  _iri(str(rdf.entity_iri(o, config)))))
-        papers = {q.object.value[len(base):] for q in node_quads if q.predicate.value == supporting}
-        papers = (papers - set(old_links)) | {pid for pid, ids in new_links.items() if s in ids and o in ids}
-        new += pair_triples(s, o, sorted(papers), types, config)
-    added = to_quads(new)
-    old_keys, new_keys = {triple_key(q) for q in old}, {triple_key(q) for q in added}
-    shared = str(rdf.component_iri("x", config))[:-1]  # components: in every block that uses them, mostly there already
-    added = [q for q in added if triple_key(q) not in old_keys and not (q.subject.value.startswith(shared) and q in store)]
-    delta = Delta([q for q in old if triple_key(q) not in new_keys], added, components)
+        now = holders[s] & holders[o]
+        before = (now - old_links.keys()) | {pid for pid, ids in old_links.items() if s in ids and o in ids}
+        if now != before:
+            n_pairs += 1
+            old_pairs += pair_triples(s, o, sorted(before), types, config)
+            new += pair_triples(s, o, sorted(now), types, config)
+    lap("entities_and_pairs")
+    old += to_quads(old_pairs)
+    old_keys = {triple_key(q) for q in old}
+    added: dict[tuple[str, str, tuple[Any, ...]], Any] = {}
+    for q in to_quads(new):
+        added.setdefault(triple_key(q), q)  # components come with every paper that uses them: once is enough
+    shared = str(rdf.component_iri("x", config))[:-1]
+    delta = Delta([q for q in old if triple_key(q) not in added],
+                  [q for key, q in added.items() if key not in old_keys and not (key[0].startswith(shared) and q in store)],
+                  components)
+    lap("diff")
     delta.counts = {"papers": len(changed), "papers_removed": len(gone), "entities": len(entities),
-                    "entities_removed": len(set(removed_entities)), "pairs": len(touched),
+                    "entities_removed": len(set(removed_entities)), "pairs": n_pairs,
                     "triples_removed": len(delta.removed), "triples_added": len(delta.added)}
+    delta.seconds = seconds
     return delta
 
 
@@ -305,9 +334,11 @@ def _entity_id(iri: str, config: Config) -> str:
 def apply_delta(store: Any, delta: Delta) -> None:
     """Take ``delta.removed`` out of a writable store and put ``delta.added`` in; then drop the extraction
     components that no annotation names any more (each paper's block names the components it uses)."""
+    started = time.perf_counter()
     for quad in delta.removed:
         store.remove(quad)
     store.extend(delta.added)
+    delta.seconds["apply"] = round(time.perf_counter() - started, 2)
     attributed = _iri(str(rdf.PROV.wasAttributedTo))
     for component in sorted(delta.components):
         if next(iter(store.quads_for_pattern(None, attributed, _iri(component), _ox().DefaultGraph())), None) is None:

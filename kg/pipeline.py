@@ -608,7 +608,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                         store, lambda old: delta_module.compute_delta(
                             old, changed, old_index.removed_papers(index),  # type: ignore[union-attr]
                             {eid: (by_id[eid], n_papers[eid]) for eid in changed_entities},
-                            old_index.removed_entities(index), types, config))  # type: ignore[union-attr]
+                            old_index.removed_entities(index), types, config, linked_entities))  # type: ignore[union-attr]
                     summary["delta"] = counts_delta
                 else:
                     new_store = store_module.load_store([staging / "graph.nt"], store, swap=False)
