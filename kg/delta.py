@@ -28,12 +28,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import pickle
+import re
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from rdflib import BNode, Literal
 
 from kg import rdf
 from kg.config import Config
@@ -152,6 +156,17 @@ _INTEGER_TYPES = frozenset(_XSD + t for t in ("integer", "nonNegativeInteger", "
                                               "unsignedInt", "unsignedShort", "unsignedByte"))
 
 
+def _literal_key(datatype: str, lexical: str, language: str | None) -> tuple[Any, ...]:
+    try:
+        if datatype in _INTEGER_TYPES:
+            return ("integer", int(lexical))
+        if datatype == _XSD + "decimal":
+            return ("decimal", Decimal(lexical))
+    except (ValueError, ArithmeticError):
+        pass
+    return (datatype, lexical, language or None)
+
+
 def triple_key(quad: Any) -> tuple[str, str, tuple[Any, ...]]:
     """A key equal for two triples the store holds as one. The store keeps numbers by value (it reads back
     ``"1.0"^^xsd:decimal`` as ``"1"``, ``"7"^^xsd:nonNegativeInteger`` as an ``xsd:integer``), so literals
@@ -165,19 +180,33 @@ def triple_key(quad: Any) -> tuple[str, str, tuple[Any, ...]]:
     term = quad.object
     datatype = getattr(term, "datatype", None)
     if datatype is None:
-        value: tuple[Any, ...] = (type(term).__name__, term.value)
+        value: tuple[Any, ...] = ("blank" if type(term).__name__ == "BlankNode" else "iri", term.value)
     else:
-        kind, lexical = datatype.value, term.value
-        try:
-            if kind in _INTEGER_TYPES:
-                value = ("integer", int(lexical))
-            elif kind == _XSD + "decimal":
-                value = ("decimal", Decimal(lexical))
-            else:
-                value = (kind, lexical, term.language)
-        except (ValueError, ArithmeticError):
-            value = (kind, lexical, term.language)
+        value = _literal_key(datatype.value, term.value, term.language)
     return quad.subject.value, quad.predicate.value, value
+
+
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def rdflib_key(triple: rdf.Triple) -> tuple[str, str, tuple[Any, ...]]:
+    """``triple_key`` of the quad an rdflib triple becomes in the store (through ``rdf.term_text``), without
+    making the quad: kg's blocks are compared with the store's before only what differs is converted.
+
+    >>> import pyoxigraph as ox
+    >>> from rdflib import Literal, URIRef
+    >>> t = (URIRef("https://x/s"), URIRef("https://x/p"), Literal("0.90", datatype=URIRef(_XSD + "decimal")))
+    >>> rdflib_key(t) == triple_key(to_quads([t])[0])
+    True
+    """
+    s, p, o = triple
+    if isinstance(o, Literal):
+        datatype = _LANG_STRING if o.language else str(o.datatype or _XSD + "string")
+        value = _literal_key(datatype, _SURROGATES.sub("\ufffd", str(o)), o.language)
+    else:
+        value = ("blank" if isinstance(o, BNode) else "iri", str(o))
+    return str(s), str(p), value
 
 
 def old_paper_quads(store: Any, paper_iri: str) -> tuple[list[Any], set[str]]:
@@ -294,30 +323,37 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     touched: set[tuple[str, str]] = set()
     for ids in list(old_links.values()) + list(new_links.values()):
         touched |= pairs_of(ids, types)
-    holders: dict[str, set[str]] = {e: set() for pair in touched for e in pair}
+    holders: dict[str, set[str]] = {e: set() for pair in touched for e in pair}   # entity -> papers, now
     for pid, ids in paper_entities.items():
         for e in ids:
             if e in holders:
                 holders[e].add(pid)
+    old_holders: dict[str, set[str]] = defaultdict(set)   # entity -> changed papers that linked it before
+    for pid, ids in old_links.items():
+        for e in ids:
+            old_holders[e].add(pid)
+    changed_ids = set(old_links)
     old_pairs: list[rdf.Triple] = []
     n_pairs = 0
     for s, o in sorted(touched):
         now = holders[s] & holders[o]
-        before = (now - old_links.keys()) | {pid for pid, ids in old_links.items() if s in ids and o in ids}
+        before = (now - changed_ids) | (old_holders[s] & old_holders[o])
         if now != before:
             n_pairs += 1
             old_pairs += pair_triples(s, o, sorted(before), types, config)
             new += pair_triples(s, o, sorted(now), types, config)
     lap("entities_and_pairs")
-    old += to_quads(old_pairs)
+    added: dict[tuple[str, str, tuple[Any, ...]], rdf.Triple] = {}
+    for t in new:
+        added.setdefault(rdflib_key(t), t)  # components come with every paper that uses them: once is enough
     old_keys = {triple_key(q) for q in old}
-    added: dict[tuple[str, str, tuple[Any, ...]], Any] = {}
-    for q in to_quads(new):
-        added.setdefault(triple_key(q), q)  # components come with every paper that uses them: once is enough
+    removed = [q for q in old if triple_key(q) not in added]
+    pair_keys = [rdflib_key(t) for t in old_pairs]
+    old_keys.update(pair_keys)
+    removed += to_quads([t for t, key in zip(old_pairs, pair_keys) if key not in added])
     shared = str(rdf.component_iri("x", config))[:-1]
-    delta = Delta([q for q in old if triple_key(q) not in added],
-                  [q for key, q in added.items() if key not in old_keys and not (key[0].startswith(shared) and q in store)],
-                  components)
+    added_quads = to_quads([t for key, t in added.items() if key not in old_keys])
+    delta = Delta(removed, [q for q in added_quads if not (q.subject.value.startswith(shared) and q in store)], components)
     lap("diff")
     delta.counts = {"papers": len(changed), "papers_removed": len(gone), "entities": len(entities),
                     "entities_removed": len(set(removed_entities)), "pairs": n_pairs,

@@ -106,7 +106,7 @@ def update_store(previous: str | Path, compute: Callable[[Any], Any]) -> tuple[P
         store.flush()
         del store
         gc.collect()  # close RocksDB before the folder is renamed
-        return folder, delta.counts
+        return folder, {**delta.counts, "seconds": delta.seconds}
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
