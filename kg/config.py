@@ -52,6 +52,7 @@ class Config:
     workers: int = 1
     chunk_size: int = 256                  # papers per worker task
     batch_size: int = 64                   # nlp.pipe batch
+    blas_threads: int = 1                  # BLAS threads per extracting process (workers give parallelism)
     max_abstract_chars: int = 100_000      # longer abstracts are truncated for extraction, kept whole in the graph
     view_max_nodes: int = 5000
     view_physics: bool = False

@@ -10,7 +10,6 @@ Candidates are collected in span groups, one per source, and ``kg_merge`` picks 
 
 Roles are written to ``doc.user_data["kg_roles"]`` keyed by (start_char, end_char).
 """
-from __future__ import annotations
 
 import bisect
 import re

@@ -66,6 +66,31 @@ def has_model(path: Path) -> bool:
     return (path / "config.cfg").is_file() and (path / "ner").is_dir()
 
 
+def use_numpy_gemm(nlp: Language, threads: int = 1) -> None:
+    """Run the trained layers' matrix products through numpy's BLAS instead of thinc's bundled BLIS,
+    with at most ``threads`` BLAS threads in this process.
+
+    On the machines kg was measured on, BLIS picked a generic kernel and reached ~27 GFLOP/s on one
+    core where numpy's OpenBLAS reaches ~80: the trained NER, most of extraction time, runs ~1.5x faster.
+
+    >>> nlp = spacy.blank("en"); nlp.add_pipe("tok2vec") and None; nlp.initialize()  # doctest: +ELLIPSIS
+    <...>
+    >>> use_numpy_gemm(nlp)
+    >>> nlp.get_pipe("tok2vec").model.ops.use_blis
+    False
+    """
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=max(1, threads), user_api="blas")  # a process-wide setting, made once per pipeline
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
+
+
 def make_nlp(config: Config = Config()) -> Language:
     """The extraction pipeline: the trained NER when available, rules and vocabulary always.
 
@@ -79,6 +104,7 @@ def make_nlp(config: Config = Config()) -> Language:
             nlp = spacy.load(model_path, exclude=["senter", "parser", "tagger", "lemmatizer"])
         except (OSError, ValueError) as err:
             raise ModelError(f"cannot load the extraction model at {model_path}: {err}") from err
+        use_numpy_gemm(nlp, config.blas_threads)
     else:
         if config.use_model and config.model_dir:
             raise ModelError(f"no trained model at {model_path}", )
