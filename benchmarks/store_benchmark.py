@@ -365,6 +365,8 @@ def main() -> None:
     parser.add_argument("--min-support", type=int, default=2, help="papers a dataset-task pair needs for a Cooccurrence node")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one, removed at the end)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="query the store a previous run left in --dir (same --papers and --seed) instead of loading one")
     args = parser.parse_args()
 
     import pyoxigraph
@@ -381,15 +383,19 @@ def main() -> None:
         started = time.perf_counter()
         nt = folder / "graph.nt"
         synthetic = Synthetic(args.papers, args.seed, args.min_support)
-        n = synthetic.write(nt)
-        print(f"synthetic graph: {args.papers:,} papers, {n:,} triples, {nt.stat().st_size / 2**30:.2f} GiB of "
-              f"N-Triples, written in {time.perf_counter() - started:.0f} s")
-
-        started = time.perf_counter()
-        load_store([nt], folder / "store")
-        print(f"pyoxigraph: bulk load into a store folder {time.perf_counter() - started:.0f} s "
-              f"({n / (time.perf_counter() - started):,.0f} triples/s; store {du(folder / 'store'):.2f} GiB)")
-        nt.unlink()
+        reuse = args.reuse and (folder / "store").is_dir()
+        n = synthetic.write(Path(os.devnull) if reuse else nt)  # the draws: the queries' arguments
+        if reuse:
+            print(f"synthetic graph: {args.papers:,} papers, {n:,} triples; reusing the store in {folder / 'store'} "
+                  f"({du(folder / 'store'):.2f} GiB)")
+        else:
+            print(f"synthetic graph: {args.papers:,} papers, {n:,} triples, {nt.stat().st_size / 2**30:.2f} GiB of "
+                  f"N-Triples, written in {time.perf_counter() - started:.0f} s")
+            started = time.perf_counter()
+            load_store([nt], folder / "store")
+            print(f"pyoxigraph: bulk load into a store folder {time.perf_counter() - started:.0f} s "
+                  f"({n / (time.perf_counter() - started):,.0f} triples/s; store {du(folder / 'store'):.2f} GiB)")
+            nt.unlink()
         started = time.perf_counter()
         graph = KnowledgeGraph.open_store(folder / "store")
         print(f"pyoxigraph: store opened read-only in {(time.perf_counter() - started) * 1000:.0f} ms")

@@ -519,8 +519,9 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                     (open(staging / "mentions.partial", "w", encoding="utf-8", newline="\n") if not delta_mode
                      else nullcontext()) as partial, \
                     (SpoolWriter(final_spool, chunk=config.chunk_size) if compact else nullcontext()) as spool_out:
-                if nt is not None:
-                    n_triples = rdf.write_ntriples(rdf.ontology_header_triples(config), nt)
+                writer = rdf.NTriplesWriter(nt) if nt is not None else None
+                if writer is not None:
+                    n_triples = writer.write(rdf.ontology_header_triples(config))
                 for item in all_items():
                     pid = item.paper.id
                     links = table.link(item)
@@ -528,8 +529,8 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                     papers.append((pid, item.paper.version))
                     if pid in latest:
                         appended.append(pid)
-                    if nt is not None:
-                        n_triples += rdf.write_ntriples(rdf.paper_triples(item.paper, links, config), nt)
+                    if writer is not None:
+                        n_triples += writer.write(rdf.paper_triples(item.paper, links, config))
                         pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
                     if partial is not None:
                         partial.write(json.dumps(paper_mention_record(item, links, None), ensure_ascii=False) + "\n")
@@ -547,11 +548,11 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                     types[entity.id] = entity.type
                     n_papers[entity.id] = n = table.n_papers(entity.id)
                     index.entities[entity.id] = (delta_module.entity_digest(entity, n), entity.label)
-                    if nt is not None:
-                        n_triples += rdf.write_ntriples(rdf.entity_triples(entity, n, config), nt)
-                if nt is not None:
-                    n_triples += rdf.write_ntriples(rdf.cooccurrence_triples(
-                        (Link(p, e, Role.USES) for p, e in pairs), types, config), nt)
+                    if writer is not None:
+                        n_triples += writer.write(rdf.entity_triples(entity, n, config))
+                if writer is not None:
+                    n_triples += writer.write(rdf.cooccurrence_triples(
+                        (Link(p, e, Role.USES) for p, e in pairs), types, config))
                 if spool_out is not None:
                     spool_records = spool_out.count
             bar.close()
