@@ -411,19 +411,28 @@ def cooccurrence_triples(links: Iterable[Link], entity_types: Mapping[str, Entit
     by_paper: dict[str, set[str]] = defaultdict(set)
     for link in links:
         by_paper[link.paper_id].add(link.entity_id)
-    support: dict[tuple[str, str, URIRef], set[str]] = defaultdict(set)
+    # pair -> its papers: most pairs of a large build are seen in one paper only, so a lone paper id is
+    # kept as it is and a list made for the second (the pairs, not the papers, are what fill memory)
+    support: dict[tuple[str, str], str | list[str]] = {}
+    types: dict[str, EntityType | None] = {}
     for paper_id, ids in by_paper.items():
-        typed = [(i, entity_types.get(i) or _type_of(i)) for i in ids]
+        typed = [(i, types.setdefault(i, entity_types.get(i) or _type_of(i))) for i in ids]
         for s, s_type in typed:
             for o, o_type in typed:
-                relation = RELATIONS.get((s_type, o_type))  # type: ignore[arg-type]
-                if relation is not None:
-                    support[(s, o, relation)].add(paper_id)
+                if (s_type, o_type) in RELATIONS:
+                    held = support.setdefault((s, o), paper_id)
+                    if held is not paper_id:  # a paper links each entity once: a second paper is another paper
+                        if isinstance(held, str):
+                            support[(s, o)] = [held, paper_id]
+                        else:
+                            held.append(paper_id)
     a_type, cooccurrence, role, subject, object_, support_count, supporting = (
         RDF.type, KGO.Cooccurrence, KGO.role, KGO.subjectEntity, KGO.objectEntity, KGO.supportCount, KGO.supportingPaper)
-    for (s, o, relation), papers in sorted(support.items()):
+    for (s, o), held in sorted(support.items()):
+        papers = [held] if isinstance(held, str) else held
         if len(papers) < min_support:
             continue
+        relation = RELATIONS[(types[s], types[o])]  # type: ignore[index]
         c = cooccurrence_iri(s, o, config)
         yield entity_iri(s, config), relation, entity_iri(o, config)
         yield c, a_type, cooccurrence
