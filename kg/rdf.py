@@ -569,16 +569,26 @@ def _atomic(path: Path) -> Iterator[IO[str]]:
 
 def turtle_text(graph: Graph) -> str:
     """Deterministic Turtle: sorted subjects, ``rdf:type`` first, then sorted predicates and objects."""
-    blocks, iris = [], set()
-    for s, p, o in graph:
+    tree: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+    iris: set[URIRef] = set()
+    for s, p, o in graph:  # one pass; a graph holds each triple once
+        tree[s][p].append(o)
         iris.update(t for t in (s, p, o, getattr(o, "datatype", None)) if isinstance(t, URIRef))
-    for s in sorted(set(graph.subjects()), key=_sort_key):
+    qnames = {iri: _qname(iri) for iri in iris}  # each IRI's name worked out once, not at every use
+    names = {iri: qname or _iriref(iri) for iri, qname in qnames.items()}
+
+    def text(term: Node) -> str:
+        return names[term] if type(term) is URIRef else term_text(term, True)  # type: ignore[index]
+
+    blocks = []
+    for s in sorted(tree, key=_sort_key):
+        predicates = tree[s]
         lines = []
-        for pred in sorted(set(graph.predicates(s)), key=lambda p: (p != RDF.type, _sort_key(p))):
-            objects = ", ".join(term_text(o, True) for o in sorted(graph.objects(s, pred), key=_sort_key))
-            lines.append(("a" if pred == RDF.type else term_text(pred, True)) + " " + objects)
-        blocks.append(term_text(s, True) + " " + " ;\n    ".join(lines) + " .\n")
-    used = sorted({q.split(":", 1)[0] for q in map(_qname, iris) if q})
+        for pred in sorted(predicates, key=lambda p: (p != RDF.type, _sort_key(p))):
+            objects = ", ".join(text(o) for o in sorted(predicates[pred], key=_sort_key))
+            lines.append(("a" if pred == RDF.type else text(pred)) + " " + objects)
+        blocks.append(text(s) + " " + " ;\n    ".join(lines) + " .\n")
+    used = sorted({q.split(":", 1)[0] for q in qnames.values() if q})
     header = "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in used)
     return header + "\n" + "\n".join(blocks)
 
