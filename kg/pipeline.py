@@ -258,7 +258,8 @@ STREAM_FILES = ("graph.nt", "mentions.jsonl", "entities.csv", "rejects.jsonl", "
                 "build.index")
 MANIFEST = "build.json"
 #: Config fields whose change invalidates the extracted mentions or the written triples of a build
-_FINGERPRINT = ("use_model", "model_dir", "min_confidence", "ner_confidence", "max_abstract_chars", "base_iri")
+_FINGERPRINT = ("use_model", "model_dir", "min_confidence", "ner_confidence", "max_abstract_chars", "base_iri",
+                "cooccurrence_min_support")
 
 
 def _fingerprint(config: Config) -> dict[str, object]:

@@ -396,18 +396,24 @@ def entity_triples(entity: Entity, n_papers: int = 0, config: Config = Config())
 
 
 def cooccurrence_triples(links: Iterable[Link], entity_types: Mapping[str, EntityType],
-                         config: Config = Config(), min_support: int = 1) -> Iterator[Triple]:
-    """Entity -> entity relations (``RELATIONS``) for pairs linked by at least ``min_support`` papers.
+                         config: Config = Config(), min_support: int | None = None) -> Iterator[Triple]:
+    """Entity -> entity relations (``RELATIONS``) for pairs linked by at least ``min_support`` papers
+    (by default ``config.cooccurrence_min_support``: a pair seen in one paper only is left to queries
+    over the links; in a large build it is most pairs, and mostly chance).
 
     Each relation is stated directly and described by a ``kgo:Cooccurrence`` node with the count and
     the supporting papers. Roles do not matter: any two links of one paper co-occur.
 
-    >>> links = [Link("p1", "method/m", Role.USES), Link("p1", "task/t", Role.ADDRESSES)]
+    >>> links = [Link(p, "method/m", Role.USES) for p in ("p1", "p2")] + [Link("p1", "task/t", Role.ADDRESSES)]
     >>> g = Graph()
-    >>> g += cooccurrence_triples(links, {})
+    >>> g += cooccurrence_triples(links, {}, min_support=1)
     >>> (entity_iri("method/m"), KGO.appliedToTask, entity_iri("task/t")) in g
     True
+    >>> len(list(cooccurrence_triples(links, {})))  # one supporting paper: below the default of two
+    0
     """
+    if min_support is None:
+        min_support = config.cooccurrence_min_support
     by_paper: dict[str, set[str]] = defaultdict(set)
     for link in links:
         by_paper[link.paper_id].add(link.entity_id)
@@ -455,7 +461,7 @@ def ontology_header_triples(config: Config = Config()) -> Iterator[Triple]:
 
 
 def iter_triples(papers: Iterable[Paper], entities: Iterable[Entity], links: Iterable[Link],
-                 config: Config = Config(), min_support: int = 1) -> Iterator[Triple]:
+                 config: Config = Config(), min_support: int | None = None) -> Iterator[Triple]:
     """Every triple of a build; links of papers that are not given are left out."""
     links = list(links)
     by_paper: dict[str, list[Link]] = defaultdict(list)
@@ -483,7 +489,7 @@ def bind_prefixes(graph: Graph) -> Graph:
 
 
 def to_rdflib(papers: Iterable[Paper], entities: Iterable[Entity], links: Iterable[Link],
-              config: Config = Config(), min_support: int = 1) -> Graph:
+              config: Config = Config(), min_support: int | None = None) -> Graph:
     """An rdflib graph of a build, with the kg prefixes bound."""
     graph = bind_prefixes(Graph())
     for triple in iter_triples(papers, entities, links, config, min_support):

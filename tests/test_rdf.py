@@ -74,7 +74,7 @@ def records() -> tuple[list[Paper], list[Entity], list[Link]]:
 
 @pytest.fixture(scope="module")
 def graph() -> Graph:
-    return to_rdflib(*records())
+    return to_rdflib(*records(), Config(cooccurrence_min_support=1))  # every pair, to test each relation
 
 
 def iris(graph: Graph) -> set[URIRef]:
@@ -228,7 +228,7 @@ def test_min_support_filters_cooccurrences() -> None:
     _, entities, links = records()
     types = {e.id: e.type for e in entities}
     g = Graph()
-    g += cooccurrence_triples(links, types, min_support=2)
+    g += cooccurrence_triples(links, types)  # by default a pair needs two supporting papers
     pairs = {(str(s).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1]) for s, _, o in
              g.triples((None, KGO.appliedToTask, None))}
     assert pairs == {("saanet", "crowd-counting")}
@@ -391,7 +391,7 @@ def test_jsonld_parses_back_to_an_isomorphic_graph(graph: Graph, tmp_path: Path)
     assert data["@context"]["kgo"] == str(KGO._NS)
     papers = [n for n in data["@graph"] if n.get("@type") == "Paper"]
     assert {p["arxivId"] for p in papers} == {"2201.00001", "2201.00002", "math/0501001"}
-    write_jsonld(to_rdflib(*records()), tmp_path / "b.jsonld")
+    write_jsonld(to_rdflib(*records(), Config(cooccurrence_min_support=1)), tmp_path / "b.jsonld")
     assert (tmp_path / "a.jsonld").read_bytes() == (tmp_path / "b.jsonld").read_bytes()
     store = pyoxigraph.Store()
     store.load(path=str(tmp_path / "a.jsonld"), format=pyoxigraph.RdfFormat.JSON_LD)
