@@ -78,11 +78,64 @@ class Engine(Protocol):
 
 
 # --------------------------------------------------------------------------------- local processes
+def _context() -> Any:
+    """The multiprocessing context of kg's pools: a fork server where there is one (it imports spaCy once;
+    forking a process that holds a pipeline or threads is not safe), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["kg.parallel"])
+    return context
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it terminates the pool
+
+
+class ProcessMap:
+    """A function applied to chunks in ``workers`` processes (in this one when ``workers == 1``); each
+    chunk comes back with its result, in input order, with at most two chunks per worker in flight.
+
+    >>> with ProcessMap(1) as pool:
+    ...     list(pool.map(len, [[1, 2], [3]]))
+    [([1, 2], 2), ([3], 1)]
+    """
+
+    def __init__(self, workers: int = 1, initializer: Callable[..., None] = _ignore_sigint,
+                 initargs: tuple[Any, ...] = ()) -> None:
+        self.workers = max(1, workers)
+        self.initializer = initializer
+        self.initargs = initargs
+        self._pool: Any = None
+
+    def __enter__(self) -> "ProcessMap":
+        if self.workers > 1:
+            self._pool = _context().Pool(self.workers, initializer=self.initializer, initargs=self.initargs)
+        return self
+
+    def map(self, function: Callable[[T], R], chunks: Iterable[T]) -> Iterator[tuple[T, R]]:
+        if self._pool is None:
+            for chunk in chunks:
+                yield chunk, function(chunk)
+            return
+        yield from ordered_map(lambda chunk: (chunk, self._pool.apply_async(function, (chunk,))),
+                               lambda pending: (pending[0], pending[1].get()), chunks, window=2 * self.workers)
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        if self._pool is not None:
+            if kind is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
 def _init_worker(config: Config) -> None:
     """Pool initializer: one pipeline per worker process, kept on the process object. Ctrl-C is left to
     the parent, which terminates the pool. A failure is kept and raised by the first task (a raising
     initializer would make the pool respawn workers forever)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ignore_sigint()
     process = multiprocessing.current_process()
     try:
         setattr(process, _PROCESS_ATTRIBUTE, Extractor(config))
@@ -104,18 +157,14 @@ class LocalEngine:
     def __init__(self, config: Config, workers: int | None = None) -> None:
         self.config = config
         self.workers = max(1, workers or config.workers)
-        self._pool: Any = None
+        self._pool: ProcessMap | None = None
         self._extractor: Extractor | None = None
 
     def __enter__(self) -> "LocalEngine":
         if self.workers == 1:
             self._extractor = Extractor(self.config)
         else:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            if "forkserver" in methods:
-                context.set_forkserver_preload(["kg.parallel"])  # spaCy imported once, in the server
-            self._pool = context.Pool(self.workers, initializer=_init_worker, initargs=(self.config,))
+            self._pool = ProcessMap(self.workers, _init_worker, (self.config,)).__enter__()
         return self
 
     def map_chunks(self, chunks: Iterable[list[Paper]]) -> Iterator[list[PaperMentions]]:
@@ -125,16 +174,12 @@ class LocalEngine:
             return
         if self._pool is None:
             raise RuntimeError("use the engine as a context manager")
-        yield from ordered_map(lambda chunk: self._pool.apply_async(extract_chunk, (chunk,)),
-                               lambda handle: handle.get(), chunks, window=2 * self.workers)
+        for _, mentions in self._pool.map(extract_chunk, chunks):
+            yield mentions
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         if self._pool is not None:
-            if kind is None:
-                self._pool.close()
-            else:
-                self._pool.terminate()
-            self._pool.join()
+            self._pool.__exit__(kind, value, tb)
             self._pool = None
         self._extractor = None
 

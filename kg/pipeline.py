@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -17,6 +18,7 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager, nullcontext
+from functools import partial as partial_function
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +128,31 @@ def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Map
             for m, link in rows
         ],
     }
+
+
+def render_papers(batch: Sequence[tuple[PaperMentions, Sequence[Link]]], config: Config = Config(),
+                  ntriples: bool = True, mentions: bool = True) -> tuple[list[bytes], str, int, list[str]]:
+    """What the streaming build writes for a batch of linked papers: each paper's digest (``kg.delta``),
+    the N-Triples of the batch and how many triples that is, and each paper's ``mentions.jsonl`` line
+    (labels not yet filled in); what is not asked for is left empty. Run by worker processes, so it takes
+    and returns plain values only.
+
+    >>> item = PaperMentions(Paper("2201.00001", 1, "FooGAN", "We train on CIFAR-10."), ())
+    >>> digests, text, n, lines = render_papers([(item, ())])
+    >>> len(digests[0]), n == text.count("\\n"), json.loads(lines[0])["id"]
+    (16, True, '2201.00001')
+    """
+    from kg import delta, rdf
+
+    text = io.StringIO()
+    writer = rdf.NTriplesWriter(text)
+    n = 0
+    for item, links in batch:
+        if ntriples:
+            n += writer.write(rdf.paper_triples(item.paper, links, config, writer.terms))
+    lines = [json.dumps(paper_mention_record(item, links, None), ensure_ascii=False) + "\n"
+             for item, links in batch] if mentions else []
+    return [delta.paper_digest(item, links) for item, links in batch], text.getvalue(), n, lines
 
 
 def mention_records(build: Build) -> Iterator[dict[str, object]]:
@@ -314,12 +341,30 @@ def mention_line_id(line: str) -> str:
     return str(json.loads(line)["id"])
 
 
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+# a mention's text, label and entity, in the order paper_mention_record writes them; every quote inside a JSON
+# string is escaped, so the keys cannot match inside a value
+_MENTION_LABEL = re.compile(f'"text": ({_JSON_STRING}), "label": (?:null|{_JSON_STRING}), "entity": ({_JSON_STRING})')
+
+
 def relabel_line(line: str, labels: Mapping[str, str]) -> str:
-    """A ``mentions.jsonl`` line with each mention's ``label`` set from ``labels`` (entity id -> label)."""
-    record = json.loads(line)
-    for m in record["mentions"]:
-        m["label"] = labels.get(m["entity"], m["text"])
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    r"""A ``mentions.jsonl`` line with each mention's ``label`` set from ``labels`` (entity id -> label; the
+    mention's text when the entity has none). Rewrites the three fields in place instead of parsing the
+    line: the streaming build relabels every line of a large build.
+
+    >>> line = '{"id": "1", "mentions": [{"text": "a \\"b\\"", "label": null, "entity": "method/b", "role": "uses"}]}'
+    >>> relabel_line(line, {"method/b": "B é"}) == line.replace("null", '"B é"') + "\n"
+    True
+    >>> json.loads(relabel_line(line, {}))["mentions"][0]["label"]
+    'a "b"'
+    """
+    def label(match: re.Match[str]) -> str:
+        text, entity = match.group(1), match.group(2)
+        found = labels.get(json.loads(entity) if "\\" in entity else entity[1:-1])
+        value = text if found is None else json.dumps(found, ensure_ascii=False)
+        return f'"text": {text}, "label": {value}, "entity": {entity}'
+
+    return _MENTION_LABEL.sub(label, line.rstrip("\n")) + "\n"
 
 
 def merge_mentions(old: Path, new: Path, keep: set[str], changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]],
@@ -379,7 +424,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
     previous store (``kg.delta``), and unchanged lines of ``mentions.jsonl`` are copied.
     """
     from kg import delta as delta_module, rdf, store as store_module
-    from kg.parallel import Progress, chunked, get_engine
+    from kg.parallel import ProcessMap, Progress, chunked, get_engine
     from kg.spool import SPOOL_NAME, SpoolWriter, read_spool
     from kg.vocabulary import Vocabulary
 
@@ -523,25 +568,35 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 writer = rdf.NTriplesWriter(nt) if nt is not None else None
                 if writer is not None:
                     n_triples = writer.write(rdf.ontology_header_triples(config))
-                for item in all_items():
-                    pid = item.paper.id
-                    links = table.link(item)
-                    index.papers[pid] = digest = delta_module.paper_digest(item, links)
-                    papers.append((pid, item.paper.version))
-                    if pid in latest:
-                        appended.append(pid)
-                    if writer is not None:
-                        n_triples += writer.write(rdf.paper_triples(item.paper, links, config))
-                        pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
-                    if partial is not None:
-                        partial.write(json.dumps(paper_mention_record(item, links, None), ensure_ascii=False) + "\n")
-                    else:
-                        linked_entities[pid] = tuple(sys.intern(l.entity_id) for l in links)
-                        if old_index.papers.get(pid) != digest:  # type: ignore[union-attr]
-                            changed[pid] = (item, links)
-                    if spool_out is not None:
-                        spool_out.write(item)
-                    bar.update()
+                # papers are linked here (the resolution table stays in this process) and written out by
+                # worker processes: their triples are most of a build's time after extraction
+                render = partial_function(render_papers, config=config, ntriples=writer is not None,
+                                          mentions=partial is not None)
+                batches = ([(item, table.link(item)) for item in chunk]
+                           for chunk in chunked(all_items(), config.chunk_size))
+                with ProcessMap(max(1, workers or config.workers) if writer or partial else 1) as pool:
+                    for batch, rendered in pool.map(render, batches):
+                        digests, block, n_block, lines = rendered
+                        if writer is not None:
+                            nt.write(block)
+                            n_triples += n_block
+                        if partial is not None:
+                            partial.writelines(lines)
+                        for (item, links), digest in zip(batch, digests):
+                            pid = item.paper.id
+                            index.papers[pid] = digest
+                            papers.append((pid, item.paper.version))
+                            if pid in latest:
+                                appended.append(pid)
+                            if writer is not None:
+                                pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
+                            if partial is None:
+                                linked_entities[pid] = tuple(sys.intern(l.entity_id) for l in links)
+                                if old_index.papers.get(pid) != digest:  # type: ignore[union-attr]
+                                    changed[pid] = (item, links)
+                            if spool_out is not None:
+                                spool_out.write(item)
+                        bar.update(len(batch))
                 entities = table.entities()
                 types = {}
                 n_papers = {}

@@ -187,8 +187,18 @@ def annotation_iri(paper_id: str, entity_id: str, role: Role | str, field: str, 
     >>> str(annotation_iri("2201.00001", "dataset/imagenet", Role.USES, "title", 0, 8))
     'https://w3id.org/kg/annotation/2201.00001/039094006939'
     """
+    return URIRef(_annotation_iri_text(paper_id, entity_id, role, field, start, end, config))
+
+
+def _annotation_iri_text(paper_id: str, entity_id: str, role: Role | str, field: str, start: int, end: int,
+                         config: Config) -> str:
     key = f"{entity_id}|{Role(role).value}|{field}|{start}|{end}"
-    return _iri(config, "annotation/", paper_id, "/", _hash(key))
+    return _base(config) + "annotation/" + _quoted(paper_id) + "/" + _hash(key)
+
+
+@lru_cache(maxsize=1 << 12)  # a paper's id is quoted once for all its annotations
+def _quoted(part: str) -> str:
+    return quote(part, safe=_IRI_SAFE)
 
 
 @lru_cache(maxsize=1024)
@@ -265,90 +275,180 @@ def _count(value: int, datatype: URIRef = XSD.integer) -> Literal:
     return Literal(str(int(value)), datatype=datatype)
 
 
+# ------------------------------------------------------------------------------------------- terms
+class Terms:
+    """How ``paper_triples`` makes its terms: rdflib terms, as here, for graphs and stores.
+
+    ``NTriplesTerms`` makes the same terms as N-Triples text instead, for writers: a large build spends
+    most of its time after extraction writing papers' evidence, and making rdflib objects only to turn
+    them into text again was most of that.
+    """
+
+    def name(self, iri: URIRef) -> Node:
+        """A fixed IRI: an ontology term, an entity, a component."""
+        return iri
+
+    def names(self, iris: tuple[URIRef, ...]) -> tuple[Node, ...]:
+        return iris
+
+    def iri(self, text: str) -> Node:
+        """An IRI made once (an annotation's)."""
+        return URIRef(text)
+
+    def text(self, value: str) -> Node:
+        """A plain string literal."""
+        return _text(value)
+
+    def literal(self, literal: Literal) -> Node:
+        """A literal made by one of the cached makers (numbers, dates, field names)."""
+        return literal
+
+
+class NTriplesTerms(Terms):
+    """Terms as N-Triples text (what ``NTriplesWriter`` writes for the rdflib term), remembering how each
+    fixed IRI and cached literal is written, up to ``max_names``.
+
+    >>> terms = NTriplesTerms()
+    >>> terms.name(KGO.Paper), terms.text('a "b"'), terms.literal(_count(3))
+    ('<https://w3id.org/kg/ontology#Paper>', '"a \\\\"b\\\\""', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    """
+
+    def __init__(self, max_names: int = 1 << 18) -> None:
+        self.max_names = max_names
+        self._names: dict[Node, str] = {}
+        self._tuples: dict[tuple[URIRef, ...], tuple[str, ...]] = {}
+
+    def name(self, iri: URIRef) -> str:  # type: ignore[override]
+        text = self._names.get(iri)
+        if text is None:
+            if len(self._names) >= self.max_names:
+                self._names.clear()
+            text = self._names[iri] = _iriref(iri)
+        return text
+
+    def names(self, iris: tuple[URIRef, ...]) -> tuple[str, ...]:  # type: ignore[override]
+        texts = self._tuples.get(iris)
+        if texts is None:
+            texts = self._tuples[iris] = tuple(_iriref(iri) for iri in iris)
+        return texts
+
+    def iri(self, text: str) -> str:  # type: ignore[override]
+        return _iriref(text)
+
+    def text(self, value: str) -> str:  # type: ignore[override]
+        if _SURROGATE.search(value):  # as _text: a lone surrogate becomes U+FFFD, written as it is
+            value = _SURROGATE.sub("\ufffd", value)
+        return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'
+
+    def literal(self, literal: Literal) -> str:  # type: ignore[override]
+        text = self._names.get(literal)
+        if text is None:
+            if len(self._names) >= self.max_names:
+                self._names.clear()
+            text = self._names[literal] = term_text(literal)
+        return text
+
+
+RDFLIB_TERMS = Terms()
+
+
 # ----------------------------------------------------------------------------------------- triples
-def paper_triples(paper: Paper, links: Sequence[Link], config: Config = Config()) -> Iterator[Triple]:
-    """The triples of one paper, its links to entities and the evidence annotations of each link.
+# The terms written for every paper and every mention, made once: a namespace attribute builds and checks
+# a new URIRef on each access, which was a fifth of the time of writing a large build.
+_PAPER_TERMS = (RDF.type, KGO.Paper, KGO.arxivId, DCTERMS.identifier, SCHEMA.url, DCTERMS.title, DCTERMS.abstract,
+                KGO.version, DCTERMS.date, DC.creator, KGO.category, KGO.Component, RDFS.label, PROV.Activity,
+                PROV.wasAssociatedWith)
+_ANNOTATION_TERMS = (RDF.type, OA.Annotation, OA.motivatedBy, OA.identifying, OA.hasBody, OA.hasTarget, KGO.field,
+                     KGO.role, KGO.confidence, PROV.wasAttributedTo, PROV.wasGeneratedBy, KGO.sentence,
+                     OA.SpecificResource, OA.hasSource, OA.hasSelector, OA.TextPositionSelector, OA.start, OA.end,
+                     OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix)
+_NON_NEGATIVE = XSD.nonNegativeInteger
+
+
+def paper_triples(paper: Paper, links: Sequence[Link], config: Config = Config(),
+                  terms: Terms = RDFLIB_TERMS) -> Iterator[Triple]:
+    """The triples of one paper, its links to entities and the evidence annotations of each link, with
+    terms made by ``terms`` (rdflib terms by default).
 
     Components used by the annotations are typed and labelled here too, so that each paper's triples
     stand alone in a stream (a store drops the repeats).
     """
-    p = paper_iri(paper.id, config)
-    yield p, RDF.type, KGO.Paper
-    yield p, KGO.arxivId, _text(paper.id)
-    yield p, DCTERMS.identifier, _text("arXiv:" + paper.id)
-    yield p, SCHEMA.url, URIRef("https://arxiv.org/abs/" + quote(paper.id, safe=_IRI_SAFE))
-    yield p, DCTERMS.title, _text(paper.title)
+    (a_type, paper_class, arxiv_id, identifier, url, title, abstract, version, date_, creator, category,
+     component_class, label, activity_class, associated_with) = terms.names(_PAPER_TERMS)
+    name, text = terms.name, terms.text
+    p = name(paper_iri(paper.id, config))
+    yield p, a_type, paper_class
+    yield p, arxiv_id, text(paper.id)
+    yield p, identifier, text("arXiv:" + paper.id)
+    yield p, url, terms.iri("https://arxiv.org/abs/" + quote(paper.id, safe=_IRI_SAFE))
+    yield p, title, text(paper.title)
     if paper.abstract:
-        yield p, DCTERMS.abstract, _text(paper.abstract)
+        yield p, abstract, text(paper.abstract)
     if paper.version is not None:
-        yield p, KGO.version, _count(paper.version)
+        yield p, version, terms.literal(_count(paper.version))
     if paper.date:
-        yield p, DCTERMS.date, _date(paper.date)
+        yield p, date_, terms.literal(_date(paper.date))
     for author in paper.authors:
-        yield p, DC.creator, _text(author)
-    for category in paper.categories:
-        yield p, KGO.category, _text(category)
+        yield p, creator, text(author)
+    for category_name in paper.categories:
+        yield p, category, text(category_name)
     components = set()
     for link in links:
         if link.paper_id != paper.id:
             raise ValueError(f"link to {link.entity_id} belongs to {link.paper_id}, not {paper.id}")
         prop = role_property(_type_of(link.entity_id, link.mentions), link.role)
-        yield p, prop, entity_iri(link.entity_id, config)
+        entity = name(entity_iri(link.entity_id, config))
+        yield p, name(prop), entity
         best: dict[tuple[str, int, int], Mention] = {}
         for mention in sorted(link.mentions, key=lambda m: m.confidence):
             best[(mention.field, mention.start, mention.end)] = mention  # one annotation per span
         for mention in best.values():
             components.add(mention.source or "unknown")
-            yield from _annotation_triples(paper, link, prop, mention, config)
-    for name in sorted(components):
-        yield component_iri(name, config), RDF.type, KGO.Component
-        yield component_iri(name, config), RDFS.label, _text(name)
-        yield activity_iri(name, config), RDF.type, PROV.Activity
-        yield activity_iri(name, config), PROV.wasAssociatedWith, component_iri(name, config)
+            yield from _annotation_triples(paper, link, prop, entity, p, mention, config, terms)
+    for component in sorted(components):
+        c, activity = name(component_iri(component, config)), name(activity_iri(component, config))
+        yield c, a_type, component_class
+        yield c, label, text(component)
+        yield activity, a_type, activity_class
+        yield activity, associated_with, c
 
 
-# The terms written for every mention, made once: a namespace attribute builds and checks a new URIRef
-# on each access, which was a fifth of the time of writing a large build.
-_ANNOTATION_TERMS = (RDF.type, OA.Annotation, OA.motivatedBy, OA.identifying, OA.hasBody, OA.hasTarget, KGO.field,
-                     KGO.role, KGO.confidence, PROV.wasAttributedTo, PROV.wasGeneratedBy, KGO.sentence,
-                     OA.SpecificResource, OA.hasSource, OA.hasSelector, OA.TextPositionSelector, OA.start, OA.end,
-                     OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix, XSD.nonNegativeInteger)
-
-
-def _annotation_triples(paper: Paper, link: Link, prop: URIRef, m: Mention, config: Config) -> Iterator[Triple]:
+def _annotation_triples(paper: Paper, link: Link, prop: URIRef, entity: Node, p: Node, m: Mention, config: Config,
+                        terms: Terms) -> Iterator[Triple]:
     (a_type, annotation, motivated_by, identifying, has_body, has_target, field, role, confidence, attributed_to,
      generated_by, sentence_, specific_resource, has_source, has_selector, position_selector, start, end,
-     quote_selector, exact, prefix_, suffix_, non_negative) = _ANNOTATION_TERMS
-    a = annotation_iri(paper.id, link.entity_id, link.role, m.field, m.start, m.end, config)
-    target, position, quote_ = URIRef(a + "#target"), URIRef(a + "#position"), URIRef(a + "#quote")
+     quote_selector, exact, prefix_, suffix_) = terms.names(_ANNOTATION_TERMS)
+    iri, text_of, literal = terms.iri, terms.text, terms.literal
+    a_text = _annotation_iri_text(paper.id, link.entity_id, link.role, m.field, m.start, m.end, config)
+    a, target, position, quote_ = iri(a_text), iri(a_text + "#target"), iri(a_text + "#position"), iri(a_text + "#quote")
     text = paper.text(m.field)
     yield a, a_type, annotation
     yield a, motivated_by, identifying
-    yield a, has_body, entity_iri(link.entity_id, config)
+    yield a, has_body, entity
     yield a, has_target, target
-    yield a, field, _field_literal(m.field)
-    yield a, role, prop
-    yield a, confidence, _decimal(m.confidence)
-    yield a, attributed_to, component_iri(m.source, config)
+    yield a, field, literal(_field_literal(m.field))
+    yield a, role, terms.name(prop)
+    yield a, confidence, literal(_decimal(m.confidence))
+    yield a, attributed_to, terms.name(component_iri(m.source, config))
     # PROV: an annotation is generated by an activity (a run of the component), attributed to the component
-    yield a, generated_by, activity_iri(m.source, config)
+    yield a, generated_by, terms.name(activity_iri(m.source, config))
     sentence = m.sentence or text[m.sentence_start:m.sentence_end]
     if sentence:
-        yield a, sentence_, _text(sentence)
+        yield a, sentence_, text_of(sentence)
     yield target, a_type, specific_resource
-    yield target, has_source, paper_iri(paper.id, config)
+    yield target, has_source, p
     yield target, has_selector, position
     yield target, has_selector, quote_
     yield position, a_type, position_selector
-    yield position, start, _count(m.start, non_negative)
-    yield position, end, _count(m.end, non_negative)
+    yield position, start, literal(_count(m.start, _NON_NEGATIVE))
+    yield position, end, literal(_count(m.end, _NON_NEGATIVE))
     yield quote_, a_type, quote_selector
-    yield quote_, exact, _text(m.text)
+    yield quote_, exact, text_of(m.text)
     prefix, suffix = text[max(0, m.start - CONTEXT_LENGTH):m.start], text[m.end:m.end + CONTEXT_LENGTH]
     if prefix:
-        yield quote_, prefix_, _text(prefix)
+        yield quote_, prefix_, text_of(prefix)
     if suffix:
-        yield quote_, suffix_, _text(suffix)
+        yield quote_, suffix_, text_of(suffix)
 
 
 @lru_cache(maxsize=64)
@@ -608,6 +708,8 @@ def write_turtle(graph: Graph, path: str | Path) -> None:
 class NTriplesWriter:
     """Writes triples as N-Triples lines to an open text or binary file; remembers how each IRI is
     written (predicates, classes, entities and a paper's annotation nodes repeat), up to ``max_iris``.
+    Triples may also be made by its ``terms`` (``paper_triples(..., terms=writer.terms)``): their terms
+    are N-Triples text already.
 
     >>> out = io.StringIO()
     >>> NTriplesWriter(out).write([(KGO.Paper, RDF.type, OWL.Class)])
@@ -619,25 +721,21 @@ class NTriplesWriter:
     def __init__(self, out: IO[str] | IO[bytes], max_iris: int = 1 << 18) -> None:
         self.out = out
         self.binary = isinstance(out, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(out, "mode", "")
-        self.max_iris = max_iris
-        self._iris: dict[str, str] = {}
+        self.terms = NTriplesTerms(max_iris)
 
-    def _term(self, term: Node) -> str:
+    def _term(self, term: Node | str) -> str:
         kind = type(term)
+        if kind is str:  # made by self.terms
+            return term  # type: ignore[return-value]
         if kind is URIRef:
-            text = self._iris.get(term)  # type: ignore[call-overload]
-            if text is None:
-                if len(self._iris) >= self.max_iris:
-                    self._iris.clear()
-                text = self._iris[term] = _iriref(term)  # type: ignore[index]
-            return text
+            return self.terms.name(term)  # type: ignore[arg-type]
         if kind is Literal:  # term_text's branch, with the datatype's IRI remembered
             text = '"' + _NEEDS_ESCAPE.sub(_escape, term) + '"'  # type: ignore[call-overload]
             if term.language:  # type: ignore[union-attr]
                 return f"{text}@{term.language}"  # type: ignore[union-attr]
             datatype = term.datatype  # type: ignore[union-attr]
-            return text if datatype is None else text + "^^" + self._term(datatype)
-        return term_text(term)
+            return text if datatype is None else text + "^^" + self.terms.name(datatype)
+        return term_text(term)  # type: ignore[arg-type]
 
     def write(self, triples: Iterable[Triple], chunk: int = 8192) -> int:
         """Write ``triples`` (in chunks of ``chunk`` lines); the count."""

@@ -89,3 +89,45 @@ def test_any_string_becomes_a_writable_literal(text: str) -> None:
     line.encode("utf-8")
     back = Graph().parse(data=f"<http://x/s> <http://x/p> {line} .", format="nt")
     assert [str(o) for o in back.objects()] == [rdf._SURROGATE.sub("\ufffd", text)]
+
+
+ANY_TEXT = st.text(max_size=40)  # lone surrogates included
+
+
+@SETTINGS
+@given(title=ANY_TEXT, abstract=ANY_TEXT, quote=ANY_TEXT, author=ANY_TEXT, date=ANY_TEXT,
+       paper_id=st.sampled_from(["2201.00001", "math/0501001", "2201.00001 x"]))
+def test_paper_triples_as_text_are_the_bytes_of_the_rdflib_terms(title, abstract, quote, author, date, paper_id) -> None:
+    """The streaming build writes papers with NTriplesTerms; the result must be what writing the rdflib
+    terms of the same triples gives, byte for byte."""
+    text = abstract + quote + abstract
+    start = len(abstract)
+    paper = Paper(paper_id, 2, title, text, authors=(author,), categories=("cs.CV",), date=date or None)
+    mentions = (Mention(EntityType.METHOD, "abstract", start, start + len(quote), quote, sentence=text, source=quote),
+                Mention(EntityType.METHOD, "title", 0, len(title), title, confidence=0.25, source="ner"))
+    links = [Link(paper_id, entity_id("method", quote or "x"), Role.PROPOSES, mentions)]
+    via_rdflib, via_text = io.StringIO(), io.StringIO()
+    rdf.NTriplesWriter(via_rdflib).write(rdf.paper_triples(paper, links))
+    writer = rdf.NTriplesWriter(via_text)
+    writer.write(rdf.paper_triples(paper, links, terms=writer.terms))
+    assert via_text.getvalue() == via_rdflib.getvalue()
+
+
+@SETTINGS
+@given(texts=st.lists(ANY_TEXT, min_size=1, max_size=4), labels=st.lists(ANY_TEXT, max_size=4), title=ANY_TEXT)
+def test_relabel_line_is_a_json_rewrite(texts: list[str], labels: list[str], title: str) -> None:
+    """mentions.jsonl is relabelled by rewriting fields in place; it must agree with parsing the line."""
+    from kg.pipeline import paper_mention_record, relabel_line
+    from kg.records import PaperMentions
+
+    clean = [rdf._SURROGATE.sub("\ufffd", t) for t in texts]  # JSON lines hold valid UTF-8 only
+    paper = Paper("2201.00001", 1, rdf._SURROGATE.sub("\ufffd", title), " ".join(clean))
+    mentions = [Mention(EntityType.TASK, "abstract", 0, len(t), t, sentence=t) for t in clean]
+    links = [Link(paper.id, f"task/{i}\\\"x", Role.ADDRESSES, (m,)) for i, m in enumerate(mentions)]
+    line = json.dumps(paper_mention_record(PaperMentions(paper, tuple(mentions)), links, None), ensure_ascii=False) + "\n"
+    names = {f"task/{i}\\\"x": rdf._SURROGATE.sub("\ufffd", label) for i, label in enumerate(labels)}
+    expected = json.loads(line)
+    for m in expected["mentions"]:
+        m["label"] = names.get(m["entity"], m["text"])
+    assert json.loads(relabel_line(line, names)) == expected
+    assert relabel_line(relabel_line(line, names), {}) == relabel_line(line, {})
