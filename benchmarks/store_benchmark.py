@@ -73,6 +73,7 @@ README_QUERIES = {
 }
 README_LITERALS = {"dataset": '"CIFAR-10"', "task": '"Image Generation"', "paper": '"2112.15509"',
                    "evidence": '"SAANet"', "method": '"Generative Adversarial Network"'}
+PAGE = 100  # papers per page of a paged lookup
 TITLES = {1: "papers using a dataset", 2: "most studied tasks", 3: "methods on a task", 4: "datasets introduced",
           5: "methods proposed", 6: "evidence for a link", 7: "datasets used for tasks", 8: "papers using method+dataset",
           9: "spellings of a dataset", 10: "NER-only links to review"}
@@ -302,6 +303,7 @@ def bench(graph, synthetic: Synthetic, repeat: int, repeat_aggregate: int, seed:
     datasets = [a["dataset"] for a in arguments(synthetic, 1, repeat, seed + 1)]
     results["papers"] = timed(lambda d: graph.papers(dataset=d), datasets, budget)
     results["papers_u"] = timed(lambda d: graph.papers(dataset=d), uniform, budget)
+    results["papers_page"] = timed(lambda d: graph.papers(dataset=d, limit=PAGE), datasets, budget)
     links = [(a["paper"], a["evidence"]) for a in arguments(synthetic, 6, repeat, seed + 1)]
     results["evidence"] = timed(lambda pe: graph.evidence(*pe), links, budget)
     results["top"] = timed(lambda _: graph.top("task", 10), [None] * repeat_aggregate, budget)
@@ -312,6 +314,7 @@ ROWS = [(str(n), f"README {n}: {TITLES[n]}", README_QUERIES[n][0]) for n in rang
     ("2c", "most studied tasks, counting the links", "aggregate"),
     ("1u", "README 1, a dataset drawn uniformly", "lookup"),
     ("papers", 'papers(dataset="Dataset N")', "lookup"), ("papers_u", "papers(dataset=...), drawn uniformly", "lookup"),
+    ("papers_page", f"papers(dataset=..., limit={PAGE}): the first page", "lookup"),
     ("evidence", 'evidence(paper, "Label N")', "lookup"),
     ("top", 'top("task", 10)', "aggregate")]
 

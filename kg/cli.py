@@ -128,7 +128,8 @@ def _rows(graph, args: argparse.Namespace) -> list[Any]:
                 return rows[: args.n]
             return graph.top(type_, args.n)
         if q == "papers":
-            return graph.papers(dataset=args.dataset, method=args.method, task=args.task, since=args.since, until=args.until)
+            return graph.papers(dataset=args.dataset, method=args.method, task=args.task, since=args.since,
+                                until=args.until, limit=args.limit, offset=args.offset)
         if q == "related":
             return graph.related(_need(args, "entity"), type=args.type)[: args.n]
         if q == "cooccurrence":
@@ -279,6 +280,8 @@ def parser() -> argparse.ArgumentParser:
     for name in ("dataset", "method", "task", "entity", "paper", "type", "a", "b", "since", "until"):
         p.add_argument(f"--{name}")
     p.add_argument("-n", type=int, default=20, help="at most N rows for ranked presets (default 20)")
+    p.add_argument("--limit", type=int, help="papers preset: one page of at most N papers (default: all)")
+    p.add_argument("--offset", type=int, default=0, help="papers preset: skip the first N papers of the answer")
     p.set_defaults(func=cmd_query)
 
     p = command("stats", "counts per type and the top entities per type", "kg stats outputs/graph.ttl")

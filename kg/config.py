@@ -62,6 +62,16 @@ class Config:
     scheduler: str = ""                    # Dask scheduler address ("" starts a LocalCluster)
     progress: bool = False                 # progress bar on stderr for long builds
 
+    def __hash__(self) -> int:
+        # a config is part of the cache key of every IRI maker (kg.rdf): hash its fields once, not per IRI
+        value = self.__dict__.get("_hash")
+        if value is None:
+            value = self.__dict__["_hash"] = hash(dataclasses.astuple(self))
+        return value
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}  # string hashes differ between processes
+
     def replace(self, **changes: object) -> "Config":
         """A copy with some fields changed; unknown names raise ``ConfigError``."""
         names = {f.name for f in dataclasses.fields(self)}

@@ -18,7 +18,6 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager, nullcontext
-from functools import partial as partial_function
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,7 +148,7 @@ def render_papers(batch: Sequence[tuple[PaperMentions, Sequence[Link]]], config:
     n = 0
     for item, links in batch:
         if ntriples:
-            n += writer.write(rdf.paper_triples(item.paper, links, config, writer.terms))
+            n += writer.write_made(rdf.paper_triples(item.paper, links, config, writer.terms))  # type: ignore[arg-type]
     lines = [json.dumps(paper_mention_record(item, links, None), ensure_ascii=False) + "\n"
              for item, links in batch] if mentions else []
     return [delta.paper_digest(item, links) for item, links in batch], text.getvalue(), n, lines
@@ -424,7 +423,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
     previous store (``kg.delta``), and unchanged lines of ``mentions.jsonl`` are copied.
     """
     from kg import delta as delta_module, rdf, store as store_module
-    from kg.parallel import ProcessMap, Progress, chunked, get_engine
+    from kg.parallel import Progress, chunked, get_engine
     from kg.spool import SPOOL_NAME, SpoolWriter, read_spool
     from kg.vocabulary import Vocabulary
 
@@ -568,35 +567,32 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 writer = rdf.NTriplesWriter(nt) if nt is not None else None
                 if writer is not None:
                     n_triples = writer.write(rdf.ontology_header_triples(config))
-                # papers are linked here (the resolution table stays in this process) and written out by
-                # worker processes: their triples are most of a build's time after extraction
-                render = partial_function(render_papers, config=config, ntriples=writer is not None,
-                                          mentions=partial is not None)
-                batches = ([(item, table.link(item)) for item in chunk]
-                           for chunk in chunked(all_items(), config.chunk_size))
-                with ProcessMap(max(1, workers or config.workers) if writer or partial else 1) as pool:
-                    for batch, rendered in pool.map(render, batches):
-                        digests, block, n_block, lines = rendered
+                # one process: on 2 cores, handing batches to worker processes cost more (pickling the
+                # papers and their links, and the text back) than the rendering it moved
+                for chunk in chunked(all_items(), config.chunk_size):
+                    batch = [(item, table.link(item)) for item in chunk]
+                    digests, block, n_block, lines = render_papers(
+                        batch, config, ntriples=writer is not None, mentions=partial is not None)
+                    if writer is not None:
+                        nt.write(block)
+                        n_triples += n_block
+                    if partial is not None:
+                        partial.writelines(lines)
+                    for (item, links), digest in zip(batch, digests):
+                        pid = item.paper.id
+                        index.papers[pid] = digest
+                        papers.append((pid, item.paper.version))
+                        if pid in latest:
+                            appended.append(pid)
                         if writer is not None:
-                            nt.write(block)
-                            n_triples += n_block
-                        if partial is not None:
-                            partial.writelines(lines)
-                        for (item, links), digest in zip(batch, digests):
-                            pid = item.paper.id
-                            index.papers[pid] = digest
-                            papers.append((pid, item.paper.version))
-                            if pid in latest:
-                                appended.append(pid)
-                            if writer is not None:
-                                pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
-                            if partial is None:
-                                linked_entities[pid] = tuple(sys.intern(l.entity_id) for l in links)
-                                if old_index.papers.get(pid) != digest:  # type: ignore[union-attr]
-                                    changed[pid] = (item, links)
-                            if spool_out is not None:
-                                spool_out.write(item)
-                        bar.update(len(batch))
+                            pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
+                        if partial is None:
+                            linked_entities[pid] = tuple(sys.intern(l.entity_id) for l in links)
+                            if old_index.papers.get(pid) != digest:  # type: ignore[union-attr]
+                                changed[pid] = (item, links)
+                        if spool_out is not None:
+                            spool_out.write(item)
+                    bar.update(len(batch))
                 entities = table.entities()
                 types = {}
                 n_papers = {}

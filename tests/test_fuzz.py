@@ -109,8 +109,11 @@ def test_paper_triples_as_text_are_the_bytes_of_the_rdflib_terms(title, abstract
     via_rdflib, via_text = io.StringIO(), io.StringIO()
     rdf.NTriplesWriter(via_rdflib).write(rdf.paper_triples(paper, links))
     writer = rdf.NTriplesWriter(via_text)
-    writer.write(rdf.paper_triples(paper, links, terms=writer.terms))
+    writer.write_made(rdf.paper_triples(paper, links, terms=writer.terms))
     assert via_text.getvalue() == via_rdflib.getvalue()
+    mixed = io.StringIO()  # write() takes made and rdflib terms alike
+    rdf.NTriplesWriter(mixed).write(rdf.paper_triples(paper, links, terms=writer.terms))
+    assert mixed.getvalue() == via_rdflib.getvalue()
 
 
 @SETTINGS

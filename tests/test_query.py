@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from kg.errors import KGError
+from kg.errors import ConfigError, KGError
 
 CIFAR_PAPERS = {"2112.15358", "2112.14968", "2112.15541", "2112.15402"}
 
@@ -27,6 +27,17 @@ def test_papers_by_dataset_alias_and_combined_filters(bundled_graph):
     assert bundled_graph.papers(since="2022-01-04") == []
     first = bundled_graph.papers(method="SAANet")[0]
     assert first.title == "Scene-Adaptive Attention Network for Crowd Counting" and first.url.endswith("2112.15509")
+
+
+def test_papers_come_in_pages(bundled_graph):
+    everything = bundled_graph.papers()
+    pages = [bundled_graph.papers(limit=20, offset=start) for start in range(0, len(everything), 20)]
+    assert [len(page) for page in pages] == [20, 20, 18]
+    assert [p for page in pages for p in page] == everything
+    assert bundled_graph.papers(dataset="CIFAR-10", limit=2) == bundled_graph.papers(dataset="CIFAR-10")[:2]
+    assert bundled_graph.papers(limit=0) == []
+    with pytest.raises(ConfigError, match="0 or more"):
+        bundled_graph.papers(offset=-1)
 
 
 def test_entities_and_top(bundled_graph):
@@ -129,6 +140,7 @@ def test_the_same_answers_from_a_persistent_store(bundled_build, bundled_graph, 
     calls = [
         lambda g: g.papers(dataset="CIFAR-10"),
         lambda g: g.papers(method="SAANet", until="2022-01-03"),
+        lambda g: g.papers(limit=5, offset=10),
         lambda g: g.entities("method", min_papers=2),
         lambda g: g.top("task", 5),
         lambda g: g.related("CIFAR-10"),
@@ -141,3 +153,9 @@ def test_the_same_answers_from_a_persistent_store(bundled_build, bundled_graph, 
     for call in calls:
         assert call(on_disk) == call(bundled_graph)
     assert on_disk.to_networkx().number_of_edges() == bundled_graph.to_networkx().number_of_edges()
+
+
+def test_papers_preset_pages_from_the_command_line(bundled_build, bundled_graph):
+    graph = str(bundled_build[1] / "graph.ttl")
+    page = json.loads(_kg("query", "papers", "--graph", graph, "--format", "json", "--limit", "3", "--offset", "2"))
+    assert [r["id"] for r in page] == [p.id for p in bundled_graph.papers()[2:5]]
