@@ -593,6 +593,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                         if spool_out is not None:
                             spool_out.write(item)
                     bar.update(len(batch))
+                lap("link" if delta_mode else "write")
                 entities = table.entities()
                 types = {}
                 n_papers = {}
@@ -601,10 +602,12 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                     n_papers[entity.id] = n = table.n_papers(entity.id)
                     index.entities[entity.id] = (delta_module.entity_digest(entity, n), entity.label)
                     if writer is not None:
-                        n_triples += writer.write(rdf.entity_triples(entity, n, config))
+                        n_triples += writer.write_made(rdf.entity_triples(entity, n, config, writer.terms))  # type: ignore[arg-type]
+                lap("entities")
                 if writer is not None:
                     n_triples += writer.write(rdf.cooccurrence_triples(
                         (Link(p, e, Role.USES) for p, e in pairs), types, config))
+                    lap("pairs")
                 if spool_out is not None:
                     spool_records = spool_out.count
             bar.close()
@@ -619,7 +622,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                     os.replace(new_spool, final_spool)
                     spool_records = len(papers)
             new_spool.unlink(missing_ok=True)
-            lap("link" if delta_mode else "write")
+            lap("spool")
 
             # ------------------------------------------------------------------ the other files
             labels = {e.id: e.label for e in entities}

@@ -230,7 +230,11 @@ def cooccurrence_iri(subject_id: str, object_id: str, config: Config = Config())
 
 def label_iri(entity_id: str, form: str, config: Config = Config()) -> URIRef:
     """The IRI of the ``skosxl:Label`` of one surface form of an entity."""
-    return URIRef(f"{entity_iri(entity_id, config)}#label-{_hash(form)}")
+    return URIRef(_label_iri_text(str(entity_iri(entity_id, config)), form))
+
+
+def _label_iri_text(entity: str, form: str) -> str:
+    return f"{entity}#label-{_hash(form)}"
 
 
 def role_property(entity_type: EntityType | None, role: Role) -> URIRef:
@@ -456,8 +460,15 @@ def _field_literal(name: str) -> Literal:
     return _text(name)
 
 
-def entity_triples(entity: Entity, n_papers: int = 0, config: Config = Config()) -> Iterator[Triple]:
-    """The triples of one entity: class, labels, surface forms with counts, vocabulary link, broader.
+_ENTITY_TERMS = (RDF.type, SKOS.prefLabel, KGO.paperCount, SKOS.definition, SKOS.inScheme, KGO.Vocabulary,
+                 KGO.vocabularyId, SKOS.broader, SKOS.altLabel, SKOSXL.prefLabel, SKOSXL.altLabel, SKOSXL.Label,
+                 SKOSXL.literalForm, KGO.mentionCount)
+
+
+def entity_triples(entity: Entity, n_papers: int = 0, config: Config = Config(),
+                   terms: Terms = RDFLIB_TERMS) -> Iterator[Triple]:
+    """The triples of one entity: class, labels, surface forms with counts, vocabulary link, broader;
+    terms made by ``terms`` (rdflib terms by default).
 
     Each surface form is a ``skosxl:Label`` (``skosxl:literalForm``, ``kgo:mentionCount``), reached with
     ``skosxl:prefLabel`` when it is the preferred label and ``skosxl:altLabel`` (plus plain
@@ -471,28 +482,33 @@ def entity_triples(entity: Entity, n_papers: int = 0, config: Config = Config())
     >>> sorted(int(o) for o in g.objects(None, KGO.mentionCount))
     [1, 3]
     """
-    e = entity_iri(entity.id, config)
-    yield e, RDF.type, CLASS_OF_TYPE[EntityType(entity.type)]
-    yield e, SKOS.prefLabel, _text(entity.label)
-    yield e, KGO.paperCount, _count(n_papers)
+    (a_type, pref_label, paper_count, definition, in_scheme, vocabulary, vocabulary_id, broader_, alt_label,
+     xl_pref_label, xl_alt_label, xl_label, literal_form, mention_count) = terms.names(_ENTITY_TERMS)
+    name, text, literal = terms.name, terms.text, terms.literal
+    iri = str(entity_iri(entity.id, config))
+    e = name(entity_iri(entity.id, config))
+    yield e, a_type, name(CLASS_OF_TYPE[EntityType(entity.type)])
+    yield e, pref_label, text(entity.label)
+    yield e, paper_count, literal(_count(n_papers))
     if entity.description:
-        yield e, SKOS.definition, _text(entity.description)
+        yield e, definition, text(entity.description)
     if entity.vocabulary_id:
-        yield e, SKOS.inScheme, KGO.Vocabulary
-        yield e, KGO.vocabularyId, _text(entity.vocabulary_id)
+        yield e, in_scheme, vocabulary
+        yield e, vocabulary_id, text(entity.vocabulary_id)
     for broader in entity.broader:
-        yield e, SKOS.broader, entity_iri(broader, config)
+        yield e, broader_, name(entity_iri(broader, config))
     counts: Counter[str] = Counter()
     for form, count in entity.aliases:
         counts[form] += count
     for form, count in sorted(counts.items()):
-        label = label_iri(entity.id, form, config)
+        label = terms.iri(_label_iri_text(iri, form))
+        form_literal = text(form)
         if form != entity.label:
-            yield e, SKOS.altLabel, _text(form)
-        yield e, SKOSXL.prefLabel if form == entity.label else SKOSXL.altLabel, label
-        yield label, RDF.type, SKOSXL.Label
-        yield label, SKOSXL.literalForm, _text(form)
-        yield label, KGO.mentionCount, _count(count)
+            yield e, alt_label, form_literal
+        yield e, xl_pref_label if form == entity.label else xl_alt_label, label
+        yield label, a_type, xl_label
+        yield label, literal_form, form_literal
+        yield label, mention_count, literal(_count(count))
 
 
 def cooccurrence_triples(links: Iterable[Link], entity_types: Mapping[str, EntityType],

@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DC, DCTERMS
 
 from kg import rdf
-from kg.records import EntityType, Link, Mention, Paper, Role
+from kg.records import Entity, EntityType, Link, Mention, Paper, Role
 from kg.slug import entity_id
 
 _spec = importlib.util.spec_from_file_location("kg_fuzz", Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz.py")
@@ -134,3 +134,17 @@ def test_relabel_line_is_a_json_rewrite(texts: list[str], labels: list[str], tit
         m["label"] = names.get(m["entity"], m["text"])
     assert json.loads(relabel_line(line, names)) == expected
     assert relabel_line(relabel_line(line, names), {}) == relabel_line(line, {})
+
+
+@SETTINGS
+@given(label=ANY_TEXT, forms=st.lists(st.tuples(ANY_TEXT, st.integers(1, 9)), max_size=4), description=ANY_TEXT,
+       type_=st.sampled_from(list(EntityType)))
+def test_entity_triples_as_text_are_the_bytes_of_the_rdflib_terms(label, forms, description, type_) -> None:
+    eid = entity_id(type_.value, label or "x")
+    entity = Entity(eid, type_, label, aliases=tuple(forms) + ((label, 1),), vocabulary_id=eid if forms else "",
+                    broader=(entity_id(type_.value, "base"),), description=description)
+    via_rdflib, via_text = io.StringIO(), io.StringIO()
+    rdf.NTriplesWriter(via_rdflib).write(rdf.entity_triples(entity, 3))
+    writer = rdf.NTriplesWriter(via_text)
+    writer.write_made(rdf.entity_triples(entity, 3, terms=writer.terms))
+    assert via_text.getvalue() == via_rdflib.getvalue()
