@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, NamedTuple, Union
+from typing import IO, Any, NamedTuple, Union
 from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -323,12 +323,7 @@ class NTriplesTerms(Terms):
         self._tuples: dict[tuple[URIRef, ...], tuple[str, ...]] = {}
 
     def name(self, iri: URIRef) -> str:  # type: ignore[override]
-        text = self._names.get(iri)
-        if text is None:
-            if len(self._names) >= self.max_names:
-                self._names.clear()
-            text = self._names[iri] = _iriref(iri)
-        return text
+        return self._remembered(iri, _iriref)
 
     def names(self, iris: tuple[URIRef, ...]) -> tuple[str, ...]:  # type: ignore[override]
         texts = self._tuples.get(iris)
@@ -345,11 +340,14 @@ class NTriplesTerms(Terms):
         return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'
 
     def literal(self, literal: Literal) -> str:  # type: ignore[override]
-        text = self._names.get(literal)
+        return self._remembered(literal, term_text)
+
+    def _remembered(self, term: Node, write: Callable[[Any], str]) -> str:
+        text = self._names.get(term)
         if text is None:
             if len(self._names) >= self.max_names:
                 self._names.clear()
-            text = self._names[literal] = term_text(literal)
+            text = self._names[term] = write(term)
         return text
 
 
@@ -538,22 +536,25 @@ def cooccurrence_triples(links: Iterable[Link], entity_types: Mapping[str, Entit
     support: dict[tuple[str, str], str | list[str]] = {}
     types: dict[str, EntityType | None] = {}
     for paper_id, ids in by_paper.items():
-        typed = [(i, types.setdefault(i, entity_types.get(i) or _type_of(i))) for i in ids]
-        for s, s_type in typed:
-            for o, o_type in typed:
-                if (s_type, o_type) in RELATIONS:
+        of_type: dict[EntityType | None, list[str]] = defaultdict(list)
+        for i in ids:
+            of_type[types.setdefault(i, entity_types.get(i) or _type_of(i))].append(i)
+        for s_type, o_type in RELATIONS:  # only the pairs of related types, not every pair of the paper
+            for s in of_type.get(s_type, ()):
+                for o in of_type.get(o_type, ()):
                     held = support.setdefault((s, o), paper_id)
                     if held is not paper_id:  # a paper links each entity once: a second paper is another paper
                         if isinstance(held, str):
                             support[(s, o)] = [held, paper_id]
                         else:
                             held.append(paper_id)
+    del by_paper
     a_type, cooccurrence, role, subject, object_, support_count, supporting = (
         RDF.type, KGO.Cooccurrence, KGO.role, KGO.subjectEntity, KGO.objectEntity, KGO.supportCount, KGO.supportingPaper)
-    for (s, o), held in sorted(support.items()):
+    kept = sorted(pair for pair in support.items() if (1 if isinstance(pair[1], str) else len(pair[1])) >= min_support)
+    del support
+    for (s, o), held in kept:
         papers = [held] if isinstance(held, str) else held
-        if len(papers) < min_support:
-            continue
         relation = RELATIONS[(types[s], types[o])]  # type: ignore[index]
         c = cooccurrence_iri(s, o, config)
         yield entity_iri(s, config), relation, entity_iri(o, config)
