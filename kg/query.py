@@ -9,7 +9,7 @@ pyoxigraph store. Every method is SPARQL underneath; values are bound as RDF ter
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -432,14 +432,39 @@ class KnowledgeGraph:
         where = "\n".join(patterns)
         filt = f"FILTER({' && '.join(filters)})" if filters else ""
         projection = " ".join(f"?{name}" for name in bindings)
-        rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date {projection} WHERE {{ {VALUES_HERE}
+        page = f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else "") if limit is not None else ""
+        if limit is None:  # the whole answer: titles and dates in the same query
+            rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date {projection} WHERE {{ {VALUES_HERE}
+                {where}
+                ?p kgo:arxivId ?id ; dcterms:title ?title .
+                OPTIONAL {{ ?p dcterms:date ?date }}
+                {filt}
+            }} ORDER BY ?id""", **bindings)
+            return Rows(PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows)
+        # a page: the papers sorted and cut on their ids (short literals a store keeps inline), then the
+        # titles and dates of that page only (on a large store, reading every title of a popular dataset's
+        # thousands of papers took most of the time)
+        rows = self.sparql(f"""SELECT DISTINCT ?p ?id {projection} WHERE {{ {VALUES_HERE}
             {where}
-            ?p kgo:arxivId ?id ; dcterms:title ?title .
-            OPTIONAL {{ ?p dcterms:date ?date }}
+            ?p kgo:arxivId ?id .
+            {"?p dcterms:date ?date ." if filters else ""}
             {filt}
-        }} ORDER BY ?id{f" LIMIT {int(limit)}" if limit is not None else ""}{f" OFFSET {int(offset)}" if offset else ""}""",
-                           **bindings)
-        return Rows(PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows)
+        }} ORDER BY ?id{page}""", **bindings)
+        details = self._titles_and_dates([str(r["p"]) for r in rows])
+        return Rows(PaperRow(r["id"], *details.get(str(r["p"]), ("", "")), f"https://arxiv.org/abs/{r['id']}")
+                    for r in rows)
+
+    def _titles_and_dates(self, papers: Sequence[str], batch: int = 500) -> dict[str, tuple[str, str]]:
+        """Paper IRI -> (title, date or "") for the given papers, ``batch`` papers a query."""
+        from kg.rdf import term_text
+
+        out: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(papers), batch):
+            values = " ".join(term_text(URIRef(p)) for p in papers[start:start + batch])
+            for r in self.sparql(f"""SELECT ?p ?title ?date WHERE {{ VALUES ?p {{ {values} }}
+                    ?p dcterms:title ?title . OPTIONAL {{ ?p dcterms:date ?date }} }}"""):
+                out[str(r["p"])] = (r["title"], r["date"] or "")
+        return out
 
     def entities(self, type: str | None = None, min_papers: int = 1) -> Rows:
         """Entities (of a type) with how many papers link them, most linked first.
