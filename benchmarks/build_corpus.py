@@ -92,8 +92,9 @@ def limited(corpus: Path, limit: int, folder: Path) -> Path:
     return path
 
 
-def next_versions(corpus: Path, n: int, folder: Path, limit: int | None = None) -> Path:
-    """``n`` papers of the corpus (spread over it) as their next version, abstracts slightly changed."""
+def next_versions(corpus: Path, n: int, folder: Path, limit: int | None = None, bump: int = 1) -> Path:
+    """``n`` papers of the corpus (spread over it) as a later version (``bump`` more), abstracts slightly
+    changed."""
     with gzip.open(corpus, "rt", encoding="utf-8") as src:
         lines = src.readlines()[:limit] if n else []
     step = max(1, len(lines) // max(1, n))
@@ -101,8 +102,8 @@ def next_versions(corpus: Path, n: int, folder: Path, limit: int | None = None) 
     with open(path, "w", encoding="utf-8") as dst:
         for line in lines[::step][:n]:
             record = json.loads(line)
-            record["version"] = int(record.get("version") or 1) + 1
-            record["abstract"] = record["abstract"] + " We also evaluate on ImageNet."
+            record["version"] = int(record.get("version") or 1) + bump
+            record["abstract"] = record["abstract"] + " We also evaluate on ImageNet." * bump
             dst.write(json.dumps(record) + "\n")
     return path
 
@@ -152,9 +153,10 @@ def update_onto(args: argparse.Namespace) -> None:
     """Time ``--update`` of ``--update N`` next versions onto a copy of the kept build ``--onto``."""
     with tempfile.TemporaryDirectory(prefix="kg-bench-", dir=args.onto.parent) as tmp:
         folder = Path(tmp)
-        update = next_versions(args.corpus, args.update, folder, args.limit)
-        out = copy_build(args.onto, folder / "out")
-        print(f"update of {args.update} papers onto a copy of {args.onto}, {os.cpu_count()} CPUs", flush=True)
+        update = next_versions(args.corpus, args.update, folder, args.limit, args.bump)
+        out = args.onto if args.in_place else copy_build(args.onto, folder / "out")
+        print(f"update of {args.update} papers onto {'' if args.in_place else 'a copy of '}{args.onto}, "
+              f"{os.cpu_count()} CPUs", flush=True)
         command = [sys.executable, __file__, "--workers", str(args.workers[0]), "--out", str(out),
                    "--chunk-size", str(args.chunk_size), "--one", "update", "--input", str(update)]
         command += ["--no-model"] * args.no_model + ["--store"] * args.store + ["--progress"] * args.progress
@@ -173,6 +175,9 @@ def main() -> None:
     parser.add_argument("--progress", action="store_true")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--keep", type=Path, help="build here and keep the outputs")
+    parser.add_argument("--bump", type=int, default=1, help="versions the update adds to each of its papers "
+                        "(more than 1 to time an update onto a build already updated with --onto --in-place)")
+    parser.add_argument("--in-place", action="store_true", help="with --onto: update that build itself, not a copy")
     parser.add_argument("--onto", type=Path, help="no build: time the update onto a copy of this kept build "
                         "(its files copied, its store checkpointed); the build itself is not changed")
     parser.add_argument("--one", choices=["build", "update"], help=argparse.SUPPRESS)

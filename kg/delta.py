@@ -31,7 +31,7 @@ import pickle
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -285,11 +285,12 @@ def to_quads(triples: Iterable[rdf.Triple]) -> list[Any]:
 def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]], removed_papers: Iterable[str],
                   entities: Mapping[str, tuple[Entity, int]], removed_entities: Iterable[str],
                   types: Mapping[str, EntityType], config: Config,
-                  paper_entities: Mapping[str, Iterable[str]]) -> Delta:
+                  entity_papers: Mapping[str, Iterable[str]], previous: Container[str] | None = None) -> Delta:
     """The delta from the graph in ``store`` (the previous build) to the new build, given the papers whose
     block changed or is new (with their new links), the papers gone, the entities whose block changed or
-    is new (with their new record and paper count), the entities gone, and the entities every paper of
-    the new build links (``paper_entities``: the papers supporting a co-occurrence pair)."""
+    is new (with their new record and paper count), the entities gone, and the papers that link each
+    entity in the new build (``entity_papers``: the papers supporting a co-occurrence pair). With
+    ``previous`` (the papers of the previous build), new papers are not looked for in the store."""
     clock = [time.perf_counter()]
     seconds: dict[str, float] = {}
 
@@ -304,6 +305,8 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     old_links: dict[str, set[str]] = {}
     gone = sorted(set(removed_papers) - set(changed))
     for pid in list(changed) + gone:
+        if previous is not None and pid not in previous:
+            continue  # a new paper: nothing of it in the store
         quads, linked = old_paper_quads(store, str(rdf.paper_iri(pid, config)))
         old += quads
         components |= {q.object.value for q in quads if q.predicate.value == str(rdf.PROV.wasAttributedTo)}
@@ -323,16 +326,12 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     touched: set[tuple[str, str]] = set()
     for ids in list(old_links.values()) + list(new_links.values()):
         touched |= pairs_of(ids, types)
-    holders: dict[str, set[str]] = {e: set() for pair in touched for e in pair}   # entity -> papers, now
-    for pid, ids in paper_entities.items():
-        for e in ids:
-            if e in holders:
-                holders[e].add(pid)
+    holders = {e: set(entity_papers.get(e, ())) for pair in touched for e in pair}   # entity -> papers, now
     old_holders: dict[str, set[str]] = defaultdict(set)   # entity -> changed papers that linked it before
     for pid, ids in old_links.items():
         for e in ids:
             old_holders[e].add(pid)
-    changed_ids = set(old_links)
+    changed_ids = set(changed) | set(gone)
     old_pairs: list[rdf.Triple] = []
     n_pairs = 0
     for s, o in sorted(touched):

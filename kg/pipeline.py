@@ -281,7 +281,7 @@ def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None
 # ---------------------------------------------------------------------------------------- streaming
 
 STREAM_FILES = ("graph.nt", "mentions.jsonl", "entities.csv", "rejects.jsonl", "build.json", "mentions.spool",
-                "build.index")
+                "build.index", "build.state")
 MANIFEST = "build.json"
 #: Config fields whose change invalidates the extracted mentions or the written triples of a build
 _FINGERPRINT = ("use_model", "model_dir", "min_confidence", "ner_confidence", "max_abstract_chars", "base_iri",
@@ -400,6 +400,108 @@ def _delta_base(out: Path, store: str | Path | None, manifest: Mapping[str, obje
     return delta.Index.load(out / delta.INDEX_NAME)
 
 
+def merge_entities_csv(old: Path, new: Path, rows: Mapping[str, tuple[Entity, int]], removed: Iterable[str]) -> None:
+    """``entities.csv`` of an update from the previous one: its rows less those of ``removed`` entities,
+    with the rows of ``rows`` (changed and new entities, with their paper counts) in id order."""
+    import heapq
+
+    fresh = list(csv.reader(io.StringIO(entities_csv_text((e for e, _ in rows.values()), {k: n for k, (_, n) in rows.items()}))))
+    header, fresh = fresh[0], fresh[1:]
+    dropped = set(removed) | set(rows)
+    with open(old, encoding="utf-8", newline="") as src, open(new, "w", encoding="utf-8", newline="") as dst:
+        reader = csv.reader(src)
+        next(reader, None)
+        writer = csv.writer(dst, lineterminator="\n")
+        writer.writerow(header)
+        kept = (row for row in reader if row and row[0] not in dropped)
+        writer.writerows(heapq.merge(kept, fresh, key=lambda row: row[0]))
+
+
+def _update_in_place(out: Path, staging: Path, config: Config, manifest: Mapping[str, object],
+                     previous: Mapping[str, int], latest: Mapping[str, int], added: list[PaperMentions],
+                     old_index: object, state: tuple, lap: object) -> dict[str, object]:
+    """The files of an update whose previous build saved its resolution (``kg.incremental``): only the
+    papers and entities the new papers touch are resolved, linked and written again. Returns what the
+    build summary and the store delta need."""
+    from kg import delta as delta_module, incremental
+    from kg.spool import SPOOL_NAME, SpoolWriter, read_spool
+
+    table, positions = state
+    old_spool = out / SPOOL_NAME
+    read = incremental.read_papers(old_spool, positions, dict(previous))
+    replaced = {item.paper.id for item in added if item.paper.id in previous}
+    removed = list(read(replaced)) if replaced else []
+    result = incremental.update(table, removed, added, read)
+    lap("resolve")  # type: ignore[operator]
+
+    index = delta_module.Index(dict(old_index.papers), dict(old_index.entities))  # type: ignore[attr-defined]
+    changed: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
+    for pid, (item, links) in result.links.items():
+        digest = delta_module.paper_digest(item, links)
+        if index.papers.get(pid) != digest:
+            changed[pid] = (item, links)
+        index.papers[pid] = digest
+    lap("link")  # type: ignore[operator]
+    rows: dict[str, tuple[Entity, int]] = {}
+    relabelled: set[str] = set()
+    for eid in sorted(result.entities):
+        entity, n = table.entity(eid), table.n_papers(eid)
+        digest = delta_module.entity_digest(entity, n)
+        before = index.entities.get(eid)
+        if before is None or before[0] != digest:
+            rows[eid] = (entity, n)
+            if before is not None and before[1] != entity.label:
+                relabelled.add(eid)
+        index.entities[eid] = (digest, entity.label)
+    for eid in result.removed_entities:
+        index.entities.pop(eid, None)
+    lap("entities")  # type: ignore[operator]
+
+    final_spool = staging / SPOOL_NAME
+    kept = {pid: version for pid, version in previous.items() if pid not in latest}
+    spool_records = int(manifest.get("spool_records") or len(previous))  # type: ignore[arg-type]
+    if spool_records - len(previous) + len(latest) > len(previous):  # half the spool would be stale: write it again
+        written: list[str] = []
+        remaining = dict(kept)
+        with SpoolWriter(final_spool, chunk=config.chunk_size) as spool_out:
+            for item in read_spool(old_spool):
+                if remaining.get(item.paper.id) == (item.paper.version or 0):
+                    spool_out.write(item)
+                    written.append(item.paper.id)
+                    del remaining[item.paper.id]
+            spool_out.write_all(added)
+        positions.clear()
+        positions.update(zip(written + [item.paper.id for item in added], spool_out.positions))
+        spool_records = spool_out.count
+    else:  # the previous spool, with this run's papers after it
+        shutil.copyfile(old_spool, final_spool)
+        with SpoolWriter(final_spool, chunk=config.chunk_size, append=True) as spool_out:
+            spool_out.write_all(added)
+        positions.update(zip([item.paper.id for item in added], spool_out.positions))
+        spool_records += spool_out.count
+    lap("spool")  # type: ignore[operator]
+
+    labels = {eid: label for eid, (_, label) in index.entities.items()}
+    refresh = set().union(*(table.papers.get(e, ()) for e in relabelled)) - changed.keys()
+    keep = {pid for pid in previous if pid not in latest}
+    appended = [item.paper.id for item in added]
+    merge_mentions(out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed, appended, refresh, labels)
+    merge_entities_csv(out / "entities.csv", staging / "entities.csv", rows, result.removed_entities)
+    index.save(staging / delta_module.INDEX_NAME)
+    incremental.save_state(table, positions, staging / incremental.STATE_NAME)
+    lap("files")  # type: ignore[operator]
+    papers = [(pid, version) for pid, version in manifest["papers"] if pid not in latest]  # type: ignore[union-attr]
+    papers += [(item.paper.id, item.paper.version) for item in added]
+    types = {eid: EntityType(t) for eid, t in table.types.items()}
+
+    def store_delta(store: object) -> object:
+        return delta_module.compute_delta(store, changed, (), rows, result.removed_entities, types, config,
+                                          table.papers, previous)
+
+    return {"papers": papers, "per_type": Counter(table.types.values()), "links": sum(len(p) for p in table.papers.values()),
+            "spool_records": spool_records, "store_delta": store_delta, "relinked": result.relinked}
+
+
 def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, config: Config = Config(), *,
                     store: str | Path | None = None, update: bool = False, engine: str | None = None,
                     scheduler: str | None = None, progress: bool | None = None,
@@ -422,7 +524,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
     papers, entities and co-occurrence pairs whose digest changed are replaced in a checkpoint of the
     previous store (``kg.delta``), and unchanged lines of ``mentions.jsonl`` are copied.
     """
-    from kg import delta as delta_module, rdf, store as store_module
+    from kg import delta as delta_module, incremental, rdf, store as store_module
     from kg.parallel import Progress, chunked, get_engine
     from kg.spool import SPOOL_NAME, SpoolWriter, read_spool
     from kg.vocabulary import Vocabulary
@@ -493,6 +595,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                         yield record
 
                 latest: dict[str, int] = {}  # id -> version of every paper extracted in this run
+                extracted_ids: list[str] = []  # in the order spooled
                 new_spool = staging / "new.spool"
                 bar = Progress(_count_papers(sources) if show else None, "extract", enabled=show)
                 resolver = Resolver(Vocabulary.load())
@@ -501,6 +604,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                     for chunk in runner.map_chunks(chunked(papers_to_extract(), config.chunk_size)):
                         for item in chunk:
                             spool.write(item)
+                            extracted_ids.append(item.paper.id)
                             if item.paper.id in latest:
                                 counts["superseded"] += 1
                             latest[item.paper.id] = item.paper.version or 0
@@ -536,117 +640,122 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 yield from old_items()
                 yield from new_items()
 
-            if old_spool is not None or counts["superseded"]:
-                resolver = Resolver(Vocabulary.load())  # observe exactly the papers that are kept
-                for item in all_items():
-                    resolver.observe(item)
-            table = resolver.finish()
-            lap("resolve")
-
-            # ------------------------------------------------------------------ pass 2: link (+ write)
-            pairs: list[tuple[str, str]] = []
-            papers: list[tuple[str, int | None]] = []
-            index = delta_module.Index()
-            changed: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
-            linked_entities: dict[str, tuple[str, ...]] = {}   # paper -> entities (delta: for relabelled lines)
-            appended: list[str] = []
-            n_triples = 0
-            bar = Progress(None, "link" if delta_mode else "write", enabled=show)
-            final_spool = staging / SPOOL_NAME
-            spool_records = 0
-            if delta_mode:  # the previous spool, with this run's papers after it (compacted when half is stale)
-                dead = int(manifest.get("spool_records") or len(previous)) - len(previous)  # type: ignore[union-attr, arg-type]
-                compact = dead + len(latest) > len(previous)
+            state = incremental.load_state(out / incremental.STATE_NAME, Vocabulary.load()) if delta_mode else None
+            if state is not None:
+                outcome = _update_in_place(out, staging, config, manifest, previous, latest,  # type: ignore[arg-type]
+                                           list(new_items()), old_index, state, lap)
+                papers, per_type = outcome["papers"], outcome["per_type"]  # type: ignore[assignment]
+                n_links, spool_records, n_triples = outcome["links"], outcome["spool_records"], 0  # type: ignore[assignment]
+                new_spool.unlink(missing_ok=True)
             else:
+                outcome = None
+                if old_spool is not None or counts["superseded"]:
+                    resolver = Resolver(Vocabulary.load())  # observe exactly the papers that are kept
+                    for item in all_items():
+                        resolver.observe(item)
+                table = resolver.finish()
+                lap("resolve")
+
+                # ------------------------------------------------------------------ pass 2: link (+ write)
+                pairs: list[tuple[str, str]] = []
+                papers: list[tuple[str, int | None]] = []
+                index = delta_module.Index()
+                changed: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
+                appended: list[str] = []
+                n_triples = 0
+                bar = Progress(None, "link" if delta_mode else "write", enabled=show)
+                final_spool = staging / SPOOL_NAME
+                spool_records = 0
+                # an update (without a saved resolution) or a build with replaced versions writes the spool again,
+                # so that the place of every paper in it is known
                 compact = old_spool is not None or bool(counts["superseded"])
-            with (open(staging / "graph.nt", "w", encoding="utf-8", newline="\n") if write_nt or not delta_mode
-                  else nullcontext()) as nt, \
-                    (open(staging / "mentions.partial", "w", encoding="utf-8", newline="\n") if not delta_mode
-                     else nullcontext()) as partial, \
-                    (SpoolWriter(final_spool, chunk=config.chunk_size) if compact else nullcontext()) as spool_out:
-                writer = rdf.NTriplesWriter(nt) if nt is not None else None
-                if writer is not None:
-                    n_triples = writer.write(rdf.ontology_header_triples(config))
-                # one process: on 2 cores, handing batches to worker processes cost more (pickling the
-                # papers and their links, and the text back) than the rendering it moved
-                for chunk in chunked(all_items(), config.chunk_size):
-                    batch = [(item, table.link(item)) for item in chunk]
-                    digests, block, n_block, lines = render_papers(
-                        batch, config, ntriples=writer is not None, mentions=partial is not None)
+                spool_ids: list[str] = []
+                with (open(staging / "graph.nt", "w", encoding="utf-8", newline="\n") if write_nt or not delta_mode
+                      else nullcontext()) as nt, \
+                        (open(staging / "mentions.partial", "w", encoding="utf-8", newline="\n") if not delta_mode
+                         else nullcontext()) as partial, \
+                        (SpoolWriter(final_spool, chunk=config.chunk_size) if compact else nullcontext()) as spool_out:
+                    writer = rdf.NTriplesWriter(nt) if nt is not None else None
                     if writer is not None:
-                        nt.write(block)
-                        n_triples += n_block
-                    if partial is not None:
-                        partial.writelines(lines)
-                    for (item, links), digest in zip(batch, digests):
-                        pid = item.paper.id
-                        index.papers[pid] = digest
-                        papers.append((pid, item.paper.version))
-                        if pid in latest:
-                            appended.append(pid)
+                        n_triples = writer.write(rdf.ontology_header_triples(config))
+                    # one process: on 2 cores, handing batches to worker processes cost more (pickling the
+                    # papers and their links, and the text back) than the rendering it moved
+                    for chunk in chunked(all_items(), config.chunk_size):
+                        batch = [(item, table.link(item)) for item in chunk]
+                        digests, block, n_block, lines = render_papers(
+                            batch, config, ntriples=writer is not None, mentions=partial is not None)
                         if writer is not None:
-                            pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
-                        if partial is None:
-                            linked_entities[pid] = tuple(sys.intern(l.entity_id) for l in links)
-                            if old_index.papers.get(pid) != digest:  # type: ignore[union-attr]
+                            nt.write(block)
+                            n_triples += n_block
+                        if partial is not None:
+                            partial.writelines(lines)
+                        for (item, links), digest in zip(batch, digests):
+                            pid = item.paper.id
+                            index.papers[pid] = digest
+                            papers.append((pid, item.paper.version))
+                            if pid in latest:
+                                appended.append(pid)
+                            if writer is not None:
+                                pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
+                            if partial is None and old_index.papers.get(pid) != digest:  # type: ignore[union-attr]
                                 changed[pid] = (item, links)
-                        if spool_out is not None:
-                            spool_out.write(item)
-                    bar.update(len(batch))
-                lap("link" if delta_mode else "write")
-                entities = table.entities()
-                types = {}
-                n_papers = {}
-                for entity in entities:
-                    types[entity.id] = entity.type
-                    n_papers[entity.id] = n = table.n_papers(entity.id)
-                    index.entities[entity.id] = (delta_module.entity_digest(entity, n), entity.label)
+                            if spool_out is not None:
+                                spool_out.write(item)
+                                spool_ids.append(pid)
+                        bar.update(len(batch))
+                    lap("link" if delta_mode else "write")
+                    entities = table.entities()
+                    types = {}
+                    n_papers = {}
+                    for entity in entities:
+                        types[entity.id] = entity.type
+                        n_papers[entity.id] = n = table.n_papers(entity.id)
+                        index.entities[entity.id] = (delta_module.entity_digest(entity, n), entity.label)
+                        if writer is not None:
+                            n_triples += writer.write_made(rdf.entity_triples(entity, n, config, writer.terms))  # type: ignore[arg-type]
+                    lap("entities")
                     if writer is not None:
-                        n_triples += writer.write_made(rdf.entity_triples(entity, n, config, writer.terms))  # type: ignore[arg-type]
-                lap("entities")
-                if writer is not None:
-                    n_triples += writer.write(rdf.cooccurrence_triples(
-                        (Link(p, e, Role.USES) for p, e in pairs), types, config))
-                    lap("pairs")
-                if spool_out is not None:
-                    spool_records = spool_out.count
-            bar.close()
-            del pairs
-            if spool_records == 0 and not compact:
-                if delta_mode:
-                    shutil.copyfile(old_spool, final_spool)  # type: ignore[arg-type]
-                    with SpoolWriter(final_spool, chunk=config.chunk_size, append=True) as spool_out:
-                        spool_out.write_all(new_items())
-                    spool_records = int(manifest.get("spool_records") or len(previous)) + spool_out.count  # type: ignore[union-attr, arg-type]
+                        n_triples += writer.write(rdf.cooccurrence_triples(
+                            (Link(p, e, Role.USES) for p, e in pairs), types, config))
+                        lap("pairs")
+                    if spool_out is not None:
+                        spool_records = spool_out.count
+                bar.close()
+                del pairs
+                if compact:
+                    positions = dict(zip(spool_ids, spool_out.positions))  # type: ignore[union-attr]
                 else:
                     os.replace(new_spool, final_spool)
                     spool_records = len(papers)
-            new_spool.unlink(missing_ok=True)
-            lap("spool")
+                    positions = dict(zip(extracted_ids, spool.positions))
+                new_spool.unlink(missing_ok=True)
+                lap("spool")
 
-            # ------------------------------------------------------------------ the other files
-            labels = {e.id: e.label for e in entities}
-            if delta_mode:
-                relabelled = old_index.relabelled(index)  # type: ignore[union-attr]
-                refresh = {pid for pid, ids in linked_entities.items() if any(e in relabelled for e in ids)}
-                keep = {pid for pid in previous if pid not in latest}
-                merge_mentions(out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed, appended, refresh, labels)
-            else:
-                with open(staging / "mentions.partial", encoding="utf-8") as partial, \
-                        open(staging / "mentions.jsonl", "w", encoding="utf-8", newline="\n") as final:
-                    for line in partial:
-                        final.write(relabel_line(line, labels))
-                (staging / "mentions.partial").unlink()
-            (staging / "entities.csv").write_text(entities_csv_text(entities, n_papers), encoding="utf-8", newline="\n")
-            index.save(staging / delta_module.INDEX_NAME)
-            lap("files")
-            per_type = Counter(e.type.value for e in entities)
+                # ------------------------------------------------------------------ the other files
+                labels = {e.id: e.label for e in entities}
+                if delta_mode:
+                    relabelled = old_index.relabelled(index)  # type: ignore[union-attr]
+                    refresh = set().union(*(table.papers.get(e, ()) for e in relabelled)) - changed.keys()
+                    keep = {pid for pid in previous if pid not in latest}
+                    merge_mentions(out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed, appended, refresh, labels)
+                else:
+                    with open(staging / "mentions.partial", encoding="utf-8") as partial, \
+                            open(staging / "mentions.jsonl", "w", encoding="utf-8", newline="\n") as final:
+                        for line in partial:
+                            final.write(relabel_line(line, labels))
+                    (staging / "mentions.partial").unlink()
+                (staging / "entities.csv").write_text(entities_csv_text(entities, n_papers), encoding="utf-8", newline="\n")
+                index.save(staging / delta_module.INDEX_NAME)
+                incremental.save_state(table, positions, staging / incremental.STATE_NAME)
+                lap("files")
+                per_type = Counter(e.type.value for e in entities)
+                n_links = sum(n_papers.values())
             summary: dict[str, object] = {
                 "read": counts["read"],
                 "papers": len(papers),
                 "rejected": counts["rejected"],
                 "entities": {t.value: per_type.get(t.value, 0) for t in EntityType},
-                "links": sum(n_papers.values()),
+                "links": n_links,
                 "extracted": counts["extracted"],
                 "unchanged": counts["unchanged"],
                 "triples": n_triples if write_nt or not delta_mode else None,
@@ -654,17 +763,22 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 "store": str(store) if store else None,
                 "mode": "delta" if delta_mode else "full",
             }
+            if outcome is not None:
+                summary["relinked"] = outcome["relinked"]
             store_id = None
             if store is not None:
                 store_id = uuid.uuid4().hex
-                if delta_mode:
+                if outcome is not None:
+                    new_store, counts_delta = store_module.update_store(store, outcome["store_delta"])  # type: ignore[arg-type]
+                    summary["delta"] = counts_delta
+                elif delta_mode:
                     changed_entities = old_index.changed_entities(index)  # type: ignore[union-attr]
                     by_id = {e.id: e for e in entities}
                     new_store, counts_delta = store_module.update_store(
                         store, lambda old: delta_module.compute_delta(
                             old, changed, old_index.removed_papers(index),  # type: ignore[union-attr]
                             {eid: (by_id[eid], n_papers[eid]) for eid in changed_entities},
-                            old_index.removed_entities(index), types, config, linked_entities))  # type: ignore[union-attr]
+                            old_index.removed_entities(index), types, config, table.papers, previous))  # type: ignore[union-attr]
                     summary["delta"] = counts_delta
                 else:
                     new_store = store_module.load_store([staging / "graph.nt"], store, swap=False)

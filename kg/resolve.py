@@ -13,7 +13,7 @@ Versions and subsets (``ImageNet-1k``) stay entities of their own, linked with `
 ...     return PaperMentions(Paper(pid, 1, "t", "a"), tuple(Mention(T.DATASET, "abstract", 0, len(t), t) for t in texts))
 >>> r = Resolver(vocabulary=None)
 >>> for item in [pm("1", "CIFAR10"), pm("2", "CIFAR-10"), pm("3", "CIFAR 10 dataset")]:
-...     r.observe(item)
+...     _ = r.observe(item)
 >>> table = r.finish()
 >>> {l.entity_id for p in ["1", "2", "3"] for l in table.link(pm(p, "CIFAR-10"))}
 {'dataset/cifar10'}
@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
@@ -144,20 +144,37 @@ def _expand(words: list[str], other: list[str]) -> list[str]:
     return out
 
 
-@dataclass
-class _Node:
-    surfaces: Counter = field(default_factory=Counter)
-    papers: int = 0
-    vocabulary_id: str = ""
+Key = tuple[str, str]  #: (entity type value, normalized surface): plain values, so a build can save them
+
+
+def _add(counts: dict[str, int], name: str, sign: int) -> None:
+    """Add ``sign`` to a count; a count that falls to zero is removed (as if never seen)."""
+    value = counts.get(name, 0) + sign
+    if value:
+        counts[name] = value
+    else:
+        del counts[name]
+
+
+def _top(counts: Mapping[str, int], n: int) -> list[str]:
+    """The ``n`` most common names, ties broken by name: the same whatever order they were counted in."""
+    items = counts.items()
+    ranked = heapq.nsmallest(n, items, key=lambda kv: (-kv[1], kv[0])) if len(counts) > n else sorted(items, key=lambda kv: (-kv[1], kv[0]))
+    return [name for name, _ in ranked]
 
 
 class Resolver:
-    """Collects statistics over papers' mentions; ``finish()`` turns them into an ``EntityTable``."""
+    """Counts papers' mentions per comparison key; ``finish()`` turns the counts into an ``EntityTable``.
+
+    Every count is a plain dict of plain values and can be taken back (``observe(item, -1)``), so that an
+    update can remove a replaced paper and a build can save the counts for the next update.
+    """
 
     def __init__(self, vocabulary: object | None = None) -> None:
         self.vocabulary = vocabulary
-        self.nodes: dict[tuple[EntityType, str], _Node] = defaultdict(_Node)
-        self.pairs: dict[tuple[EntityType, str], Counter] = defaultdict(Counter)  # short key -> long keys
+        self.surfaces: dict[Key, dict[str, int]] = {}        # key -> surface form -> mentions
+        self.vocabulary_seen: dict[Key, dict[str, int]] = {}  # key -> vocabulary id the extractor gave -> mentions
+        self.pairs: dict[Key, dict[str, int]] = {}           # short key -> long form keys -> definitions
         self._keys: dict[str, str] = {}  # normalize() of each surface seen: the same forms recur in every pass
 
     def key(self, surface: str) -> str:
@@ -167,91 +184,41 @@ class Resolver:
             key = self._keys[surface] = normalize(surface)
         return key
 
-    def observe(self, item: PaperMentions) -> None:
-        seen: set[tuple[EntityType, str]] = set()
+    def observe(self, item: PaperMentions, sign: int = 1) -> set[Key]:
+        """Count a paper's mentions (``sign=-1``: take them back); returns the keys whose counts changed."""
+        touched: set[Key] = set()
         for mention in item.mentions:
-            key = (mention.type, self.key(mention.text))
-            if not key[1]:
+            text_key = self.key(mention.text)
+            if not text_key:
                 continue
-            node = self.nodes[key]
-            node.surfaces[mention.text] += 1
-            if mention.vocabulary_id.startswith(mention.type.value + "/") and not node.vocabulary_id:
-                node.vocabulary_id = mention.vocabulary_id
-            if key not in seen:
-                node.papers += 1
-                seen.add(key)
+            key = (mention.type.value, text_key)
+            touched.add(key)
+            _add(self.surfaces.setdefault(key, {}), mention.text, sign)
+            if mention.vocabulary_id.startswith(key[0] + "/"):
+                _add(self.vocabulary_seen.setdefault(key, {}), mention.vocabulary_id, sign)
             if mention.long_form:
                 long_key = self.key(mention.long_form)
-                if long_key and long_key != key[1]:
-                    self.pairs[key][long_key] += 1
+                if long_key and long_key != text_key:
+                    _add(self.pairs.setdefault(key, {}), long_key, sign)
+        for key in touched:
+            for table in (self.surfaces, self.vocabulary_seen, self.pairs):
+                if key in table and not table[key]:
+                    del table[key]
+        return touched
 
-    def finish(self) -> "EntityTable":
-        """Cluster the observed surface forms into entities."""
-        vocab_ids = {key: node.vocabulary_id or self._lookup(key, node) for key, node in self.nodes.items()}
-        parent = {key: key for key in self.nodes}
-
-        def find(key):
-            while parent[key] != key:
-                parent[key] = parent[parent[key]]
-                key = parent[key]
-            return key
-
-        cluster_vocab: dict[tuple, str] = {key: vid for key, vid in vocab_ids.items()}
-
-        def union(a, b) -> None:
-            ra, rb = find(a), find(b)
-            if ra == rb:
-                return
-            va, vb = cluster_vocab.get(ra, ""), cluster_vocab.get(rb, "")
-            if va and vb and va != vb:
-                return  # never merge two different vocabulary terms
-            low, high = sorted((ra, rb), key=lambda k: (k[0].value, k[1]))
-            parent[high] = low
-            cluster_vocab[low] = va or vb
-
-        ordered = sorted(self.nodes, key=lambda k: (k[0].value, k[1]))
-        first_of_term: dict[str, tuple] = {}
-        for key in ordered:  # same vocabulary term: one cluster, rooted at the term's first key
-            if vocab_ids[key]:
-                union(first_of_term.setdefault(vocab_ids[key], key), key)
-        by_compact: dict[tuple, tuple] = {}
-        for key in ordered:
-            ckey = (key[0], compact(key[1]))
-            if ckey in by_compact:
-                union(by_compact[ckey], key)
-            else:
-                by_compact[ckey] = key
-        ambiguous: dict[tuple, list[str]] = {}
-        for short, longs in sorted(self.pairs.items(), key=lambda kv: (kv[0][0].value, kv[0][1])):
-            groups: list[list[str]] = []
-            for long in sorted(l for l in longs if (short[0], l) in self.nodes):
-                home = next((g for g in groups if _compatible(g[0], long)), None)
-                (home.append(long) if home is not None else groups.append([long]))
-            for group in groups:
-                for long in group[1:]:
-                    union((short[0], group[0]), (short[0], long))
-            if len(groups) == 1:
-                union(short, (short[0], groups[0][0]))
-            elif len(groups) > 1:
-                ambiguous[short] = [g[0] for g in groups]
-                # the short form alone means what most papers define it as, when one meaning dominates
-                weight = sorted(((sum(longs[l] for l in g), g[0]) for g in groups), reverse=True)
-                if weight[0][0] > sum(w for w, _ in weight[1:]):  # a strict majority of the definitions
-                    union(short, (short[0], weight[0][1]))
-        clusters: dict[tuple, list[tuple]] = defaultdict(list)
-        for key in self.nodes:
-            clusters[find(key)].append(key)
-        return EntityTable(self, {key: find(key) for key in self.nodes}, clusters, cluster_vocab, ambiguous)
-
-    def _lookup(self, key: tuple[EntityType, str], node: _Node) -> str:
-        """The vocabulary term of a node's most common surfaces; for a method, also of the surface less
-        a generic head ("deep learning models", "Transformer architecture" name the known method)."""
+    def lookup(self, key: Key) -> str:
+        """The vocabulary term of a key: the one the extractor gave its mentions most often, else the term
+        of its most common surfaces (for a method, also of the surface less a generic head: "deep learning
+        models", "Transformer architecture" name the known method)."""
+        seen = self.vocabulary_seen.get(key)
+        if seen:
+            return _top(seen, 1)[0]
         if self.vocabulary is None:
             return ""
-        for surface, _ in node.surfaces.most_common(3):
+        for surface in _top(self.surfaces[key], 3):
             candidates = [surface]
             head, _, last = surface.rpartition(" ")
-            if key[0] is EntityType.METHOD and head and last.lower() in _METHOD_HEADS:
+            if key[0] == EntityType.METHOD.value and head and last.lower() in _METHOD_HEADS:
                 candidates.append(head)
             for candidate in candidates:
                 term = self.vocabulary.lookup(candidate, key[0])  # type: ignore[attr-defined]
@@ -259,97 +226,229 @@ class Resolver:
                     return term.id
         return ""
 
+    def finish(self) -> "EntityTable":
+        """Cluster the observed surface forms into entities."""
+        lookups = {key: self.lookup(key) for key in self.surfaces}
+        return EntityTable(self, lookups, *cluster(self.surfaces, lookups, self.pairs))
+
+
+def cluster(keys: Iterable[Key], lookups: Mapping[Key, str], pairs: Mapping[Key, Mapping[str, int]]
+            ) -> tuple[dict[Key, Key], dict[Key, str], dict[Key, list[str]]]:
+    """Cluster keys: the root of every key, the vocabulary term of every root, and the ambiguous short
+    forms with the long forms they stand for. Keys are joined by vocabulary term, by compact key and by
+    abbreviation; two clusters of different terms are never joined. Only keys given take part, so that a
+    set closed under those joins (``kg.incremental``) clusters as it would among all keys.
+
+    >>> root, _, _ = cluster([("dataset", "cifar10"), ("dataset", "cifar 10")], {}, {})
+    >>> root[("dataset", "cifar10")]
+    ('dataset', 'cifar 10')
+    """
+    ordered = sorted(keys)
+    present = set(ordered)
+    parent = {key: key for key in ordered}
+    cluster_vocab = {key: lookups.get(key, "") for key in ordered}
+
+    def find(key: Key) -> Key:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def union(a: Key, b: Key) -> None:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return
+        va, vb = cluster_vocab[ra], cluster_vocab[rb]
+        if va and vb and va != vb:
+            return  # never merge two different vocabulary terms
+        low, high = sorted((ra, rb))
+        parent[high] = low
+        cluster_vocab[low] = va or vb
+
+    first_of_term: dict[str, Key] = {}
+    for key in ordered:  # same vocabulary term: one cluster, rooted at the term's first key
+        if cluster_vocab[key]:
+            union(first_of_term.setdefault(cluster_vocab[key], key), key)
+    by_compact: dict[Key, Key] = {}
+    for key in ordered:
+        ckey = (key[0], compact(key[1]))
+        if ckey in by_compact:
+            union(by_compact[ckey], key)
+        else:
+            by_compact[ckey] = key
+    ambiguous: dict[Key, list[str]] = {}
+    for short in ordered:
+        longs = pairs.get(short)
+        if not longs:
+            continue
+        groups: list[list[str]] = []
+        for long in sorted(l for l in longs if (short[0], l) in present):
+            home = next((g for g in groups if _compatible(g[0], long)), None)
+            (home.append(long) if home is not None else groups.append([long]))
+        for group in groups:
+            for long in group[1:]:
+                union((short[0], group[0]), (short[0], long))
+        if len(groups) == 1:
+            union(short, (short[0], groups[0][0]))
+        elif len(groups) > 1:
+            ambiguous[short] = [g[0] for g in groups]
+            # the short form alone means what most papers define it as, when one meaning dominates
+            weight = sorted(((sum(longs[l] for l in g), g[0]) for g in groups), reverse=True)
+            if weight[0][0] > sum(w for w, _ in weight[1:]):  # a strict majority of the definitions
+                union(short, (short[0], weight[0][1]))
+    root = {key: find(key) for key in ordered}
+    return root, {r: cluster_vocab[r] for r in set(root.values())}, ambiguous
+
+
+def base_id(members: Iterable[Key], vocabulary_id: str, shorts: Mapping[Key, object]) -> str:
+    """A cluster's entity id before clashes are settled: its vocabulary term, else minted from its first
+    short form (a key that abbreviates a long form), else from its first key."""
+    if vocabulary_id:
+        return vocabulary_id
+    members = list(members)
+    named = sorted(k[1] for k in members if k in shorts)
+    # an ambiguous short form's other meanings live in clusters of their long forms, named by them
+    return entity_id(members[0][0], named[0] if named else min(k[1] for k in members))
+
+
+def settled_ids(roots: Iterable[Key], base_ids: Mapping[Key, str], vocabulary: Mapping[Key, str],
+                members: Mapping[Key, Sequence[Key]]) -> dict[Key, str]:
+    """The final ids of clusters that share one base id: a minted id that clashes gets a qualifier made
+    of the cluster's keys (a vocabulary term keeps its id)."""
+    roots = list(roots)
+    if len(roots) < 2:
+        return {r: base_ids[r] for r in roots}
+    return {r: base_ids[r] if vocabulary[r] else entity_id(r[0], " ".join(sorted(k[1] for k in members[r])))
+            for r in roots}
+
 
 class EntityTable:
-    """The clusters of one build: maps each paper's mentions to entity ids and keeps per-entity counts."""
+    """The clusters of one build: maps each paper's mentions to entity ids, and keeps per entity its
+    surface forms, papers and type, and per key the papers that mention it (for ``kg.incremental``)."""
 
-    def __init__(self, resolver: Resolver, root: dict, clusters: dict, cluster_vocab: dict, ambiguous: dict) -> None:
+    def __init__(self, resolver: Resolver, lookups: dict[Key, str], root: dict[Key, Key],
+                 cluster_vocab: dict[Key, str], ambiguous: dict[Key, list[str]]) -> None:
         self.resolver = resolver
+        self.lookups = lookups
         self.root = root
-        self.clusters = clusters
+        self.cluster_vocab = cluster_vocab
         self.ambiguous = ambiguous
-        self.ids: dict[tuple, str] = {}
-        self.vocabulary_ids: dict[tuple, str] = {}
-        taken: dict[str, list[tuple]] = defaultdict(list)
-        for cluster_root, keys in clusters.items():
-            vid = cluster_vocab.get(cluster_root, "")
-            self.vocabulary_ids[cluster_root] = vid
-            if vid:
-                self.ids[cluster_root] = vid
-            else:
-                shorts = sorted((k for k in keys if k in resolver.pairs), key=lambda k: k[1])
-                name = shorts[0][1] if shorts else min(k[1] for k in keys)
-                # an ambiguous short form's other meanings live in clusters of their long forms, named by them
-                self.ids[cluster_root] = entity_id(cluster_root[0].value, name)
-            taken[self.ids[cluster_root]].append(cluster_root)
-        for entity, roots in taken.items():  # a minted id that clashes gets a qualifier from its keys
-            if len(roots) > 1:
-                for cluster_root in roots:
-                    if not self.vocabulary_ids[cluster_root]:
-                        self.ids[cluster_root] = entity_id(cluster_root[0].value, " ".join(sorted(k[1] for k in clusters[cluster_root])))
-        self.surfaces: dict[str, Counter] = defaultdict(Counter)
-        self.papers: dict[str, set[str]] = defaultdict(set)
-        self.types: dict[str, EntityType] = {}
+        self.members: dict[Key, list[Key]] = defaultdict(list)
+        for key, cluster_root in root.items():
+            self.members[cluster_root].append(key)
+        self.base_ids = {r: base_id(keys, cluster_vocab[r], resolver.pairs) for r, keys in self.members.items()}
+        self.holders: dict[str, list[Key]] = defaultdict(list)   # base id -> roots
+        for cluster_root, name in self.base_ids.items():
+            self.holders[name].append(cluster_root)
+        self.ids: dict[Key, str] = {}
+        for roots in self.holders.values():
+            self.ids.update(settled_ids(roots, self.base_ids, cluster_vocab, self.members))
+        self.surfaces: dict[str, dict[str, int]] = {}
+        self.papers: dict[str, set[str]] = {}
+        self.types: dict[str, str] = {}
+        self.key_papers: dict[Key, list[str] | set[str]] = {}   # key (of a mention or a long form) -> papers
+        self.bases: dict[str, tuple[Key, ...]] = {}   # entity -> its version bases, as its record last had them
+
+    def entity_of(self, key: Key) -> str | None:
+        cluster_root = self.root.get(key)
+        return None if cluster_root is None else self.ids[cluster_root]
 
     def entity_for(self, mention: Mention) -> str:
         """The entity id of one mention (its paper's own abbreviation definitions win)."""
-        key = (mention.type, self.resolver.key(mention.text))
+        key = (mention.type.value, self.resolver.key(mention.text))
         if mention.long_form and key in self.ambiguous:
-            long_key = (mention.type, self.resolver.key(mention.long_form))
-            if long_key in self.root:
-                return self.ids[self.root[long_key]]
-        if key not in self.root:
-            return entity_id(mention.type.value, key[1] or mention.text)
-        return self.ids[self.root[key]]
+            found = self.entity_of((key[0], self.resolver.key(mention.long_form)))
+            if found is not None:
+                return found
+        found = self.entity_of(key)
+        return found if found is not None else entity_id(key[0], key[1] or mention.text)
 
-    def link(self, item: PaperMentions) -> tuple[Link, ...]:
+    def links_of(self, item: PaperMentions) -> tuple[Link, ...]:
         """One link per (entity, strongest role) for a paper, with its mentions as evidence."""
         by_entity: dict[str, list[Mention]] = defaultdict(list)
         for mention in item.mentions:
-            if not self.resolver.key(mention.text):
-                continue
-            entity = self.entity_for(mention)
-            by_entity[entity].append(mention)
-            self.surfaces[entity][mention.text] += 1
-            self.papers[entity].add(item.paper.id)
-            self.types[entity] = mention.type
+            if self.resolver.key(mention.text):
+                by_entity[self.entity_for(mention)].append(mention)
         links = []
         for entity, mentions in sorted(by_entity.items()):
             role = max((m.role for m in mentions), key=lambda r: _STRONG[r])
             links.append(Link(item.paper.id, entity, role, tuple(mentions)))
         return tuple(links)
 
+    def count(self, item: PaperMentions, links: Iterable[Link], sign: int = 1) -> set[str]:
+        """Add a paper's links to the per-entity and per-key counts (``sign=-1``: take them out); returns
+        the entities whose counts changed."""
+        pid = item.paper.id
+        touched = set()
+        for link in links:
+            entity = link.entity_id
+            touched.add(entity)
+            surfaces = self.surfaces.setdefault(entity, {})
+            for mention in link.mentions:
+                _add(surfaces, mention.text, sign)
+            if sign > 0:
+                self.papers.setdefault(entity, set()).add(pid)
+                self.types[entity] = link.mentions[0].type.value
+            else:
+                self.papers[entity].discard(pid)
+            if not surfaces:
+                del self.surfaces[entity], self.papers[entity], self.types[entity]
+        keys = {(m.type.value, self.resolver.key(text)) for m in item.mentions for text in (m.text, m.long_form) if text}
+        for key in keys:
+            if not key[1]:
+                continue
+            holders = self.key_papers.get(key)
+            if sign > 0:  # a list while only added to (a build: less memory), a set once taken from (an update)
+                if holders is None:
+                    self.key_papers[key] = [pid]
+                else:
+                    holders.append(pid) if isinstance(holders, list) else holders.add(pid)
+            else:
+                holders = self.key_papers[key] = set(holders)  # type: ignore[arg-type]
+                holders.discard(pid)
+                if not holders:
+                    del self.key_papers[key]
+        return touched
+
+    def link(self, item: PaperMentions) -> tuple[Link, ...]:
+        """``links_of`` a paper, counted."""
+        links = self.links_of(item)
+        self.count(item, links)
+        return links
+
     def entities(self) -> list[Entity]:
         """Every linked entity with its label, aliases (surface forms with counts) and broader entities."""
-        vocabulary = self.resolver.vocabulary
-        out = []
-        keys_of = {entity: self._norm_keys(entity) for entity in self.surfaces}
-        key_owner = {key: entity for entity, keys in keys_of.items() for key in keys}
-        for entity, surfaces in sorted(self.surfaces.items()):
-            type_ = self.types[entity]
-            term = vocabulary.get(entity) if vocabulary is not None else None  # type: ignore[attr-defined]
-            label = term.label if term is not None else sorted(surfaces.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
-            broader = set()
-            if term is not None:
-                broader.update(b for b in term.broader if b in self.surfaces)
-            for _, key in keys_of[entity]:
-                match = _VERSION.match(key)
-                if match:
-                    owner = key_owner.get((type_, match.group("base").strip()))
-                    if owner and owner != entity:
-                        broader.add(owner)
-            out.append(Entity(
-                id=entity, type=type_, label=label, aliases=tuple(sorted(surfaces.items())),
-                vocabulary_id=term.id if term is not None else "", broader=tuple(sorted(broader)),
-            ))
+        return [self.entity(e) for e in sorted(self.surfaces)]
+
+    def version_bases(self, entity: str) -> set[Key]:
+        """The keys an entity's keys are versions or subsets of (``imagenet`` for ``ImageNet-1k``)."""
+        type_ = self.types[entity]
+        out = set()
+        for surface in self.surfaces[entity]:
+            match = _VERSION.match(self.resolver.key(surface))
+            if match:
+                out.add((type_, match.group("base").strip()))
         return out
+
+    def entity(self, entity: str) -> Entity:
+        """One linked entity's record."""
+        vocabulary = self.resolver.vocabulary
+        surfaces = self.surfaces[entity]
+        term = vocabulary.get(entity) if vocabulary is not None else None  # type: ignore[attr-defined]
+        label = term.label if term is not None else min(surfaces.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+        broader = set()
+        if term is not None:
+            broader.update(b for b in term.broader if b in self.surfaces)
+        bases = self.bases[entity] = tuple(sorted(self.version_bases(entity)))
+        for base in bases:
+            owner = self.entity_of(base)  # the entity its base key resolves to
+            if owner is not None and owner != entity and owner in self.surfaces:
+                broader.add(owner)
+        return Entity(id=entity, type=EntityType(self.types[entity]), label=label, aliases=tuple(sorted(surfaces.items())),
+                      vocabulary_id=term.id if term is not None else "", broader=tuple(sorted(broader)))
 
     def n_papers(self, entity: str) -> int:
         return len(self.papers.get(entity, ()))
-
-    def _norm_keys(self, entity: str) -> set[tuple]:
-        type_ = self.types[entity]
-        return {(type_, self.resolver.key(s)) for s in self.surfaces[entity]}
 
 
 def resolve(items: Iterable[PaperMentions], vocabulary: object | None = None) -> tuple[list[Entity], list[Link]]:

@@ -4,8 +4,10 @@ The streaming build spools every paper's ``PaperMentions`` between its two passe
 then link + write) so that no pass holds all papers in memory. The spool of the last build stays in the
 output folder (``mentions.spool``) so that ``kg build --update`` re-extracts only new or changed papers.
 
-Records are pickled in chunks (one ``pickle.dump`` per list of records) into a gzip stream at level 1:
-cheap to write, a few times smaller than the pickles.
+Records are pickled in chunks (one pickle per list of records), each chunk compressed as a gzip member of
+its own at level 1: cheap to write, a few times smaller than the pickles, read as one gzip stream from the
+start, or one chunk at a time from the place the writer gives for each record (``SpoolWriter.positions``,
+``read_spool_at``): an update reads back only the papers it relinks.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.spool"
@@ -16,8 +18,8 @@ cheap to write, a few times smaller than the pickles.
 ([0, 1, 2, 3, 4], 5)
 >>> with SpoolWriter(path, append=True) as spool:
 ...     spool.write(5)
->>> list(read_spool(path))
-[0, 1, 2, 3, 4, 5]
+>>> list(read_spool(path)), list(read_spool_at(path, [spool.positions[0]]))
+([0, 1, 2, 3, 4, 5], [5])
 """
 from __future__ import annotations
 
@@ -42,10 +44,13 @@ class SpoolWriter:
         further gzip member: a gzip file may hold several, read one after the other)."""
         self.path = Path(path)
         self.chunk = chunk
+        self.level = level
         self.count = 0
+        #: (offset, length) of the chunk that holds each record written, in the order written
+        self.positions: list[tuple[int, int]] = []
         self._buffer: list[Any] = []
         self._kept = self.path.stat().st_size if append and self.path.exists() else None
-        self._file = gzip.open(self.path, "ab" if append else "wb", compresslevel=level)
+        self._file = open(self.path, "ab" if append else "wb")
 
     def write(self, record: Any) -> None:
         self._buffer.append(record)
@@ -59,7 +64,11 @@ class SpoolWriter:
 
     def _flush(self) -> None:
         if self._buffer:
-            pickle.dump(self._buffer, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            member = gzip.compress(pickle.dumps(self._buffer, protocol=pickle.HIGHEST_PROTOCOL),
+                                   compresslevel=self.level, mtime=0)
+            place = (self._file.tell(), len(member))
+            self._file.write(member)
+            self.positions.extend([place] * len(self._buffer))
             self._buffer = []
 
     def close(self) -> None:
@@ -90,4 +99,17 @@ def read_spool(path: str | Path) -> Iterator[Any]:
     except FileNotFoundError as err:
         raise StoreError(f"{path}: no spool here; run a full `kg build` first") from err
     except (OSError, EOFError, pickle.UnpicklingError) as err:  # EOFError: a truncated spool
+        raise StoreError(f"{path}: damaged spool ({err}); run a full `kg build` without --update") from err
+
+
+def read_spool_at(path: str | Path, places: Iterable[tuple[int, int]]) -> Iterator[Any]:
+    """The records of the chunks at ``places`` (``SpoolWriter.positions``), each chunk once, in file order."""
+    try:
+        with open(Path(path), "rb") as handle:
+            for offset, length in sorted(set(places)):
+                handle.seek(offset)
+                yield from pickle.loads(gzip.decompress(handle.read(length)))
+    except FileNotFoundError as err:
+        raise StoreError(f"{path}: no spool here; run a full `kg build` first") from err
+    except (OSError, EOFError, pickle.UnpicklingError) as err:
         raise StoreError(f"{path}: damaged spool ({err}); run a full `kg build` without --update") from err

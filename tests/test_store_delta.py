@@ -67,8 +67,12 @@ class Build:
         return list(rdf.iter_triples([i.paper for i in self.items.values()], [e for e, _ in entities],
                                      [l for links in self.links.values() for l in links], CONFIG))
 
-    def paper_entities(self) -> dict[str, list[str]]:
-        return {pid: [l.entity_id for l in links] for pid, links in self.links.items()}
+    def entity_papers(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for pid, links in self.links.items():
+            for link in links:
+                out.setdefault(link.entity_id, set()).add(pid)
+        return out
 
     def index(self) -> delta.Index:
         return delta.Index({pid: delta.paper_digest(self.items[pid], self.links[pid]) for pid in self.items},
@@ -126,7 +130,7 @@ def test_delta_gives_the_store_of_a_full_build(tmp_path):
     folder, counts = store_module.update_store(previous, lambda source: delta.compute_delta(
         source, changed, old_index.removed_papers(new_index),
         {eid: entities[eid] for eid in old_index.changed_entities(new_index)}, old_index.removed_entities(new_index),
-        {eid: e.type for eid, (e, _) in entities.items()}, CONFIG, new.paper_entities()))
+        {eid: e.type for eid, (e, _) in entities.items()}, CONFIG, new.entity_papers()))
     got = set(ox.Store.read_only(str(folder)))
     expected = canonical(new.triples())
     assert not (got - expected) and not (expected - got), (sorted(map(str, got - expected))[:3], sorted(map(str, expected - got))[:3])
@@ -143,12 +147,12 @@ def test_unchanged_build_gives_an_empty_delta(tmp_path):
     entities = {e.id: (e, n) for e, n in old.entities()}
     source = store_module.open_store(previous)
     result = delta.compute_delta(source, {}, set(), {}, set(), {eid: e.type for eid, (e, _) in entities.items()}, CONFIG,
-                                 old.paper_entities())
+                                 old.entity_papers())
     assert result.removed == [] and result.added == []
     # writing a block again changes nothing either: the same triples out and in cancel
     pid = "2501.00001"
     result = delta.compute_delta(source, {pid: (old.items[pid], old.links[pid])}, set(),
-                                 {"dataset/cifar-10": entities["dataset/cifar-10"]}, set(), {}, CONFIG, old.paper_entities())
+                                 {"dataset/cifar-10": entities["dataset/cifar-10"]}, set(), {}, CONFIG, old.entity_papers())
     assert result.removed == [] and result.added == []
 
 
