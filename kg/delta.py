@@ -285,12 +285,15 @@ def to_quads(triples: Iterable[rdf.Triple]) -> list[Any]:
 def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]], removed_papers: Iterable[str],
                   entities: Mapping[str, tuple[Entity, int]], removed_entities: Iterable[str],
                   types: Mapping[str, EntityType], config: Config,
-                  entity_papers: Mapping[str, Iterable[str]], previous: Container[str] | None = None) -> Delta:
+                  entity_papers: Mapping[str, Iterable[str]], previous: Container[str] | None = None,
+                  old_blocks: Mapping[str, tuple[PaperMentions, Sequence[Link]]] | None = None) -> Delta:
     """The delta from the graph in ``store`` (the previous build) to the new build, given the papers whose
     block changed or is new (with their new links), the papers gone, the entities whose block changed or
     is new (with their new record and paper count), the entities gone, and the papers that link each
     entity in the new build (``entity_papers``: the papers supporting a co-occurrence pair). With
-    ``previous`` (the papers of the previous build), new papers are not looked for in the store."""
+    ``previous`` (the papers of the previous build), new papers are not looked for in the store; with
+    ``old_blocks`` (a previous paper as read and its links in the previous build), its old block is
+    written from them rather than read from the store (the store holds what the previous build wrote)."""
     clock = [time.perf_counter()]
     seconds: dict[str, float] = {}
 
@@ -304,9 +307,19 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     components: set[str] = set()
     old_links: dict[str, set[str]] = {}
     gone = sorted(set(removed_papers) - set(changed))
+    old_pairs: list[rdf.Triple] = []   # old triples written, not read: compared like the pairs' below
+    shared = str(rdf.component_iri("x", config))[:-1]
+    attributed = str(rdf.PROV.wasAttributedTo)
     for pid in list(changed) + gone:
         if previous is not None and pid not in previous:
             continue  # a new paper: nothing of it in the store
+        if old_blocks is not None and pid in old_blocks:
+            item, links = old_blocks[pid]
+            triples = list(rdf.paper_triples(item.paper, links, config))
+            old_pairs += [t for t in triples if not str(t[0]).startswith(shared)]  # components are shared
+            components |= {str(t[2]) for t in triples if str(t[1]) == attributed}
+            old_links[pid] = {l.entity_id for l in links}
+            continue
         quads, linked = old_paper_quads(store, str(rdf.paper_iri(pid, config)))
         old += quads
         components |= {q.object.value for q in quads if q.predicate.value == str(rdf.PROV.wasAttributedTo)}
@@ -332,7 +345,6 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
         for e in ids:
             old_holders[e].add(pid)
     changed_ids = set(changed) | set(gone)
-    old_pairs: list[rdf.Triple] = []
     n_pairs = 0
     for s, o in sorted(touched):
         now = holders[s] & holders[o]
@@ -350,7 +362,6 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     pair_keys = [rdflib_key(t) for t in old_pairs]
     old_keys.update(pair_keys)
     removed += to_quads([t for t, key in zip(old_pairs, pair_keys) if key not in added])
-    shared = str(rdf.component_iri("x", config))[:-1]
     added_quads = to_quads([t for key, t in added.items() if key not in old_keys])
     delta = Delta(removed, [q for q in added_quads if not (q.subject.value.startswith(shared) and q in store)], components)
     lap("diff")

@@ -32,43 +32,49 @@ from kg.records import Link, PaperMentions
 from kg.resolve import EntityTable, Key, Resolver, base_id, cluster, compact, settled_ids
 
 STATE_NAME = "build.state"
-_FORMAT = 1
-#: what a state file holds, in the order written: (owner, attribute)
-_PARTS = (("resolver", "surfaces"), ("resolver", "vocabulary_seen"), ("resolver", "pairs"),
-          ("table", "lookups"), ("table", "root"), ("table", "cluster_vocab"), ("table", "ambiguous"),
-          ("table", "members"), ("table", "base_ids"), ("table", "holders"), ("table", "ids"),
-          ("table", "surfaces"), ("table", "papers"), ("table", "types"), ("table", "key_papers"),
-          ("table", "bases"))
+_FORMAT = 2
 
 
 def save_state(table: EntityTable, positions: dict[str, tuple[int, int]], path: str | Path) -> None:
     """Write a resolution (whose ``entities()`` were made) and the spool position of every paper to
-    ``path``: one marshal record per part, so that no copy of the whole state is made in memory."""
-    owners = {"resolver": table.resolver, "table": table}
-    with open(Path(path), "wb") as out:
-        marshal.dump(_FORMAT, out)
-        for owner, name in _PARTS:
-            value = getattr(owners[owner], name)
-            marshal.dump(dict(value) if isinstance(value, defaultdict) else value, out)
-        marshal.dump(positions, out)
+    ``path``, less what ``load_state`` derives again (singleton clusters, empty lookups, members, types)."""
+    resolver = table.resolver
+    state = (_FORMAT, resolver.surfaces, resolver.vocabulary_seen, resolver.pairs,
+             {k: v for k, v in table.lookups.items() if v}, {k: r for k, r in table.root.items() if r != k},
+             {r: v for r, v in table.cluster_vocab.items() if v}, table.ambiguous, table.ids,
+             {r: b for r, b in table.base_ids.items() if b != table.ids[r]}, table.surfaces, table.papers,
+             table.key_papers, {e: b for e, b in table.bases.items() if b}, positions)
+    Path(path).write_bytes(marshal.dumps(state))
 
 
 def load_state(path: str | Path, vocabulary: object | None) -> tuple[EntityTable, dict[str, tuple[int, int]]] | None:
     """The resolution saved at ``path`` and the spool positions, or ``None`` when there is none (or of
     another format: the update then resolves every paper again)."""
-    resolver = Resolver(vocabulary)
-    table = EntityTable.__new__(EntityTable)
-    table.resolver = resolver
-    owners = {"resolver": resolver, "table": table}
     enabled = gc.isenabled()
     gc.disable()  # millions of small containers: the collector would walk them again and again while loading
     try:
-        with open(Path(path), "rb") as handle:
-            if marshal.load(handle) != _FORMAT:
-                return None
-            for owner, name in _PARTS:
-                setattr(owners[owner], name, marshal.load(handle))
-            positions = marshal.load(handle)
+        state = marshal.loads(Path(path).read_bytes())
+        if not isinstance(state, tuple) or state[0] != _FORMAT:
+            return None
+        (_, surfaces, vocabulary_seen, pairs, lookups, roots, cluster_vocab, ambiguous, ids, base_ids,
+         entity_surfaces, papers, key_papers, bases, positions) = state
+        resolver = Resolver(vocabulary)
+        resolver.surfaces, resolver.vocabulary_seen, resolver.pairs = surfaces, vocabulary_seen, pairs
+        table = EntityTable.__new__(EntityTable)
+        table.resolver, table.lookups, table.ambiguous, table.ids = resolver, lookups, ambiguous, ids
+        table.root = {key: key for key in surfaces}
+        table.root.update(roots)
+        table.cluster_vocab = {r: cluster_vocab.get(r, "") for r in ids}
+        table.members = defaultdict(list)
+        for key, cluster_root in table.root.items():
+            table.members[cluster_root].append(key)
+        table.base_ids = {r: base_ids.get(r, i) for r, i in ids.items()}
+        table.holders = defaultdict(list)
+        for cluster_root, name in table.base_ids.items():
+            table.holders[name].append(cluster_root)
+        table.surfaces, table.papers, table.key_papers, table.bases = entity_surfaces, papers, key_papers, bases
+        table.types = {e: e.partition("/")[0] for e in entity_surfaces}  # ids are "type/name"
+        return table, positions
     except FileNotFoundError:
         return None
     except (OSError, EOFError, ValueError, TypeError) as err:
@@ -76,15 +82,16 @@ def load_state(path: str | Path, vocabulary: object | None) -> tuple[EntityTable
     finally:
         if enabled:
             gc.enable()
-    return table, positions
 
 
 @dataclass(frozen=True)
 class Update:
-    """What an update changed: every paper linked again or added, with its links; the entities whose
-    record may have changed (present in the new build) and those gone."""
+    """What an update changed: every paper linked again or added, with its links, and the links of the
+    papers linked again or replaced as they were; the entities whose record may have changed (present in
+    the new build) and those gone."""
 
     links: dict[str, tuple[PaperMentions, tuple[Link, ...]]]
+    old_links: dict[str, tuple[PaperMentions, tuple[Link, ...]]]   # what those papers were before
     entities: frozenset[str]
     removed_entities: frozenset[str]
     relinked: int
@@ -97,11 +104,14 @@ def update(table: EntityTable, removed: Sequence[PaperMentions], added: Sequence
     resolver = table.resolver
     existed: dict[str, bool] = {}   # entity -> whether it was linked before the update
     touched_entities: set[str] = set()
+    old_links: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
 
     def counted(item: PaperMentions, links: tuple[Link, ...], sign: int) -> None:
         for link in links:
             existed.setdefault(link.entity_id, link.entity_id in table.surfaces)
         touched_entities.update(table.count(item, links, sign))
+        if sign < 0:
+            old_links[item.paper.id] = (item, links)
 
     for item in removed:
         counted(item, table.links_of(item), -1)
@@ -131,7 +141,7 @@ def update(table: EntityTable, removed: Sequence[PaperMentions], added: Sequence
         holders[name].append(cluster_root)
     ids: dict[Key, str] = {}
     for roots in holders.values():
-        vocab = {r: cluster_vocab[r] if r in cluster_vocab else table.cluster_vocab[r] for r in roots}
+        vocab = {r: cluster_vocab[r] if r in cluster_vocab else table.cluster_vocab.get(r, "") for r in roots}
         keys = {r: members[r] if r in members else table.members[r] for r in roots}
         ids.update(settled_ids(roots, {**{r: table.base_ids.get(r, "") for r in roots}, **base_ids}, vocab, keys))
     # keys whose entity changes: in the neighbourhood, or in an untouched cluster whose id was settled anew
@@ -148,7 +158,8 @@ def update(table: EntityTable, removed: Sequence[PaperMentions], added: Sequence
 
     # the new clusters replace the old ones
     for cluster_root in old_roots:
-        del table.members[cluster_root], table.cluster_vocab[cluster_root], table.ids[cluster_root]
+        del table.members[cluster_root], table.ids[cluster_root]
+        table.cluster_vocab.pop(cluster_root, None)
         name = table.base_ids.pop(cluster_root)
         table.holders[name].remove(cluster_root)
         if not table.holders[name]:
@@ -175,7 +186,7 @@ def update(table: EntityTable, removed: Sequence[PaperMentions], added: Sequence
     gone = frozenset(e for e in again if e not in table.surfaces)
     for entity in gone:  # (the others' bases are set again when their records are made)
         table.bases.pop(entity, None)
-    return Update(links, frozenset(again) - gone, gone, len(kept))
+    return Update(links, old_links, frozenset(again) - gone, gone, len(kept))
 
 
 def _neighbourhood(table: EntityTable, touched: set[Key]) -> set[Key]:

@@ -463,7 +463,7 @@ def _update_in_place(out: Path, staging: Path, config: Config, manifest: Mapping
     if spool_records - len(previous) + len(latest) > len(previous):  # half the spool would be stale: write it again
         written: list[str] = []
         remaining = dict(kept)
-        with SpoolWriter(final_spool, chunk=config.chunk_size) as spool_out:
+        with SpoolWriter(final_spool) as spool_out:
             for item in read_spool(old_spool):
                 if remaining.get(item.paper.id) == (item.paper.version or 0):
                     spool_out.write(item)
@@ -475,7 +475,7 @@ def _update_in_place(out: Path, staging: Path, config: Config, manifest: Mapping
         spool_records = spool_out.count
     else:  # the previous spool, with this run's papers after it
         shutil.copyfile(old_spool, final_spool)
-        with SpoolWriter(final_spool, chunk=config.chunk_size, append=True) as spool_out:
+        with SpoolWriter(final_spool, append=True) as spool_out:
             spool_out.write_all(added)
         positions.update(zip([item.paper.id for item in added], spool_out.positions))
         spool_records += spool_out.count
@@ -496,7 +496,7 @@ def _update_in_place(out: Path, staging: Path, config: Config, manifest: Mapping
 
     def store_delta(store: object) -> object:
         return delta_module.compute_delta(store, changed, (), rows, result.removed_entities, types, config,
-                                          table.papers, previous)
+                                          table.papers, previous, result.old_links)
 
     return {"papers": papers, "per_type": Counter(table.types.values()), "links": sum(len(p) for p in table.papers.values()),
             "spool_records": spool_records, "store_delta": store_delta, "relinked": result.relinked}
@@ -600,7 +600,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 bar = Progress(_count_papers(sources) if show else None, "extract", enabled=show)
                 resolver = Resolver(Vocabulary.load())
                 with engine_factory(config.replace(engine=engine), **_engine_args(engine, scheduler, workers)) as runner, \
-                        SpoolWriter(new_spool, chunk=config.chunk_size) as spool:
+                        SpoolWriter(new_spool) as spool:
                     for chunk in runner.map_chunks(chunked(papers_to_extract(), config.chunk_size)):
                         for item in chunk:
                             spool.write(item)
@@ -674,7 +674,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                       else nullcontext()) as nt, \
                         (open(staging / "mentions.partial", "w", encoding="utf-8", newline="\n") if not delta_mode
                          else nullcontext()) as partial, \
-                        (SpoolWriter(final_spool, chunk=config.chunk_size) if compact else nullcontext()) as spool_out:
+                        (SpoolWriter(final_spool) if compact else nullcontext()) as spool_out:
                     writer = rdf.NTriplesWriter(nt) if nt is not None else None
                     if writer is not None:
                         n_triples = writer.write(rdf.ontology_header_triples(config))

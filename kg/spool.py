@@ -34,12 +34,14 @@ from typing import Any
 from kg.errors import StoreError
 
 SPOOL_NAME = "mentions.spool"
+#: records per chunk: an update reads a whole chunk for each paper it reads back, so chunks stay small
+SPOOL_CHUNK = 32
 
 
 class SpoolWriter:
     """Append records to a new spool file; use as a context manager (the file is complete on exit)."""
 
-    def __init__(self, path: str | Path, chunk: int = 256, level: int = 1, append: bool = False) -> None:
+    def __init__(self, path: str | Path, chunk: int = SPOOL_CHUNK, level: int = 1, append: bool = False) -> None:
         """A new spool at ``path``; with ``append``, records go after those of the spool already there (as a
         further gzip member: a gzip file may hold several, read one after the other)."""
         self.path = Path(path)
