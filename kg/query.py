@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import rdflib
 from rdflib import Literal, URIRef, Variable
@@ -179,6 +180,10 @@ class _Rdflib:
         names = [str(v) for v in result.vars or []]
         return [{n: _python(row[i]) for i, n in enumerate(names)} for row in result]
 
+    def subjects(self, predicates: Sequence[str], object_: str) -> set[str]:
+        """The subjects of triples with one of ``predicates`` and the IRI ``object_``."""
+        return {str(s) for p in predicates for s in self.graph.subjects(URIRef(p), URIRef(object_))}
+
 
 class _Oxigraph:
     def __init__(self, store: Any) -> None:
@@ -215,6 +220,14 @@ class _Oxigraph:
             solutions = self.store.query(query, substitutions=subs)
         names = [v.value for v in solutions.variables]
         return [dict(zip(names, map(ox_value, row))) for row in solutions]
+
+    def subjects(self, predicates: Sequence[str], object_: str) -> set[str]:
+        """The subjects of triples with one of ``predicates`` and the IRI ``object_``: an index read, with
+        none of a query's planning, joins or sorting."""
+        import pyoxigraph as ox
+
+        target, graph = ox.NamedNode(object_), ox.DefaultGraph()
+        return {q.subject.value for p in predicates for q in self.store.quads_for_pattern(None, ox.NamedNode(p), target, graph)}
 
 
 def spellings(name: str) -> list[str]:
@@ -441,6 +454,20 @@ class KnowledgeGraph:
                 {filt}
             }} ORDER BY ?id""", **bindings)
             return Rows(PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows)
+        if not filters:
+            # a page of the papers linked to given entities: the papers read straight from the index of
+            # each entity's links, sorted on their IRIs (the base, then the arXiv id) and cut in Python,
+            # then the ids, titles and dates of that page only. A popular dataset has thousands of papers:
+            # as a query, the join and sort of their ids took most of a lookup's time on a large store
+            base = self.config.base_iri + "paper/"
+            found = [self._backend.subjects([KGO + p for p in PREDICATES[name]], str(bindings[name]))
+                     for name in ("dataset", "method", "task") if name in bindings]
+            if found:
+                chosen = set.intersection(*found)
+                if all(p.startswith(base) for p in chosen):
+                    chosen = sorted(chosen, key=lambda p: unquote(p[len(base):]))  # ORDER BY the arXiv id
+                    page_rows = self._papers_by_iri(chosen[offset:offset + int(limit)])
+                    return Rows(page_rows[p] for p in chosen[offset:offset + int(limit)] if p in page_rows)
         # a page: the papers sorted and cut on their ids (short literals a store keeps inline), then the
         # titles and dates of that page only (on a large store, reading every title of a popular dataset's
         # thousands of papers took most of the time)
@@ -453,6 +480,17 @@ class KnowledgeGraph:
         details = self._titles_and_dates([str(r["p"]) for r in rows])
         return Rows(PaperRow(r["id"], *details.get(str(r["p"]), ("", "")), f"https://arxiv.org/abs/{r['id']}")
                     for r in rows)
+
+    def _papers_by_iri(self, papers: Sequence[str]) -> dict[str, PaperRow]:
+        """Paper IRI -> its row, for the given papers that have an arXiv id and a title."""
+        from kg.rdf import term_text
+
+        if not papers:
+            return {}
+        values = " ".join(term_text(URIRef(p)) for p in papers)
+        return {str(r["p"]): PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}")
+                for r in self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date WHERE {{ VALUES ?p {{ {values} }}
+                    ?p kgo:arxivId ?id ; dcterms:title ?title . OPTIONAL {{ ?p dcterms:date ?date }} }}""")}
 
     def _titles_and_dates(self, papers: Sequence[str], batch: int = 500) -> dict[str, tuple[str, str]]:
         """Paper IRI -> (title, date or "") for the given papers, ``batch`` papers a query."""

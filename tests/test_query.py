@@ -40,6 +40,27 @@ def test_papers_come_in_pages(bundled_graph):
         bundled_graph.papers(offset=-1)
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_page_of_an_entitys_papers_is_a_slice_of_all_of_them(bundled_graph, tmp_path, engine):
+    """Pages of the papers linked to an entity (read from the link index, not by a query) are slices of
+    the whole answer, for every entity and for two entities together, on both engines."""
+    import kg
+
+    bundled_graph.save(tmp_path / "graph.nt")
+    graph = kg.load(tmp_path / "graph.nt", engine=engine)
+    checked = 0
+    for kind in ("dataset", "method", "task"):
+        for entity in graph.entities(kind):
+            everything = graph.papers(**{kind: entity.id})
+            assert everything, entity
+            for limit, offset in ((1, 0), (2, 1), (50, 0), (3, len(everything) - 1)):
+                assert graph.papers(**{kind: entity.id}, limit=limit, offset=offset) == everything[offset:offset + limit]
+            checked += 1
+    assert checked > 100
+    both = dict(dataset="CIFAR-10", method="generative adversarial network")
+    assert graph.papers(**both, limit=1, offset=1) == graph.papers(**both)[1:2]
+
+
 def test_entities_and_top(bundled_graph):
     datasets = bundled_graph.entities("dataset")
     assert datasets[0].label == "CIFAR-10" and datasets[0].papers >= 4
