@@ -31,7 +31,7 @@ import pickle
 import re
 import time
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -285,7 +285,7 @@ def to_quads(triples: Iterable[rdf.Triple]) -> list[Any]:
 def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]], removed_papers: Iterable[str],
                   entities: Mapping[str, tuple[Entity, int]], removed_entities: Iterable[str],
                   types: Mapping[str, EntityType], config: Config,
-                  entity_papers: Mapping[str, Iterable[str]], previous: Container[str] | None = None,
+                  entity_papers: Mapping[str, AbstractSet[str]], previous: Container[str] | None = None,
                   old_blocks: Mapping[str, tuple[PaperMentions, Sequence[Link]]] | None = None) -> Delta:
     """The delta from the graph in ``store`` (the previous build) to the new build, given the papers whose
     block changed or is new (with their new links), the papers gone, the entities whose block changed or
@@ -307,18 +307,30 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     components: set[str] = set()
     old_links: dict[str, set[str]] = {}
     gone = sorted(set(removed_papers) - set(changed))
-    old_pairs: list[rdf.Triple] = []   # old triples written, not read: compared like the pairs' below
+    old_pairs: list[rdf.Triple] = []
     shared = str(rdf.component_iri("x", config))[:-1]
-    attributed = str(rdf.PROV.wasAttributedTo)
+    attributed = f" {rdf.term_text(rdf.PROV.wasAttributedTo)} "
+    # paper blocks known on both sides (a new paper; an old one given in old_blocks) are compared as the
+    # N-Triples lines kg writes for them: the same triple is the same line
+    terms = rdf.NTriplesTerms()
+    old_text: set[str] = set()
+    new_text: set[str] = set()
+    as_text: set[str] = set()
+
+    def lines(item: PaperMentions, links: Sequence[Link]) -> set[str]:
+        return {f"{s} {p} {o} .\n" for s, p, o in rdf.paper_triples(item.paper, links, config, terms)}  # type: ignore[arg-type]
+
     for pid in list(changed) + gone:
         if previous is not None and pid not in previous:
-            continue  # a new paper: nothing of it in the store
+            as_text.add(pid)  # a new paper: nothing of it in the store
+            continue
         if old_blocks is not None and pid in old_blocks:
             item, links = old_blocks[pid]
-            triples = list(rdf.paper_triples(item.paper, links, config))
-            old_pairs += [t for t in triples if not str(t[0]).startswith(shared)]  # components are shared
-            components |= {str(t[2]) for t in triples if str(t[1]) == attributed}
+            block = lines(item, links)
+            old_text |= {line for line in block if not line.startswith("<" + shared)}  # components are shared
+            components |= {line.split(" ", 3)[2][1:-1] for line in block if attributed in line}
             old_links[pid] = {l.entity_id for l in links}
+            as_text.add(pid)
             continue
         quads, linked = old_paper_quads(store, str(rdf.paper_iri(pid, config)))
         old += quads
@@ -326,7 +338,10 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
         old_links[pid] = {_entity_id(iri, config) for iri in linked}
     lap("read_papers")
     for pid, (item, links) in changed.items():
-        new += rdf.paper_triples(item.paper, links, config)
+        if pid in as_text:
+            new_text |= lines(item, links)
+        else:
+            new += rdf.paper_triples(item.paper, links, config)
     lap("write_papers")
     for eid in sorted(set(entities) | set(removed_entities)):
         old += old_entity_quads(store, str(rdf.entity_iri(eid, config)))
@@ -339,7 +354,7 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     touched: set[tuple[str, str]] = set()
     for ids in list(old_links.values()) + list(new_links.values()):
         touched |= pairs_of(ids, types)
-    holders = {e: set(entity_papers.get(e, ())) for pair in touched for e in pair}   # entity -> papers, now
+    holders = {e: entity_papers.get(e, frozenset()) for pair in touched for e in pair}   # entity -> papers, now
     old_holders: dict[str, set[str]] = defaultdict(set)   # entity -> changed papers that linked it before
     for pid, ids in old_links.items():
         for e in ids:
@@ -362,7 +377,8 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     pair_keys = [rdflib_key(t) for t in old_pairs]
     old_keys.update(pair_keys)
     removed += to_quads([t for t, key in zip(old_pairs, pair_keys) if key not in added])
-    added_quads = to_quads([t for key, t in added.items() if key not in old_keys])
+    removed += _parse(old_text - new_text)
+    added_quads = to_quads([t for key, t in added.items() if key not in old_keys]) + _parse(new_text - old_text)
     delta = Delta(removed, [q for q in added_quads if not (q.subject.value.startswith(shared) and q in store)], components)
     lap("diff")
     delta.counts = {"papers": len(changed), "papers_removed": len(gone), "entities": len(entities),
@@ -370,6 +386,11 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
                     "triples_removed": len(delta.removed), "triples_added": len(delta.added)}
     delta.seconds = seconds
     return delta
+
+
+def _parse(lines: Iterable[str]) -> list[Any]:
+    text = "".join(sorted(lines))
+    return list(_ox().parse(text, format=_ox().RdfFormat.N_TRIPLES)) if text else []
 
 
 def _entity_id(iri: str, config: Config) -> str:
