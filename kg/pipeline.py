@@ -750,6 +750,11 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 lap("files")
                 per_type = Counter(e.type.value for e in entities)
                 n_links = sum(n_papers.values())
+                if not delta_mode:
+                    # the resolution is saved: drop it before the bulk load, whose memory would add to it
+                    del resolver, table, entities, types, n_papers, labels, index
+                    if store is not None:
+                        store_module.release_memory()
             summary: dict[str, object] = {
                 "read": counts["read"],
                 "papers": len(papers),
@@ -781,7 +786,8 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                             old_index.removed_entities(index), types, config, table.papers, previous))  # type: ignore[union-attr]
                     summary["delta"] = counts_delta
                 else:
-                    new_store = store_module.load_store([staging / "graph.nt"], store, swap=False)
+                    new_store = store_module.load_store([staging / "graph.nt"], store, swap=False,
+                                                       piece_triples=config.store_load_triples)
                 store_module.write_store_id(new_store, store_id)
                 lap("store")
             if not write_nt:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, strategies as st
 
 from kg import delta, rdf, store as store_module
 from kg.config import Config
@@ -191,3 +192,32 @@ def test_keys_of_kg_triples_match_the_keys_of_their_quads(bundled_build):
     stored = ox.Store()
     stored.extend(quads)  # the store keeps numbers canonical: still the same keys
     assert {delta.triple_key(q) for q in stored} == {delta.rdflib_key(t) for t in triples}
+
+
+@pytest.mark.parametrize("piece_triples", [1, 7, 10**6])
+def test_a_store_loaded_in_pieces_holds_every_triple_once(bundled_build, tmp_path, piece_triples):
+    """The bulk load goes a few triples at a time (to bound its memory): whatever the piece size, the
+    store holds exactly the triples of the file, the last piece (shorter than the others) included."""
+    result, _ = bundled_build
+    triples = list(rdf.iter_triples(result.papers, result.entities, result.links, result.config))
+    if piece_triples == 1:
+        triples = triples[:300]  # one bulk load per triple: keep it short
+    nt = tmp_path / "graph.nt"
+    rdf.write_ntriples(triples, nt)
+    n_lines = len(nt.read_bytes().splitlines())
+    assert n_lines % 7, "the file should not split evenly into pieces of 7"
+    folder = store_module.load_store([nt], tmp_path / "store", piece_triples=piece_triples)
+    assert set(ox.Store.read_only(str(folder))) == canonical(triples)
+
+
+@given(lines=st.lists(st.binary(max_size=5).map(lambda b: b.replace(b"\n", b"") + b"\n"), max_size=30),
+       size=st.integers(1, 8))
+def test_pieces_keep_every_line_in_order(lines, size):
+    got = list(store_module.pieces(lines, size))
+    assert b"".join(got) == b"".join(lines)
+    assert [piece.count(b"\n") for piece in got] == [min(size, len(lines) - i) for i in range(0, len(lines), size)]
+
+
+def test_pieces_need_a_positive_size():
+    with pytest.raises(store_module.StoreError, match="at least 1"):
+        list(store_module.pieces([b"a .\n"], 0))
