@@ -327,17 +327,20 @@ def _count_papers(sources: Sequence[str | Path]) -> int | None:
     return sum(1 for r in read_records(sources) if isinstance(r, Paper))
 
 
-def mention_line_id(line: str) -> str:
-    """The paper id of a ``mentions.jsonl`` line (its first key), without parsing the whole line.
+def mention_line_id(line: str | bytes) -> str:
+    """The paper id of a ``mentions.jsonl`` line, text or bytes (its first key), without parsing the whole line.
 
     >>> mention_line_id('{"id": "2112.15509", "version": null, "mentions": []}')
     '2112.15509'
+    >>> mention_line_id(b'{"id": "hep-th/9901001", "mentions": []}')
+    'hep-th/9901001'
     """
-    if line.startswith('{"id": "'):
-        end = line.find('"', 8)
-        if end > 8 and "\\" not in line[8:end]:
-            return line[8:end]
-    return str(json.loads(line)["id"])
+    raw = line.encode("utf-8") if isinstance(line, str) else line
+    if raw.startswith(b'{"id": "'):
+        end = raw.find(b'"', 8)
+        if end > 8 and b"\\" not in raw[8:end]:
+            return raw[8:end].decode("utf-8")
+    return str(json.loads(raw)["id"])
 
 
 _JSON_STRING = r'"(?:[^"\\]|\\.)*"'
@@ -370,22 +373,25 @@ def merge_mentions(old: Path, new: Path, keep: set[str], changed: Mapping[str, t
                    appended: Sequence[str], relabelled: set[str], labels: Mapping[str, str]) -> None:
     """``mentions.jsonl`` of an update from the previous one: the previous papers in ``keep`` in their
     order, a changed one written again and one that links a relabelled entity with its labels set again,
-    the others copied as they are; then the ``appended`` papers (new papers and new versions)."""
-    with open(old, encoding="utf-8", newline="\n") as src, open(new, "w", encoding="utf-8", newline="\n") as dst:
+    the others copied as they are (as bytes: most of a large build's lines are copied, and decoding and
+    encoding them was most of the cost); then the ``appended`` papers (new papers and new versions)."""
+    def record(pid: str) -> bytes:
+        item, links = changed[pid]
+        return (json.dumps(paper_mention_record(item, links, labels), ensure_ascii=False) + "\n").encode("utf-8")
+
+    with open(old, "rb") as src, open(new, "wb") as dst:
         for line in src:
             pid = mention_line_id(line)
             if pid not in keep:
                 continue
             if pid in changed:
-                item, links = changed[pid]
-                dst.write(json.dumps(paper_mention_record(item, links, labels), ensure_ascii=False) + "\n")
+                dst.write(record(pid))
             elif pid in relabelled:
-                dst.write(relabel_line(line, labels))
+                dst.write(relabel_line(line.decode("utf-8"), labels).encode("utf-8"))
             else:
                 dst.write(line)
         for pid in appended:
-            item, links = changed[pid]
-            dst.write(json.dumps(paper_mention_record(item, links, labels), ensure_ascii=False) + "\n")
+            dst.write(record(pid))
 
 
 def _delta_base(out: Path, store: str | Path | None, manifest: Mapping[str, object] | None) -> object | None:
@@ -598,7 +604,8 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 extracted_ids: list[str] = []  # in the order spooled
                 new_spool = staging / "new.spool"
                 bar = Progress(_count_papers(sources) if show else None, "extract", enabled=show)
-                resolver = Resolver(Vocabulary.load())
+                vocabulary = Vocabulary.load()  # read once: an update's resolution state takes it too
+                resolver = Resolver(vocabulary)
                 with engine_factory(config.replace(engine=engine), **_engine_args(engine, scheduler, workers)) as runner, \
                         SpoolWriter(new_spool) as spool:
                     for chunk in runner.map_chunks(chunked(papers_to_extract(), config.chunk_size)):
@@ -640,7 +647,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 yield from old_items()
                 yield from new_items()
 
-            state = incremental.load_state(out / incremental.STATE_NAME, Vocabulary.load()) if delta_mode else None
+            state = incremental.load_state(out / incremental.STATE_NAME, vocabulary) if delta_mode else None
             if state is not None:
                 outcome = _update_in_place(out, staging, config, manifest, previous, latest,  # type: ignore[arg-type]
                                            list(new_items()), old_index, state, lap)
@@ -650,7 +657,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
             else:
                 outcome = None
                 if old_spool is not None or counts["superseded"]:
-                    resolver = Resolver(Vocabulary.load())  # observe exactly the papers that are kept
+                    resolver = Resolver(vocabulary)  # observe exactly the papers that are kept
                     for item in all_items():
                         resolver.observe(item)
                 table = resolver.finish()
