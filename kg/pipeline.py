@@ -21,6 +21,7 @@ from contextlib import contextmanager, nullcontext
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.config import Config, bundled_sample
 from kg.errors import ConfigError, InputError, StoreError
@@ -508,6 +509,31 @@ def _update_in_place(out: Path, staging: Path, config: Config, manifest: Mapping
             "spool_records": spool_records, "store_delta": store_delta, "relinked": result.relinked}
 
 
+class Tee:
+    """Text written to every one of several outputs.
+
+    >>> import io
+    >>> a, b = io.StringIO(), io.StringIO()
+    >>> Tee.of(a, None, b).write("x"); a.getvalue() + b.getvalue()
+    'xx'
+    >>> Tee.of(None, a) is a, Tee.of(None, None)
+    (True, None)
+    """
+
+    def __init__(self, *outputs: Any) -> None:
+        self.outputs = outputs
+
+    @classmethod
+    def of(cls, *outputs: Any) -> Any:
+        """The outputs that are not ``None``: none, the one, or a ``Tee`` of them."""
+        present = [out for out in outputs if out is not None]
+        return None if not present else present[0] if len(present) == 1 else cls(*present)
+
+    def write(self, text: str) -> None:
+        for out in self.outputs:
+            out.write(text)
+
+
 def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, config: Config = Config(), *,
                     store: str | Path | None = None, update: bool = False, engine: str | None = None,
                     scheduler: str | None = None, progress: bool | None = None,
@@ -570,6 +596,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
     delta_mode = old_index is not None
     staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out))
     new_store: Path | None = None
+    loader: object | None = None   # a store_module.StoreLoader while a full build loads its store
     try:
         with sigterm_as_interrupt():
             # ------------------------------------------------------------------ pass 1: read + extract
@@ -677,11 +704,15 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 # so that the place of every paper in it is known
                 compact = old_spool is not None or bool(counts["superseded"])
                 spool_ids: list[str] = []
-                with (open(staging / "graph.nt", "w", encoding="utf-8", newline="\n") if write_nt or not delta_mode
-                      else nullcontext()) as nt, \
+                if store is not None and not delta_mode:
+                    # the store is loaded while the write pass goes on (a thread; pyoxigraph frees the GIL)
+                    loader = store_module.StoreLoader(store, config.store_load_triples)
+                with (open(staging / "graph.nt", "w", encoding="utf-8", newline="\n") if write_nt
+                      else nullcontext()) as nt_file, \
                         (open(staging / "mentions.partial", "w", encoding="utf-8", newline="\n") if not delta_mode
                          else nullcontext()) as partial, \
                         (SpoolWriter(final_spool) if compact else nullcontext()) as spool_out:
+                    nt = Tee.of(nt_file, loader)
                     writer = rdf.NTriplesWriter(nt) if nt is not None else None
                     if writer is not None:
                         n_triples = writer.write(rdf.ontology_header_triples(config))
@@ -793,8 +824,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                             old_index.removed_entities(index), types, config, table.papers, previous))  # type: ignore[union-attr]
                     summary["delta"] = counts_delta
                 else:
-                    new_store = store_module.load_store([staging / "graph.nt"], store, swap=False,
-                                                       piece_triples=config.store_load_triples)
+                    new_store, loader = loader.close(), None  # type: ignore[union-attr]
                 store_module.write_store_id(new_store, store_id)
                 lap("store")
             if not write_nt:
@@ -820,6 +850,8 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
             summary["rejects"] = rejects
             return summary
     finally:
+        if loader is not None:
+            loader.abort()  # type: ignore[attr-defined]
         if new_store is not None:
             shutil.rmtree(new_store, ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)

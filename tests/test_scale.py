@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,31 @@ def test_cli_streaming_build(tmp_path, capsys):
     assert "extracted 58 papers" in capsys.readouterr().out
     assert main(["query", "top-tasks", "--graph", str(tmp_path / "store"), "-n", "3", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 3
+
+
+def test_store_loaded_during_the_write_pass_holds_graph_nt(one_worker):
+    """A full build loads its store while it writes (StoreLoader): the store holds exactly the triples of
+    the graph.nt written beside it."""
+    out, _ = one_worker
+    assert_same_triples(out / "store", out / "graph.nt")
+
+
+def test_interrupted_full_store_build_stops_its_loader(sample_papers, tmp_path, monkeypatch):
+    """A full (not update) store build stopped while its loader runs removes the half-loaded folder and
+    leaves the previous store as it was."""
+    from kg import rdf
+
+    out = tmp_path / "out"
+    pipeline.build_streaming([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
+    before = store_triples(out / "store")
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt("stop")
+
+    monkeypatch.setattr(rdf, "cooccurrence_triples", boom)  # after the papers' triples went to the loader
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build_streaming([write_jsonl(sample_papers[10:30], tmp_path / "b.jsonl")], out,
+                                 FAST.replace(store_load_triples=50), store=out / "store")
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert store_triples(out / "store") == before
+    assert not [t for t in threading.enumerate() if t.name == "kg-store-loader"]  # no loader left behind
