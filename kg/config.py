@@ -52,7 +52,7 @@ class Config:
     cooccurrence_min_support: int = 2      # papers a pair of entities needs to be stated as related
     workers: int = 1
     chunk_size: int = 256                  # papers per worker task
-    store_load_triples: int = 250_000      # triples per bulk load into a store (its memory grows with this)
+    store_load_triples: int = 100_000      # triples per bulk load into a store (its memory grows with this)
     batch_size: int = 64                   # nlp.pipe batch
     blas_threads: int = 1                  # BLAS threads per extracting process (workers give parallelism)
     max_abstract_chars: int = 100_000      # longer abstracts are truncated for extraction, kept whole in the graph

@@ -706,7 +706,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 spool_ids: list[str] = []
                 if store is not None and not delta_mode:
                     # the store is loaded while the write pass goes on (a thread; pyoxigraph frees the GIL)
-                    loader = store_module.StoreLoader(store, config.store_load_triples)
+                    loader = store_module.StoreLoader(store, config.store_load_triples, lenient=True)
                 with (open(staging / "graph.nt", "w", encoding="utf-8", newline="\n") if write_nt
                       else nullcontext()) as nt_file, \
                         (open(staging / "mentions.partial", "w", encoding="utf-8", newline="\n") if not delta_mode

@@ -90,7 +90,8 @@ class StoreLoader:
     at 1.5 GB; in pieces of 250,000 at 0.34 GB, in the same time). At most ``queued`` pieces wait, so a
     writer faster than the loader waits for it. ``close`` loads the rest and compacts the store (the
     pieces leave many overlapping files, and scans over them were 2-4 times slower on a large store) and
-    returns the folder, for ``swap_in``; ``abort`` stops and removes it.
+    returns the folder, for ``swap_in``; ``abort`` stops and removes it. ``lenient`` skips pyoxigraph's
+    checks of IRIs (about 7 % faster), for text that kg's own writer made and checked.
 
     >>> import tempfile, pathlib
     >>> loader = StoreLoader(pathlib.Path(tempfile.mkdtemp()) / "store", piece_triples=1)
@@ -99,12 +100,14 @@ class StoreLoader:
     2
     """
 
-    def __init__(self, target: str | Path, piece_triples: int = 250_000, queued: int = 2) -> None:
+    def __init__(self, target: str | Path, piece_triples: int = 250_000, queued: int = 1,
+                 lenient: bool = False) -> None:
         if piece_triples < 1:
             raise StoreError(f"triples per bulk load must be at least 1, not {piece_triples}")
         self.target = Path(target)
         _check_target(self.target)
         self.piece_triples = piece_triples
+        self.lenient = lenient
         self.folder = new_store_dir(self.target)
         self._store: Any = _ox().Store(str(self.folder))
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=queued)
@@ -119,7 +122,7 @@ class StoreLoader:
         while (piece := self._queue.get()) is not None:
             if self._error is None and not self._stop:
                 try:
-                    self._store.bulk_load(piece, format=_ox().RdfFormat.N_TRIPLES)
+                    self._store.bulk_load(piece, format=_ox().RdfFormat.N_TRIPLES, lenient=self.lenient)
                 except BaseException as err:  # handed to the writing thread at its next call
                     self._error = err
 
