@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -27,7 +26,7 @@ from kg.config import Config, bundled_sample
 from kg.errors import ConfigError, InputError, StoreError
 from kg.extract import Extractor
 from kg.ingest import dedupe, read_records
-from kg.records import Entity, EntityType, Link, Paper, PaperMentions, Reject, Role
+from kg.records import Entity, EntityType, Link, Paper, PaperMentions, Reject
 from kg.resolve import Resolver
 
 OUTPUT_FILES = ("graph.ttl", "graph.html", "mentions.jsonl", "entities.csv", "rejects.jsonl")
@@ -534,6 +533,10 @@ class Tee:
             out.write(text)
 
 
+#: chunks between two trims of the heap in a streaming build's write pass (``kg.store.trim_heap``)
+TRIM_EVERY = 32
+
+
 def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, config: Config = Config(), *,
                     store: str | Path | None = None, update: bool = False, engine: str | None = None,
                     scheduler: str | None = None, progress: bool | None = None,
@@ -691,7 +694,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 lap("resolve")
 
                 # ------------------------------------------------------------------ pass 2: link (+ write)
-                pairs: list[tuple[str, str]] = []
+                pair_counter = rdf.PairCounter({})  # entity types come from the ids (the table's types are not ready)
                 papers: list[tuple[str, int | None]] = []
                 index = delta_module.Index()
                 changed: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
@@ -718,7 +721,9 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                         n_triples = writer.write(rdf.ontology_header_triples(config))
                     # one process: on 2 cores, handing batches to worker processes cost more (pickling the
                     # papers and their links, and the text back) than the rendering it moved
-                    for chunk in chunked(all_items(), config.chunk_size):
+                    for n_chunk, chunk in enumerate(chunked(all_items(), config.chunk_size), start=1):
+                        if n_chunk % TRIM_EVERY == 0:
+                            store_module.trim_heap()
                         batch = [(item, table.link(item)) for item in chunk]
                         digests, block, n_block, lines = render_papers(
                             batch, config, ntriples=writer is not None, mentions=partial is not None)
@@ -734,7 +739,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                             if pid in latest:
                                 appended.append(pid)
                             if writer is not None:
-                                pairs.extend((sys.intern(l.paper_id), sys.intern(l.entity_id)) for l in links)
+                                pair_counter.add(pid, [link.entity_id for link in links])
                             if partial is None and old_index.papers.get(pid) != digest:  # type: ignore[union-attr]
                                 changed[pid] = (item, links)
                             if spool_out is not None:
@@ -742,6 +747,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                                 spool_ids.append(pid)
                         bar.update(len(batch))
                     lap("link" if delta_mode else "write")
+                    store_module.trim_heap()
                     entities = table.entities()
                     types = {}
                     n_papers = {}
@@ -752,14 +758,14 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                         if writer is not None:
                             n_triples += writer.write_made(rdf.entity_triples(entity, n, config, writer.terms))  # type: ignore[arg-type]
                     lap("entities")
+                    store_module.trim_heap()
                     if writer is not None:
-                        n_triples += writer.write(rdf.cooccurrence_triples(
-                            (Link(p, e, Role.USES) for p, e in pairs), types, config))
+                        n_triples += writer.write(rdf.cooccurrence_triples((), types, config, counter=pair_counter))
                         lap("pairs")
                     if spool_out is not None:
                         spool_records = spool_out.count
                 bar.close()
-                del pairs
+                del pair_counter
                 if compact:
                     positions = dict(zip(spool_ids, spool_out.positions))  # type: ignore[union-attr]
                 else:

@@ -209,17 +209,26 @@ def load_store(nt_files: Sequence[str | Path], target: str | Path, swap: bool = 
     return folder
 
 
-def release_memory() -> None:
-    """Collect garbage and hand the C heap's free pages back to the system (glibc's ``malloc_trim``;
-    elsewhere only the collection), so that a bulk load after a large build does not add its memory to
-    what the build freed but still held."""
-    gc.collect()
+def trim_heap() -> None:
+    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``; a no-op elsewhere).
+
+    A long build frees most of what it allocates (each chunk's text, its links) between what it keeps
+    (the resolution's counts): the freed pages stay with the process unless trimmed, about a quarter of
+    a corpus build's peak. A trim takes milliseconds.
+    """
     try:
         import ctypes
 
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+def release_memory() -> None:
+    """Collect garbage, then ``trim_heap``, so that a bulk load after a large build does not add its
+    memory to what the build freed but still held."""
+    gc.collect()
+    trim_heap()
 
 
 def update_store(previous: str | Path, compute: Callable[[Any], Any]) -> tuple[Path, dict[str, int]]:

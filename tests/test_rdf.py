@@ -19,7 +19,7 @@ from kg.config import Config
 from kg.errors import ConfigError, StoreError
 from kg.records import Entity, EntityType, Link, Mention, Paper, Role
 from kg.rdf import (
-    EXPORTERS, KGO, OA, SCHEMA, SKOSXL, XSD, ValidationReport, annotation_iri, component_iri,
+    EXPORTERS, KGO, OA, SCHEMA, SKOSXL, XSD, PairCounter, ValidationReport, annotation_iri, component_iri,
     cooccurrence_triples, entity_iri, entity_triples, format_report, get_exporter, paper_iri,
     paper_triples, term_text, to_rdflib, turtle_text, validate, write_jsonld, write_ntriples,
     write_turtle,
@@ -233,6 +233,33 @@ def test_min_support_filters_cooccurrences() -> None:
              g.triples((None, KGO.appliedToTask, None))}
     assert pairs == {("saanet", "crowd-counting")}
     assert {int(n) for n in g.objects(None, KGO.supportCount)} == {2}
+
+
+ENTITY_IDS = [f"{kind}/{name}" for kind in ("dataset", "method", "task") for name in ("a", "b-1", "b10", "c")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["2201.00001", "2201.00002", "2201.00010", "math/0501001"]),
+                          st.lists(st.sampled_from(ENTITY_IDS), max_size=6)), max_size=12),
+       st.integers(min_value=1, max_value=3))
+def test_pair_counter_counts_as_sets_do(papers: list[tuple[str, list[str]]], min_support: int) -> None:
+    # the reference: a set of papers per related pair, sorted as strings
+    support: dict[tuple[str, str], set[str]] = {}
+    related = {("method", "task"), ("dataset", "task"), ("method", "dataset")}
+    entities_of: dict[str, set[str]] = {}
+    for paper_id, ids in papers:
+        entities_of.setdefault(paper_id, set()).update(ids)
+    for paper_id, ids in entities_of.items():
+        for s in ids:
+            for o in ids:
+                if (s.split("/")[0], o.split("/")[0]) in related:
+                    support.setdefault((s, o), set()).add(paper_id)
+    expected = [(s, o, sorted(p)) for (s, o), p in sorted(support.items()) if len(p) >= min_support]
+    counter = PairCounter({})
+    for paper_id, ids in entities_of.items():
+        counter.add(paper_id, ids)
+        counter.add(paper_id, sorted(ids)[:2])  # again: its pairs count once
+    assert list(counter.pairs(min_support)) == expected
 
 
 def test_links_of_unknown_papers_are_left_out() -> None:
