@@ -126,7 +126,7 @@ def one(args: argparse.Namespace) -> None:
     print(json.dumps({"mode": args.one, "workers": args.workers, "seconds": round(seconds, 1),
                       "papers": summary["papers"], "extracted": summary["extracted"],
                       "per_second": round(summary["extracted"] / seconds, 1), "triples": summary["triples"],
-                      "write": summary["mode"], "timings": summary["timings"], "delta": summary.get("delta"),
+                      "write": summary["mode"], "timings": summary["timings"], "memory_mb": summary.get("memory_mb"), "delta": summary.get("delta"),
                       "peak_rss_self_mb": round(self_mb), "peak_rss_largest_child_mb": round(children_mb),
                       "peak_rss_tree_sum_mb": round(tree_mb),
                       "graph_nt_mb": round(nt.stat().st_size / 2**20) if nt.exists() else None,

@@ -32,19 +32,41 @@ from kg.records import Link, PaperMentions
 from kg.resolve import EntityTable, Key, Resolver, base_id, cluster, compact, settled_ids
 
 STATE_NAME = "build.state"
-_FORMAT = 2
+#: the first bytes of a state file of this format (3: parts marshalled one by one behind their lengths)
+_MAGIC = b"kg-state-3\n"
 
 
 def save_state(table: EntityTable, positions: dict[str, tuple[int, int]], path: str | Path) -> None:
     """Write a resolution (whose ``entities()`` were made) and the spool position of every paper to
-    ``path``, less what ``load_state`` derives again (singleton clusters, empty lookups, members, types)."""
+    ``path``, less what ``load_state`` derives again (singleton clusters, empty lookups, members, types).
+
+    Each part is marshalled on its own, behind its length: marshalling the whole tuple at once held a
+    buffer of up to twice the file's size (about 170 MB on the corpus) at a build's largest.
+    """
     resolver = table.resolver
-    state = (_FORMAT, resolver.surfaces, resolver.vocabulary_seen, resolver.pairs,
+    parts = (resolver.surfaces, resolver.vocabulary_seen, resolver.pairs,
              {k: v for k, v in table.lookups.items() if v}, {k: r for k, r in table.root.items() if r != k},
              {r: v for r, v in table.cluster_vocab.items() if v}, table.ambiguous, table.ids,
              {r: b for r, b in table.base_ids.items() if b != table.ids[r]}, table.surfaces, table.papers,
              table.key_papers, {e: b for e, b in table.bases.items() if b}, positions)
-    Path(path).write_bytes(marshal.dumps(state))
+    with open(path, "wb") as out:
+        out.write(_MAGIC)
+        for part in parts:
+            data = marshal.dumps(part)
+            out.write(len(data).to_bytes(8, "little"))
+            out.write(data)
+            del data
+
+
+def _read_parts(data: bytes) -> Iterator[object]:
+    """The values ``save_state`` wrote into ``data`` (after its magic), in order."""
+    view, at = memoryview(data), len(_MAGIC)
+    while at < len(data):
+        size = int.from_bytes(view[at:at + 8], "little")
+        if size == 0 or at + 8 + size > len(data):
+            raise ValueError(f"a part of {size} bytes at byte {at} runs past the end ({len(data)} bytes)")
+        yield marshal.loads(view[at + 8:at + 8 + size])
+        at += 8 + size
 
 
 def load_state(path: str | Path, vocabulary: object | None) -> tuple[EntityTable, dict[str, tuple[int, int]]] | None:
@@ -53,10 +75,13 @@ def load_state(path: str | Path, vocabulary: object | None) -> tuple[EntityTable
     enabled = gc.isenabled()
     gc.disable()  # millions of small containers: the collector would walk them again and again while loading
     try:
-        state = marshal.loads(Path(path).read_bytes())
-        if not isinstance(state, tuple) or state[0] != _FORMAT:
-            return None
-        (_, surfaces, vocabulary_seen, pairs, lookups, roots, cluster_vocab, ambiguous, ids, base_ids,
+        data = Path(path).read_bytes()
+        if not data.startswith(_MAGIC):
+            return None  # another format: the update resolves every paper again
+        state = tuple(_read_parts(data))
+        if len(state) != 14:
+            raise ValueError(f"{len(state)} parts where there should be 14")
+        (surfaces, vocabulary_seen, pairs, lookups, roots, cluster_vocab, ambiguous, ids, base_ids,
          entity_surfaces, papers, key_papers, bases, positions) = state
         resolver = Resolver(vocabulary)
         resolver.surfaces, resolver.vocabulary_seen, resolver.pairs = surfaces, vocabulary_seen, pairs

@@ -20,7 +20,7 @@ from contextlib import contextmanager, nullcontext
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kg.config import Config, bundled_sample
 from kg.errors import ConfigError, InputError, StoreError
@@ -188,14 +188,20 @@ def write_mentions(build: Build, path: Path) -> None:
     atomic_write(path, "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in mention_records(build)))
 
 
-def entities_csv_text(entities: Iterable[Entity], n_papers: Mapping[str, int]) -> str:
-    """``entities.csv``: one row per entity, sorted by id, with the number of papers linking it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def write_entities_rows(entities: Iterable[Entity], n_papers: Mapping[str, int], out: TextIO) -> None:
+    """Write ``entities.csv`` to ``out``: one row per entity, sorted by id, with the number of papers
+    linking it (row by row: a streaming build's table is written without its text held in memory)."""
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "type", "label", "aliases", "papers", "vocabulary"])
     for entity in sorted(entities, key=lambda e: e.id):
         aliases = "|".join(f"{form}:{count}" for form, count in entity.aliases)
         writer.writerow([entity.id, entity.type.value, entity.label, aliases, n_papers.get(entity.id, 0), entity.vocabulary_id])
+
+
+def entities_csv_text(entities: Iterable[Entity], n_papers: Mapping[str, int]) -> str:
+    """``entities.csv`` as text (``write_entities_rows``)."""
+    buffer = io.StringIO()
+    write_entities_rows(entities, n_papers, buffer)
     return buffer.getvalue()
 
 
@@ -533,6 +539,20 @@ class Tee:
             out.write(text)
 
 
+def resident_mb() -> int | None:
+    """This process's resident memory now, in MiB (Linux's ``/proc/self/statm``; ``None`` elsewhere).
+
+    >>> isinstance(resident_mb(), (int, type(None)))
+    True
+    """
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            pages = int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") // 2**20
+
+
 #: chunks between two trims of the heap in a streaming build's write pass (``kg.store.trim_heap``)
 TRIM_EVERY = 32
 
@@ -566,13 +586,18 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
+    memory: dict[str, int] = {}
     clock = [started]
 
     def lap(name: str) -> None:
-        """Seconds since the last lap, under ``name`` in the summary's ``timings``."""
+        """Seconds since the last lap, under ``name`` in the summary's ``timings``, and the resident
+        memory at its end (MiB, where the system says) under ``name`` in ``memory``."""
         now = time.perf_counter()
         timings[name] = round(now - clock[0], 2)
         clock[0] = now
+        rss = resident_mb()
+        if rss is not None:
+            memory[name] = rss
 
     engine = engine or config.engine
     engine_factory = get_engine(engine)  # an unknown name fails before any work
@@ -788,7 +813,8 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                         for line in partial:
                             final.write(relabel_line(line, labels))
                     (staging / "mentions.partial").unlink()
-                (staging / "entities.csv").write_text(entities_csv_text(entities, n_papers), encoding="utf-8", newline="\n")
+                with open(staging / "entities.csv", "w", encoding="utf-8", newline="\n") as table_out:
+                    write_entities_rows(entities, n_papers, table_out)
                 index.save(staging / delta_module.INDEX_NAME)
                 incremental.save_state(table, positions, staging / incremental.STATE_NAME)
                 lap("files")
@@ -837,6 +863,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 (staging / "graph.nt").unlink(missing_ok=True)
             summary["seconds"] = round(time.perf_counter() - started, 2)
             summary["timings"] = timings
+            summary["memory_mb"] = memory
             (staging / MANIFEST).write_text(json.dumps({
                 "format": 1, "fingerprint": _fingerprint(config), "summary": summary, "store_id": store_id,
                 "spool_records": spool_records, "papers": [[pid, version] for pid, version in papers],

@@ -1,11 +1,14 @@
 """Incremental resolution (kg.incremental): an update of a resolution equals resolving the final papers anew."""
 from __future__ import annotations
 
+import marshal
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg import incremental
+from kg.errors import StoreError
 from kg.records import EntityType as T
 from kg.records import Mention, Paper, PaperMentions
 from kg.resolve import Resolver
@@ -110,3 +113,16 @@ def test_state_round_trips(vocabulary, tmp_path):
     assert [e for e in loaded.entities()] == table.entities()
     assert {i.paper.id: loaded.links_of(i) for i in items} == links
     assert incremental.load_state(tmp_path / "missing", vocabulary) is None
+
+
+def test_damaged_or_older_state(vocabulary, tmp_path):
+    items = [paper(str(i), 1, [Mention(T.DATASET, "abstract", 0, len(t), t)]) for i, t in enumerate(SURFACES[T.DATASET])]
+    table, _ = resolved(items, vocabulary)
+    state = tmp_path / "state"
+    incremental.save_state(table, {"0": (0, 10)}, state)
+    whole = state.read_bytes()
+    state.write_bytes(whole[:len(whole) // 2])  # cut off mid-way: an interrupted copy
+    with pytest.raises(StoreError, match="damaged build state.*rebuild without --update"):
+        incremental.load_state(state, vocabulary)
+    state.write_bytes(marshal.dumps((2, {}, {})))  # the previous format, one marshalled tuple: resolve again
+    assert incremental.load_state(state, vocabulary) is None
