@@ -307,6 +307,11 @@ def bench(graph, synthetic: Synthetic, repeat: int, repeat_aggregate: int, seed:
     links = [(a["paper"], a["evidence"]) for a in arguments(synthetic, 6, repeat, seed + 1)]
     results["evidence"] = timed(lambda pe: graph.evidence(*pe), links, budget)
     results["top"] = timed(lambda _: graph.top("task", 10), [None] * repeat_aggregate, budget)
+    results["relations"] = timed(lambda _: graph.relations("dataset", "task", 10), [None] * repeat_aggregate, budget)
+    if results["relations"].get("runs") and results["7"].get("runs"):  # the same answer as README 7, read another way
+        same = [(p.a_label, p.b_label, p.count) for p in graph.relations("dataset", "task", 10)] == \
+            [(r["dataset"], r["task"], int(r["support"])) for r in graph.sparql(readme_queries()[6])]
+        print(f"relations('dataset', 'task', 10) {'gives' if same else 'does NOT give'} README 7's answer")
     return results
 
 
@@ -316,7 +321,8 @@ ROWS = [(str(n), f"README {n}: {TITLES[n]}", README_QUERIES[n][0]) for n in rang
     ("papers", 'papers(dataset="Dataset N")', "lookup"), ("papers_u", "papers(dataset=...), drawn uniformly", "lookup"),
     ("papers_page", f"papers(dataset=..., limit={PAGE}): the first page", "lookup"),
     ("evidence", 'evidence(paper, "Label N")', "lookup"),
-    ("top", 'top("task", 10)', "aggregate")]
+    ("top", 'top("task", 10)', "aggregate"),
+    ("relations", 'relations("dataset", "task", 10): README 7', "aggregate")]
 
 
 def _cell(figures: dict | None) -> str:

@@ -113,6 +113,7 @@ PRESETS = {
     "papers": "papers linked to --dataset/--method/--task (combinable), --since/--until dates",
     "related": "entities sharing papers with --entity (--type to restrict)",
     "cooccurrence": "pairs of --a and --b types linked by the same papers (e.g. --a dataset --b task)",
+    "relations": "the strongest stated relations from --a to --b (dataset task, method task, method dataset)",
     "timeline": "papers per listing date for --entity",
     "evidence": "sentences and spans behind the link --paper -> --entity",
 }
@@ -134,6 +135,8 @@ def _rows(graph, args: argparse.Namespace) -> list[Any]:
             return graph.related(_need(args, "entity"), type=args.type)[: args.n]
         if q == "cooccurrence":
             return graph.cooccurrence(_need(args, "a"), _need(args, "b"))[: args.n]
+        if q == "relations":
+            return graph.relations(_need(args, "a"), _need(args, "b"), args.n)
         if q == "timeline":
             return graph.timeline(_need(args, "entity"))
         if q == "evidence":

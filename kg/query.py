@@ -575,6 +575,50 @@ class KnowledgeGraph:
         out = [Pair(self._id(r["a"]), r["al"], self._id(r["b"]), r["bl"], int(r["n"])) for r in rows]
         return Rows(sorted(out, key=lambda p: (-p.count, p.a_label.lower(), p.b_label.lower())))
 
+    def relations(self, type_a: str, type_b: str, n: int = 10) -> Rows:
+        """The ``n`` strongest relations the graph states from one type to another (``kgo:Cooccurrence``:
+        a dataset used for a task, a method applied to a task or evaluated on a dataset, stated for pairs
+        with ``cooccurrence_min_support`` shared papers or more), most supporting papers first, then by
+        labels: the answer of README query 7 for any of the three relations.
+
+        On a large store this reads only the strongest pairs' entities and labels: the query that joins
+        every co-occurrence with its entities and labels before sorting took 16 s on a million papers.
+
+        >>> [(p.a_label, p.b_label, p.count) for p in KnowledgeGraph.example().relations("method", "dataset")]
+        [('Generative Adversarial Network', 'CIFAR-10', 2)]
+        """
+        from kg.rdf import RELATIONS, term_text
+
+        kinds = {(a.value, b.value): str(role) for (a, b), role in RELATIONS.items()}
+        if (type_a, type_b) not in kinds:
+            raise unknown_name("relation (type pair)", f"{type_a} {type_b}", [f"{a} {b}" for a, b in sorted(kinds)])
+        if n <= 0:
+            return Rows([])
+        role = f"<{kinds[type_a, type_b]}>"
+        # 1. the n-th largest support of the relation. The subquery is evaluated on its own, so that a
+        #    store hash-joins its rows with the role's (a nested loop reads each node's role in turn: 5 s
+        #    on a million papers' 519,000 co-occurrences, against 1 s)
+        top = self.sparql(f"""SELECT ?support WHERE {{
+            {{ SELECT ?c ?support WHERE {{ ?c kgo:supportCount ?support }} LIMIT 1000000000000 }}
+            ?c kgo:role {role} .
+        }} ORDER BY DESC(?support) LIMIT {int(n)}""")
+        if not top:
+            return Rows([])
+        floor = min(int(r["support"]) for r in top)
+        # 2. every co-occurrence at least that strong (of any relation: one index scan), then the entities
+        #    and labels of those of this relation only, a batch at a time
+        strong = [str(r["c"]) for r in self.sparql(
+            f"SELECT ?c WHERE {{ ?c kgo:supportCount ?support . FILTER(?support >= {floor}) }}")]
+        out: list[Pair] = []
+        for start in range(0, len(strong), 500):
+            values = " ".join(term_text(URIRef(c)) for c in strong[start:start + 500])
+            out.extend(Pair(self._id(r["a"]), r["al"], self._id(r["b"]), r["bl"], int(r["support"])) for r in self.sparql(
+                f"""SELECT ?a ?al ?b ?bl ?support WHERE {{ VALUES ?c {{ {values} }}
+                    ?c kgo:role {role} ; kgo:supportCount ?support ; kgo:subjectEntity ?a ; kgo:objectEntity ?b .
+                    ?a skos:prefLabel ?al . ?b skos:prefLabel ?bl . }}"""))
+        # SPARQL's ORDER BY DESC(?support) ?a_label ?b_label: labels in code point order
+        return Rows(sorted(out, key=lambda p: (-p.count, p.a_label, p.b_label, p.a, p.b))[:n])
+
     def timeline(self, entity: str) -> Rows:
         """Papers per listing date that link ``entity``, oldest first: rows of (date, papers).
 

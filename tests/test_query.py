@@ -112,6 +112,25 @@ def test_to_pandas(bundled_graph):
     assert isinstance(frame, pandas.DataFrame) and list(frame.columns) == ["id", "type", "label", "papers"]
 
 
+@pytest.mark.parametrize("type_a,type_b,role", [("dataset", "task", "usedForTask"), ("method", "task", "appliedToTask"),
+                                                 ("method", "dataset", "evaluatedOn")])
+def test_relations_answer_as_the_plain_query(bundled_graph, type_a, type_b, role):
+    """``relations`` reads the strongest pairs first; it must give what the one plain query gives (README 7)."""
+    plain = [(r["al"], r["bl"], int(r["n"])) for r in bundled_graph.sparql(f"""SELECT ?al ?bl ?n WHERE {{
+        ?c a kgo:Cooccurrence ; kgo:role kgo:{role} ; kgo:subjectEntity ?a ; kgo:objectEntity ?b ; kgo:supportCount ?n .
+        ?a skos:prefLabel ?al . ?b skos:prefLabel ?bl . }} ORDER BY DESC(?n) ?al ?bl""")]
+    assert plain, "the bundled build states relations of every kind"
+    for n in (1, 3, 10, len(plain) + 5):
+        assert [(p.a_label, p.b_label, p.count) for p in bundled_graph.relations(type_a, type_b, n)] == plain[:n]
+    assert all(p.a.startswith(type_a + "/") and p.b.startswith(type_b + "/") for p in bundled_graph.relations(type_a, type_b))
+
+
+def test_relations_of_an_unknown_pair_list_the_valid_ones(bundled_graph):
+    with pytest.raises(KGError, match="valid: dataset task, method dataset, method task"):
+        bundled_graph.relations("task", "dataset")
+    assert bundled_graph.relations("dataset", "task", 0) == []
+
+
 def _kg(*args: str) -> str:
     return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, check=True).stdout
 
@@ -123,6 +142,7 @@ def _kg(*args: str) -> str:
     ("papers", ["--dataset", "CIFAR-10"], "id", "2112.14968"),
     ("related", ["--entity", "SAANet"], "label", "NWPU-Crowd"),
     ("cooccurrence", ["--a", "dataset", "--b", "dataset"], "a_label", "CIFAR-10"),
+    ("relations", ["--a", "method", "--b", "dataset"], "b_label", "CIFAR-10"),
     ("timeline", ["--entity", "CIFAR-10"], "date", "2022-01-03"),
     ("evidence", ["--paper", "2112.15509", "--entity", "SAANet"], "text", "SAANet"),
 ])
@@ -166,6 +186,7 @@ def test_the_same_answers_from_a_persistent_store(bundled_build, bundled_graph, 
         lambda g: g.top("task", 5),
         lambda g: g.related("CIFAR-10"),
         lambda g: g.cooccurrence("dataset", "task"),
+        lambda g: g.relations("method", "task", 5),
         lambda g: g.timeline("CIFAR-10"),
         lambda g: g.evidence("2112.15509", "SAANet"),
         lambda g: g.sparql("SELECT ?label ?e WHERE { ?e skos:prefLabel ?label }", label="CIFAR-10"),
