@@ -582,7 +582,7 @@ class KnowledgeGraph:
         labels: the answer of README query 7 for any of the three relations.
 
         On a large store this reads only the strongest pairs' entities and labels: the query that joins
-        every co-occurrence with its entities and labels before sorting took 16 s on a million papers.
+        every co-occurrence with its entities and labels before sorting took 13-16 s on a million papers.
 
         >>> [(p.a_label, p.b_label, p.count) for p in KnowledgeGraph.example().relations("method", "dataset")]
         [('Generative Adversarial Network', 'CIFAR-10', 2)]
