@@ -125,6 +125,13 @@ def test_relations_answer_as_the_plain_query(bundled_graph, type_a, type_b, role
     assert all(p.a.startswith(type_a + "/") and p.b.startswith(type_b + "/") for p in bundled_graph.relations(type_a, type_b))
 
 
+def test_relations_the_same_in_rdflib(bundled_build, bundled_graph):
+    from kg.query import KnowledgeGraph
+
+    slow = KnowledgeGraph.from_file(bundled_build[1] / "graph.ttl", engine="rdflib")
+    assert slow.relations("method", "task", 8) == bundled_graph.relations("method", "task", 8)
+
+
 def test_relations_of_an_unknown_pair_list_the_valid_ones(bundled_graph):
     with pytest.raises(KGError, match="valid: dataset task, method dataset, method task"):
         bundled_graph.relations("task", "dataset")
