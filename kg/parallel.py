@@ -79,13 +79,16 @@ class Engine(Protocol):
 
 # --------------------------------------------------------------------------------- local processes
 def _context() -> Any:
-    """The multiprocessing context of kg's pools: a fork server where there is one (it imports spaCy once;
-    forking a process that holds a pipeline or threads is not safe), else spawn."""
+    """The multiprocessing context of kg's pools: a fork server where there is one (forking a process that
+    holds a pipeline or threads is not safe), else spawn.
+
+    The server imports nothing of kg: each worker imports spaCy itself, in parallel with the others
+    (extracting 500 papers on 2 workers took 2.7-2.8 s either way), and the server, which lives as long
+    as the process that started it, holds 14 MB instead of 90 MB through the rest of a streaming build,
+    when the build's memory is at its largest.
+    """
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload(["kg.parallel"])
-    return context
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _ignore_sigint() -> None:
