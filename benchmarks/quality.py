@@ -52,13 +52,16 @@ PROPAGATE = False
 
 MODEL_ONLY = False
 
+#: set by ``--extractor-model``: the full extractor with another trained pipeline than the shipped one
+EXTRACTOR_MODEL: Path | None = None
+
 
 @functools.lru_cache(maxsize=1)
 def _extractor():
     from kg.config import Config
     from kg.extract import Extractor
 
-    return Extractor(Config())
+    return Extractor(Config(model_dir=str(EXTRACTOR_MODEL) if EXTRACTOR_MODEL else ""))
 
 
 def predict(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
@@ -170,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--sets", default="", help="comma-separated set names (default: all converted)")
     ap.add_argument("--model", type=Path, default=None, help="another spaCy pipeline to evaluate")
+    ap.add_argument("--extractor-model", type=Path, default=None,
+                    help="the full kg extractor with this trained pipeline instead of the shipped one")
     ap.add_argument("--propagate", action="store_true", help="add the document-level post-step (propagate)")
     ap.add_argument("--model-only", action="store_true", help="the trained NER alone instead of the full kg extractor")
     ap.add_argument("--speed", type=int, default=1000, help="abstracts for the speed test (0: skip)")
@@ -180,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         global MODEL_DIR
         MODEL_DIR = args.model
         _nlp.cache_clear()
-    global PROPAGATE, MODEL_ONLY
+    global PROPAGATE, MODEL_ONLY, EXTRACTOR_MODEL
+    EXTRACTOR_MODEL = args.extractor_model
     PROPAGATE = args.propagate
     MODEL_ONLY = args.model_only or args.model is not None
     meta_path = args.gold / "sets.json"

@@ -20,7 +20,7 @@ A fixed share of SciREX documents (by document) and of TDMSci sentences is held 
 early stopping (model-best). SciER dev, if present, is scored at the end as the external dev score
 (tuning only; SciER is GPL and never trains anything here).
 
-Everything temporary goes under ``--work`` (default /tmp/kg-ner); only the trained pipeline is copied to
+Everything temporary goes under ``--work`` (default ``kg-ner`` in the system's temporary folder); only the trained pipeline is copied to
 ``kg/extract/model`` (config, tokenizer, tok2vec, ner; no vectors).
 """
 from __future__ import annotations
@@ -32,6 +32,7 @@ import random
 import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -40,6 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
+
+import kg.extract.biluo  # noqa: E402,F401  (registers the kg_biluo_ner factory the config names)
 from spacy.tokens import Doc, DocBin, Span  # noqa: E402
 from spacy.util import filter_spans  # noqa: E402
 
@@ -332,7 +335,7 @@ def write_meta(model_dir: Path, stats: dict) -> None:
     meta.update(
         name="kg_ner",
         version="0.1.0",
-        description="DATASET / METHOD / TASK NER of kg (CNN tok2vec + transition-based NER); see MODEL_CARD.md",
+        description="DATASET / METHOD / TASK NER of kg (CNN tok2vec + BILUO tagger); see MODEL_CARD.md",
         license="MIT (weights); training data SciREX and TDMSci (Apache-2.0), arXiv metadata (CC0)",
         spacy_version=">=3.8,<3.9",
         sources=[
@@ -365,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--config", type=Path, default=ROOT / "scripts" / "ner.cfg")
-    ap.add_argument("--work", type=Path, default=Path("/tmp/kg-ner"))
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kg-ner")
     ap.add_argument("--model", type=Path, default=ROOT / "kg" / "extract" / "model")
     ap.add_argument("--no-install", action="store_true", help="train only; do not copy to --model")
     ap.add_argument("--seed", type=int, default=0)

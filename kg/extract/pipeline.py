@@ -16,7 +16,7 @@ from spacy.tokenizer import Tokenizer
 from kg import vocabulary as vocabulary_module
 from kg.config import Config
 from kg.errors import ModelError
-from kg.extract import components  # noqa: F401  (registers the factories)
+from kg.extract import biluo, components  # noqa: F401  (register the factories)
 
 
 def phrase_patterns(vocabulary: vocabulary_module.Vocabulary) -> tuple[list[dict], list[dict]]:
