@@ -1,0 +1,38 @@
+"""Join the sampled papers and their annotations into the paper-level development set.
+
+    python benchmarks/paper_level/assemble.py
+
+Writes ``dev.jsonl`` (160 papers with the first annotation of each: the gold), ``second.jsonl`` (the
+64 of them annotated a second time, independently: for agreement) and ``train.jsonl`` (160 other papers,
+annotated once: what ``scripts/train_relevance.py`` trains on; the development set never trains). Sample and annotations are in
+``batches/`` and ``annotations/``; see README.md.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def main() -> int:
+    papers = {p["id"]: p for prefix in ("batch", "train") for k in range(1, 5)
+              for p in _read(HERE / "batches" / f"{prefix}{k}.jsonl")}
+    first = {a["id"]: a for k in range(1, 5) for a in _read(HERE / "annotations" / f"b{k}-A.jsonl")}
+    second = {a["id"]: a for name in ("b1-B.jsonl", "double-B.jsonl") for a in _read(HERE / "annotations" / name)}
+    train = {a["id"]: a for k in range(1, 5) for a in _read(HERE / "annotations" / f"t{k}-A.jsonl")}
+    for name, annotations in (("dev.jsonl", first), ("second.jsonl", second), ("train.jsonl", train)):
+        with (HERE / name).open("w", encoding="utf-8") as out:
+            for pid in sorted(annotations):
+                rec = dict(papers[pid], entities=annotations[pid]["entities"], annotator=annotations[pid]["annotator"])
+                out.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
+        print(f"{name}: {len(annotations)} papers")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
