@@ -49,6 +49,7 @@ class Config:
     model_dir: str = ""                    # "" means the shipped model
     min_confidence: float = 0.5            # mentions below are dropped
     ner_confidence: float = 0.7            # confidence given to NER-only mentions
+    specific_only: bool = True             # link only specific datasets/methods/tasks (kg.specificity)
     cooccurrence_min_support: int = 2      # papers a pair of entities needs to be stated as related
     workers: int = 1
     chunk_size: int = 256                  # papers per worker task

@@ -69,7 +69,8 @@ def _read_parts(data: bytes) -> Iterator[object]:
         at += 8 + size
 
 
-def load_state(path: str | Path, vocabulary: object | None) -> tuple[EntityTable, dict[str, tuple[int, int]]] | None:
+def load_state(path: str | Path, vocabulary: object | None, specificity: bool = True
+               ) -> tuple[EntityTable, dict[str, tuple[int, int]]] | None:
     """The resolution saved at ``path`` and the spool positions, or ``None`` when there is none (or of
     another format: the update then resolves every paper again)."""
     enabled = gc.isenabled()
@@ -83,10 +84,11 @@ def load_state(path: str | Path, vocabulary: object | None) -> tuple[EntityTable
             raise ValueError(f"{len(state)} parts where there should be 14")
         (surfaces, vocabulary_seen, pairs, lookups, roots, cluster_vocab, ambiguous, ids, base_ids,
          entity_surfaces, papers, key_papers, bases, positions) = state
-        resolver = Resolver(vocabulary)
+        resolver = Resolver(vocabulary, specificity)
         resolver.surfaces, resolver.vocabulary_seen, resolver.pairs = surfaces, vocabulary_seen, pairs
         table = EntityTable.__new__(EntityTable)
         table.resolver, table.lookups, table.ambiguous, table.ids = resolver, lookups, ambiguous, ids
+        table._specific = {}
         table.root = {key: key for key in surfaces}
         table.root.update(roots)
         table.cluster_vocab = {r: cluster_vocab.get(r, "") for r in ids}

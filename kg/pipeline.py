@@ -96,7 +96,7 @@ def run(inputs: Sequence[str | Path] | None = None, config: Config = Config(), e
     mentions = list(extractor.extract(papers))
     from kg.vocabulary import Vocabulary
 
-    resolver = Resolver(Vocabulary.load())
+    resolver = Resolver(Vocabulary.load(), config.specific_only)
     for item in mentions:
         resolver.observe(item)
     table = resolver.finish()
@@ -110,7 +110,9 @@ def run(inputs: Sequence[str | Path] | None = None, config: Config = Config(), e
 def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Mapping[str, str] | None) -> dict[str, object]:
     """One line of ``mentions.jsonl``: a paper and its linked mentions in text order. Without ``labels``
     the ``label`` fields are ``None`` (the streaming build fills them in once every paper is linked)."""
-    rows = sorted(((m, link) for link in links for m in link.mentions),
+    linked = [(m, link) for link in links for m in link.mentions]
+    in_graph = {id(m) for m, _ in linked}
+    rows = sorted(linked + [(m, None) for m in item.mentions if id(m) not in in_graph],
                   key=lambda ml: (ml[0].field != "title", ml[0].start, ml[0].end))
     return {
         "id": item.paper.id,
@@ -119,10 +121,10 @@ def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Map
         "mentions": [
             {
                 "type": m.type.value, "field": m.field, "start": m.start, "end": m.end, "text": m.text,
-                "label": labels.get(link.entity_id, m.text) if labels is not None else None,
-                "entity": link.entity_id, "role": m.role.value,
-                "link_role": link.role.value, "confidence": m.confidence, "source": m.source,
-                "sentence": m.sentence,
+                "label": labels.get(link.entity_id, m.text) if labels is not None and link else None,
+                "entity": link.entity_id if link else None, "role": m.role.value,
+                "link_role": link.role.value if link else None, "confidence": m.confidence, "source": m.source,
+                "sentence": m.sentence, "in_graph": link is not None,
             }
             for m, link in rows
         ],
@@ -660,7 +662,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 new_spool = staging / "new.spool"
                 bar = Progress(_count_papers(sources) if show else None, "extract", enabled=show)
                 vocabulary = Vocabulary.load()  # read once: an update's resolution state takes it too
-                resolver = Resolver(vocabulary)
+                resolver = Resolver(vocabulary, config.specific_only)
                 with engine_factory(config.replace(engine=engine), **_engine_args(engine, scheduler, workers)) as runner, \
                         SpoolWriter(new_spool) as spool:
                     for chunk in runner.map_chunks(chunked(papers_to_extract(), config.chunk_size)):
@@ -702,7 +704,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 yield from old_items()
                 yield from new_items()
 
-            state = incremental.load_state(out / incremental.STATE_NAME, vocabulary) if delta_mode else None
+            state = incremental.load_state(out / incremental.STATE_NAME, vocabulary, config.specific_only) if delta_mode else None
             if state is not None:
                 outcome = _update_in_place(out, staging, config, manifest, previous, latest,  # type: ignore[arg-type]
                                            list(new_items()), old_index, state, lap)
@@ -712,7 +714,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
             else:
                 outcome = None
                 if old_spool is not None or counts["superseded"]:
-                    resolver = Resolver(vocabulary)  # observe exactly the papers that are kept
+                    resolver = Resolver(vocabulary, config.specific_only)  # observe exactly the papers that are kept
                     for item in all_items():
                         resolver.observe(item)
                 table = resolver.finish()

@@ -29,6 +29,9 @@ from types import MappingProxyType
 
 from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
 from kg.slug import entity_id
+from kg.names import is_coined
+from kg.relevance import shipped_model as relevance_model
+from kg.specificity import shipped_model as specificity_model
 
 _SEPARATORS = re.compile(r"[\s\-‐-―_/·]+")
 _GENERIC_TAIL = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "database", "data set", "challenge"}
@@ -39,6 +42,8 @@ _VERSION = re.compile(r"^(?P<base>.+?)\s?(?:v?\d+(?:\.\d+)*[km]?|\d{4}|[km]|tiny
 #: words that papers use interchangeably inside long forms ("Visual Language Models" and "Vision-Language
 #: Models" both define VLMs); only used to compare long forms of one short form, never to merge names
 _SYNONYMS = MappingProxyType({"visual": "vision", "optimisation": "optimization", "modelling": "modeling"})
+#: the specificity of a mention whose vocabulary term is marked generic: never linked
+GENERIC = -30.0
 _STRONG = {Role.PROPOSES: 2, Role.INTRODUCES: 2, Role.USES: 1, Role.ADDRESSES: 1}
 
 
@@ -170,8 +175,11 @@ class Resolver:
     update can remove a replaced paper and a build can save the counts for the next update.
     """
 
-    def __init__(self, vocabulary: object | None = None) -> None:
+    def __init__(self, vocabulary: object | None = None, specific_only: bool = True) -> None:
         self.vocabulary = vocabulary
+        # the shipped models decide which links belong in the graph; without them every mention is linked
+        self.specificity = specificity_model() if specific_only else None
+        self.relevance = relevance_model() if specific_only else None
         self.surfaces: dict[Key, dict[str, int]] = {}        # key -> surface form -> mentions
         self.vocabulary_seen: dict[Key, dict[str, int]] = {}  # key -> vocabulary id the extractor gave -> mentions
         self.pairs: dict[Key, dict[str, int]] = {}           # short key -> long form keys -> definitions
@@ -348,6 +356,7 @@ class EntityTable:
         self.types: dict[str, str] = {}
         self.key_papers: dict[Key, list[str] | set[str]] = {}   # key (of a mention or a long form) -> papers
         self.bases: dict[str, tuple[Key, ...]] = {}   # entity -> its version bases, as its record last had them
+        self._specific: dict[tuple[str, str, str], float] = {}
 
     def entity_of(self, key: Key) -> str | None:
         cluster_root = self.root.get(key)
@@ -363,8 +372,29 @@ class EntityTable:
         found = self.entity_of(key)
         return found if found is not None else entity_id(key[0], key[1] or mention.text)
 
-    def links_of(self, item: PaperMentions) -> tuple[Link, ...]:
-        """One link per (entity, strongest role) for a paper, with its mentions as evidence."""
+    def specificity(self, mention: Mention) -> float:
+        """The log-odds that a mention names a specific dataset, method or task (``kg.specificity``),
+        from its words and the vocabulary term its text names (a term marked generic: never). It depends
+        on the mention alone, so an update decides as a fresh build does."""
+        cache_key = (mention.type.value, mention.text, mention.vocabulary_id)
+        found = self._specific.get(cache_key)
+        if found is None:
+            vocabulary = self.resolver.vocabulary
+            term = None
+            if vocabulary is not None:
+                term = vocabulary.get(mention.vocabulary_id) if mention.vocabulary_id else None  # type: ignore[attr-defined]
+                if term is None or term.type is not mention.type:
+                    term = vocabulary.lookup(mention.text, mention.type)  # type: ignore[attr-defined]
+            if term is not None and term.generic:
+                found = GENERIC
+            else:
+                source = term.source.split("+")[0] if term is not None else ""
+                found = self.resolver.specificity.log_odds(mention.type.value, mention.text, vocabulary=source)  # type: ignore[union-attr]
+            self._specific[cache_key] = found
+        return found
+
+    def candidate_links(self, item: PaperMentions) -> tuple[Link, ...]:
+        """One link per (entity, strongest role) for a paper, with every mention as evidence."""
         by_entity: dict[str, list[Mention]] = defaultdict(list)
         for mention in item.mentions:
             if self.resolver.key(mention.text):
@@ -374,6 +404,20 @@ class EntityTable:
             role = max((m.role for m in mentions), key=lambda r: _STRONG[r])
             links.append(Link(item.paper.id, entity, role, tuple(mentions)))
         return tuple(links)
+
+    def links_of(self, item: PaperMentions) -> tuple[Link, ...]:
+        """The candidate links that belong in the graph (``kg.relevance``: a specific thing the paper is
+        about); the mentions of the others are reported by ``kg extract`` but not linked."""
+        links = self.candidate_links(item)
+        if self.resolver.specificity is None or self.resolver.relevance is None:
+            return links
+        relevance = self.resolver.relevance
+        kept = []
+        for link in links:
+            specificity = max(self.specificity(m) for m in link.mentions)
+            if specificity > GENERIC and relevance.keeps(link.mentions, specificity):
+                kept.append(link)
+        return tuple(kept)
 
     def count(self, item: PaperMentions, links: Iterable[Link], sign: int = 1) -> set[str]:
         """Add a paper's links to the per-entity and per-key counts (``sign=-1``: take them out); returns
@@ -435,7 +479,7 @@ class EntityTable:
         vocabulary = self.resolver.vocabulary
         surfaces = self.surfaces[entity]
         term = vocabulary.get(entity) if vocabulary is not None else None  # type: ignore[attr-defined]
-        label = term.label if term is not None else min(surfaces.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+        label = term.label if term is not None else self._label(entity, surfaces)
         broader = set()
         if term is not None:
             broader.update(b for b in term.broader if b in self.surfaces)
@@ -447,14 +491,24 @@ class EntityTable:
         return Entity(id=entity, type=EntityType(self.types[entity]), label=label, aliases=tuple(sorted(surfaces.items())),
                       vocabulary_id=term.id if term is not None else "", broader=tuple(sorted(broader)))
 
+    def _label(self, entity: str, surfaces: Mapping[str, int]) -> str:
+        """The most used surface form; a coined name the papers define for a longer one comes first
+        ("SAANet" for Scene-Adaptive Attention Network), since that is what readers call it."""
+        type_ = self.types[entity]
+        coined = {s: n for s, n in surfaces.items()
+                  if (type_, self.resolver.key(s)) in self.resolver.pairs and is_coined(s)}
+        return min((coined or surfaces).items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+
     def n_papers(self, entity: str) -> int:
         return len(self.papers.get(entity, ()))
 
 
-def resolve(items: Iterable[PaperMentions], vocabulary: object | None = None) -> tuple[list[Entity], list[Link]]:
-    """Both passes over an in-memory list: the entities and every paper's links."""
+def resolve(items: Iterable[PaperMentions], vocabulary: object | None = None, specific_only: bool = True
+            ) -> tuple[list[Entity], list[Link]]:
+    """Both passes over an in-memory list: the entities and every paper's links (``specific_only=False``:
+    every mention linked, none judged by ``kg.relevance``)."""
     items = list(items)
-    resolver = Resolver(vocabulary)
+    resolver = Resolver(vocabulary, specific_only)
     for item in items:
         resolver.observe(item)
     table = resolver.finish()

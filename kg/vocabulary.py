@@ -44,7 +44,7 @@ RULER_LABELS: Mapping[EntityType, str] = MappingProxyType({
     EntityType.TASK: "TASK",
 })
 
-_FIELDS = frozenset({"id", "type", "label", "alt", "broader", "source", "n", "case_sensitive"})
+_FIELDS = frozenset({"id", "type", "label", "alt", "broader", "source", "n", "case_sensitive", "generic"})
 _REQUIRED = ("id", "type", "label")
 _KEY_TOKEN = re.compile(r"[A-Za-z0-9+]+")
 _UPPER_WORD = re.compile(r"[A-Z]{2,}")
@@ -111,6 +111,7 @@ class Term:
     source: str = ""                    # "pwc", "openmmlab", "timm", "curated" (joined with "+")
     n: int = 0                          # popularity in the source, 0 when unknown
     case_sensitive: bool = False        # only the exact case of label and alts matches
+    generic: bool = False               # found in text (mention-level benchmarks mark it) but never a graph node
 
     @property
     def surfaces(self) -> tuple[str, ...]:
@@ -130,6 +131,8 @@ class Term:
         }
         if self.case_sensitive:
             row["case_sensitive"] = True
+        if self.generic:
+            row["generic"] = True
         return row
 
 
@@ -169,8 +172,9 @@ def _term_from_row(row: object, source: str, line: int) -> Term:
         raise bad("field 'n' must be a non-negative integer")
     if not isinstance(row.get("source", ""), str):
         raise bad("field 'source' must be a string")
-    if not isinstance(row.get("case_sensitive", False), bool):
-        raise bad("field 'case_sensitive' must be true or false")
+    for flag in ("case_sensitive", "generic"):
+        if not isinstance(row.get(flag, False), bool):
+            raise bad(f"field {flag!r} must be true or false")
     return Term(
         id=row["id"],
         type=type_,
@@ -180,6 +184,7 @@ def _term_from_row(row: object, source: str, line: int) -> Term:
         source=row.get("source", ""),
         n=n,
         case_sensitive=row.get("case_sensitive", False),
+        generic=row.get("generic", False),
     )
 
 

@@ -54,10 +54,15 @@ def test_extract_contract_offsets_point_at_their_text(bundled_build, sample_list
         paper = papers[row["id"]]
         assert row["title"] == paper.title
         for m in row["mentions"]:
-            assert set(m) >= {"type", "field", "start", "end", "text", "label", "entity", "role", "confidence", "source"}
+            assert set(m) >= {"type", "field", "start", "end", "text", "label", "entity", "role", "confidence", "source",
+                              "in_graph"}
             text = paper.title if m["field"] == "title" else paper.abstract
             assert text[m["start"]:m["end"]] == m["text"]
-            assert m["type"] in ("dataset", "method", "task") and m["entity"].startswith(m["type"] + "/")
+            assert m["type"] in ("dataset", "method", "task")
+            if m["in_graph"]:
+                assert m["entity"].startswith(m["type"] + "/")
+            else:  # reported, not linked: a generic phrase or a thing named only in passing
+                assert m["entity"] is None and m["label"] is None
             assert m["role"] in {"dataset": ("uses", "introduces"), "method": ("uses", "proposes"), "task": ("addresses",)}[m["type"]]
             assert 0 < m["confidence"] <= 1
 

@@ -85,8 +85,10 @@ def test_related_cooccurrence_timeline(bundled_graph):
 def test_evidence(bundled_graph):
     rows = bundled_graph.evidence("2112.15509", "SAANet")
     assert rows and all(r.role == "proposes" for r in rows)
-    termed = [r for r in rows if "termed SAANet" in r.sentence]
-    assert termed and termed[0].text == "SAANet" and termed[0].field == "abstract"
+    termed = [r for r in rows if "termed SAANet" in r.sentence and r.text == "SAANet"]
+    assert termed and termed[0].field == "abstract"
+    # the long form in the same sentence is evidence of the same entity
+    assert any(r.text == "scene-adaptive attention network" for r in rows)
     assert termed[0].end - termed[0].start == len("SAANet")
 
 

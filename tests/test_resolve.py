@@ -34,7 +34,7 @@ def item(pid: str, *mentions: tuple) -> PaperMentions:
 
 
 def ids(items, vocabulary=None) -> dict[tuple[str, str], str]:
-    entities, links = resolve(items, vocabulary)
+    entities, links = resolve(items, vocabulary, specific_only=False)
     return {(l.paper_id, m.text): l.entity_id for l in links for m in l.mentions}
 
 
@@ -115,7 +115,7 @@ def test_audit_verdicts_are_well_formed():
 
 def test_versions_and_subsets_are_separate_but_broader():
     entities, _ = resolve([item("1", (T.DATASET, "ImageNet")), item("2", (T.DATASET, "ImageNet-1k")),
-                           item("3", (T.DATASET, "COCO")), item("4", (T.DATASET, "COCO 2017"))])
+                           item("3", (T.DATASET, "COCO")), item("4", (T.DATASET, "COCO 2017"))], specific_only=False)
     by_label = {e.label: e for e in entities}
     assert by_label["ImageNet-1k"].id != by_label["ImageNet"].id
     assert by_label["ImageNet-1k"].broader == (by_label["ImageNet"].id,)
@@ -129,7 +129,7 @@ def test_different_types_do_not_merge():
 
 def test_vocabulary_linking_and_aliases_with_counts(vocabulary):
     entities, _ = resolve([item("1", (T.DATASET, "CIFAR10")), item("2", (T.DATASET, "CIFAR-10")),
-                           item("3", (T.DATASET, "CIFAR-10"))], vocabulary)
+                           item("3", (T.DATASET, "CIFAR-10"))], vocabulary, specific_only=False)
     (entity,) = entities
     assert entity.vocabulary_id and entity.id == entity.vocabulary_id
     assert dict(entity.aliases) == {"CIFAR10": 1, "CIFAR-10": 2}

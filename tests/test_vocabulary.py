@@ -96,7 +96,7 @@ def test_rows_have_the_documented_shape(rows: dict[str, list[dict]]) -> None:
     keys = {"id", "type", "label", "alt", "broader", "source", "n"}
     for name, file_rows in rows.items():
         for row in file_rows:
-            assert keys <= set(row) <= keys | {"case_sensitive"}, row
+            assert keys <= set(row) <= keys | {"case_sensitive", "generic"}, row
             assert isinstance(row["n"], int) and row["n"] >= 0
             assert row.get("case_sensitive", True) is True, row  # written only when true
             assert row["label"] not in row["alt"], row

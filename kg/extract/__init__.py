@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from kg.config import Config
 from kg.extract.components import doc_text, sentence_of
+from kg.names import join_coined_names
 from kg.records import EntityType, Mention, Paper, PaperMentions, Role
 
 SEPARATOR = "\n\n"
@@ -42,7 +43,7 @@ class Extractor:
 
         for doc in self.nlp.pipe(docs(), batch_size=self.config.batch_size):
             paper = doc.user_data.pop("kg_paper")
-            yield PaperMentions(paper, tuple(self._mentions(doc, len(paper.title))))
+            yield PaperMentions(paper, tuple(join_coined_names(list(self._mentions(doc, len(paper.title))))))
 
     def extract_one(self, paper: Paper) -> PaperMentions:
         return next(self.extract([paper]))

@@ -1,0 +1,95 @@
+"""A name's type is what the paper says it is, not what its letters look like.
+
+"we introduce a dataset for FSS, named FS2K" and "the proposed FS2K dataset" make FS2K a dataset, whatever
+the NER guessed from the name's shape. ``kg_type_votes`` runs after ``kg_merge``: every merged mention
+of a name (a mention with a capital letter or a digit) casts the votes its context gives, the head noun
+right after it ("X dataset", "X benchmark", "X model", "X task") or the naming phrase before it ("a dataset
+..., named X", "a model called X"); a name whose votes all go to one other type is re-typed everywhere in
+the paper.
+
+>>> import spacy
+>>> from spacy.tokens import Span
+>>> nlp = spacy.blank("en")
+>>> _ = nlp.add_pipe("sentencizer")
+>>> doc = nlp("We collect a new dataset for FSS, named FS2K, and release it. The proposed FS2K dataset is large.")
+>>> import re
+>>> doc.spans["kg"] = [doc.char_span(m.start(), m.end(), "METHOD") for m in re.finditer("FS2K", doc.text)]
+>>> doc = TypeVotes()(doc)
+>>> [(s.text, s.label_) for s in doc.spans["kg"]]
+[('FS2K', 'DATASET'), ('FS2K', 'DATASET')]
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+#: head nouns that, right after a name, say what it is
+HEADS = {
+    "DATASET": {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "database", "data"},
+    "METHOD": {"model", "models", "network", "networks", "architecture", "algorithm", "method", "framework",
+               "loss", "module", "optimizer", "encoder", "decoder"},
+    "TASK": {"task", "tasks", "problem", "challenge"},
+}
+#: words that introduce a name ("..., named X"); the type is the head noun found shortly before them
+NAMING = {"named", "called", "dubbed", "termed", "coined"}
+_LOOK_BACK = 8
+
+
+def _is_name(text: str) -> bool:
+    return any(c.isupper() or c.isdigit() for c in text)
+
+
+def _head_type(word: str) -> str | None:
+    word = word.lower()
+    return next((label for label, heads in HEADS.items() if word in heads), None)
+
+
+def votes_of(doc: Doc, span: Span) -> list[str]:
+    """The types the context of one mention votes for."""
+    out = []
+    if span.end < len(doc):
+        after = _head_type(doc[span.end].text)
+        if after:
+            out.append(after)
+    if span.start >= 1:
+        before = doc[span.start - 1].text.lower()
+        if before in NAMING or (before in {",", "as"} and span.start >= 2 and doc[span.start - 2].text.lower() in NAMING):
+            window = doc[max(span.sent.start, span.start - _LOOK_BACK):span.start]
+            heads = [_head_type(t.text) for t in window]
+            found = [h for h in heads if h]
+            if found:
+                out.append(found[-1])
+    return out
+
+
+class TypeVotes:
+    """Re-types a paper's names whose contexts agree on another type (see the module docstring)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get("kg", ()))
+        ballots: dict[str, Counter[str]] = {}
+        for span in spans:
+            if _is_name(span.text):
+                ballots.setdefault(span.text, Counter()).update(votes_of(doc, span))
+        new_type = {}
+        for text, ballot in ballots.items():
+            if len(ballot) == 1:
+                (label,) = ballot
+                if any(s.text == text and s.label_ != label for s in spans):
+                    new_type[text] = label
+        if new_type:
+            doc.spans["kg"] = [self._retyped(s, new_type[s.text]) if s.text in new_type else s for s in spans]
+        return doc
+
+    @staticmethod
+    def _retyped(span: Span, label: str) -> Span:
+        kb_id = span.kb_id_ if span.kb_id_.startswith(label.lower() + "/") else ""  # a vocabulary id of the old type goes
+        return Span(span.doc, span.start, span.end, label=label, kb_id=kb_id, span_id=span.id_)
+
+
+@Language.factory("kg_type_votes")
+def make_type_votes(nlp: Language, name: str) -> TypeVotes:
+    """Re-type names by what their contexts say (``X dataset``, ``a benchmark ... named X``)."""
+    return TypeVotes()

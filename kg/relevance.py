@@ -1,0 +1,114 @@
+"""Does a paper's link to an entity belong in the graph?
+
+A researcher expects a paper's entities to be what the paper proposes, introduces, uses or addresses,
+each a specific thing. Two kinds of mention fail that: generic phrases ("large language models",
+"inference"), and specific things named only in passing ("... has been applied to image classification,
+object detection and segmentation"). The decision is a small logistic model per (paper, entity) link over
+how specific the names are (:mod:`kg.specificity`'s log-odds), where and how often the paper names the
+entity (title, first or last sentence, a list of examples, "existing"/"previous" work, "we"/"our"), what
+found it (vocabulary, NER, a cue pattern, an abbreviation) and its role. Weights are data
+(``kg/data/relevance.json``), trained by ``scripts/train_relevance.py`` on papers annotated by hand
+(``benchmarks/paper_level/train.jsonl``; the development set scores it, never trains it).
+
+>>> from kg.records import EntityType, Mention, Role
+>>> m = Mention(EntityType.TASK, "abstract", 28, 48, "image classification",
+...             sentence="It has been applied to image classification, detection and more.", sentence_start=5)
+>>> sorted(f for f, _ in link_features([m], 1.0))[:3]
+['task|bias', 'task|cue=enumeration', 'task|cue=motivation']
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from kg.records import Mention
+
+_CUES = {
+    "list": re.compile(r"\b(such as|e\.g\.|including|like|i\.e\.|for example|for instance|ranging from)\b", re.I),
+    "prior": re.compile(r"\b(existing|previous|prior|traditional|conventional|recent|current|state-of-the-art|"
+                        r"popular|widely used|standard)\b", re.I),
+    "ours": re.compile(r"\b(we|our|this paper|this work|this study|here)\b", re.I),
+    "evaluate": re.compile(r"\b(experiments?|evaluat\w*|benchmarks?|outperform\w*|results|achiev\w*|surpass\w*)\b", re.I),
+    "motivation": re.compile(r"\b(has|have) (been|become|shown)|\b(are|is) (widely|increasingly|commonly)|"
+                             r"\bremains?\b|\bchalleng\w*|\bcrucial\b|\bessential\b|\bimportant\b", re.I),
+}
+
+
+def _sentence_cues(m: Mention) -> Iterator[str]:
+    before = m.sentence[: max(0, m.start - m.sentence_start)]
+    after = m.sentence[max(0, m.end - m.sentence_start):]
+    if _CUES["list"].search(before[-60:]):
+        yield "list"
+    if after.startswith((",", " and ", " or ", "/")) or before.endswith((", ", " and ", " or ", "/")):
+        yield "enumeration"
+    for name in ("prior", "ours", "evaluate", "motivation"):
+        if _CUES[name].search(m.sentence):
+            yield name
+
+
+def link_features(mentions: Sequence[Mention], specificity: float) -> Iterator[tuple[str, float]]:
+    """(feature, value) pairs of one paper's link to one entity: its mentions and the log-odds that its
+    names are specific (the highest of its mentions')."""
+    t = mentions[0].type.value
+    yield f"{t}|bias", 1.0
+    yield f"{t}|specificity", max(-6.0, min(6.0, specificity)) / 3.0
+    yield f"{t}|n={min(len(mentions), 3)}", 1.0
+    fields = {m.field for m in mentions}
+    for name in sorted(fields):
+        yield f"{t}|field={name}", 1.0
+    roles = {m.role.value for m in mentions}
+    for role in sorted(roles):
+        yield f"{t}|role={role}", 1.0
+    for source in sorted({m.source.split(":")[0] for m in mentions}):
+        yield f"{t}|source={source}", 1.0
+    if any(m.long_form or m.short_form for m in mentions):
+        yield f"{t}|abbreviation", 1.0
+    if all(m.field == "abstract" and m.sentence_start == 0 for m in mentions):
+        yield f"{t}|only_first_sentence", 1.0
+    cues = [set(_sentence_cues(m)) for m in mentions if m.field == "abstract"]
+    for cue in sorted(set().union(*cues) if cues else ()):
+        share = sum(cue in c for c in cues) / len(cues)
+        yield f"{t}|cue={cue}", share
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    """Logistic weights per feature and the decision threshold of each type."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)  # type -> threshold (0.5 when absent)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "RelevanceModel":
+        """The shipped weights, or those at ``path``."""
+        if path is None:
+            text = resources.files("kg.data").joinpath("relevance.json").read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        data = json.loads(text)
+        return cls(dict(data["weights"]), {t: float(v) for t, v in data["thresholds"].items()})
+
+    def probability(self, mentions: Sequence[Mention], specificity: float) -> float:
+        """The probability that the link belongs in the graph."""
+        return self.probability_of(link_features(mentions, specificity))
+
+    def probability_of(self, features: Iterable[tuple[str, float]]) -> float:
+        """The probability for a link's features (:func:`link_features`)."""
+        z = sum(self.weights.get(f, 0.0) * v for f, v in features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def keeps(self, mentions: Sequence[Mention], specificity: float) -> bool:
+        """Whether the link is kept."""
+        return self.probability(mentions, specificity) >= self.thresholds.get(mentions[0].type.value, 0.5)
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> RelevanceModel:
+    """The shipped model, loaded once per process."""
+    return RelevanceModel.load()

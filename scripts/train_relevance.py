@@ -1,0 +1,105 @@
+"""Train kg's link relevance model (kg/data/relevance.json) on papers annotated by hand.
+
+    .venv/bin/python scripts/train_relevance.py [--train benchmarks/paper_level/train.jsonl]
+        [--dev benchmarks/paper_level/dev.jsonl] [--l2 1.0]
+
+Extracts and resolves the training papers with every mention linked, labels each candidate link 1 when it
+matches an annotated entity of its paper (same type, overlapping text: ``kg.paper_eval``'s relaxed
+matching) and 0 otherwise, and fits a logistic regression over :func:`kg.relevance.link_features`
+(``scripts/logistic.py``). A threshold per type is then chosen on the development set, which never
+trains a weight: the one that gives that type its best F1 there. Prints the development-set table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from kg import paper_eval  # noqa: E402
+from kg.config import Config  # noqa: E402
+from kg.extract import Extractor  # noqa: E402
+from kg.records import Paper  # noqa: E402
+from kg.relevance import RelevanceModel, link_features  # noqa: E402
+from kg.resolve import Resolver  # noqa: E402
+from kg.vocabulary import Vocabulary  # noqa: E402
+from logistic import fit  # noqa: E402
+
+Candidate = tuple[str, list[tuple[str, float]], paper_eval.PredEntity]
+
+
+def candidates(gold: list[paper_eval.PaperGold], extractor: Extractor) -> list[Candidate]:
+    """(paper id, features, the link as a predicted entity) for every candidate link of the papers."""
+    items = list(extractor.extract(Paper(p.id, None, p.title, p.abstract) for p in gold))
+    resolver = Resolver(Vocabulary.load())
+    for item in items:
+        resolver.observe(item)
+    table = resolver.finish()
+    out = []
+    for item in items:
+        for link in table.candidate_links(item):
+            feats = list(link_features(link.mentions, max(table.specificity(m) for m in link.mentions)))
+            pred = paper_eval.PredEntity(link.mentions[0].type.value, link.entity_id, link.role.value,
+                                         tuple((m.field, m.start, m.end, m.text) for m in link.mentions))
+            out.append((item.paper.id, feats, pred))
+    return out
+
+
+def scored(gold: list[paper_eval.PaperGold], cands: list[Candidate], model: RelevanceModel | None
+           ) -> tuple[list[int], paper_eval.PaperScores]:
+    """Each candidate's label (it matches an annotated entity) and the paper-level scores of the links
+    ``model`` keeps (all of them without a model)."""
+    by_paper: dict[str, list[tuple[int, paper_eval.PredEntity]]] = {}
+    for i, (pid, feats, pred) in enumerate(cands):
+        if model is None or model.probability_of(feats) >= model.thresholds.get(pred.type, 0.5):
+            by_paper.setdefault(pid, []).append((i, pred))
+    labels = [0] * len(cands)
+    for paper in gold:
+        kept = by_paper.get(paper.id, [])
+        for type_ in paper_eval.TYPES:
+            g = [e for e in paper.entities if e.type == type_]
+            p = [(i, e) for i, e in kept if e.type == type_]
+            for _, j in paper_eval.matching(paper, g, [e for _, e in p], relaxed=True):
+                labels[p[j][0]] = 1
+    scores = paper_eval.score_papers(gold, {pid: [e for _, e in kept] for pid, kept in by_paper.items()})
+    return labels, scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--train", type=Path, default=ROOT / "benchmarks" / "paper_level" / "train.jsonl")
+    ap.add_argument("--dev", type=Path, default=ROOT / "benchmarks" / "paper_level" / "dev.jsonl")
+    ap.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / "relevance.json")
+    ap.add_argument("--l2", type=float, default=1.0)
+    args = ap.parse_args(argv)
+    extractor = Extractor(Config())
+    train_gold = list(paper_eval.read_paper_gold(args.train))
+    train = candidates(train_gold, extractor)
+    labels, _ = scored(train_gold, train, None)
+    weights = fit([(feats, y, 1.0) for (_, feats, _), y in zip(train, labels)], args.l2)
+    print(f"{len(train_gold)} training papers, {len(train)} candidate links, {sum(labels)} matching an annotation")
+    dev_gold = list(paper_eval.read_paper_gold(args.dev))
+    dev = candidates(dev_gold, extractor)
+    thresholds: dict[str, float] = {}
+    for type_ in paper_eval.TYPES:  # the threshold of each type that gives it the best F1 on the dev set
+        best = (-1.0, 0.5)
+        for step in range(10, 91, 5):
+            _, s = scored(dev_gold, dev, RelevanceModel(weights, {t: step / 100 for t in paper_eval.TYPES}))
+            prf = s.types[type_].relaxed
+            print(f"{type_} threshold {step / 100:.2f}: P {prf.precision:.3f} R {prf.recall:.3f} F1 {prf.f1:.3f}")
+            best = max(best, (prf.f1, step / 100))
+        thresholds[type_] = best[1]
+    _, s = scored(dev_gold, dev, RelevanceModel(weights, thresholds))
+    args.out.write_text(json.dumps({"thresholds": thresholds, "weights": dict(sorted(weights.items()))},
+                                   indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"\nthresholds {thresholds} ({len(weights)} weights) -> {args.out}; development set:")
+    print(paper_eval.format_paper_table(s))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
