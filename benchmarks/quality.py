@@ -170,8 +170,7 @@ def cli_speed(shared: Path, n: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--gold", type=Path, default=ROOT / "benchmarks" / "gold")
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
-                    help="the shared data folder (default: shared/ beside the repository)")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--sets", default="", help="comma-separated set names (default: all converted)")
     ap.add_argument("--model", type=Path, default=None, help="another spaCy pipeline to evaluate")
     ap.add_argument("--propagate", action="store_true", help="add the document-level post-step (propagate)")
