@@ -25,9 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-CORPUS = Path("/work/shared/corpus/arxiv-2025-2026.jsonl.gz")
+SHARED = ROOT.parent / "shared"  # the shared data, a sibling of the repository
+CORPUS = Path("corpus") / "arxiv-2025-2026.jsonl.gz"  # under SHARED
 
 
 def peak_rss_mb() -> tuple[float, float]:
@@ -173,7 +175,9 @@ def main() -> None:
     parser.add_argument("--update", type=int, default=500, help="papers in the update listing (0: no update)")
     parser.add_argument("--chunk-size", type=int, default=256)
     parser.add_argument("--progress", action="store_true")
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--shared", type=Path, default=SHARED,
+                        help="the shared data folder (default: shared/ beside the repository)")
+    parser.add_argument("--corpus", type=Path, help=f"the corpus (default: SHARED/{CORPUS.as_posix()})")
     parser.add_argument("--keep", type=Path, help="build here and keep the outputs")
     parser.add_argument("--bump", type=int, default=1, help="versions the update adds to each of its papers "
                         "(more than 1 to time an update onto a build already updated with --onto --in-place)")
@@ -188,6 +192,9 @@ def main() -> None:
         args.workers = args.workers[0]
         one(args)
         return
+    args.corpus = args.corpus or args.shared / CORPUS
+    if not args.corpus.exists():
+        sys.exit(f"{args.corpus} not found: put the shared data in {SHARED} or pass --shared DIR (or --corpus FILE)")
     if args.onto:
         update_onto(args)
         return

@@ -1,6 +1,7 @@
-"""Convert the annotated corpora under ../shared/gold to kg's gold JSONL (see kg.evaluate).
+"""Convert the annotated corpora under shared/gold (shared/ beside the repository) to kg's gold JSONL
+(see kg.evaluate).
 
-    python benchmarks/convert_gold.py [--shared ../shared] [--out benchmarks/gold]
+    python benchmarks/convert_gold.py [--shared DIR] [--out benchmarks/gold]
 
 Writes one ``<name>.jsonl`` per converted set and ``sets.json`` (which types each set annotates, so that
 the benchmark scores only those). The output folder is git-ignored: several sources are GPL or have no
@@ -225,9 +226,14 @@ SETS = {
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
+                    help="the shared data folder (default: shared/ beside the repository)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "gold")
     args = ap.parse_args(argv)
+    if not (args.shared / "gold").is_dir():
+        print(f"{args.shared / 'gold'} not found: put the shared data in {ROOT.parent / 'shared'} or pass --shared DIR",
+              file=sys.stderr)
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
     meta = {}
     for name, (rel, conv, types) in SETS.items():

@@ -1,8 +1,12 @@
 """Duplicate audit: build a 5,000-abstract cs.CV sample of the shared corpus and list candidate duplicate
 pairs among the 500 most linked entities; write a sample of merges for hand checking.
 
-    python benchmarks/duplicate_audit.py [--corpus ../shared/corpus/arxiv-2025-2026.jsonl.gz] [--papers 5000]
-        [--top 500] [--merges-out benchmarks/merges-sample.jsonl]
+    python benchmarks/duplicate_audit.py [--shared DIR | --corpus FILE] [--papers 5000]
+        [--top 500] [--merges-out benchmarks/merges-sample.jsonl] [--work DIR]
+
+The corpus is ``corpus/arxiv-2025-2026.jsonl.gz`` under the shared data folder (default ``shared/``
+beside the repository); the sample is written to ``--work`` (default ``kg-audit`` in the system's
+temporary folder).
 
 A candidate pair: two entities of one type whose normalised labels or aliases coincide, whose
 abbreviation initials match the other's words, or whose normalised labels are very similar
@@ -20,6 +24,7 @@ import gzip
 import json
 import random
 import sys
+import tempfile
 import time
 from collections import Counter
 from itertools import combinations
@@ -28,6 +33,9 @@ from pathlib import Path
 from kg import pipeline
 from kg.config import Config
 from kg.resolve import compact, normalize
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"  # the shared data, a sibling of the repository
 
 
 def sample(corpus: Path, n: int, out: Path, seed: int = 13) -> Path:
@@ -87,17 +95,25 @@ def read_verdicts(path: Path = VERDICTS) -> dict[tuple[str, str, str], str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", default="../shared/corpus/arxiv-2025-2026.jsonl.gz")
+    parser.add_argument("--shared", type=Path, default=SHARED,
+                        help="the shared data folder (default: shared/ beside the repository)")
+    parser.add_argument("--corpus", type=Path, help="the corpus (default: SHARED/corpus/arxiv-2025-2026.jsonl.gz)")
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--top", type=int, default=500)
     parser.add_argument("--merges", type=int, default=100, help="merges to sample for hand checking")
     parser.add_argument("--merges-out", default="")
-    parser.add_argument("--work", default="/tmp/kg-audit")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kg-audit",
+                        help="scratch folder for the sample (default: kg-audit in the system's temporary folder)")
     args = parser.parse_args(argv)
 
-    work = Path(args.work)
+    corpus = args.corpus or args.shared / "corpus" / "arxiv-2025-2026.jsonl.gz"
+    if not corpus.exists():
+        print(f"{corpus} not found: put the shared data in {SHARED} or pass --shared DIR (or --corpus FILE)",
+              file=sys.stderr)
+        return 2
+    work = args.work
     work.mkdir(parents=True, exist_ok=True)
-    source = sample(Path(args.corpus), args.papers, work / "sample.jsonl")
+    source = sample(corpus, args.papers, work / "sample.jsonl")
     started = time.perf_counter()
     build = pipeline.run([source], Config())
     print(f"built {len(build.papers)} papers in {time.perf_counter() - started:.0f} s: "

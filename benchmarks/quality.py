@@ -7,7 +7,8 @@ For each converted set: strict and relaxed precision/recall/F1 per type (only th
 annotates, see ``sets.json``), then the extraction speed in abstracts/s on one core (the process is
 pinned to one CPU and BLAS/OpenMP threads are limited to 1), measured in CPU time of this process (so
 that other load on the machine does not distort it; wall-clock speed is printed too), measured on real arXiv abstracts
-(``../shared/corpus``) or, without it, on the texts of the gold sets.
+(``corpus/`` in the shared data folder, ``shared/`` beside the repository or ``--shared DIR``) or,
+without it, on the texts of the gold sets.
 
 :func:`predict` is the single place that runs the extractor; everything else only scores its output.
 """
@@ -128,6 +129,8 @@ def speed_texts(shared: Path, n: int, fallback: Sequence[str]) -> tuple[list[str
                 if len(texts) >= n:
                     break
         return texts, "arXiv corpus abstracts (title + abstract)"
+    print(f"note: {corpus} not found (pass --shared DIR to time the corpus): timing the gold texts instead",
+          file=sys.stderr)
     return list(fallback)[:n], "gold texts"
 
 
@@ -148,7 +151,7 @@ def cli_speed(shared: Path, n: int) -> str:
 
     corpus = shared / "corpus" / "arxiv-2025-2026.jsonl.gz"
     if not corpus.exists():
-        return "kg extract speed: skipped (no corpus)"
+        return f"kg extract speed: skipped ({corpus} not found: pass --shared DIR)"
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "sample.jsonl"
         with gzip.open(corpus, "rt", encoding="utf-8") as f, source.open("w", encoding="utf-8") as out:

@@ -3,9 +3,10 @@
 
 Usage (from the repository root)::
 
-    python scripts/build_vocabulary.py [VOCAB_DIR] [--corpus CORPUS] [--out OUT_DIR]
+    python scripts/build_vocabulary.py [VOCAB_DIR | --shared DIR] [--corpus CORPUS] [--out OUT_DIR]
 
-``VOCAB_DIR`` (default ``../shared/vocab``) holds the Papers-with-Code and OpenMMLab/timm lists.
+``VOCAB_DIR`` (default ``vocab/`` in the shared data folder: ``shared/`` beside the repository, or
+``--shared DIR``) holds the Papers-with-Code and OpenMMLab/timm lists.
 ``CORPUS`` (default ``VOCAB_DIR/../corpus/arxiv-2025-2026.jsonl.gz``) is only read to count how often
 each word appears in lowercase in arXiv titles and abstracts: that tells common English/technical words
 ("Places", "Flowers", "Dropout") from names, for the case-sensitivity flag and the generic-word filter.
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"  # the shared data, a sibling of the repository
 sys.path.insert(0, str(ROOT))
 
 from kg.slug import entity_id  # noqa: E402
@@ -738,16 +740,20 @@ def case_flag(type_: str, label: str, words: Words) -> tuple[bool, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("vocab", nargs="?", default="../shared/vocab", type=Path,
-                        help="folder of the shared name lists (default ../shared/vocab)")
+    parser.add_argument("vocab", nargs="?", type=Path,
+                        help="folder of the shared name lists (default SHARED/vocab)")
+    parser.add_argument("--shared", type=Path, default=SHARED,
+                        help="the shared data folder (default: shared/ beside the repository)")
     parser.add_argument("--corpus", type=Path, default=None,
                         help="arXiv jsonl.gz for word statistics (default VOCAB/../corpus/arxiv-2025-2026.jsonl.gz)")
     parser.add_argument("--out", type=Path, default=ROOT / "ontologies" / "vocabulary")
     args = parser.parse_args(argv)
+    args.vocab = args.vocab or args.shared / "vocab"
     corpus = args.corpus or args.vocab / ".." / "corpus" / "arxiv-2025-2026.jsonl.gz"
     for path in (args.vocab, corpus):
         if not path.exists():
-            print(f"error: {path} not found", file=sys.stderr)
+            print(f"error: {path} not found: put the shared data in {SHARED} or pass --shared DIR "
+                  "(or VOCAB_DIR and --corpus FILE)", file=sys.stderr)
             return 2
     tables = build(args.vocab, corpus, args.out)
     args.out.mkdir(parents=True, exist_ok=True)
