@@ -68,6 +68,62 @@ def values_clause(bindings: Mapping[str, Any]) -> str:
     return f"VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }}"
 
 
+# the tokens of SPARQL text that can hold a brace or a keyword without being one: comments, strings, IRIs
+_SPARQL_TOKENS = re.compile(r"""
+    (?P<skip> \#[^\n]*
+            | '''(?:[^'\\]|\\.|'(?!''))*''' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+            | '(?:[^'\\\n]|\\.)*' | "(?:[^"\\\n]|\\.)*"
+            | <[^<>"{}|^`\\\x00-\x20]*> )
+  | (?P<word> [?$]?[A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z0-9_.-]*)? )
+  | (?P<open> [{(] ) | (?P<close> [})] )
+""", re.VERBOSE | re.DOTALL)
+
+
+def _where_brace(query: str) -> int:
+    """The offset just inside the opening brace of the query's WHERE clause: the first ``{`` at the top
+    level (outside comments, strings, IRIs, parentheses), or for a CONSTRUCT the first after ``WHERE``.
+
+    >>> q = 'PREFIX x: <http://x/#> SELECT ?s WHERE { ?s x:p "{" }'
+    >>> q[_where_brace(q):]
+    ' ?s x:p "{" }'
+    >>> q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    >>> q[_where_brace(q):]
+    ' ?s ?p ?o }'
+    """
+    depth, form, after_where = 0, "", False
+    for match in _SPARQL_TOKENS.finditer(query):
+        kind, text = match.lastgroup, match.group()
+        if kind == "word" and depth == 0:
+            word = text.upper()
+            if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not form:
+                form = word
+            elif word == "WHERE":
+                after_where = True
+        elif kind == "open":
+            if text == "{" and depth == 0 and (form != "CONSTRUCT" or after_where):
+                if form == "CONSTRUCT" and re.search(r"CONSTRUCT\s+WHERE\s*$", query[:match.start()], re.IGNORECASE):
+                    raise KGError("values cannot be bound in a CONSTRUCT WHERE { } query; write its template out")
+                return match.end()
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+    raise KGError("cannot bind values: the query has no WHERE { } clause")
+
+
+def inject_values(query: str, bindings: Mapping[str, Any]) -> str:
+    """The query with a ``VALUES`` block (``values_clause``: each value written as an RDF term, escaped)
+    at the start of its WHERE clause, so that every variable of the clause is bound, whether the query
+    projects it or not, the same way on every engine.
+
+    >>> print(inject_values("SELECT ?p WHERE { ?p ?r ?d }", {"d": URIRef("https://x/a")}))
+    SELECT ?p WHERE { VALUES (?d) { (<https://x/a>) } ?p ?r ?d }
+    """
+    if not bindings:
+        return query
+    at = _where_brace(query)
+    return f"{query[:at]} {values_clause(bindings)}{query[at:]}"
+
+
 class Rows(list):
     """A list of plain records that can become a pandas DataFrame."""
 
@@ -356,18 +412,23 @@ class KnowledgeGraph:
 
     # ---------------------------------------------------------------------------------------- queries
     def sparql(self, query: str, **bindings: Any) -> Rows:
-        """Run a SELECT query; keyword arguments bind variables (strings that look like IRIs become IRIs,
-        other values literals). A bound variable must appear in the SELECT clause (Oxigraph substitutes
-        values there). Standard prefixes (kgo, dcterms, skos, oa, prov, rdf, xsd) are predeclared.
+        """Run a SELECT query; keyword arguments bind variables of its WHERE clause, projected or not
+        (strings that start with http:// or https:// and ``URIRef``s become IRIs, other values literals).
+        The values go into a ``VALUES`` block at the start of the WHERE clause as escaped RDF terms, never
+        as text pasted into the query. Standard prefixes (kgo, dcterms, skos, oa, prov, rdf, xsd) are
+        predeclared.
 
-        >>> g = KnowledgeGraph.from_rdflib(rdflib.Graph())
-        >>> g.sparql("SELECT ?x WHERE { ?x ?p ?o }", x="https://example.org/a")
-        []
+        >>> g = KnowledgeGraph.example()
+        >>> [r["p"][-10:] for r in g.sparql("SELECT ?p WHERE { ?p kgo:usesDataset ?d }",
+        ...                                  d="https://w3id.org/kg/dataset/celeba")]
+        ['2201.00002']
         """
         bound = {k: v if isinstance(v, (URIRef, Literal)) else
                  (URIRef(v) if isinstance(v, str) and v.startswith(("http://", "https://")) else Literal(v))
                  for k, v in bindings.items()}
         text = query if "PREFIX kgo:" in query else PREFIXES + query
+        if bound and VALUES_HERE not in text:  # a caller's query: values bound the same way on both engines
+            text, bound = inject_values(text, bound), {}
         try:
             return Rows(self._backend.select(text, bound))
         except KGError:

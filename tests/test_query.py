@@ -208,3 +208,58 @@ def test_papers_preset_pages_from_the_command_line(bundled_build, bundled_graph)
     graph = str(bundled_build[1] / "graph.ttl")
     page = json.loads(_kg("query", "papers", "--graph", graph, "--format", "json", "--limit", "3", "--offset", "2"))
     assert [r["id"] for r in page] == [p.id for p in bundled_graph.papers()[2:5]]
+
+
+# ------------------------------------------------------------------ values bound to any variable, both engines
+
+@pytest.fixture(scope="module")
+def both_engines(bundled_build):
+    import kg
+
+    path = bundled_build[1] / "graph.ttl"
+    return {engine: kg.load(path, engine=engine) for engine in ("oxigraph", "rdflib")}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_sparql_binds_a_variable_the_query_does_not_project(both_engines, engine):
+    """README's example: ?d is not in the SELECT clause (Oxigraph's own substitution refuses that)."""
+    graph = both_engines[engine]
+    rows = graph.sparql("SELECT ?p WHERE { ?p kgo:usesDataset ?d }", d="https://w3id.org/kg/dataset/cifar-10")
+    inline = graph.sparql("SELECT ?p WHERE { ?p kgo:usesDataset <https://w3id.org/kg/dataset/cifar-10> }")
+    assert sorted(r["p"] for r in rows) == sorted(r["p"] for r in inline)
+    assert {r["p"].rsplit("/", 1)[-1] for r in rows} >= {"2112.15541", "2112.15402"}
+    # a literal, unprojected, in a query with prefixes, an aggregate and a comment holding a brace
+    count = graph.sparql("""# { not the clause
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT (COUNT(?t) AS ?n) WHERE { ?p kgo:arxivId ?id ; dcterms:title ?t }""", id="2112.15509")
+    assert count == [{"n": 1}]
+
+
+def test_sparql_binding_is_the_same_on_both_engines(both_engines):
+    query = "SELECT ?id ?label WHERE { ?p kgo:arxivId ?id ; ?r ?e . ?e skos:prefLabel ?label } ORDER BY ?id ?label"
+    answers = [graph.sparql(query, r="https://w3id.org/kg/ontology#proposesMethod") for graph in both_engines.values()]
+    assert answers[0] == answers[1] and any(row["label"] == "SAANet" for row in answers[0])
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_bound_values_are_terms_never_query_text(both_engines, engine):
+    graph = both_engines[engine]
+    hostile = '2112.15509" } ?p ?q ?r . { ?p kgo:arxivId "x'
+    assert graph.sparql("SELECT ?p WHERE { ?p kgo:arxivId ?id }", id=hostile) == []
+    with pytest.raises(KGError, match="not a valid IRI"):
+        graph.sparql("SELECT ?p WHERE { ?p kgo:usesDataset ?d }", d="https://x/a> . ?s ?p <https://x/b")
+    with pytest.raises(KGError, match="invalid variable"):
+        graph.sparql("SELECT ?p WHERE { ?p ?q ?o }", **{"o } ?a": "x"})
+
+
+def test_values_go_into_the_where_clause_of_any_query_form():
+    from rdflib import Literal
+
+    from kg.query import inject_values
+
+    bound = {"x": Literal("a{b}")}
+    assert inject_values("ASK { ?s ?p ?x }", bound) == 'ASK { VALUES (?x) { ("a{b}") } ?s ?p ?x }'
+    assert inject_values("CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?x }", bound).endswith('WHERE { VALUES (?x) { ("a{b}") } ?s ?p ?x }')
+    assert inject_values('SELECT ?s WHERE { ?s ?p "}" . ?s ?q ?x }', bound).startswith('SELECT ?s WHERE { VALUES')
+    with pytest.raises(KGError, match="no WHERE"):
+        inject_values("DESCRIBE <https://x/a>", bound)
