@@ -20,6 +20,7 @@ from rdflib import Literal, URIRef, Variable
 
 from kg.config import Config
 from kg.errors import ConfigError, KGError, StoreError, unknown_name
+from kg.rdf import NARROW_INTEGERS
 
 KGO = "https://w3id.org/kg/ontology#"
 PREFIXES = f"""PREFIX kgo: <{KGO}>
@@ -403,11 +404,18 @@ class KnowledgeGraph:
 
     @property
     def rdflib_graph(self) -> rdflib.Graph:
+        """The graph as an rdflib ``Graph``, every triple with the terms it was written with (a store's
+        integers typed again as kg typed them: ``kg.rdf.NARROW_INTEGERS``).
+
+        >>> from kg.rdf import OA, XSD
+        >>> {o.datatype for o in KnowledgeGraph.example().rdflib_graph.objects(None, OA.start)} == {XSD.nonNegativeInteger}
+        True
+        """
         if isinstance(self._backend, _Rdflib):
             return self._backend.graph
         graph = rdflib.Graph()
         for quad in self._backend.store:
-            graph.add(tuple(_to_rdflib(t) for t in (quad.subject, quad.predicate, quad.object)))  # type: ignore[arg-type]
+            graph.add(_triple_to_rdflib(quad))
         return graph
 
     # ---------------------------------------------------------------------------------------- queries
@@ -775,15 +783,40 @@ class KnowledgeGraph:
         return iri[len(self.config.base_iri):] if iri.startswith(self.config.base_iri) else iri
 
 
-def _to_rdflib(term: Any) -> Any:
+def _to_rdflib(term: Any, predicate: str = "") -> Any:
+    """A pyoxigraph term as an rdflib term, as kg wrote it: a store keeps numbers by value and gives them
+    back in its own canonical form, so an integer object of ``predicate`` is typed again as kg types it
+    and a whole decimal gets its ".0" back.
+
+    >>> import pyoxigraph as ox
+    >>> _to_rdflib(ox.Literal("1", datatype=ox.NamedNode(_XSD_NS + "decimal")))
+    rdflib.term.Literal('1.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    """
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
-        datatype = None if term.language or term.datatype.value == _XSD_STRING else URIRef(term.datatype.value)
-        return Literal(term.value, lang=term.language, datatype=datatype)  # plain literals stay plain
+        datatype = None if term.language or term.datatype.value == _XSD_STRING else term.datatype.value
+        value = term.value
+        if datatype == _XSD_NS + "integer" and predicate in NARROW_INTEGERS and not value.startswith("-"):
+            datatype = NARROW_INTEGERS[predicate]  # the store gave back xsd:integer, by value
+        elif datatype == _XSD_NS + "decimal" and "." not in value:
+            value += ".0"  # the store writes a whole decimal "1"; kg (and rdflib) write "1.0"
+        return Literal(value, lang=term.language, datatype=URIRef(datatype) if datatype else None)
     return rdflib.BNode(term.value)
+
+
+def _triple_to_rdflib(quad: Any) -> tuple[Any, Any, Any]:
+    """A pyoxigraph quad (or triple) as an rdflib triple (``_to_rdflib``).
+
+    >>> import pyoxigraph as ox
+    >>> start = "http://www.w3.org/ns/oa#start"
+    >>> _triple_to_rdflib(ox.Quad(ox.NamedNode("https://x/s"), ox.NamedNode(start), ox.Literal(3)))[2].datatype[-18:]
+    'nonNegativeInteger'
+    """
+    predicate = quad.predicate.value
+    return _to_rdflib(quad.subject), URIRef(predicate), _to_rdflib(quad.object, predicate)
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
