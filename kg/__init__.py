@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.config import Config, bundled_sample
-from kg.errors import ConfigError, InputError, KGError, ModelError, StoreError, ValidationError
+from kg.errors import BusyError, ConfigError, InputError, KGError, ModelError, OutputError, StoreError, ValidationError
 from kg.query import KnowledgeGraph
 from kg.records import Entity, EntityType, Link, Mention, Paper, PaperMentions, Reject, Role
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Config", "ConfigError", "Entity", "EntityType", "InputError", "KGError", "KnowledgeGraph", "Link", "Mention",
-    "ModelError", "Paper", "PaperMentions", "Reject", "Role", "StoreError", "ValidationError", "build",
+    "BusyError", "Config", "ConfigError", "Entity", "EntityType", "InputError", "KGError", "KnowledgeGraph", "Link", "Mention",
+    "ModelError", "OutputError", "Paper", "PaperMentions", "Reject", "Role", "StoreError", "ValidationError", "build",
     "bundled_sample", "load",
 ]
 

@@ -1,5 +1,6 @@
 """The ``kg`` command: a thin layer over ``kg.pipeline`` and ``kg.query``. Only here do errors become
-exit codes (1 general, 2 bad input or usage, 3 validation failed)."""
+exit codes (1 general, an environment fault or a busy output folder, 2 bad input or usage, 3 validation
+failed) and one-line messages (``--debug`` shows the traceback too)."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,11 @@ def _print_summary(summary: dict[str, Any], out: str | None) -> None:
         print(f"wrote {out}/")
 
 
+def _notify(message: str) -> None:
+    """What a build says while it runs (waiting for a lock, cleaning up after a build that died)."""
+    print(f"kg: {message}", file=sys.stderr, flush=True)
+
+
 def _streaming(args: argparse.Namespace) -> bool:
     return bool(args.store or args.update or args.format == "nt" or (args.workers or 1) > 1 or args.engine != "local")
 
@@ -51,14 +57,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.format not in ("ttl", "nt"):
         raise unknown_name("graph format", args.format, ["ttl", "nt"])
+    if args.wait < 0:
+        raise KGError(f"--wait takes seconds, 0 or more, not {args.wait:g}")
     if _streaming(args):
         progress = args.progress or sys.stderr.isatty()
         summary = pipeline.build_streaming(args.inputs, args.output, config, store=args.store, update=args.update,
                                            engine=args.engine, scheduler=args.scheduler, progress=progress,
-                                           ntriples=True if args.format == "nt" else None)
+                                           ntriples=True if args.format == "nt" else None, wait=args.wait,
+                                           notify=_notify)
         warnings, rejects = summary.pop("warnings"), summary.pop("rejects")
     else:
-        result = pipeline.build(args.inputs, args.output, config, html=not args.no_html)
+        result = pipeline.build(args.inputs, args.output, config, html=not args.no_html, wait=args.wait,
+                                notify=_notify)
         summary, warnings, rejects = result.summary(), result.warnings, result.rejects
     for warning in warnings:  # type: ignore[union-attr]
         print(f"warning: {warning}", file=sys.stderr)
@@ -246,11 +256,15 @@ def parser() -> argparse.ArgumentParser:
                                    formatter_class=argparse.RawDescriptionHelpFormatter,
                                    epilog="example:\n  kg build                      # the bundled listing -> outputs/")
     main.add_argument("--version", action="version", version="kg 0.1.0")
+    debug_help = "on an error, show the traceback too"
+    main.add_argument("--debug", action="store_true", help=debug_help)
     sub = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=help, epilog=f"example:\n  {example}",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(name, help=help, description=help, epilog=f"example:\n  {example}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help)
+        return p
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("inputs", nargs="*", metavar="INPUT", help="listing .md, Atom .xml, .jsonl(.gz), or - for stdin (default: the bundled listing)")
@@ -280,6 +294,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", default="local", help="extraction engine: local (processes) or dask")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     p.add_argument("--progress", action="store_true", help="progress bar on stderr (default: only on a terminal)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="when another build holds -o or --store, wait up to SECONDS for it (default: fail at once)")
     p.set_defaults(func=cmd_build)
 
     p = command("extract", "write mentions as JSON Lines, one paper a line (the evaluation contract)",
@@ -331,6 +347,15 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def _report(error: object, debug: bool) -> None:
+    """An error in one line on stderr; with ``--debug``, the traceback before it."""
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    print(f"kg: error: {error}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import signal
     import threading
@@ -348,8 +373,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except KGError as err:
-        print(f"kg: error: {err}", file=sys.stderr)
+        _report(err, args.debug)
         return err.exit_code
+    except OSError as err:  # an environment fault outside a build (a build says more: kg.faults)
+        from kg.faults import describe
+
+        problem, hint = describe(err)
+        where = f" ({err.filename})" if err.filename else ""
+        _report(f"{problem} while running `kg {args.command}`{where}: {hint}", args.debug)
+        return 1
     except KeyboardInterrupt as err:
         print("kg: interrupted; earlier outputs are unchanged", file=sys.stderr)
         return 143 if isinstance(err, Terminated) else 130

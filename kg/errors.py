@@ -44,6 +44,31 @@ class StoreError(KGError):
     """A graph or store could not be read or written."""
 
 
+class OutputError(KGError):
+    """The system refused what a build needs to write (or lock): a full disk, a permission, a read-only
+    folder, a file where a folder should be. Says what kg was doing and on which file, what to do, and
+    that the previous outputs are unchanged (a build never changes them before it has everything).
+
+    >>> print(OutputError("disk full", "writing the spool", "out/.kg-staging-1/new.spool",
+    ...                   "free some space and run again", "out"))
+    disk full while writing the spool (out/.kg-staging-1/new.spool): free some space and run again; the previous outputs in out are unchanged
+    """
+
+    def __init__(self, problem: str, doing: str, path: str = "", hint: str = "", out: str = "") -> None:
+        self.problem, self.doing, self.path, self.hint, self.out = problem, doing, str(path), hint, str(out)
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = f" ({self.path})" if self.path else ""
+        what = f": {self.hint}" if self.hint else ""
+        kept = f"; the previous outputs in {self.out} are unchanged" if self.out else ""
+        return f"{self.problem} while {self.doing}{where}{what}{kept}"
+
+
+class BusyError(OutputError):
+    """Another kg build (or another program) holds an output folder or a store; nothing was changed."""
+
+
 class ValidationError(KGError):
     """A graph does not conform to the SHACL shapes."""
 

@@ -17,11 +17,13 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager, nullcontext
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from kg import commit as commit_module, faults, lock as lock_module
+from kg.commit import STAGING_PREFIX
 from kg.config import Config, bundled_sample
 from kg.errors import ConfigError, InputError, StoreError
 from kg.extract import Extractor
@@ -45,6 +47,7 @@ class Build:
     seconds: float = 0.0
     config: Config = field(default_factory=Config)
     warnings: list[str] = field(default_factory=list)
+    swept: "commit_module.Swept" = field(default_factory=lambda: commit_module.Swept())
 
     def summary(self) -> dict[str, object]:
         per_type = Counter(e.type.value for e in self.entities)
@@ -222,67 +225,68 @@ def write_rejects(rejects: Sequence[Reject], path: Path) -> None:
     atomic_write(path, "".join(reject_line(r) for r in rejects))
 
 
-def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True) -> list[Path]:
-    """Every output of a build into ``out_dir``. Files are staged in a temporary folder and moved in at
-    the end, so an interrupted build leaves the previous outputs as they were."""
+def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True,
+                  activity: faults.Activity | None = None) -> list[Path]:
+    """Every output of a build into ``out_dir``. Files are written to a staging folder and moved in at
+    the end, all or none (``kg.commit``), so an interrupted build leaves the previous outputs as they
+    were. ``activity`` is told each step, for the message of an ``OSError`` (``kg.faults``)."""
     from kg import rdf
     from kg.graph import build_graph
 
+    activity = activity or faults.Activity(out_dir)
     out = Path(out_dir)
+    activity.now("creating the staging folder", out)
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     try:
+        activity.now("making the graph")
         graph = rdf.to_rdflib(build.papers, build.entities, build.links, build.config)
+        activity.now("writing graph.ttl", staging / "graph.ttl")
         rdf.write_turtle(graph, staging / "graph.ttl")
+        activity.now("writing mentions.jsonl", staging / "mentions.jsonl")
         write_mentions(build, staging / "mentions.jsonl")
+        activity.now("writing entities.csv", staging / "entities.csv")
         write_entities_csv(build, staging / "entities.csv")
+        activity.now("writing rejects.jsonl", staging / "rejects.jsonl")
         write_rejects(build.rejects, staging / "rejects.jsonl")
         if html:
             from kg.view import write_html
 
+            activity.now("writing graph.html", staging / "graph.html")
             write_html(build_graph(build.papers, build.entities, build.links), staging / "graph.html", title="kg")
-        return move_into_place(staging, out)
+        activity.now("moving the outputs into place", out)
+        return commit_module.commit(staging, out, sorted(p.name for p in staging.iterdir() if p.name in OUTPUT_FILES))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def move_into_place(staging: Path, out: Path) -> list[Path]:
-    """Move every staged file into ``out``, all or none: the files they replace are first hard-linked
-    aside, and put back if a move fails; SIGINT and SIGTERM wait until the moves are done."""
-    import signal
-
-    previous = staging / ".previous"
-    previous.mkdir(exist_ok=True)
-    items = sorted(p for p in staging.iterdir() if p != previous)
-    for item in items:
-        if (out / item.name).is_file():
-            try:
-                os.link(out / item.name, previous / item.name)
-            except OSError:  # no hard links on this file system
-                shutil.copy2(out / item.name, previous / item.name)
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-    moved: list[Path] = []
-    try:
-        for item in items:
-            os.replace(item, out / item.name)
-            moved.append(out / item.name)
-    except BaseException:
-        for path in moved:  # roll back: the previous build's files, or nothing where there was none
-            kept = previous / path.name
-            os.replace(kept, path) if kept.exists() else path.unlink(missing_ok=True)
-        raise
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-    return moved
-
-
 def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None = "outputs",
-          config: Config = Config(), html: bool = True) -> Build:
-    """Read, extract, resolve and (when ``out_dir`` is given) write every output file."""
-    result = run(inputs, config)
-    if out_dir is not None:
-        write_outputs(result, out_dir, html=html)
+          config: Config = Config(), html: bool = True, *, wait: float = 0.0,
+          notify: Callable[[str], None] | None = None) -> Build:
+    """Read, extract, resolve and (when ``out_dir`` is given) write every output file.
+
+    With ``out_dir``, the build holds the lock of that folder for its whole run (``kg.lock``: another
+    build there raises ``BusyError`` at once, or after waiting up to ``wait`` seconds), first finishes or
+    sweeps what builds that died there left (``kg.commit.recover``; ``notify`` is told, and the
+    ``Build``'s ``swept`` says what), and raises ``OutputError`` for a full disk or a folder it may not
+    write, the previous outputs unchanged.
+
+    >>> import tempfile
+    >>> build(out_dir=tempfile.mkdtemp(), config=Config(use_model=False), html=False).swept.paths
+    ()
+    """
+    if out_dir is None:
+        return run(inputs, config)
+    activity = faults.Activity(out_dir, "taking the lock on the output folder", out_dir)
+    with faults.converted(activity), lock_module.build_lock(out_dir, wait=wait, notify=notify):
+        activity.now("sweeping what interrupted builds left", out_dir)
+        swept = commit_module.recover(out_dir)
+        if str(swept) and notify is not None:
+            notify(str(swept))
+        activity.now("reading the inputs and extracting")
+        result = run(inputs, config)
+        result.swept = swept
+        write_outputs(result, out_dir, html=html, activity=activity)
     return result
 
 
@@ -557,12 +561,18 @@ def resident_mb() -> int | None:
 
 #: chunks between two trims of the heap in a streaming build's write pass (``kg.store.trim_heap``)
 TRIM_EVERY = 32
+#: what a streaming build does after each stage of its summary's ``timings`` (for ``kg.faults.Activity``)
+_NEXT_STEP = {"extract": "resolving the entities", "resolve": "writing the papers' triples and mentions",
+              "write": "writing the entities", "link": "writing the entities",
+              "entities": "writing the co-occurrence pairs", "pairs": "writing the spool",
+              "spool": "writing mentions.jsonl, entities.csv, build.index and build.state"}
 
 
 def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, config: Config = Config(), *,
                     store: str | Path | None = None, update: bool = False, engine: str | None = None,
                     scheduler: str | None = None, progress: bool | None = None,
-                    workers: int | None = None, ntriples: bool | None = None) -> dict[str, object]:
+                    workers: int | None = None, ntriples: bool | None = None, wait: float = 0.0,
+                    notify: Callable[[str], None] | None = None) -> dict[str, object]:
     """A build whose memory does not grow with the number of papers; returns a summary dict.
 
     Pass 1 reads the inputs and extracts in chunks on ``engine`` (``"local"``: ``workers`` processes;
@@ -580,7 +590,35 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
     store at ``store`` (and ``graph.nt`` is not asked for), only what changed is written: the triples of
     papers, entities and co-occurrence pairs whose digest changed are replaced in a checkpoint of the
     previous store (``kg.delta``), and unchanged lines of ``mentions.jsonl`` are copied.
+
+    The build holds the locks of ``out_dir`` and ``store`` for its whole run (``kg.lock``): another build
+    there raises ``BusyError`` at once, or after waiting up to ``wait`` seconds (``notify`` is told that it
+    waits). Holding them, it first finishes or sweeps what builds that died there left (``kg.commit``;
+    ``notify`` is told, and the summary's ``swept`` says what). A full disk, a folder it may not write or a
+    store another program holds open raise ``OutputError``, the previous outputs unchanged.
     """
+    from kg import store as store_module
+    from kg.parallel import get_engine
+
+    get_engine(engine or config.engine)  # an unknown name fails before anything is locked or written
+    activity = faults.Activity(out_dir, "taking the lock on the output folder", out_dir)
+    with faults.converted(activity), lock_module.build_lock(out_dir, store, wait=wait, notify=notify):
+        activity.now("sweeping what interrupted builds left", out_dir)
+        swept = commit_module.recover(out_dir, store)
+        if str(swept) and notify is not None:
+            notify(str(swept))
+        if store is not None:
+            store_module.check_not_held(store, "opening the store", out_dir)
+        summary = _stream(inputs, out_dir, config, store=store, update=update, engine=engine, scheduler=scheduler,
+                          progress=progress, workers=workers, ntriples=ntriples, activity=activity)
+        summary["swept"] = {"finished": list(swept.finished), "paths": list(swept.paths), "bytes": swept.freed}
+        return summary
+
+
+def _stream(inputs: Sequence[str | Path] | None, out_dir: str | Path, config: Config, *, store: str | Path | None,
+            update: bool, engine: str | None, scheduler: str | None, progress: bool | None, workers: int | None,
+            ntriples: bool | None, activity: faults.Activity) -> dict[str, object]:
+    """The work of ``build_streaming``, under its locks; tells ``activity`` each step."""
     from kg import delta as delta_module, incremental, rdf, store as store_module
     from kg.parallel import Progress, chunked, get_engine
     from kg.spool import SPOOL_NAME, SpoolWriter, read_spool
@@ -600,6 +638,8 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
         rss = resident_mb()
         if rss is not None:
             memory[name] = rss
+        if name in _NEXT_STEP:
+            activity.now(_NEXT_STEP[name], staging)
 
     engine = engine or config.engine
     engine_factory = get_engine(engine)  # an unknown name fails before any work
@@ -611,6 +651,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
     warnings: list[str] = []
     previous: dict[str, int] = {}
     old_spool: Path | None = None
+    activity.now("reading the previous build", out / MANIFEST)
     manifest = read_manifest(out) if update else None
     if update:
         if manifest is None or not (out / SPOOL_NAME).is_file():
@@ -624,12 +665,14 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
             old_spool = out / SPOOL_NAME
     old_index = _delta_base(out, store, manifest) if old_spool is not None and not write_nt else None
     delta_mode = old_index is not None
-    staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out))
+    activity.now("creating the staging folder", out)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     new_store: Path | None = None
     loader: object | None = None   # a store_module.StoreLoader while a full build loads its store
     try:
         with sigterm_as_interrupt():
             # ------------------------------------------------------------------ pass 1: read + extract
+            activity.now("reading, extracting and spooling the papers", staging / "new.spool")
             rejects_file = open(staging / "rejects.jsonl", "w", encoding="utf-8", newline="\n")
             with rejects_file:
                 if old_spool is not None and (out / "rejects.jsonl").is_file():
@@ -844,6 +887,7 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
                 summary["relinked"] = outcome["relinked"]
             store_id = None
             if store is not None:
+                activity.now("writing the store", store)
                 store_id = uuid.uuid4().hex
                 if outcome is not None:
                     new_store, counts_delta = store_module.update_store(store, outcome["store_delta"])  # type: ignore[arg-type]
@@ -866,20 +910,21 @@ def build_streaming(inputs: Sequence[str | Path] | None, out_dir: str | Path, co
             summary["seconds"] = round(time.perf_counter() - started, 2)
             summary["timings"] = timings
             summary["memory_mb"] = memory
+            activity.now("writing build.json", staging / MANIFEST)
             (staging / MANIFEST).write_text(json.dumps({
                 "format": 1, "fingerprint": _fingerprint(config), "summary": summary, "store_id": store_id,
                 "spool_records": spool_records, "papers": [[pid, version] for pid, version in papers],
             }, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
             # ------------------------------------------------------------------ swap in
-            with store_module.signals_held():
-                if new_store is not None:
-                    store_module.swap_in(new_store, store)  # type: ignore[arg-type]
-                    new_store = None
-                for name in STREAM_FILES:
-                    if (staging / name).exists():
-                        os.replace(staging / name, out / name)
-                    else:  # not written by this build (graph.nt kept only on request): no stale copy stays
-                        (out / name).unlink(missing_ok=True)
+            activity.now("moving the outputs into place", out)
+            if store is not None:  # a program may have opened it for writing while this build ran
+                store_module.check_not_held(store, "swapping the new store in", out)
+            written = [name for name in STREAM_FILES if (staging / name).exists()]
+            # a file this build does not write (graph.nt, kept only on request) is removed: no stale copy stays
+            commit_module.commit(staging, out, written, [name for name in STREAM_FILES if name not in written],
+                                 None if new_store is None else
+                                 commit_module.StoreSwap(new_store, Path(store), store_id))  # type: ignore[arg-type]
+            new_store = None
             summary["seconds"] = round(time.perf_counter() - started, 2)
             summary["warnings"] = warnings
             summary["rejects"] = rejects

@@ -20,6 +20,7 @@ from rdflib import Literal, URIRef, Variable
 
 from kg.config import Config
 from kg.errors import ConfigError, KGError, StoreError, unknown_name
+from kg.rdf import NARROW_INTEGERS
 
 KGO = "https://w3id.org/kg/ontology#"
 PREFIXES = f"""PREFIX kgo: <{KGO}>
@@ -66,6 +67,62 @@ def values_clause(bindings: Mapping[str, Any]) -> str:
         raise KGError(f"invalid variable name(s) {bad}")
     terms = " ".join(term_text(bindings[name]) for name in names)
     return f"VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }}"
+
+
+# the tokens of SPARQL text that can hold a brace or a keyword without being one: comments, strings, IRIs
+_SPARQL_TOKENS = re.compile(r"""
+    (?P<skip> \#[^\n]*
+            | '''(?:[^'\\]|\\.|'(?!''))*''' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+            | '(?:[^'\\\n]|\\.)*' | "(?:[^"\\\n]|\\.)*"
+            | <[^<>"{}|^`\\\x00-\x20]*> )
+  | (?P<word> [?$]?[A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z0-9_.-]*)? )
+  | (?P<open> [{(] ) | (?P<close> [})] )
+""", re.VERBOSE | re.DOTALL)
+
+
+def _where_brace(query: str) -> int:
+    """The offset just inside the opening brace of the query's WHERE clause: the first ``{`` at the top
+    level (outside comments, strings, IRIs, parentheses), or for a CONSTRUCT the first after ``WHERE``.
+
+    >>> q = 'PREFIX x: <http://x/#> SELECT ?s WHERE { ?s x:p "{" }'
+    >>> q[_where_brace(q):]
+    ' ?s x:p "{" }'
+    >>> q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    >>> q[_where_brace(q):]
+    ' ?s ?p ?o }'
+    """
+    depth, form, after_where = 0, "", False
+    for match in _SPARQL_TOKENS.finditer(query):
+        kind, text = match.lastgroup, match.group()
+        if kind == "word" and depth == 0:
+            word = text.upper()
+            if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not form:
+                form = word
+            elif word == "WHERE":
+                after_where = True
+        elif kind == "open":
+            if text == "{" and depth == 0 and (form != "CONSTRUCT" or after_where):
+                if form == "CONSTRUCT" and re.search(r"CONSTRUCT\s+WHERE\s*$", query[:match.start()], re.IGNORECASE):
+                    raise KGError("values cannot be bound in a CONSTRUCT WHERE { } query; write its template out")
+                return match.end()
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+    raise KGError("cannot bind values: the query has no WHERE { } clause")
+
+
+def inject_values(query: str, bindings: Mapping[str, Any]) -> str:
+    """The query with a ``VALUES`` block (``values_clause``: each value written as an RDF term, escaped)
+    at the start of its WHERE clause, so that every variable of the clause is bound, whether the query
+    projects it or not, the same way on every engine.
+
+    >>> print(inject_values("SELECT ?p WHERE { ?p ?r ?d }", {"d": URIRef("https://x/a")}))
+    SELECT ?p WHERE { VALUES (?d) { (<https://x/a>) } ?p ?r ?d }
+    """
+    if not bindings:
+        return query
+    at = _where_brace(query)
+    return f"{query[:at]} {values_clause(bindings)}{query[at:]}"
 
 
 class Rows(list):
@@ -347,27 +404,39 @@ class KnowledgeGraph:
 
     @property
     def rdflib_graph(self) -> rdflib.Graph:
+        """The graph as an rdflib ``Graph``, every triple with the terms it was written with (a store's
+        integers typed again as kg typed them: ``kg.rdf.NARROW_INTEGERS``).
+
+        >>> from kg.rdf import OA, XSD
+        >>> {o.datatype for o in KnowledgeGraph.example().rdflib_graph.objects(None, OA.start)} == {XSD.nonNegativeInteger}
+        True
+        """
         if isinstance(self._backend, _Rdflib):
             return self._backend.graph
         graph = rdflib.Graph()
         for quad in self._backend.store:
-            graph.add(tuple(_to_rdflib(t) for t in (quad.subject, quad.predicate, quad.object)))  # type: ignore[arg-type]
+            graph.add(_triple_to_rdflib(quad))
         return graph
 
     # ---------------------------------------------------------------------------------------- queries
     def sparql(self, query: str, **bindings: Any) -> Rows:
-        """Run a SELECT query; keyword arguments bind variables (strings that look like IRIs become IRIs,
-        other values literals). A bound variable must appear in the SELECT clause (Oxigraph substitutes
-        values there). Standard prefixes (kgo, dcterms, skos, oa, prov, rdf, xsd) are predeclared.
+        """Run a SELECT query; keyword arguments bind variables of its WHERE clause, projected or not
+        (strings that start with http:// or https:// and ``URIRef``s become IRIs, other values literals).
+        The values go into a ``VALUES`` block at the start of the WHERE clause as escaped RDF terms, never
+        as text pasted into the query. Standard prefixes (kgo, dcterms, skos, oa, prov, rdf, xsd) are
+        predeclared.
 
-        >>> g = KnowledgeGraph.from_rdflib(rdflib.Graph())
-        >>> g.sparql("SELECT ?x WHERE { ?x ?p ?o }", x="https://example.org/a")
-        []
+        >>> g = KnowledgeGraph.example()
+        >>> [r["p"][-10:] for r in g.sparql("SELECT ?p WHERE { ?p kgo:usesDataset ?d }",
+        ...                                  d="https://w3id.org/kg/dataset/celeba")]
+        ['2201.00002']
         """
         bound = {k: v if isinstance(v, (URIRef, Literal)) else
                  (URIRef(v) if isinstance(v, str) and v.startswith(("http://", "https://")) else Literal(v))
                  for k, v in bindings.items()}
         text = query if "PREFIX kgo:" in query else PREFIXES + query
+        if bound and VALUES_HERE not in text:  # a caller's query: values bound the same way on both engines
+            text, bound = inject_values(text, bound), {}
         try:
             return Rows(self._backend.select(text, bound))
         except KGError:
@@ -714,15 +783,40 @@ class KnowledgeGraph:
         return iri[len(self.config.base_iri):] if iri.startswith(self.config.base_iri) else iri
 
 
-def _to_rdflib(term: Any) -> Any:
+def _to_rdflib(term: Any, predicate: str = "") -> Any:
+    """A pyoxigraph term as an rdflib term, as kg wrote it: a store keeps numbers by value and gives them
+    back in its own canonical form, so an integer object of ``predicate`` is typed again as kg types it
+    and a whole decimal gets its ".0" back.
+
+    >>> import pyoxigraph as ox
+    >>> _to_rdflib(ox.Literal("1", datatype=ox.NamedNode(_XSD_NS + "decimal")))
+    rdflib.term.Literal('1.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    """
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
-        datatype = None if term.language or term.datatype.value == _XSD_STRING else URIRef(term.datatype.value)
-        return Literal(term.value, lang=term.language, datatype=datatype)  # plain literals stay plain
+        datatype = None if term.language or term.datatype.value == _XSD_STRING else term.datatype.value
+        value = term.value
+        if datatype == _XSD_NS + "integer" and predicate in NARROW_INTEGERS and not value.startswith("-"):
+            datatype = NARROW_INTEGERS[predicate]  # the store gave back xsd:integer, by value
+        elif datatype == _XSD_NS + "decimal" and "." not in value:
+            value += ".0"  # the store writes a whole decimal "1"; kg (and rdflib) write "1.0"
+        return Literal(value, lang=term.language, datatype=URIRef(datatype) if datatype else None)
     return rdflib.BNode(term.value)
+
+
+def _triple_to_rdflib(quad: Any) -> tuple[Any, Any, Any]:
+    """A pyoxigraph quad (or triple) as an rdflib triple (``_to_rdflib``).
+
+    >>> import pyoxigraph as ox
+    >>> start = "http://www.w3.org/ns/oa#start"
+    >>> _triple_to_rdflib(ox.Quad(ox.NamedNode("https://x/s"), ox.NamedNode(start), ox.Literal(3)))[2].datatype[-18:]
+    'nonNegativeInteger'
+    """
+    predicate = quad.predicate.value
+    return _to_rdflib(quad.subject), URIRef(predicate), _to_rdflib(quad.object, predicate)
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -365,6 +365,10 @@ _ANNOTATION_TERMS = (RDF.type, OA.Annotation, OA.motivatedBy, OA.identifying, OA
                      OA.SpecificResource, OA.hasSource, OA.hasSelector, OA.TextPositionSelector, OA.start, OA.end,
                      OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix)
 _NON_NEGATIVE = XSD.nonNegativeInteger
+#: the predicates whose integers kg types more narrowly than xsd:integer (as ``ontologies/shapes.ttl`` says).
+#: A pyoxigraph store keeps numbers by value and gives every integer back as xsd:integer; reading a store
+#: into rdflib (``KnowledgeGraph.rdflib_graph``, ``save``) types these again, so that no datatype is lost.
+NARROW_INTEGERS: Mapping[str, str] = MappingProxyType({str(OA.start): str(_NON_NEGATIVE), str(OA.end): str(_NON_NEGATIVE)})
 
 
 def paper_triples(paper: Paper, links: Sequence[Link], config: Config = Config(),

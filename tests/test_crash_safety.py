@@ -21,6 +21,7 @@ from rdflib import Graph
 
 from kg import pipeline, rdf
 from kg.config import Config
+from kg.errors import OutputError
 from kg.records import PaperMentions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,25 +130,21 @@ def test_exception_in_a_stage_leaves_previous_outputs(previous, tmp_path: Path, 
 
 def test_failure_while_moving_outputs_in_leaves_previous_outputs(previous, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """The staged files are moved in one by one with ``os.replace``; a failure on the third (a full disk, a
-    read-only file) leaves graph.ttl new and mentions.jsonl old: outputs of two different builds.
-
-    Fix: kg/pipeline.py ``write_outputs``: before the move loop, ``os.link`` each existing output into
-    ``staging/.previous/``; if a replace fails, ``os.replace`` those back and re-raise (and block SIGINT/SIGTERM
-    around the loop with ``signal.pthread_sigmask``)."""
+    """The staged files are moved in one by one with ``os.replace``; a failure on one of them (a full disk, a
+    read-only file) puts back the files already moved (``kg.commit``): never outputs of two different builds."""
     source, before, big = previous
     out = tmp_path / "out"
     shutil.copytree(source, out)
     real_replace = os.replace
 
     def replace(src, dst, *args, **kwargs):
-        if Path(dst).name == "mentions.jsonl" and Path(src).parent.name.startswith(".kg-staging-"):
+        if Path(dst) == out / "mentions.jsonl" and Path(src).parent.name.startswith(".kg-staging-"):
             raise OSError(28, "No space left on device")
         return real_replace(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "Extractor", _NoMentions)
     monkeypatch.setattr(pipeline.os, "replace", replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full while moving the outputs into place .*unchanged"):
         pipeline.build([big], out, Config(use_model=False), html=False)
     monkeypatch.undo()
     _assert_intact(out, before)
