@@ -41,15 +41,26 @@ _CUES = {
 
 
 def _sentence_cues(m: Mention) -> Iterator[str]:
-    before = m.sentence[: max(0, m.start - m.sentence_start)]
+    at = max(0, m.start - m.sentence_start)
+    before = m.sentence[:at]
     after = m.sentence[max(0, m.end - m.sentence_start):]
-    if _CUES["list"].search(before[-60:]):
+    if any(at - 60 <= end <= at for end in _list_cue_ends(m.sentence)):
         yield "list"
     if after.startswith((",", " and ", " or ", "/")) or before.endswith((", ", " and ", " or ", "/")):
         yield "enumeration"
-    for name in ("prior", "ours", "evaluate", "motivation"):
-        if _CUES[name].search(m.sentence):
-            yield name
+    yield from _sentence_cues_of(m.sentence)
+
+
+@lru_cache(maxsize=4096)
+def _list_cue_ends(sentence: str) -> tuple[int, ...]:
+    """Where each "such as", "e.g." ... of a sentence ends."""
+    return tuple(match.end() for match in _CUES["list"].finditer(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_cues_of(sentence: str) -> tuple[str, ...]:
+    """The cues of a whole sentence, worked out once for all the mentions in it."""
+    return tuple(name for name in ("prior", "ours", "evaluate", "motivation") if _CUES[name].search(sentence))
 
 
 def link_features(mentions: Sequence[Mention], specificity: float) -> Iterator[tuple[str, float]]:

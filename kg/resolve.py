@@ -44,6 +44,8 @@ _VERSION = re.compile(r"^(?P<base>.+?)\s?(?:v?\d+(?:\.\d+)*[km]?|\d{4}|[km]|tiny
 _SYNONYMS = MappingProxyType({"visual": "vision", "optimisation": "optimization", "modelling": "modeling"})
 #: the specificity of a mention whose vocabulary term is marked generic: never linked
 GENERIC = -30.0
+#: below this log-odds of specificity (a probability of 0.27) no context makes a link: "Existing benchmarks"
+MIN_SPECIFICITY = -1.0
 _STRONG = {Role.PROPOSES: 2, Role.INTRODUCES: 2, Role.USES: 1, Role.ADDRESSES: 1}
 
 
@@ -415,7 +417,7 @@ class EntityTable:
         kept = []
         for link in links:
             specificity = max(self.specificity(m) for m in link.mentions)
-            if specificity > GENERIC and relevance.keeps(link.mentions, specificity):
+            if specificity > MIN_SPECIFICITY and relevance.keeps(link.mentions, specificity):
                 kept.append(link)
         return tuple(most_specific_tasks(kept))
 

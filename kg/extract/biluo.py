@@ -114,19 +114,25 @@ class BiluoNER(Tagger):
 
     def set_annotations(self, docs: Iterable[Doc], scores: Sequence[Floats2d]) -> None:
         """Decode each doc's best tags into entity spans and set them as ``doc.ents``."""
-        kind, typ = self._tag_tables()
+        tables = self._tag_tables()
         names = self.entity_labels
         for doc, doc_scores in zip(docs, scores):
             doc_scores = numpy.asarray(getattr(doc_scores, "get", lambda: doc_scores)())
-            spans = [Span(doc, a, b, label=names[t]) for a, b, t in decode(doc_scores, kind, typ)]
+            spans = [Span(doc, a, b, label=names[t]) for a, b, t in decode(doc_scores, tables)]
             doc.set_ents(spans, default="outside")
 
-    def _tag_tables(self) -> tuple[numpy.ndarray, numpy.ndarray]:
-        """Each label's BILUO kind (index in ``"BILUO"``) and entity type (index in ``entity_labels``, -1 for O)."""
+    def _tag_tables(self) -> TagTables:
+        """The decoding tables of the current labels (each label's BILUO kind, index in ``"BILUO"``, and
+        entity type, index in ``entity_labels`` or -1 for O), made once per label set."""
+        cached = getattr(self, "_tables", None)
+        if cached is not None and cached[0] == self.labels:
+            return cached[1]
         names = self.entity_labels
         kind = numpy.array([_KINDS.index(tag[0]) for tag in self.labels], dtype="i")
         typ = numpy.array([names.index(tag[2:]) if tag != "O" else -1 for tag in self.labels], dtype="i")
-        return kind, typ
+        tables = TagTables(kind, typ)
+        self._tables = (self.labels, tables)
+        return tables
 
     def get_loss(self, examples: Iterable[Example], scores: Sequence[Floats2d]) -> tuple[float, Any]:
         """Cross-entropy against the BILUO tags of each example's entities; missing tokens add no loss."""
@@ -162,62 +168,72 @@ def allowed_transitions(kind: numpy.ndarray, typ: numpy.ndarray) -> numpy.ndarra
     return numpy.where(inside[:, None], follows_inside, starts[None, :])
 
 
-def decode(scores: numpy.ndarray, kind: numpy.ndarray, typ: numpy.ndarray,
-           sure: float = 0.9) -> list[tuple[int, int, int]]:
+class TagTables:
+    """What decoding needs to know of the labels, worked out once: each tag's BILUO kind and entity type,
+    which tag may follow which, and which may start or end a sequence."""
+
+    def __init__(self, kind: numpy.ndarray, typ: numpy.ndarray) -> None:
+        self.kind, self.typ = kind.tolist(), typ.tolist()
+        self.outside = self.kind.index(4)
+        allowed = allowed_transitions(kind, typ)
+        self.allowed = {(i, j) for i, j in zip(*numpy.nonzero(allowed))}
+        self.log_allowed = numpy.where(allowed, 0.0, -1e9)
+        self.can_start = numpy.where(numpy.isin(kind, (0, 3, 4)), 0.0, -1e9)
+        self.can_end = numpy.where(numpy.isin(kind, (2, 3, 4)), 0.0, -1e9)
+        self.starts = {i for i, k in enumerate(self.kind) if k in (0, 3, 4)}
+        self.ends = {i for i, k in enumerate(self.kind) if k in (2, 3, 4)}
+
+
+def decode(scores: numpy.ndarray, tables: TagTables, sure: float = 0.9) -> list[tuple[int, int, int]]:
     """(start, end, type) token spans from one doc's tag probabilities: the most probable valid BILUO
     sequence (Viterbi). Tokens whose ``O`` probability is at least ``sure`` are taken as ``O``; the search
-    runs only over the stretches between them, so its cost follows the entities, not the text.
+    runs only over the stretches between them, so its cost follows the entities, not the text; where the
+    most probable tags of a stretch already form valid spans they are taken as they are.
 
-    >>> kind = numpy.array([0, 1, 2, 4, 3])       # B-X I-X L-X O U-X
-    >>> typ = numpy.array([0, 0, 0, -1, 0])
+    >>> tables = TagTables(numpy.array([0, 1, 2, 4, 3]), numpy.array([0, 0, 0, -1, 0]))  # B I L O U of one type
     >>> probs = numpy.eye(5)[[3, 0, 1, 2, 4, 3]] * 0.9 + 0.02  # O B I L U O
-    >>> decode(probs, kind, typ)
+    >>> decode(probs, tables)
     [(1, 4, 0), (4, 5, 0)]
     >>> probs[3] = [0.5, 0.0, 0.1, 0.4, 0.0]      # the L is unsure: B I B? -> still one valid span
-    >>> decode(probs, kind, typ)
+    >>> decode(probs, tables)
     [(1, 4, 0), (4, 5, 0)]
     """
-    outside = int(numpy.flatnonzero(kind == 4)[0])
-    unsure = numpy.flatnonzero(scores[:, outside] < sure)
+    unsure = numpy.flatnonzero(scores[:, tables.outside] < sure)
     if not len(unsure):
         return []
-    log_scores = numpy.log(numpy.maximum(scores, 1e-9))
-    log_allowed = numpy.where(allowed_transitions(kind, typ), 0.0, -1e9)
-    can_start = numpy.where(numpy.isin(kind, (0, 3, 4)), 0.0, -1e9)
-    can_end = numpy.where(numpy.isin(kind, (2, 3, 4)), 0.0, -1e9)
     cuts = numpy.flatnonzero(numpy.diff(unsure) > 1) + 1
+    kind, typ = tables.kind, tables.typ
     spans: list[tuple[int, int, int]] = []
-    allowed = allowed_transitions(kind, typ)
     for run in numpy.split(unsure, cuts):
         a, b = int(run[0]), int(run[-1]) + 1
         path = scores[a:b].argmax(axis=1).tolist()
-        valid = can_start[path[0]] == 0 and can_end[path[-1]] == 0 and all(
-            allowed[i, j] for i, j in zip(path, path[1:]))
+        valid = path[0] in tables.starts and path[-1] in tables.ends and all(
+            (i, j) in tables.allowed for i, j in zip(path, path[1:]))
         if not valid:  # the most probable tags do not form spans: search the best sequence that does
-            path = _viterbi(log_scores[a:b], log_allowed, can_start, can_end)
+            path = _viterbi(numpy.log(numpy.maximum(scores[a:b], 1e-9)), tables)
         open_at = -1
         for offset, tag in enumerate(path):
             k = kind[tag]
             if k == 0:
                 open_at = a + offset
             elif k == 2 and open_at >= 0:
-                spans.append((open_at, a + offset + 1, int(typ[tag])))
+                spans.append((open_at, a + offset + 1, typ[tag]))
                 open_at = -1
             elif k == 3:
-                spans.append((a + offset, a + offset + 1, int(typ[tag])))
+                spans.append((a + offset, a + offset + 1, typ[tag]))
     return spans
 
 
-def _viterbi(log_scores: numpy.ndarray, log_allowed: numpy.ndarray, can_start: numpy.ndarray,
-             can_end: numpy.ndarray) -> list[int]:
+def _viterbi(log_scores: numpy.ndarray, tables: TagTables) -> list[int]:
     """The most probable tag sequence under the transition constraints (log-space scores)."""
-    best = log_scores[0] + can_start
+    log_allowed = tables.log_allowed
+    best = log_scores[0] + tables.can_start
     back = []
     for t in range(1, len(log_scores)):
         total = best[:, None] + log_allowed
         back.append(total.argmax(axis=0))
         best = total.max(axis=0) + log_scores[t]
-    tag = int((best + can_end).argmax())
+    tag = int((best + tables.can_end).argmax())
     path = [tag]
     for pointers in reversed(back):
         tag = int(pointers[tag])
