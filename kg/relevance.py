@@ -18,16 +18,15 @@ found it (vocabulary, NER, a cue pattern, an abbreviation) and its role. Weights
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from kg.records import Mention
+from kg.specificity import read_weights
 
 _CUES = {
     "list": re.compile(r"\b(such as|e\.g\.|including|like|i\.e\.|for example|for instance|ranging from)\b", re.I),
@@ -98,11 +97,7 @@ class RelevanceModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "RelevanceModel":
         """The shipped weights, or those at ``path``."""
-        if path is None:
-            text = resources.files("kg.data").joinpath("relevance.json").read_text(encoding="utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-        data = json.loads(text)
+        data = read_weights("relevance.json", path)
         return cls(dict(data["weights"]), {t: float(v) for t, v in data["thresholds"].items()})
 
     def probability(self, mentions: Sequence[Mention], specificity: float) -> float:

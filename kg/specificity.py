@@ -63,6 +63,13 @@ def features(type_: str, name: str, *, vocabulary: str = "") -> Iterator[str]:
         yield f"{t}|vocab={vocabulary}"
 
 
+def read_weights(name: str, path: str | Path | None = None) -> dict:
+    """A decision model's JSON: the shipped ``kg/data/NAME``, or the file at ``path``."""
+    if path is None:
+        return json.loads(resources.files("kg.data").joinpath(name).read_text(encoding="utf-8"))
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 @dataclass(frozen=True)
 class SpecificityModel:
     """Logistic weights per feature and the decision threshold."""
@@ -73,11 +80,7 @@ class SpecificityModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "SpecificityModel":
         """The shipped weights, or those at ``path``."""
-        if path is None:
-            text = resources.files("kg.data").joinpath("specificity.json").read_text(encoding="utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-        data = json.loads(text)
+        data = read_weights("specificity.json", path)
         return cls(dict(data["weights"]), float(data["threshold"]))
 
     def log_odds(self, type_: str, name: str, *, vocabulary: str = "") -> float:

@@ -352,3 +352,12 @@ def test_narrow_integer_types_are_the_shapes_ones():
     declared = {str(shapes.value(shape, SH.path)): str(datatype)
                 for shape, datatype in shapes.subject_objects(SH.datatype) if datatype in integers}
     assert declared == dict(NARROW_INTEGERS)
+
+
+def test_top_reads_counts_then_labels_and_agrees_with_entities(bundled_graph):
+    for type_ in ("dataset", "method", "task"):
+        everything = list(bundled_graph.entities(type_))
+        for n in (1, 3, 10, len(everything) + 2):
+            assert list(bundled_graph.top(type_, n)) == everything[:n]
+    stats = bundled_graph.stats(3)
+    assert stats["method"]["top"] == [(e.label, e.papers) for e in bundled_graph.entities("method")[:3]]

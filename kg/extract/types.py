@@ -49,10 +49,8 @@ def _head_type(word: str) -> str | None:
 def votes_of(doc: Doc, span: Span) -> list[str]:
     """The types the context of one mention votes for."""
     out = []
-    if span.end < len(doc):
-        after = _head_type(doc[span.end].text)
-        if after:
-            out.append(after)
+    if span.end < len(doc) and _head_type(doc[span.end].text) == "DATASET":
+        out.append("DATASET")  # "X model" / "X task" also follow datasets ("ImageNet models", "GLUE tasks")
     if span.start >= 1:
         before = doc[span.start - 1].text.lower()
         if before in NAMING or (before in {",", "as"} and span.start >= 2 and doc[span.start - 2].text.lower() in NAMING):
