@@ -3,7 +3,7 @@
     python benchmarks/paper_level/assemble.py
 
 Writes ``dev.jsonl`` (160 papers with the first annotation of each: the gold), ``second.jsonl`` (the
-64 of them annotated a second time, independently: for agreement) and ``train.jsonl`` (160 other papers,
+64 of them annotated a second time, independently: for agreement) and ``train.jsonl`` (the other papers,
 annotated once: what ``scripts/train_relevance.py`` trains on; the development set never trains). Sample and annotations are in
 ``batches/`` and ``annotations/``; see README.md.
 """
@@ -20,11 +20,11 @@ def _read(path: Path) -> list[dict]:
 
 
 def main() -> int:
-    papers = {p["id"]: p for prefix in ("batch", "train") for k in range(1, 5)
-              for p in _read(HERE / "batches" / f"{prefix}{k}.jsonl")}
+    names = [f"batch{k}.jsonl" for k in range(1, 5)] + sorted(p.name for p in (HERE / "batches").glob("train*.jsonl"))
+    papers = {p["id"]: p for name in names for p in _read(HERE / "batches" / name)}
     first = {a["id"]: a for k in range(1, 5) for a in _read(HERE / "annotations" / f"b{k}-A.jsonl")}
     second = {a["id"]: a for name in ("b1-B.jsonl", "double-B.jsonl") for a in _read(HERE / "annotations" / name)}
-    train = {a["id"]: a for k in range(1, 5) for a in _read(HERE / "annotations" / f"t{k}-A.jsonl")}
+    train = {a["id"]: a for path in sorted((HERE / "annotations").glob("t*-A.jsonl")) for a in _read(path)}
     for name, annotations in (("dev.jsonl", first), ("second.jsonl", second), ("train.jsonl", train)):
         with (HERE / name).open("w", encoding="utf-8") as out:
             for pid in sorted(annotations):
