@@ -11,7 +11,7 @@ Versions and subsets (``ImageNet-1k``) stay entities of their own, linked with `
 >>> from kg.records import Paper, Mention, PaperMentions, EntityType as T
 >>> def pm(pid, *texts):
 ...     return PaperMentions(Paper(pid, 1, "t", "a"), tuple(Mention(T.DATASET, "abstract", 0, len(t), t) for t in texts))
->>> r = Resolver(vocabulary=None)
+>>> r = Resolver(vocabulary=None, specific_only=False)  # every mention linked: clustering alone
 >>> for item in [pm("1", "CIFAR10"), pm("2", "CIFAR-10"), pm("3", "CIFAR 10 dataset")]:
 ...     _ = r.observe(item)
 >>> table = r.finish()
