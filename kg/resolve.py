@@ -417,7 +417,7 @@ class EntityTable:
         kept = []
         for link in links:
             specificity = max(self.specificity(m) for m in link.mentions)
-            if specificity > MIN_SPECIFICITY and relevance.keeps(link.mentions, specificity):
+            if specificity > MIN_SPECIFICITY and relevance.keeps(link.mentions, specificity, item.paper.title):
                 kept.append(link)
         return tuple(most_specific_tasks(kept))
 
