@@ -19,6 +19,16 @@ from kg.errors import ModelError
 from kg.extract import biluo, components, types  # noqa: F401  (register the factories)
 
 
+def _names_a_part(form: str, term: vocabulary_module.Term, vocabulary: vocabulary_module.Vocabulary) -> bool:
+    """Whether a name is its broader term's name and more words ("KITTI Pedestrian" of "KITTI"): it names
+    the part only written as such; "KITTI pedestrian" is KITTI and a word, not a wider name."""
+    for broader_id in term.broader:
+        broader = vocabulary.get(broader_id)
+        if broader is not None and any(form.lower().startswith(s.lower() + " ") for s in broader.surfaces):
+            return True
+    return False
+
+
 def phrase_patterns(vocabulary: vocabulary_module.Vocabulary) -> tuple[list[dict], list[dict]]:
     """SpanRuler phrase patterns for every name of every term and its spelling variants (hyphens,
     numbers, a plural last word): (case-insensitive, exact-case). The first term to claim a form keeps it.
@@ -52,7 +62,8 @@ def phrase_patterns(vocabulary: vocabulary_module.Vocabulary) -> tuple[list[dict
                 if " " not in form and form.isalpha() and form[1:].islower() and "curated" not in term.source:
                     continue  # one plain word ("Geo", "Places") is English far more often than a name
                 case_sensitive = term.case_sensitive or vocabulary_module.is_exact_surface(form) or \
-                    (form.endswith("s") and vocabulary_module.is_exact_surface(form[:-1]))
+                    (form.endswith("s") and vocabulary_module.is_exact_surface(form[:-1])) or \
+                    _names_a_part(form, term, vocabulary)
                 signature = (label, form if case_sensitive else form.lower())
                 if signature in seen:
                     continue
