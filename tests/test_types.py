@@ -48,3 +48,20 @@ def test_a_vocabulary_name_never_widens_what_the_text_names(bundled_build):
     # "ranked 1st in KITTI pedestrian BEV and 3D leaderboards": the text names KITTI, not "KITTI Pedestrian"
     kitti = {link.entity_id for link in result.links for m in link.mentions if m.text.startswith("KITTI")}
     assert kitti == {"dataset/kitti"}
+
+
+def test_a_coined_benchmark_name_is_a_dataset():
+    import re
+
+    import spacy
+
+    from kg.extract.types import TypeVotes
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("Even GPT-4o fails on Ego-MC-Bench, which probes memory, and on HallusionBench.")
+    doc.spans["kg"] = [doc.char_span(m.start(), m.end(), "METHOD")
+                       for m in re.finditer(r"GPT-4o|Ego-MC-Bench|HallusionBench", doc.text)]
+    doc = TypeVotes(lambda text: {})(doc)  # nothing from the vocabulary: the name alone decides
+    assert {s.text: s.label_ for s in doc.spans["kg"]} == {
+        "GPT-4o": "METHOD", "Ego-MC-Bench": "DATASET", "HallusionBench": "DATASET"}

@@ -4,7 +4,7 @@
 the NER guessed from the name's shape. ``kg_type_votes`` runs after ``kg_merge``: every merged mention
 of a name (a mention with a capital letter or a digit) casts the votes its context gives, the head noun
 right after it ("X dataset", "X benchmark", "X model", "X task") or the naming phrase before it ("a dataset
-..., named X", "a model called X"); a name whose votes all go to one other type is re-typed everywhere in
+..., named X", "a model called X"), and a coined name ending in "Bench" votes for a dataset; a name whose votes all go to one other type is re-typed everywhere in
 the paper. A name the text casts no vote for takes the type of the vocabulary when the vocabulary knows it
 under one type only: "RAG" is a method wherever the NER or its long form made it look like a task.
 
@@ -50,9 +50,13 @@ def _head_type(word: str) -> str | None:
     return next((label for label, heads in HEADS.items() if word in heads), None)
 
 
+#: a coined name that ends in "Bench" names a benchmark (SWE-bench, VSI-Bench, HallusionBench)
+_BENCH_NAME = re.compile(r"(?:[A-Za-z0-9]-?[Bb]ench|\bBench)\+*$")
+
+
 def votes_of(doc: Doc, span: Span) -> list[str]:
-    """The types the context of one mention votes for."""
-    out = []
+    """The types the context of one mention votes for (and its name, when it says "Bench")."""
+    out = ["DATASET"] if _BENCH_NAME.search(span.text) else []
     if span.end < len(doc) and _head_type(doc[span.end].text) == "DATASET":
         out.append("DATASET")  # "X model" / "X task" also follow datasets ("ImageNet models", "GLUE tasks")
     if span.start >= 1:
