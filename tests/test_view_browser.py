@@ -168,7 +168,36 @@ def test_search_filters_and_neighbourhood(page) -> None:
     assert int(page.find_element("id", "node-count").text) == 3  # ResNet and the two papers
     page.find_element("id", "reset").click()
     assert int(page.find_element("id", "node-count").text) == 5
-    assert page.execute_script("return window.kgView.nodes.get().every(n => n.opacity === 1)")
+    # entities of one paper are faded until asked for; the rest is drawn in full again
+    opacity = "return Object.fromEntries(window.kgView.nodes.get().map(n => [n.id, n.opacity]))"
+    faded = {"dataset/imagenet", "task/object-detection"}
+    assert page.execute_script(opacity) == {n: 0.3 if n in faded else 1 for n in page.execute_script(opacity)}
+    page.find_element("id", "show-once").click()
+    assert set(page.execute_script(opacity).values()) == {1}
+    page.find_element("id", "reset").click()
+
+
+def test_shared_entities_are_labelled_and_papers_show_titles_on_hover(page) -> None:
+    page.execute_script("window.kgView.clearSelection(); window.kgView.network.fit({animation: false})")
+    time.sleep(0.2)
+    # ResNet is shared by both papers: labelled at first sight; entities of one paper are not
+    assert page.execute_script("return window.kgView.labels()") == ["method/resnet"]
+    page.execute_script("window.kgView.selectNode('dataset/imagenet')")
+    time.sleep(0.5)
+    assert sorted(page.execute_script("return window.kgView.labels()")) == ["dataset/imagenet", "method/resnet"]
+    page.execute_script("window.kgView.clearSelection()")
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    canvas = page.find_element("css selector", "#graph canvas")
+    x, y = page.execute_script("""
+        var net = window.kgView.network, p = net.canvasToDOM(net.getPosition("paper/2201.00001"));
+        return [p.x, p.y];""")
+    rect = canvas.rect
+    ActionChains(page).move_to_element_with_offset(canvas, x - rect["width"] / 2, y - rect["height"] / 2).perform()
+    deadline = time.monotonic() + 5
+    while page.find_element("id", "tip").text != "Residual learning on ImageNet" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert page.find_element("id", "tip").text == "Residual learning on ImageNet"
 
 
 def test_no_network_requests_and_no_console_errors(page) -> None:
