@@ -108,11 +108,11 @@ def _graph(path: str):
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from kg.view import write_html
+    from kg.view import view
 
-    graph = _graph(args.graph).to_networkx()
-    path = write_html(graph, args.output, focus=args.focus, hops=args.hops, top=args.top)
-    print(f"wrote {path}")
+    path, mode = view(args.graph, args.output, mode=args.mode, focus=args.focus, hops=args.hops, top=args.top,
+                      config=_config(args))
+    print(f"wrote {path} ({mode} view)")
     return 0
 
 
@@ -304,12 +304,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     p.set_defaults(func=cmd_extract)
 
-    p = command("view", "write an HTML view of a graph, whole or around one entity", "kg view outputs/graph.ttl --focus KITTI --hops 2 -o kitti.html")
+    p = command("view", "write an HTML view of a graph: the map of its entities (large graphs) or its papers "
+                "and their entities (a listing), whole or around one entity",
+                "kg view outputs/graph.ttl --focus KITTI --hops 2 -o kitti.html\n"
+                "  kg view big/store -o map.html                  # the map of the 5,000 most linked entities\n"
+                "  kg view outputs/graph.ttl --mode map -o map.html")
     p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH, help="graph file or store folder")
     p.add_argument("-o", "--output", default="view.html")
     p.add_argument("--focus", help="entity or paper id or label at the centre")
     p.add_argument("--hops", type=int, default=1, help="distance from the focus (default 1)")
-    p.add_argument("--top", type=int, help="only the N most linked entities and their papers")
+    p.add_argument("--top", type=int, help="only the N most linked entities (and, in the paper view, their papers); "
+                   "the map's default is 5000")
+    p.add_argument("--mode", default="auto", help="map, papers, or auto (default): the map above 500 papers")
     p.set_defaults(func=cmd_view)
 
     p = command("query", "run a SPARQL query (text or .rq file) or a preset: " + ", ".join(PRESETS),

@@ -29,16 +29,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
+from kg.config import Config
+from kg.errors import KGError, unknown_name
 from kg.view.data import view_data
 from kg.view.layout import layout
+from kg.view.mapdata import map_data
 from kg.view.page import page, script_json, write_page
 from kg.view.select import resolve, subgraph, top_subgraph
+from kg.view.sources import GraphSource, StoreSource
 
-__all__ = ["layout", "render_html", "resolve", "script_json", "subgraph", "top_subgraph", "view_data",
-           "write_html"]
+__all__ = ["GraphSource", "MODES", "StoreSource", "layout", "map_data", "render_html", "resolve", "script_json",
+           "subgraph", "top_subgraph", "view", "view_data", "write_html", "write_map"]
+MODES = ("auto", "map", "papers")
 
 
 def render_html(graph: nx.MultiDiGraph, *, focus: str | None = None, hops: int = 1, top: int | None = None,
@@ -63,3 +69,43 @@ def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, focus: s
     """
     text = render_html(graph, focus=focus, hops=hops, top=top, title=title, physics=physics)
     return write_page(text, path)
+
+
+def write_map(source: nx.MultiDiGraph | GraphSource | StoreSource, path: str | os.PathLike[str], *,
+              top: int | None = None, title: str = "kg", config: Config = Config()) -> Path:
+    """Write the map of the ``top`` entities with most papers (default ``config.view_max_nodes``) of a
+    graph or a source (``kg.view.sources``) as ONE self-contained HTML file; return its path.
+
+    >>> from kg.query import KnowledgeGraph
+    >>> import tempfile, pathlib
+    >>> out = write_map(KnowledgeGraph.example().to_networkx(), pathlib.Path(tempfile.mkdtemp()) / "map.html")
+    >>> '"mode":"map"' in out.read_text(encoding="utf-8")
+    True
+    """
+    if isinstance(source, nx.MultiDiGraph):
+        source = GraphSource(source)
+    return write_page(page(map_data(source, config=config, top=top, title=title), title=title), path)
+
+
+def view(graph: str | os.PathLike[str], path: str | os.PathLike[str], *, mode: str = "auto",
+         focus: str | None = None, hops: int = 1, top: int | None = None, config: Config = Config()) -> tuple[Path, str]:
+    """``kg view``: the view of a graph file or store folder that fits, or the one asked for; returns
+    the file written and the mode. ``auto`` picks the map above ``config.view_map_threshold`` papers
+    (and never with ``focus``, which centres the paper view on one entity)."""
+    if mode not in MODES:
+        raise unknown_name("view mode", mode, MODES)
+    if mode == "map" and focus is not None:
+        raise KGError("--focus centres the paper view: use it without --mode map")
+    title = Path(graph).name or "kg"
+    source = StoreSource.open(graph, config) if mode != "papers" and focus is None else None
+    if mode == "auto":
+        mode = "map" if source is not None and source.count_papers() > config.view_map_threshold else "papers"
+    if mode == "map":
+        return write_map(source, path, top=top, title=title, config=config), mode
+    return write_html(_networkx(graph), path, focus=focus, hops=hops, top=top, title=title), mode
+
+
+def _networkx(graph: str | os.PathLike[str]) -> Any:
+    import kg
+
+    return kg.load(graph).to_networkx()

@@ -16,14 +16,14 @@ LEVELS = 12
 #: width of a character as a share of the font size (system sans-serif, generous)
 CHAR_WIDTH = 0.6
 #: the whole drawing, fitted, is about this many pixels across at level 0
-FIT_PIXELS = 900.0
+FIT_PIXELS = 600.0
 
 
 def base_scale(xs: Sequence[float], ys: Sequence[float]) -> float:
     """The scale of level 0: the one at which the drawing is ``FIT_PIXELS`` across, at most 1 (the
     scale at which vis-network fits a small drawing). Zoomed out further, the page keeps level 0.
 
-    >>> base_scale([0, 1800], [0, 10]), base_scale([0, 10], [0, 10])
+    >>> base_scale([0, 1200], [0, 10]), base_scale([0, 10], [0, 10])
     (0.5, 1.0)
     """
     extent = max(max(xs) - min(xs), max(ys) - min(ys), 1.0) if xs else 1.0
@@ -31,22 +31,25 @@ def base_scale(xs: Sequence[float], ys: Sequence[float]) -> float:
 
 
 def label_levels(xs: Sequence[float], ys: Sequence[float], texts: Sequence[str], fonts: Sequence[float],
-                 weights: Sequence[float], *, base: float, levels: int = LEVELS) -> list[int | None]:
+                 weights: Sequence[float], *, base: float, levels: int = LEVELS,
+                 radii: Sequence[float] | None = None) -> list[int | None]:
     """The first level at which each label is drawn; a weight of 0 or less means never by itself.
+    A label sits under its node: ``radii`` (drawing units) moves it down by the node's radius.
 
     >>> label_levels([0, 10, 400], [0, 0, 0], ["ImageNet", "CIFAR", "COCO"], [12, 12, 12], [3, 2, 1], base=1.0)
     [0, 5, 0]
     """
     order = sorted((i for i, w in enumerate(weights) if w > 0), key=lambda i: (-weights[i], i))
     out: list[int | None] = [None] * len(texts)
+    tops = [y + (radii[i] if radii else 0.0) for i, y in enumerate(ys)]
     for level in range(levels):
         scale = base * 2 ** (level / 2)
         grid = _Grid(cell=max(fonts, default=12) * 8 / scale)
         for i in sorted((i for i in order if out[i] is not None), key=lambda i: (-weights[i], i)):
-            grid.add(_box(xs[i], ys[i], texts[i], fonts[i], scale))
+            grid.add(_box(xs[i], tops[i], texts[i], fonts[i], scale))
         for i in order:
             if out[i] is None:
-                box = _box(xs[i], ys[i], texts[i], fonts[i], scale)
+                box = _box(xs[i], tops[i], texts[i], fonts[i], scale)
                 if not grid.hits(box):
                     grid.add(box)
                     out[i] = level

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import random
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import igraph
 import networkx as nx
@@ -55,14 +56,22 @@ def layout_pairs(n: int, pairs: Sequence[tuple[int, int]], weights: Sequence[flo
     for i, (a, b) in enumerate(pairs):
         edges_of.setdefault(membership[a], []).append((a, b, weights[i] if weights is not None else 1.0))
     components = sorted(members, key=lambda c: (-len(members[c]), members[c][0]))
-    rng = random.Random(seed)
-    igraph.set_random_number_generator(rng)  # FR jitters coincident nodes with the global RNG
-    try:
+    with seeded(seed) as rng:
         drawn = [(members[c], _component_layout(members[c], edges_of.get(c, []), rng, niter)) for c in components]
-    finally:
-        igraph.set_random_number_generator(random)  # igraph's default
     coords = _pack(drawn, margin=EDGE_LENGTH)
     return [(round(coords[v][0], 1), round(coords[v][1], 1)) for v in range(n)]
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[random.Random]:
+    """igraph's random numbers drawn from ``random.Random(seed)`` inside the block (FR jitters
+    coincident nodes and Leiden visits nodes with igraph's global generator), its default after."""
+    rng = random.Random(seed)
+    igraph.set_random_number_generator(rng)
+    try:
+        yield rng
+    finally:
+        igraph.set_random_number_generator(random)  # igraph's default
 
 
 def _component_layout(vertices: list[int], edges: list[tuple[int, int, float]], rng: random.Random,

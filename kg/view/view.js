@@ -69,7 +69,7 @@
     $("edge-count").textContent = String(drawn);
   }
   $("kg-title").textContent = DATA.title;
-  $("node-total").textContent = String(DATA.nodes.length);
+  $("node-total").textContent = DATA.nodes.length + " nodes";
   Object.keys(STYLE).forEach(function (kind) {
     var box = el("input", {type: "checkbox", "data-kind": kind});
     box.checked = true;
