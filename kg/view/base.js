@@ -64,29 +64,42 @@ var KG = (function () {
   }
   /* Labels drawn over the network at a constant size on screen. Each item has x, y, short, font (px)
      and z, the first zoom level that shows it (level k: scale base * 2^(k/2)). state.shown(id) says
-     whether a node is drawn at all, state.forced holds ids labelled whatever the zoom (a selection and
-     its neighbours), state.dim whether others are faded. */
+     whether a node is drawn at all; with state.dim (a selection), only the labels of state.forced (the
+     selection, state.first, and its neighbours) are drawn, heaviest first, none over another. */
   function labelLayer(network, items, base, state) {
-    var drawn = [];
+    var drawn = [], byWeight = items.slice().sort(function (a, b) { return (b.weight || 0) - (a.weight || 0); });
+    function font(n, scale) { var px = n.font || 12; return (px >= 15 ? "600 " : "") + (px / scale) + "px " + LABEL_FONT; }
+    function draw(ctx, n, scale) {
+      var y = n.y + (n.r || 0) + 2 / scale;
+      ctx.lineWidth = 3 / scale;
+      ctx.strokeText(n.short, n.x, y); ctx.fillText(n.short, n.x, y);
+      drawn.push(n.id);
+    }
+    // with a selection: its neighbourhood's labels, heaviest first, each where it overlaps none drawn
+    function drawForced(ctx, scale) {
+      var boxes = [];
+      var order = byWeight.filter(function (n) { return state.forced.has(n.id) && state.shown(n.id); });
+      order.sort(function (a, b) { return (b.id === state.first) - (a.id === state.first); });
+      order.forEach(function (n) {
+        ctx.font = font(n, scale);
+        var w = ctx.measureText(n.short).width, h = (n.font || 12) * 1.3 / scale, top = n.y + (n.r || 0);
+        var box = [n.x - w / 2, top, n.x + w / 2, top + h];
+        if (boxes.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; })) return;
+        boxes.push(box); draw(ctx, n, scale);
+      });
+    }
     network.on("afterDrawing", function (ctx) {
-      var scale = network.getScale();
-      var level = currentLevel();
+      var scale = network.getScale(), level = currentLevel();
       var a = network.DOMtoCanvas({x: 0, y: 0}), b = network.DOMtoCanvas({x: ctx.canvas.clientWidth, y: ctx.canvas.clientHeight});
       drawn = [];
       ctx.save();
       ctx.textAlign = "center"; ctx.textBaseline = "top"; ctx.lineJoin = "round";
-      items.forEach(function (n) {
-        var forced = state.forced.has(n.id);
-        if (!forced && (n.z == null || n.z > level)) return;
+      ctx.strokeStyle = "rgba(248,250,252,0.92)"; ctx.fillStyle = "#1e293b";
+      if (state.dim) drawForced(ctx, scale);
+      else items.forEach(function (n) {
+        if (n.z == null || n.z > level || !state.shown(n.id)) return;
         if (n.x < a.x - 200 / scale || n.x > b.x + 200 / scale || n.y < a.y - 50 / scale || n.y > b.y + 20 / scale) return;
-        if (!state.shown(n.id)) return;
-        var px = n.font || 12, faded = state.dim && !forced;
-        ctx.font = (px >= 15 ? "600 " : "") + (px / scale) + "px " + LABEL_FONT;
-        ctx.lineWidth = 3 / scale; ctx.strokeStyle = faded ? "rgba(248,250,252,0.3)" : "rgba(248,250,252,0.92)";
-        ctx.fillStyle = faded ? "rgba(30,41,59,0.15)" : "#1e293b";
-        var y = n.y + (n.r || 0) + 2 / scale;
-        ctx.strokeText(n.short, n.x, y); ctx.fillText(n.short, n.x, y);
-        drawn.push(n.id);
+        ctx.font = font(n, scale); draw(ctx, n, scale);
       });
       ctx.restore();
     });

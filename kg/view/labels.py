@@ -16,14 +16,14 @@ LEVELS = 12
 #: width of a character as a share of the font size (system sans-serif, generous)
 CHAR_WIDTH = 0.6
 #: the whole drawing, fitted, is about this many pixels across at level 0
-FIT_PIXELS = 600.0
+FIT_PIXELS = 700.0
 
 
 def base_scale(xs: Sequence[float], ys: Sequence[float]) -> float:
     """The scale of level 0: the one at which the drawing is ``FIT_PIXELS`` across, at most 1 (the
     scale at which vis-network fits a small drawing). Zoomed out further, the page keeps level 0.
 
-    >>> base_scale([0, 1200], [0, 10]), base_scale([0, 10], [0, 10])
+    >>> base_scale([0, 1400], [0, 10]), base_scale([0, 10], [0, 10])
     (0.5, 1.0)
     """
     extent = max(max(xs) - min(xs), max(ys) - min(ys), 1.0) if xs else 1.0

@@ -48,7 +48,7 @@
   var network = new vis.Network($("graph"), {nodes: view, edges: edges}, options);
   var api = {network: network, nodes: nodes, edges: edges, view: view, data: DATA, ready: false, firstDrawMs: null};
   KG.ready(network, api);
-  var labelState = {forced: new Set(), dim: false, shown: function (id) { return !!view.get(id); }};
+  var labelState = {forced: new Set(), first: null, dim: false, shown: function (id) { return !!view.get(id); }};
   var labels = KG.labelLayer(network, DATA.nodes, DATA.base || 1, labelState);
 
   // ---- counts, legend, colour switch, filters
@@ -67,7 +67,7 @@
     $("legend").appendChild(el("label", {}, [box, KG.swatch(kind), STYLE[kind].name, el("span", {class: "n", text: String(DATA.kinds[kind] || 0)})]));
   });
   var clusterList = el("ul", {class: "clusters", hidden: ""});
-  DATA.clusters.slice(0, 12).forEach(function (c) {
+  DATA.clusters.slice(0, 8).forEach(function (c) {
     clusterList.appendChild(el("li", {}, [KG.swatch("paper", c.colour), el("span", {text: c.label + " \u2026 (" + c.size + ")"})]));
   });
   $("legend").appendChild(clusterList);
@@ -101,7 +101,7 @@
       keep = new Set([selected.id]);
       adjacent[selected.index].forEach(function (a) { keep.add(DATA.nodes[a[0]].id); });
     }
-    labelState.forced = keep || new Set(); labelState.dim = !!keep;
+    labelState.forced = keep || new Set(); labelState.first = selected && selected.id; labelState.dim = !!keep;
     nodes.update(DATA.nodes.map(function (n) { return visNode(n, keep && !keep.has(n.id)); }));
   }
   function neighboursByType(n) {

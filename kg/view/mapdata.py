@@ -51,7 +51,10 @@ def map_data(source: Any, *, config: Config = Config(), top: int | None = None, 
     membership = clusters(len(entities), [(a, b) for a, b, _ in kept], weights)
     positions = layout_pairs(len(entities), [(a, b) for a, b, _ in kept], weights, niter=300)
     nodes = _nodes(entities, positions, membership)
-    papers, table = _papers(source, ids, [links[e] for e in ids], config)
+    n_papers = source.count_papers()
+    small = n_papers <= config.view_map_threshold  # a listing: the sentences of every paper embedded
+    papers, table = _papers(source, ids, [links[e] for e in ids], config.view_map_papers,
+                            config.view_map_papers if small else config.view_map_sentences)
     for node, mine in zip(nodes, table):
         node["p"] = mine
     drawn = _drawn(kept, weights, len(entities))
@@ -59,7 +62,7 @@ def map_data(source: Any, *, config: Config = Config(), top: int | None = None, 
             "links": [[a, b, c, int(i in drawn)] for i, (a, b, c) in enumerate(kept)],
             "papers": papers, "clusters": _clusters(nodes), "minimum": minimum,
             "kinds": {kind: sum(1 for n in nodes if n["kind"] == kind) for kind in KINDS[1:]},
-            "total": {"papers": source.count_papers()}}
+            "total": {"papers": n_papers}}
 
 
 def cooccurrence(papers_of: Sequence[Sequence[tuple[str, str]]], minimum: int) -> dict[tuple[int, int], int]:
@@ -153,19 +156,18 @@ def _labels(nodes: list[dict]) -> float:
     return base
 
 
-def _papers(source: Any, ids: Sequence[str], papers_of: Sequence[Sequence[tuple[str, str]]],
-            config: Config) -> tuple[list[list[str]], list[list[list]]]:
+def _papers(source: Any, ids: Sequence[str], papers_of: Sequence[Sequence[tuple[str, str]]], most: int,
+            sentences: int) -> tuple[list[list[str]], list[list[list]]]:
     """The papers embedded, as rows [arXiv id, title, date], and per entity its rows [paper index, roles,
-    sentences]: the ``view_map_papers`` most recent papers (by arXiv id), with the sentences of the first
-    ``view_map_sentences`` of them."""
+    sentences]: the ``most`` recent papers (by arXiv id), with the sentences of the first ``sentences``."""
     chosen: list[list[tuple[str, str]]] = []
     for pairs in papers_of:
         roles: dict[str, list[str]] = {}
         for paper, role in pairs:
             roles.setdefault(paper, []).append(role)
-        recent = sorted(roles, reverse=True)[:config.view_map_papers]
+        recent = sorted(roles, reverse=True)[:most]
         chosen.append([(paper, ", ".join(sorted(set(roles[paper])))) for paper in recent])
-    wanted = [(paper, ids[i]) for i, rows in enumerate(chosen) for paper, _ in rows[:config.view_map_sentences]]
+    wanted = [(paper, ids[i]) for i, rows in enumerate(chosen) for paper, _ in rows[:sentences]]
     said = source.sentences(wanted) if wanted else {}
     paper_ids = sorted({paper for rows in chosen for paper, _ in rows})
     meta = source.papers(paper_ids)

@@ -56,7 +56,7 @@
   KG.ready(network, api);
 
   // ---- labels: the shared entities by zoom (kg/view/labels.py); a selection labels its neighbourhood
-  var labelState = {forced: new Set(), dim: false, shown: function (id) { return !!view.get(id); }};
+  var labelState = {forced: new Set(), first: null, dim: false, shown: function (id) { return !!view.get(id); }};
   var maxValue = 2 + 2 * maxDegree;  // vis sizes nodes 5..30 by sqrt of value (options.nodes.scaling)
   DATA.nodes.forEach(function (n) { n.r = 5 + 25 * Math.sqrt((visNode(n).value - 1) / Math.max(1, maxValue - 1)); });
   var labels = KG.labelLayer(network, DATA.nodes.filter(function (n) { return n.kind !== "paper"; }), DATA.base || 1, labelState);
@@ -101,7 +101,7 @@
     var keep = null;
     if (selected) { keep = new Set(neighbours.get(selected) || []); keep.add(selected); }
     labelState.forced = new Set(keep ? Array.from(keep).filter(function (id) { return byId.get(id).kind !== "paper" || id === selected; }) : []);
-    labelState.dim = !!keep;
+    labelState.dim = !!keep; labelState.first = selected;
     nodes.update(DATA.nodes.map(function (n) {
       return {id: n.id, opacity: keep ? (keep.has(n.id) ? 1 : 0.12) : opacity(n)};
     }));
