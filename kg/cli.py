@@ -116,6 +116,21 @@ def cmd_view(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from kg import pipeline
+    from kg.report import write_report
+
+    config = _config(args)
+    build = pipeline.run(args.inputs, config)
+    graph = _graph(args.graph) if args.graph else None
+    path = write_report(build, args.output, fmt=args.format, graph=graph,
+                        graph_name=args.graph or "")
+    for reject in build.rejects:
+        print(f"rejected: {reject.source}:{reject.line}: {reject.reason}", file=sys.stderr)
+    print(f"wrote {path}")
+    return 1 if (config.strict and build.rejects) else 0
+
+
 PRESETS = {
     "top-datasets": "datasets linked by the most papers (--task to restrict to papers on a task)",
     "top-methods": "methods linked by the most papers (--task to restrict)",
@@ -317,6 +332,17 @@ def parser() -> argparse.ArgumentParser:
                    "the map's default is 5000")
     p.add_argument("--mode", default="auto", help="map, papers, or auto (default): the map above 500 papers")
     p.set_defaults(func=cmd_view)
+
+    p = command("report", "write the digest of a listing: papers, datasets introduced and methods proposed with "
+                "their sentences, the most addressed tasks and most used datasets and methods; with --graph, what "
+                "is new against that graph and how the leading entities grew",
+                "kg report listing.md -o report.html\n"
+                "  kg report listing.md --graph big/store -o report.md     # Markdown, against a corpus store")
+    common(p)
+    p.add_argument("-o", "--output", default="report.html", help="output file (default: report.html)")
+    p.add_argument("--graph", metavar="STORE", help="an earlier graph (store folder or graph file) to compare with")
+    p.add_argument("--format", choices=("html", "md"), help="html or md (default: from the -o suffix)")
+    p.set_defaults(func=cmd_report)
 
     p = command("query", "run a SPARQL query (text or .rq file) or a preset: " + ", ".join(PRESETS),
                 'kg query top-datasets --task "object detection" --format csv')
