@@ -343,3 +343,27 @@ def assert_offline(page) -> None:
     assert remote == [] and failed == []
     errors = [e for e in page.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_the_bundled_report_reads_offline_with_its_charts(driver) -> None:
+    driver.get("about:blank")
+    driver.get_log("performance")
+    driver.get_log("browser")
+    driver.get((REPO / "outputs" / "report.html").as_uri())
+    heading = driver.find_element("css selector", "h1").text
+    assert heading == "What 58 papers brought: 2022-01-03"
+    sections = driver.execute_script("return [...document.querySelectorAll('section h2')].map(h => h.textContent)")
+    assert sections[:3] == ["Most addressed and most used ", "Datasets introduced (4)", sections[2]]
+    assert sections[2].startswith("Methods proposed (")
+    bars = driver.execute_script("return [...document.querySelectorAll('svg rect')].map(r => r.getBoundingClientRect().width)")
+    assert len(bars) == 30 and all(w > 0 for w in bars)
+    first = driver.execute_script("return document.querySelector('#introduced li').textContent")
+    assert "FS2K" in first and "arXiv:2112.15439" in first and "we first introduce a high-quality dataset" in first
+    screenshot_report = DOCS / "report.png"
+    driver.set_window_size(1100, 1300)
+    try:
+        time.sleep(0.3)
+        driver.save_screenshot(str(screenshot_report))
+    finally:
+        driver.set_window_size(1280, 800)
+    assert_offline(driver)

@@ -98,7 +98,7 @@ def to_markdown(d: Digest) -> str:
     return "\n".join(lines)
 
 
-def bars(caption: str, rows: tuple[tuple[str, int], ...], colour: str, width: int = 410) -> str:
+def bars(caption: str, rows: tuple[tuple[str, int], ...], colour: str, width: int = 390) -> str:
     """A horizontal bar chart as SVG: one bar a row, as long as its count."""
     if not rows:
         return ""
