@@ -87,14 +87,7 @@ def driver() -> Iterator[object]:
 @pytest.fixture(scope="module")
 def page(driver, tmp_path_factory) -> object:
     html = write_html(graph(), tmp_path_factory.mktemp("view") / "view.html", title=HOSTILE)
-    driver.get("about:blank")  # leave the start page (it makes requests of its own), then drop the log
-    driver.get_log("performance")
-    driver.get(html.as_uri())
-    deadline = time.monotonic() + 30
-    while not driver.execute_script("return !!(window.kgView && window.kgView.ready)"):
-        assert time.monotonic() < deadline, f"the view did not draw; console: {driver.get_log('browser')}"
-        time.sleep(0.05)
-    return driver
+    return open_page(driver, html)
 
 
 def details(driver) -> str:
@@ -108,15 +101,8 @@ def test_draws_every_node(page) -> None:
 
 
 def test_clicking_an_entity_shows_aliases_and_papers(page) -> None:
-    from selenium.webdriver.common.action_chains import ActionChains
-
-    canvas = page.find_element("css selector", "#graph canvas")
     page.execute_script("window.kgView.network.moveTo({position: {x: 0, y: 0}, scale: 1})")
-    x, y = page.execute_script("""
-        var net = window.kgView.network, p = net.canvasToDOM(net.getPosition("dataset/imagenet"));
-        return [p.x, p.y];""")
-    rect = canvas.rect
-    ActionChains(page).move_to_element_with_offset(canvas, x - rect["width"] / 2, y - rect["height"] / 2).click().perform()
+    click_node(page, "dataset/imagenet")
     deadline = time.monotonic() + 5
     while "ILSVRC" not in details(page) and time.monotonic() < deadline:
         time.sleep(0.05)

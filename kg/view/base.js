@@ -127,11 +127,41 @@ var KG = (function () {
     });
     return function clear() { box.value = ""; results.replaceChildren(); };
   }
+  // the counts above the search box: nodes drawn of the view, links between them
+  function counter(view, edges) {
+    return function updateCounts() {
+      $("node-count").textContent = String(view.length);
+      var drawn = 0;
+      edges.forEach(function (e) { if (view.get(e.from) && view.get(e.to)) drawn++; });
+      $("edge-count").textContent = String(drawn);
+    };
+  }
+  /* What both views do last: search, tooltip, the Fit and Reset buttons, the first fit, and the
+     window.kgView API the tests and the benchmark drive (view.api holds the view's own functions). */
+  function finish(view) {
+    var network = view.network, api = view.api;
+    var clearSearch = searchBox(view.search, view.navItem, view.select);
+    tooltip(network, view.tip);
+    $("fit").addEventListener("click", function () { network.fit({animation: false}); });
+    $("reset").addEventListener("click", function () { clearSearch(); view.reset(); view.clear(); network.fit({animation: false}); });
+    view.updateCounts();
+    view.hint();
+    network.fit({animation: false});
+    api.nodeCount = function () { return view.view.length; };
+    api.selectNode = view.select;
+    api.clearSelection = view.clear;
+    api.search = view.search;
+    api.labels = view.labels.drawn;
+    api.level = view.labels.level;
+    api.details = function () { return $("details").textContent; };
+    Object.keys(view.more).forEach(function (k) { api[k] = view.more[k]; });
+    window.kgView = api;
+  }
   function ready(network, api) {
     network.once("afterDrawing", function () {
       api.ready = true; api.firstDrawMs = performance.now(); document.body.setAttribute("data-ready", "1");
     });
   }
   return {STYLE: STYLE, style: style, $: $, el: el, swatch: swatch, evidence: evidence, search: search,
-          haystack: haystack, labelLayer: labelLayer, tooltip: tooltip, searchBox: searchBox, ready: ready};
+          haystack: haystack, labelLayer: labelLayer, counter: counter, finish: finish, ready: ready};
 })();

@@ -52,12 +52,7 @@
   var labels = KG.labelLayer(network, DATA.nodes, DATA.base || 1, labelState);
 
   // ---- counts, legend, colour switch, filters
-  function updateCounts() {
-    $("node-count").textContent = String(view.length);
-    var drawn = 0;
-    edges.forEach(function (e) { if (view.get(e.from) && view.get(e.to)) drawn++; });
-    $("edge-count").textContent = String(drawn);
-  }
+  var updateCounts = KG.counter(view, edges);
   $("kg-title").textContent = DATA.title;
   $("node-total").textContent = DATA.nodes.length + " entities of " + DATA.total.papers.toLocaleString("en") + " papers";
   TYPES.forEach(function (kind) {
@@ -181,29 +176,12 @@
   function clearSelection() { network.unselectAll(); selected = null; restyle(); hint(); }
   network.on("click", function (p) { if (p.nodes.length) selectNode(p.nodes[0]); else if (!p.edges.length) clearSelection(); });
 
-  // ---- search, tooltip, buttons
-  function search(query) { return KG.search(DATA.nodes, query, 12); }
+  // ---- search, tooltip, buttons, API
   function navItem(id) { var n = byId.get(id); return el("li", {onclick: function () { selectNode(id); }}, [KG.swatch(n.kind), el("span", {text: n.label}), el("span", {class: "role", text: n.n + " papers"})]); }
-  var clearSearch = KG.searchBox(search, navItem, selectNode);
-  KG.tooltip(network, function (id) { var n = byId.get(id); return n.label + " \u00b7 " + n.n + " papers"; });
-  $("fit").addEventListener("click", function () { network.fit({animation: false}); });
-  $("reset").addEventListener("click", function () {
-    clearSearch(); setKinds(TYPES); setMinPapers(0); setColourBy("cluster"); clearSelection(); network.fit({animation: false});
-  });
-
   setColourBy(colourBy);
-  updateCounts();
-  hint();
-  network.fit({animation: false});
-  api.nodeCount = function () { return view.length; };
-  api.selectNode = selectNode;
-  api.clearSelection = clearSelection;
-  api.search = search;
-  api.setKinds = setKinds;
-  api.setMinPapers = setMinPapers;
-  api.setColourBy = setColourBy;
-  api.labels = labels.drawn;
-  api.level = labels.level;
-  api.details = function () { return $("details").textContent; };
-  window.kgView = api;
+  KG.finish({network: network, api: api, view: view, labels: labels, updateCounts: updateCounts, hint: hint,
+             search: function (query) { return KG.search(DATA.nodes, query, 12); }, navItem: navItem, select: selectNode,
+             clear: clearSelection, tip: function (id) { var n = byId.get(id); return n.label + " \u00b7 " + n.n + " papers"; },
+             reset: function () { setKinds(TYPES); setMinPapers(0); setColourBy("cluster"); },
+             more: {setKinds: setKinds, setMinPapers: setMinPapers, setColourBy: setColourBy}});
 })();

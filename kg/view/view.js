@@ -62,12 +62,7 @@
   var labels = KG.labelLayer(network, DATA.nodes.filter(function (n) { return n.kind !== "paper"; }), DATA.base || 1, labelState);
 
   // ---- counts, legend, filters
-  function updateCounts() {
-    $("node-count").textContent = String(view.length);
-    var drawn = 0;
-    edges.forEach(function (e) { if (view.get(e.from) && view.get(e.to)) drawn++; });
-    $("edge-count").textContent = String(drawn);
-  }
+  var updateCounts = KG.counter(view, edges);
   $("kg-title").textContent = DATA.title;
   $("node-total").textContent = DATA.nodes.length + " nodes";
   Object.keys(STYLE).forEach(function (kind) {
@@ -179,27 +174,10 @@
   function clearSelection() { network.unselectAll(); selected = null; restyle(); hint(); }
   network.on("click", function (p) { if (p.nodes.length) selectNode(p.nodes[0]); else if (!p.edges.length) clearSelection(); });
 
-  // ---- search, tooltip, buttons
-  function search(query) { return KG.search(DATA.nodes, query, 12); }
-  var clearSearch = KG.searchBox(search, function (id) { return navItem(id); }, selectNode);
-  KG.tooltip(network, function (id) { return byId.get(id).label; });
-  $("fit").addEventListener("click", function () { network.fit({animation: false}); });
-  $("reset").addEventListener("click", function () {
-    clearSearch(); setKinds(Object.keys(STYLE)); setMinDegree(0); setShowOnce(false); clearSelection(); network.fit({animation: false});
-  });
-
-  updateCounts();
-  hint();
-  network.fit({animation: false});
-  api.nodeCount = function () { return view.length; };
-  api.selectNode = selectNode;
-  api.clearSelection = clearSelection;
-  api.search = search;
-  api.setKinds = setKinds;
-  api.setMinDegree = setMinDegree;
-  api.setShowOnce = setShowOnce;
-  api.labels = labels.drawn;
-  api.level = labels.level;
-  api.details = function () { return $("details").textContent; };
-  window.kgView = api;
+  // ---- search, tooltip, buttons, API
+  KG.finish({network: network, api: api, view: view, labels: labels, updateCounts: updateCounts, hint: hint,
+             search: function (query) { return KG.search(DATA.nodes, query, 12); }, navItem: function (id) { return navItem(id); },
+             select: selectNode, clear: clearSelection, tip: function (id) { return byId.get(id).label; },
+             reset: function () { setKinds(Object.keys(STYLE)); setMinDegree(0); setShowOnce(false); },
+             more: {setKinds: setKinds, setMinDegree: setMinDegree, setShowOnce: setShowOnce}});
 })();
