@@ -149,10 +149,12 @@ class StoreSource:
         by_type: dict[str, list[str]] = {}
         for e in ids:
             by_type.setdefault(e.split("/", 1)[0], []).append(f"<{self.base}{e}>")
+        skip, paper = len(self.base), len(self.base) + len(PAPER_PREFIX)  # every IRI here is one of kg's
         for kind, values in sorted(by_type.items()):
             for predicate in PREDICATES.get(kind, ()):
+                role = ROLES[predicate]
                 for p, e in self._values(f"SELECT ?p ?e WHERE {{ VALUES ?e {{ %s }} ?p kgo:{predicate} ?e }}", values):
-                    out[self._id(e)].append((self._paper_id(p), ROLES[predicate]))
+                    out[e[skip:]].append((p[paper:], role))
         return {e: sorted(pairs) for e, pairs in out.items()}
 
     def papers(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
