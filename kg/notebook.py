@@ -72,13 +72,16 @@ def summary_html(g: Any, n: int = TOP) -> str:
     return ET.tostring(table, encoding="unicode", method="html")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class InlineView:
     """The HTML view of a graph, shown by a notebook as an iframe (``_repr_html_``); ``page`` is the whole
     page, as ``kg view`` would write it."""
 
     page: str
     height: int = 600
+
+    def __repr__(self) -> str:  # what a notebook keeps as plain text beside the HTML: not the page again
+        return f"<kg view: a page of {len(self.page):,} characters, shown inline in a notebook>"
 
     def _repr_html_(self) -> str:
         """An ``<iframe>`` (``kg/data/inline-view.html``) with the page, escaped, in ``srcdoc``; scripts
