@@ -119,18 +119,36 @@ def check_port(host: str, port: int) -> int:
 
 
 def refuse_if_building(store: Path) -> None:
-    """A ``BusyError`` when a kg build holds the store's lock (it is writing the store)."""
-    from kg.lock import FileLock, fcntl, lock_path
+    """A ``BusyError`` when a kg build holds the store's lock (it is writing the store). The lock file is
+    only read: a shared ``flock``, tried and let go at once, writes nothing.
+
+    >>> import tempfile
+    >>> from kg.lock import build_lock
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with build_lock(out, out / "store"):
+    ...     refuse_if_building(out / "store")
+    Traceback (most recent call last):
+    kg.errors.BusyError: .../store is being written by a kg build (pid ...) while opening the store to serve it ...
+    >>> refuse_if_building(out / "store")
+    """
+    from kg.lock import fcntl, lock_path, read_holder
 
     path = lock_path(store, store=True)
-    if fcntl is None or not path.exists():
+    if fcntl is None:  # pragma: no cover - not POSIX: builds are not locked
         return
-    lock = FileLock(path)
-    holder = lock.try_acquire()
-    lock.release()
-    if holder is not None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    except BlockingIOError:
+        holder = read_holder(path) or "a build starting now"
         raise BusyError(f"{store} is being written by a kg build ({holder})", "opening the store to serve it", path,
-                        "serve it once the build has ended (or serve an earlier copy)")
+                        "serve it once the build has ended (or serve an earlier copy)") from None
+    finally:
+        os.close(fd)
 
 
 def load_temporary_store(graph: Path, folder: Path) -> Path:
