@@ -138,28 +138,13 @@ def frame(g: Any, table: str) -> Any:
     return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write ``path`` through ``write(temporary path)`` and a rename: never half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_csv(rows: Iterable[dict[str, Any]], columns: Iterable[str], path: Path) -> Path:
     """Rows as CSV (UTF-8, a header line, ``\\n`` line ends)."""
-    def write(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-    return _atomic(path, write)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
 
 
 def write_parquet(rows: list[dict[str, Any]], columns: dict[str, type], path: Path) -> Path:
@@ -172,7 +157,8 @@ def write_parquet(rows: list[dict[str, Any]], columns: dict[str, type], path: Pa
     kinds = {str: pa.string(), int: pa.int64(), float: pa.float64()}
     schema = pa.schema([(name, kinds[kind]) for name, kind in columns.items()])
     table = pa.Table.from_pydict({name: [r[name] for r in rows] for name in columns}, schema=schema)
-    return _atomic(path, lambda tmp: pq.write_table(table, tmp))
+    pq.write_table(table, path)
+    return path
 
 
 def network(g: Any) -> Any:
@@ -195,7 +181,8 @@ def write_gexf(graph: Any, path: Path) -> Path:
     latest = max((d.get("date", "") for _, d in graph.nodes(data=True)), default="") or "1970-01-01"
     writer.xml.find("meta").set("lastmodifieddate", latest)
     writer.add_graph(graph)
-    return _atomic(path, lambda tmp: writer.write(str(tmp)))
+    writer.write(str(path))
+    return path
 
 
 def export(g: Any, folder: str | Path, format: str = "csv") -> list[Path]:
@@ -211,13 +198,25 @@ def export(g: Any, folder: str | Path, format: str = "csv") -> list[Path]:
         raise unknown_name("export format", format, TABLE_FORMATS + GRAPH_FORMATS)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    # every file is written into a staging folder inside ``folder`` and moved into place once all are
+    # written: an export that fails (or is interrupted) leaves the earlier files as they were
+    with tempfile.TemporaryDirectory(prefix=".kg-export-", dir=folder) as staging:
+        written = _write_all(g, Path(staging), format)
+        for path in written:
+            os.chmod(path, 0o644)
+            os.replace(path, folder / path.name)
+    return [folder / path.name for path in written]
+
+
+def _write_all(g: Any, folder: Path, format: str) -> list[Path]:
     if format in GRAPH_FORMATS:
         import networkx as nx
 
         graph = network(g)
         if format == "gexf":
             return [write_gexf(graph, folder / "graph.gexf")]
-        return [_atomic(folder / "graph.graphml", lambda tmp: nx.write_graphml(graph, str(tmp)))]
+        nx.write_graphml(graph, str(folder / "graph.graphml"))
+        return [folder / "graph.graphml"]
     written = []
     for table, columns in COLUMNS.items():
         rows = table_rows(g, table)

@@ -105,6 +105,25 @@ def test_the_same_files_each_time(graph_file, tmp_path, fmt):
         assert cli.main(["export", str(graph_file), "--to", str(tmp_path / run), "--format", fmt]) == 0
     for path in sorted((tmp_path / "a").iterdir()):
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+    assert not list(tmp_path.glob("*/.kg-export-*"))  # the staging folder is gone
+
+
+def test_a_failed_export_leaves_the_earlier_files(graph_file, tmp_path, monkeypatch):
+    from kg import export
+
+    assert cli.main(["export", str(graph_file), "--to", str(tmp_path), "--format", "csv"]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = export.table_rows
+
+    def failing(g, table):
+        if table == "links":
+            raise OSError(28, "No space left on device")
+        return real(g, table)
+
+    monkeypatch.setattr(export, "table_rows", failing)
+    with pytest.raises(OSError):
+        export.export(__import__("kg").load(graph_file), tmp_path, "csv")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def test_a_store_exports_the_tables_of_its_graph(small_store, tmp_path):
