@@ -51,12 +51,12 @@ def _local(iri: str | None) -> str:
 
 
 def _papers(g: Any) -> list[dict[str, Any]]:
-    rows = g.sparql("""SELECT ?id ?title ?date ?abstract (GROUP_CONCAT(DISTINCT ?cat; separator="\\u0001") AS ?cats)
+    rows = g.sparql("""SELECT ?id ?title ?date ?abstract (GROUP_CONCAT(DISTINCT ?cat; separator=" ") AS ?cats)
         WHERE { ?p a kgo:Paper ; kgo:arxivId ?id ; dcterms:title ?title .
                 OPTIONAL { ?p dcterms:date ?date } OPTIONAL { ?p dcterms:abstract ?abstract }
                 OPTIONAL { ?p kgo:category ?cat } } GROUP BY ?id ?title ?date ?abstract""")
     out = [{"id": r["id"], "title": r["title"], "date": str(r["date"] or ""), "url": f"https://arxiv.org/abs/{r['id']}",
-            "categories": SEPARATOR.join(sorted(filter(None, (r["cats"] or "").split("\u0001")))),
+            "categories": SEPARATOR.join(sorted((r["cats"] or "").split())),
             "abstract": r["abstract"] or ""} for r in rows]
     return sorted(out, key=lambda r: r["id"])
 
@@ -81,7 +81,7 @@ def _links(g: Any) -> list[dict[str, Any]]:
         ?e a ?cls . VALUES ?cls { kgo:Dataset kgo:Method kgo:Task }
         OPTIONAL { ?a kgo:sentence ?sentence } OPTIONAL { ?a kgo:confidence ?confidence }
         OPTIONAL { ?a prov:wasAttributedTo ?component } }""")
-    out = [{"paper": _local(r["p"]), "entity": g._id(r["e"]), "type": types[_local(r["cls"])],
+    out = [{"paper": g._id(r["p"]).removeprefix("paper/"), "entity": g._id(r["e"]), "type": types[_local(r["cls"])],
             "role": ROLE_OF.get(_local(r["role"]), _local(r["role"])), "field": r["field"], "start": int(r["start"]),
             "end": int(r["end"]), "text": r["text"], "sentence": r["sentence"] or "",
             "confidence": float(r["confidence"] or 0), "source": _local(r["component"])} for r in rows]

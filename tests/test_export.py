@@ -143,3 +143,4 @@ def test_an_unknown_format_or_table_lists_the_valid_ones(graph_file, tmp_path, c
     assert "unknown export format 'xlsx'; valid: csv, gexf, graphml, parquet" in capsys.readouterr().err
     with pytest.raises(Exception, match="unknown table 'edges'; valid: cooccurrences, entities, links, papers, relations"):
         bundled_graph.to_pandas("edges")
+
