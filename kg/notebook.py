@@ -91,7 +91,7 @@ class InlineView:
 
 
 def show(g: Any, focus: str | None = None, hops: int = 1, top: int | None = None, physics: bool = False,
-         height: int = 600, title: str = "kg") -> InlineView:
+         height: int = 600, title: str | None = None) -> InlineView:
     """The HTML view of ``g`` (the options of ``kg view``: ``focus``, ``hops``, ``top``) for a notebook.
 
     >>> from kg.query import KnowledgeGraph
@@ -102,5 +102,6 @@ def show(g: Any, focus: str | None = None, hops: int = 1, top: int | None = None
     """
     from kg.view import render_html
 
+    title = title or getattr(g, "name", "kg")
     page = render_html(g.to_networkx(), focus=focus, hops=hops, top=top, title=title, physics=physics)
     return InlineView(page, height)

@@ -313,6 +313,7 @@ class KnowledgeGraph:
     def __init__(self, backend: _Rdflib | _Oxigraph, config: Config = Config()) -> None:
         self._backend = backend
         self.config = config
+        self.name = "kg"  # the title of its views; kg.load names it after its file
 
     # ----------------------------------------------------------------------------------- construction
     @classmethod

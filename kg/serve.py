@@ -290,8 +290,8 @@ def serve(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, writable
     return 0), or until the server ends by itself (1)."""
     with running(graph, host, port, writable, notify=say) as server:
         mode = "read-write" if writable else "read-only"
-        say(f"kg: serving {graph} ({mode}) at {server.url}\n\n{examples(server.url)}\nCtrl-C stops the server.")
-        try:
+        try:  # from the first line printed on: a client may stop it as soon as it reads the URL
+            say(f"kg: serving {graph} ({mode}) at {server.url}\n\n{examples(server.url)}\nCtrl-C stops the server.")
             status = server.wait()
         except KeyboardInterrupt:
             status = -signal.SIGINT
