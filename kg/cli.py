@@ -1,4 +1,4 @@
-"""The ``kg`` command: a thin layer over ``kg.pipeline`` and ``kg.query``. Only here do errors become
+"""The ``kg`` command: a thin layer over ``kg.build`` and ``kg.query``. Only here do errors become
 exit codes (1 general, an environment fault or a busy output folder, 2 bad input or usage, 3 validation
 failed) and one-line messages (``--debug`` shows the traceback too)."""
 from __future__ import annotations
@@ -47,54 +47,45 @@ def _notify(message: str) -> None:
     print(f"kg: {message}", file=sys.stderr, flush=True)
 
 
-def _streaming(args: argparse.Namespace) -> bool:
-    return bool(args.store or args.update or args.format == "nt" or (args.workers or 1) > 1 or args.engine != "local")
-
-
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg import pipeline
+    from kg.build.job import GRAPH_FILES
+    from kg.build.pipeline import build
 
     config = _config(args)
-    if args.format not in ("ttl", "nt"):
-        raise unknown_name("graph format", args.format, ["ttl", "nt"])
+    if args.format is not None and args.format not in GRAPH_FILES:
+        raise unknown_name("graph format", args.format, sorted(GRAPH_FILES))
     if args.wait < 0:
         raise KGError(f"--wait takes seconds, 0 or more, not {args.wait:g}")
-    if _streaming(args):
-        progress = args.progress or sys.stderr.isatty()
-        summary = pipeline.build_streaming(args.inputs, args.output, config, store=args.store, update=args.update,
-                                           engine=args.engine, scheduler=args.scheduler, progress=progress,
-                                           ntriples=True if args.format == "nt" else None, wait=args.wait,
-                                           notify=_notify)
-        warnings, rejects = summary.pop("warnings"), summary.pop("rejects")
-    else:
-        result = pipeline.build(args.inputs, args.output, config, html=not args.no_html, wait=args.wait,
-                                notify=_notify)
-        summary, warnings, rejects = result.summary(), result.warnings, result.rejects
-    for warning in warnings:  # type: ignore[union-attr]
+    result = build(args.inputs, args.output, config, html=not args.no_html, store=args.store, update=args.update,
+                   engine=args.engine, scheduler=args.scheduler, progress=args.progress or sys.stderr.isatty(),
+                   formats=None if args.format is None else (args.format,), wait=args.wait, notify=_notify)
+    summary = result.summary()
+    for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    for reject in rejects:  # type: ignore[union-attr]
+    for reject in result.rejects:
         print(f"rejected: {reject.source}:{reject.line}: {reject.reason}" + (f" ({reject.hint})" if reject.hint else ""),
               file=sys.stderr)
     _print_summary(summary, args.output)
-    if "extracted" in summary:
+    if args.store or args.update or args.format == "nt":  # the large builds: what was extracted and written
         written = (f"{summary['triples']} triples" if summary.get("triples") is not None else
                    "store updated: {papers} papers, {entities} entities, {pairs} co-occurrence pairs changed "
                    "(-{triples_removed} +{triples_added} triples)".format(**summary["delta"]))
         print(f"extracted {summary['extracted']} papers ({summary['unchanged']} unchanged); " + written
               + (f"; store {summary['store']}" if summary.get("store") else ""))
-    return 1 if (config.strict and rejects) else 0
+    return 1 if (config.strict and result.rejects) else 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from kg import pipeline
+    from kg.build.files import atomic_write, mention_records
+    from kg.build.pipeline import run
 
     config = _config(args)
-    result = pipeline.run(args.inputs, config)
-    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pipeline.mention_records(result))
+    result = run(args.inputs, config)
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in mention_records(result))
     if args.output == "-":
         sys.stdout.write(lines)
     else:
-        pipeline.atomic_write(Path(args.output), lines)
+        atomic_write(Path(args.output), lines)
         print(f"wrote {len(result.papers)} papers to {args.output}", file=sys.stderr)
     for reject in result.rejects:
         print(f"rejected: {reject.source}:{reject.line}: {reject.reason}", file=sys.stderr)
@@ -235,14 +226,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _eval_papers(args: argparse.Namespace) -> int:
     import tempfile
 
-    from kg import paper_eval, pipeline
+    from kg import paper_eval
+    from kg.build.files import mention_records
+    from kg.build.pipeline import run
 
     gold = list(paper_eval.read_paper_gold(args.gold))
     with tempfile.TemporaryDirectory(prefix="kg-eval-") as tmp:
         source = Path(tmp) / "papers.jsonl"
         source.write_text("".join(line + "\n" for line in paper_eval.papers_jsonl(gold)), encoding="utf-8")
-        build = pipeline.run([source], _config(args))
-    scores = paper_eval.score_papers(gold, paper_eval.predicted_entities(pipeline.mention_records(build)))
+        build = run([source], _config(args))
+    scores = paper_eval.score_papers(gold, paper_eval.predicted_entities(mention_records(build)))
     if args.format == "json":
         print(json.dumps({"types": {t: asdict(s) for t, s in scores.types.items()}, "roles": scores.roles}, indent=2))
     else:
@@ -277,17 +270,19 @@ def parser() -> argparse.ArgumentParser:
                 "  kg build corpus.jsonl.gz -o big/ --workers 2 --store big/store --progress   # streaming\n"
                 "  kg build new-listing.md -o big/ --store big/store --update\n"
                 "  kg build corpus.jsonl.gz -o big/ --engine dask --scheduler tcp://scheduler:8786\n\n"
-                "--store, --format nt, --workers > 1, --update and --engine dask make a streaming build: memory\n"
-                "does not grow with the papers; it writes mentions.jsonl, entities.csv, rejects.jsonl, build.json,\n"
-                "build.index and mentions.spool (kept for --update), no graph.ttl or graph.html; the graph goes\n"
-                "into the --store folder, or into graph.nt (without --store, or with --format nt). An --update\n"
-                "onto a store writes only what changed into it.")
+                "Every build streams (extract in chunks, spool, resolve, link each paper into the outputs). The\n"
+                "graph goes into graph.ttl and graph.html (the default; held in memory to be sorted), graph.nt\n"
+                "(--format nt), graph.jsonld (--format jsonld) or the --store folder (no graph file unless --format\n"
+                "is given); with --store, --update or --format nt, memory does not grow with the papers and\n"
+                "build.json, build.index, build.state and mentions.spool are kept for --update. An --update onto\n"
+                "a store writes only what changed into it.")
     common(p)
     p.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
     p.add_argument("--no-html", action="store_true", help="skip the HTML view")
     p.add_argument("--base-iri", help="base IRI of minted resources (default https://w3id.org/kg/)")
     p.add_argument("--workers", type=int, help="extraction processes (or Dask workers of a local cluster)")
-    p.add_argument("--format", default="ttl", help="ttl (graph.ttl + graph.html, in memory) or nt (graph.nt, streaming)")
+    p.add_argument("--format", help="graph file: ttl (graph.ttl + graph.html; the default without --store), nt (graph.nt) "
+                                    "or jsonld (graph.jsonld)")
     p.add_argument("--ntriples", dest="format", action="store_const", const="nt", help="same as --format nt")
     p.add_argument("--store", metavar="DIR", help="put the graph into a pyoxigraph store folder (kg query --graph DIR); with --format nt, also graph.nt")
     p.add_argument("--update", action="store_true", help="add the inputs to the build in --output: new papers and new versions only")
@@ -376,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report(err, args.debug)
         return err.exit_code
     except OSError as err:  # an environment fault outside a build (a build says more: kg.faults)
-        from kg.faults import describe
+        from kg.build.faults import describe
 
         problem, hint = describe(err)
         where = f" ({err.filename})" if err.filename else ""

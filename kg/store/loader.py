@@ -223,7 +223,7 @@ def update_store(previous: str | Path, compute: Callable[[Any], Any]) -> tuple[P
     previous store (``Store.backup``: hard links to its immutable files, so instant) with a delta applied.
     ``compute`` gets the previous store, opened read-only, and returns the ``kg.delta.Delta`` to apply;
     returns the new folder and the delta's counts. The previous store is not changed."""
-    from kg.delta import apply_delta
+    from kg.build.delta import apply_delta
 
     source = open_store(previous)
     folder = new_store_dir(previous)

@@ -123,7 +123,7 @@ def holder_pid(store: str | Path, locks: str | Path = "/proc/locks") -> int | No
 def check_not_held(store: str | Path, doing: str, out: str | Path) -> None:
     """Raise ``BusyError`` when another program holds the store open for writing: a build would swap a
     new store in under it, and what it writes would be lost."""
-    from kg.faults import STORE_HELD
+    from kg.build.faults import STORE_HELD
 
     pid = holder_pid(store)
     if pid is not None:

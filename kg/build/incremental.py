@@ -266,7 +266,7 @@ def _broader_dependents(table: EntityTable, keys: set[Key], came_or_went: set[st
 
 def read_papers(spool: Path, positions: dict[str, tuple[int, int]], versions: dict[str, int]) -> Callable[[set[str]], Iterator[PaperMentions]]:
     """A ``read`` for ``update``: the kept version of each paper asked for, from its chunk of ``spool``."""
-    from kg.spool import read_spool_at
+    from kg.build.spool import read_spool_at
 
     def read(ids: set[str]) -> Iterator[PaperMentions]:
         missing = ids - positions.keys()

@@ -155,17 +155,19 @@ def extract_chunk(papers: list[Paper]) -> list[PaperMentions]:
 
 
 class LocalEngine:
-    """``workers`` processes on this machine (``workers == 1``: in this process, no pool)."""
+    """``workers`` processes on this machine (``workers == 1``: in this process, no pool, with ``extractor``
+    when one is given: a pipeline already loaded)."""
 
-    def __init__(self, config: Config, workers: int | None = None) -> None:
+    def __init__(self, config: Config, workers: int | None = None, extractor: Extractor | None = None) -> None:
         self.config = config
         self.workers = max(1, workers or config.workers)
         self._pool: ProcessMap | None = None
         self._extractor: Extractor | None = None
+        self._given = extractor
 
     def __enter__(self) -> "LocalEngine":
         if self.workers == 1:
-            self._extractor = Extractor(self.config)
+            self._extractor = self._given or Extractor(self.config)
         else:
             self._pool = ProcessMap(self.workers, _init_worker, (self.config,)).__enter__()
         return self
