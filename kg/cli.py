@@ -370,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KGError as err:
         _report(err, args.debug)
         return err.exit_code
-    except OSError as err:  # an environment fault outside a build (a build says more: kg.faults)
+    except OSError as err:  # an environment fault outside a build (a build says more: kg.build.faults)
         from kg.build.faults import describe
 
         problem, hint = describe(err)

@@ -9,8 +9,10 @@ from contextlib import contextmanager
 
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises ``KeyboardInterrupt`` (as Ctrl-C does) so that cleanup runs."""
-    if threading.current_thread() is not threading.main_thread():
+    """Within the block, SIGTERM raises ``KeyboardInterrupt`` (as Ctrl-C does) so that cleanup runs; a
+    handler already set (the CLI's, which exits 143) is left in place."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) not in (
+            signal.SIG_DFL, None):
         yield
         return
 

@@ -8,7 +8,7 @@ A store is never changed in place. A new one is loaded into a temporary folder b
 swapped in with two renames (signals held off in between), so a build that is interrupted leaves the
 previous store as it was, and readers never see a half-loaded one. An update starts from a checkpoint of
 the previous store (``Store.backup``: hard links, instant) and applies the removed and added triples
-(``update_store``, with the delta of ``kg.delta``).
+(``update_store``, with the delta of ``kg.build.delta``).
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())

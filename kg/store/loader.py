@@ -221,7 +221,7 @@ def release_memory() -> None:
 def update_store(previous: str | Path, compute: Callable[[Any], Any]) -> tuple[Path, dict[str, int]]:
     """A new store, left in a temporary folder beside ``previous`` for ``swap_in``: a checkpoint of the
     previous store (``Store.backup``: hard links to its immutable files, so instant) with a delta applied.
-    ``compute`` gets the previous store, opened read-only, and returns the ``kg.delta.Delta`` to apply;
+    ``compute`` gets the previous store, opened read-only, and returns the ``kg.build.delta.Delta`` to apply;
     returns the new folder and the delta's counts. The previous store is not changed."""
     from kg.build.delta import apply_delta
 
