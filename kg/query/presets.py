@@ -52,7 +52,6 @@ class Presets:
         where = "\n".join(patterns)
         filt = f"FILTER({' && '.join(filters)})" if filters else ""
         projection = " ".join(f"?{name}" for name in bindings)
-        page = f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else "") if limit is not None else ""
         if limit is None:  # the whole answer: titles and dates in the same query
             rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date {projection} WHERE {{ {VALUES_HERE}
                 {where}
@@ -61,27 +60,38 @@ class Presets:
                 {filt}
             }} ORDER BY ?id""", **bindings)
             return Rows(PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows)
-        if not filters:
-            # a page of the papers linked to given entities: the papers read straight from the index of
-            # each entity's links, sorted on their IRIs (the base, then the arXiv id) and cut in Python,
-            # then the ids, titles and dates of that page only. A popular dataset has thousands of papers:
-            # as a query, the join and sort of their ids took most of a lookup's time on a large store
-            base = self.config.base_iri + "paper/"
-            found = [self._backend.subjects([KGO + p for p in PREDICATES[name]], str(bindings[name]))
-                     for name in ("dataset", "method", "task") if name in bindings]
-            if found:
-                chosen = set.intersection(*found)
-                if all(p.startswith(base) for p in chosen):
-                    chosen = sorted(chosen, key=lambda p: unquote(p[len(base):]))  # ORDER BY the arXiv id
-                    page_rows = self._papers_by_iri(chosen[offset:offset + int(limit)])
-                    return Rows(page_rows[p] for p in chosen[offset:offset + int(limit)] if p in page_rows)
-        # a page: the papers sorted and cut on their ids (short literals a store keeps inline), then the
-        # titles and dates of that page only (on a large store, reading every title of a popular dataset's
-        # thousands of papers took most of the time)
+        page = None if filters else self._linked_page(bindings, int(limit), offset)
+        if page is not None:
+            return page
+        return self._page(where, filt, projection, bindings, bool(filters),
+                          f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else ""))
+
+    def _linked_page(self, bindings: dict[str, Any], limit: int, offset: int) -> Rows | None:
+        """A page of the papers linked to given entities: the papers read straight from the index of each
+        entity's links, sorted on their IRIs (the base, then the arXiv id) and cut in Python, then the ids,
+        titles and dates of that page only (``None`` when no entity is given or an IRI is not kg's). A
+        popular dataset has thousands of papers: as a query, the join and sort of their ids took most of a
+        lookup's time on a large store."""
+        base = self.config.base_iri + "paper/"
+        found = [self._backend.subjects([KGO + p for p in PREDICATES[name]], str(bindings[name]))
+                 for name in ("dataset", "method", "task") if name in bindings]
+        if not found:
+            return None
+        chosen = set.intersection(*found)
+        if not all(p.startswith(base) for p in chosen):
+            return None
+        ordered = sorted(chosen, key=lambda p: unquote(p[len(base):]))  # ORDER BY the arXiv id
+        page_rows = self._papers_by_iri(ordered[offset:offset + limit])
+        return Rows(page_rows[p] for p in ordered[offset:offset + limit] if p in page_rows)
+
+    def _page(self, where: str, filt: str, projection: str, bindings: dict[str, Any], dated: bool, page: str) -> Rows:
+        """A page: the papers sorted and cut on their ids (short literals a store keeps inline), then the
+        titles and dates of that page only (on a large store, reading every title of a popular dataset's
+        thousands of papers took most of the time)."""
         rows = self.sparql(f"""SELECT DISTINCT ?p ?id {projection} WHERE {{ {VALUES_HERE}
             {where}
             ?p kgo:arxivId ?id .
-            {"?p dcterms:date ?date ." if filters else ""}
+            {"?p dcterms:date ?date ." if dated else ""}
             {filt}
         }} ORDER BY ?id{page}""", **bindings)
         details = self._titles_and_dates([str(r["p"]) for r in rows])
