@@ -119,7 +119,8 @@ def one(args: argparse.Namespace) -> None:
     tree = TreeRSS()
     started = time.perf_counter()
     summary = pipeline.build([args.input], args.out, config, workers=args.workers, update=args.one == "update",
-                                       store=Path(args.out) / "store" if args.store else None, progress=args.progress).summary()
+                             store=Path(args.out) / "store" if args.store else None, progress=args.progress,
+                             ntriples=None if args.store else True).summary()
     seconds = time.perf_counter() - started
     self_mb, children_mb = peak_rss_mb()
     tree_mb = tree.stop()

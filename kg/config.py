@@ -60,7 +60,7 @@ class Config:
     view_max_nodes: int = 5000
     view_physics: bool = False
     strict: bool = False
-    engine: str = "local"                  # extraction engine of streaming builds: "local" or "dask"
+    engine: str = "local"                  # extraction engine of builds: "local" or "dask"
     scheduler: str = ""                    # Dask scheduler address ("" starts a LocalCluster)
     progress: bool = False                 # progress bar on stderr for long builds
 

@@ -117,7 +117,7 @@ def test_disk_full_while_loading_the_store(out: Path, new_paper: Path, monkeypat
 
     monkeypatch.setattr(store, "update_store", full)
     with pytest.raises(OutputError, match=r"^disk full while writing the store \(.*store\): free some space"):
-        pipeline.build([new_paper], out, FAST, store=out / "store", update=True).summary()
+        pipeline.build([new_paper], out, FAST, store=out / "store", update=True)
     _assert_unchanged(out, before)
 
 
@@ -220,7 +220,7 @@ def test_the_pipeline_raises_and_only_the_cli_prints(out: Path, new_paper: Path,
     server = ox.Store(str(out / "store"))
     try:
         with pytest.raises(BusyError) as caught:
-            pipeline.build([new_paper], out, FAST, store=out / "store", update=True).summary()
+            pipeline.build([new_paper], out, FAST, store=out / "store", update=True)
     finally:
         del server
         gc.collect()

@@ -54,7 +54,7 @@ def test_a_second_build_fails_at_once_naming_the_holder(small_store: Path, tmp_p
     with build_lock(out):
         started = time.monotonic()
         with pytest.raises(BusyError) as caught:
-            pipeline.build([], out, FAST, store=out / "store", update=True).summary()
+            pipeline.build([], out, FAST, store=out / "store", update=True)
         assert time.monotonic() - started < 1
     message = str(caught.value)
     me = read_holder  # the holder is this process
@@ -75,7 +75,7 @@ def test_the_store_is_locked_too_whatever_the_output_folder(small_store: Path, t
     out = _copy(small_store, tmp_path)
     with build_lock(tmp_path / "elsewhere", out / "store"):
         with pytest.raises(BusyError, match=r"store is locked by another kg build"):
-            pipeline.build([], out, FAST, store=out / "store", update=True).summary()
+            pipeline.build([], out, FAST, store=out / "store", update=True)
 
 
 def test_wait_takes_the_lock_once_it_is_free(tmp_path: Path) -> None:

@@ -330,7 +330,7 @@ def test_a_store_saves_the_graph_it_was_built_from(tmp_path, monkeypatch):
     extractor = Extractor(fast)
     monkeypatch.setattr(parallel, "Extractor", lambda config: extractor)
     pipeline.build(None, tmp_path / "memory", fast, html=False)
-    pipeline.build(None, tmp_path / "stream", fast, store=tmp_path / "stream" / "store").summary()
+    pipeline.build(None, tmp_path / "stream", fast, store=tmp_path / "stream" / "store")
     saved = kg.load(tmp_path / "stream" / "store", fast).save(tmp_path / "saved.nt")
     assert _same_graph(rdflib.Graph().parse(saved, format="nt"),
                        rdflib.Graph().parse(tmp_path / "memory" / "graph.ttl", format="turtle"))

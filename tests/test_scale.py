@@ -105,7 +105,7 @@ def test_update_extracts_only_new_papers_and_replaces_links(sample_papers, tmp_p
     changed = replace(first[0], version=(first[0].version or 1) + 1, title="A survey of ImageNet",
                       abstract="We evaluate on ImageNet only.")
     out = tmp_path / "out"
-    pipeline.build([write_jsonl(first, tmp_path / "a.jsonl")], out, FAST, store=out / "store").summary()
+    pipeline.build([write_jsonl(first, tmp_path / "a.jsonl")], out, FAST, store=out / "store")
     assert not (out / "graph.nt").exists()  # the store holds the graph
     before = kg.load(out / "store", FAST).sparql("SELECT (COUNT(*) AS ?n) WHERE { ?p kgo:arxivId ?id }")[0]["n"]
     assert before == 40
@@ -166,7 +166,7 @@ def test_updates_in_a_row_equal_a_full_build(sample_papers, tmp_path):
 def test_update_onto_another_store_loads_it_whole(sample_papers, tmp_path):
     """A delta is computed against the store the previous build wrote; any other store is rebuilt."""
     out = tmp_path / "out"
-    pipeline.build([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=tmp_path / "s1").summary()
+    pipeline.build([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=tmp_path / "s1")
     summary = pipeline.build([write_jsonl(sample_papers[10:12], tmp_path / "b.jsonl")], out, FAST,
                                        store=tmp_path / "s2", update=True).summary()
     assert summary["mode"] == "full"
@@ -176,12 +176,12 @@ def test_update_onto_another_store_loads_it_whole(sample_papers, tmp_path):
 def test_update_with_other_settings_is_refused(one_worker, tmp_path):
     out, _ = one_worker
     with pytest.raises(ConfigError, match="other settings"):
-        pipeline.build(None, out, FAST.replace(base_iri="http://example.org/"), update=True).summary()
+        pipeline.build(None, out, FAST.replace(base_iri="http://example.org/"), update=True)
 
 
 def test_interrupted_build_leaves_outputs_and_store(sample_papers, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    pipeline.build([write_jsonl(sample_papers[:20], tmp_path / "a.jsonl")], out, FAST, store=out / "store").summary()
+    pipeline.build([write_jsonl(sample_papers[:20], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
     files = {name: (out / name).read_bytes() for name in manifest.STREAM_FILES if (out / name).exists()}
     assert set(files) == set(manifest.STREAM_FILES) - {"graph.nt"}
     from kg import rdf
@@ -191,7 +191,7 @@ def test_interrupted_build_leaves_outputs_and_store(sample_papers, tmp_path, mon
 
     monkeypatch.setattr(rdf, "cooccurrence_triples", boom)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.build(None, out, FAST, store=out / "store", update=True).summary()
+        pipeline.build(None, out, FAST, store=out / "store", update=True)
     monkeypatch.undo()
     assert {name: (out / name).read_bytes() for name in manifest.STREAM_FILES if (out / name).exists()} == files
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
@@ -220,7 +220,7 @@ def test_missing_dask_is_a_config_error(monkeypatch):
 
 def test_unknown_engine():
     with pytest.raises(ConfigError, match="unknown extraction engine"):
-        pipeline.build(None, "unused", FAST, engine="spark").summary()
+        pipeline.build(None, "unused", FAST, engine="spark")
 
 
 def test_spool_round_trip(sample_papers, tmp_path):
@@ -261,7 +261,7 @@ def test_interrupted_full_store_build_stops_its_loader(sample_papers, tmp_path, 
     from kg import rdf
 
     out = tmp_path / "out"
-    pipeline.build([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=out / "store").summary()
+    pipeline.build([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
     before = store_triples(out / "store")
 
     def boom(*args, **kwargs):

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Mapping[str, str] | None) -> dict[str, object]:
     """One line of ``mentions.jsonl``: a paper and its linked mentions in text order. Without ``labels``
-    the ``label`` fields are ``None`` (the streaming build fills them in once every paper is linked)."""
+    the ``label`` fields are ``None`` (the build fills them in once every paper is linked)."""
     linked = [(m, link) for link in links for m in link.mentions]
     in_graph = {id(m) for m, _ in linked}
     rows = sorted(linked + [(m, None) for m in item.mentions if id(m) not in in_graph],
@@ -76,7 +76,7 @@ def atomic_write(path: Path, text: str) -> None:
 
 def write_entities_rows(entities: Iterable[Entity], n_papers: Mapping[str, int], out: TextIO) -> None:
     """Write ``entities.csv`` to ``out``: one row per entity, sorted by id, with the number of papers
-    linking it (row by row: a streaming build's table is written without its text held in memory)."""
+    linking it (row by row: a large build's table is written without its text held in memory)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "type", "label", "aliases", "papers", "vocabulary"])
     for entity in sorted(entities, key=lambda e: e.id):
@@ -122,7 +122,7 @@ _MENTION_LABEL = re.compile(f'"text": ({_JSON_STRING}), "label": (?:null|{_JSON_
 def relabel_line(line: str, labels: Mapping[str, str]) -> str:
     r"""A ``mentions.jsonl`` line with each mention's ``label`` set from ``labels`` (entity id -> label; the
     mention's text when the entity has none). Rewrites the three fields in place instead of parsing the
-    line: the streaming build relabels every line of a large build.
+    line: a build relabels every line it writes.
 
     >>> line = '{"id": "1", "mentions": [{"text": "a \\"b\\"", "label": null, "entity": "method/b", "role": "uses"}]}'
     >>> relabel_line(line, {"method/b": "B é"}) == line.replace("null", '"B é"') + "\n"

@@ -1,6 +1,6 @@
 """Incremental resolution: an update resolves only what its papers touch, and gets what a full build gets.
 
-A streaming build saves its resolution next to its outputs (``build.state``): the resolver's counts, the
+A build that keeps its state saves its resolution next to its outputs (``build.state``): the resolver's counts, the
 clusters with their ids, per entity its surface forms, papers and type, per key the papers that mention it,
 and where each paper lies in the spool. ``update`` then changes that resolution in place:
 

@@ -23,7 +23,7 @@ def fingerprint(config: Config) -> dict[str, object]:
 
 
 def read_manifest(out_dir: str | Path) -> dict[str, object] | None:
-    """The ``build.json`` of a streaming build in ``out_dir``, or ``None`` when there is none."""
+    """The ``build.json`` of a build in ``out_dir``, or ``None`` when there is none."""
     path = Path(out_dir) / MANIFEST
     if not path.is_file():
         return None

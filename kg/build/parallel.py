@@ -84,7 +84,7 @@ def _context() -> Any:
 
     The server imports nothing of kg: each worker imports spaCy itself, in parallel with the others
     (extracting 500 papers on 2 workers took 2.7-2.8 s either way), and the server, which lives as long
-    as the process that started it, holds 14 MB instead of 90 MB through the rest of a streaming build,
+    as the process that started it, holds 14 MB instead of 90 MB through the rest of a build,
     when the build's memory is at its largest.
     """
     methods = multiprocessing.get_all_start_methods()

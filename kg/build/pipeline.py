@@ -141,7 +141,7 @@ def _prepare(job: Job) -> None:
     job.activity.now("reading the previous build", job.out / manifest_module.MANIFEST)  # type: ignore[operator]
     manifest = manifest_module.read_manifest(job.out)  # type: ignore[arg-type]
     if manifest is None or not (job.out / SPOOL_NAME).is_file():  # type: ignore[operator]
-        job.warnings.append(f"{job.out}: no previous streaming build to update; building from scratch")
+        job.warnings.append(f"{job.out}: no previous build with its state (build.json, mentions.spool) to update; building from scratch")
         return
     job.manifest = manifest
     job.check_fingerprint(manifest_module.fingerprint(job.config))
@@ -168,6 +168,8 @@ def _stream(job: Job) -> Build:
         write_graph_files(job, written)
         summary = _summary(job, written)
         if job.outputs.store is not None:
+            if not job.delta_mode:  # the resolution is saved: dropped before the bulk load adds its memory
+                table = written.release()
             _store(job, pending, written, table, summary)
         del table
         _finish(job, summary, written.spool_records, written.papers, pending)

@@ -50,6 +50,12 @@ class Written:
     index: Any = None            # a sinks.IndexSink
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
+    def release(self) -> None:
+        """Drop what only the files and a delta need (a large build's entities, counts and digests)."""
+        self.types, self.n_papers, self.index, self.positions = {}, {}, None, {}
+        if self.records is None:
+            self.entities = []
+
 
 def _open_sinks(job: Job, stack: ExitStack, loader: Any) -> dict[str, Any]:
     """The sinks this build asked for, opened in ``stack``."""

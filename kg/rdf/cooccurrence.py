@@ -103,7 +103,7 @@ def cooccurrence_triples(links: Iterable[Link], entity_types: Mapping[str, Entit
     over the links; in a large build it is most pairs, and mostly chance).
 
     Each relation is stated directly and described by a ``kgo:Cooccurrence`` node with the count and
-    the supporting papers. Roles do not matter: any two links of one paper co-occur. A streaming build
+    the supporting papers. Roles do not matter: any two links of one paper co-occur. A build
     passes a ``counter`` it filled paper by paper instead of ``links``.
 
     >>> from kg.records import Link, Role; from kg.rdf import KGO, entity_iri; from rdflib import Graph
