@@ -245,7 +245,8 @@ def _summary(job: Job, written: Written | None, outcome: dict[str, Any] | None =
         "read": job.counts["read"], "papers": papers, "rejected": job.counts["rejected"],
         "entities": {t.value: per_type.get(t.value, 0) for t in EntityType}, "links": links,
         "extracted": job.counts["extracted"], "unchanged": job.counts["unchanged"],
-        "triples": written.triples if written is not None and (job.outputs.formats or job.outputs.store) else None,
+        "triples": written.triples if written is not None and (job.outputs.formats or job.outputs.store)
+        and not job.delta_mode else None,
         "engine": job.engine, "store": str(job.outputs.store) if job.outputs.store else None,
         "mode": "delta" if job.delta_mode else "full",
     }
