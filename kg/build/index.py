@@ -41,6 +41,7 @@ def paper_digest(item: PaperMentions, links: Sequence[Link]) -> bytes:
 def entity_digest(entity: Entity, n_papers: int) -> bytes:
     """A digest of an entity's record and paper count: what its triples are made of.
 
+    >>> from kg.records import EntityType
     >>> e = Entity("method/gan", EntityType.METHOD, "GAN")
     >>> entity_digest(e, 2) == entity_digest(e, 2) != entity_digest(e, 3)
     True
