@@ -112,14 +112,15 @@ def next_versions(corpus: Path, n: int, folder: Path, limit: int | None = None, 
 
 def one(args: argparse.Namespace) -> None:
     """Child process: one build, figures as one JSON line on stdout."""
-    from kg import pipeline
+    from kg.build import pipeline
     from kg.config import Config
 
     config = Config(use_model=not args.no_model, chunk_size=args.chunk_size)
     tree = TreeRSS()
     started = time.perf_counter()
-    summary = pipeline.build_streaming([args.input], args.out, config, workers=args.workers, update=args.one == "update",
-                                       store=Path(args.out) / "store" if args.store else None, progress=args.progress)
+    summary = pipeline.build([args.input], args.out, config, workers=args.workers, update=args.one == "update",
+                             store=Path(args.out) / "store" if args.store else None, progress=args.progress,
+                             ntriples=None if args.store else True).summary()
     seconds = time.perf_counter() - started
     self_mb, children_mb = peak_rss_mb()
     tree_mb = tree.stop()

@@ -30,7 +30,7 @@ from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
-from kg import pipeline
+from kg.build import pipeline
 from kg.config import Config
 from kg.resolve import compact, normalize
 

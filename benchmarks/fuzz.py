@@ -241,11 +241,12 @@ def fuzz_turtle(args: tuple[str, str, list[str], str, str]) -> None:
     from rdflib.namespace import DC, DCTERMS, SKOS
 
     from kg import rdf
+    from kg.rdf.namespace import _SURROGATE
     from kg.records import Entity, EntityType
     from kg.slug import entity_id
 
     title, abstract, authors, label, alias = args
-    clean = [rdf._SURROGATE.sub("\ufffd", t) for t in (title, abstract, label, alias)]
+    clean = [_SURROGATE.sub("\ufffd", t) for t in (title, abstract, label, alias)]
     paper = Paper("2201.00009", 1, title, abstract, authors=tuple(authors))
     entity = Entity(entity_id("method", label), EntityType.METHOD, label, aliases=((alias, 2),))
     graph = Graph()
@@ -256,7 +257,7 @@ def fuzz_turtle(args: tuple[str, str, list[str], str, str]) -> None:
     p, e = rdf.paper_iri(paper.id), rdf.entity_iri(entity.id)
     _check(str(back.value(p, DCTERMS.title)) == clean[0], "title changed in a Turtle round trip")
     _check(str(back.value(p, DCTERMS.abstract) or "") == clean[1], "abstract changed in a Turtle round trip")
-    _check(sorted(map(str, back.objects(p, DC.creator))) == sorted({rdf._SURROGATE.sub("\ufffd", a) for a in authors}),
+    _check(sorted(map(str, back.objects(p, DC.creator))) == sorted({_SURROGATE.sub("\ufffd", a) for a in authors}),
            "authors changed in a Turtle round trip")
     _check(back.value(e, SKOS.prefLabel) == Literal(clean[2]), "label changed in a Turtle round trip")
     _check(len(back) == len(graph), f"{len(graph)} triples written, {len(back)} read back")

@@ -382,7 +382,8 @@ def main() -> None:
     import pyoxigraph
     import rdflib
 
-    from kg.query import KnowledgeGraph, _Rdflib
+    from kg.query import KnowledgeGraph
+    from kg.query.backends import _Rdflib
     from kg.store import load_store
 
     print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+# the kg.build package is imported before the function ``build`` below takes its name in this namespace
+from kg import build as _build_package  # noqa: F401
 from kg.config import Config, bundled_sample
 from kg.errors import BusyError, ConfigError, InputError, KGError, ModelError, OutputError, StoreError, ValidationError
 from kg.query import KnowledgeGraph
@@ -30,9 +32,10 @@ def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None
 
     With ``out_dir``, the output files (graph.ttl, graph.html, mentions.jsonl, ...) are written too.
     """
-    from kg import pipeline, rdf
+    from kg import rdf
+    from kg.build.pipeline import build as build_files
 
-    result = pipeline.build(inputs, out_dir, config)
+    result = build_files(inputs, out_dir, config, records=True)
     graph = KnowledgeGraph.from_rdflib(rdf.to_rdflib(result.papers, result.entities, result.links, config), config)
     graph.build = result  # type: ignore[attr-defined]  # the records behind it, for who wants them
     return graph

@@ -64,7 +64,7 @@ class Config:
     view_map_min_cooccurrence: int = 2     # papers two entities share to be linked on a map
     view_map_threshold: int = 500          # `kg view` picks the map for graphs of more papers
     strict: bool = False
-    engine: str = "local"                  # extraction engine of streaming builds: "local" or "dask"
+    engine: str = "local"                  # extraction engine of builds: "local" or "dask"
     scheduler: str = ""                    # Dask scheduler address ("" starts a LocalCluster)
     progress: bool = False                 # progress bar on stderr for long builds
 

@@ -70,7 +70,7 @@ def _entities(g: Any) -> list[dict[str, Any]]:
 
 
 def _links(g: Any) -> list[dict[str, Any]]:
-    from kg.query import CLASSES, ROLE_OF
+    from kg.query.sparql import CLASSES, ROLE_OF
 
     types = {cls: name for name, cls in CLASSES.items()}
     rows = g.sparql("""SELECT ?p ?e ?cls ?role ?field ?start ?end ?text ?sentence ?confidence ?component WHERE {

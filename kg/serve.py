@@ -5,7 +5,7 @@ A store folder is served as it is (read-only by default: any number of readers, 
 (Turtle, N-Triples, JSON-LD) is first loaded into a temporary store, removed when the server stops. The
 server listens on 127.0.0.1 unless told otherwise, answers SPARQL at ``/query`` (GET or POST, every
 standard result format) and has a query page at ``/``. A store that a build is writing (its build lock
-is held, ``kg.lock``) is refused.
+is held, ``kg.build.lock``) is refused.
 
 >>> endpoint_url("127.0.0.1", 7878)
 'http://127.0.0.1:7878/query'
@@ -123,7 +123,7 @@ def refuse_if_building(store: Path) -> None:
     only read: a shared ``flock``, tried and let go at once, writes nothing.
 
     >>> import tempfile
-    >>> from kg.lock import build_lock
+    >>> from kg.build.lock import build_lock
     >>> out = Path(tempfile.mkdtemp())
     >>> with build_lock(out, out / "store"):
     ...     refuse_if_building(out / "store")
@@ -131,7 +131,7 @@ def refuse_if_building(store: Path) -> None:
     kg.errors.BusyError: .../store is being written by a kg build (pid ...) while opening the store to serve it ...
     >>> refuse_if_building(out / "store")
     """
-    from kg.lock import fcntl, lock_path, read_holder
+    from kg.build.lock import fcntl, lock_path, read_holder
 
     path = lock_path(store, store=True)
     if fcntl is None:  # pragma: no cover - not POSIX: builds are not locked
@@ -258,7 +258,7 @@ def running(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, writab
 
 @contextmanager
 def _held_build_lock(store: Path) -> Iterator[None]:
-    from kg.lock import FileLock, lock_path
+    from kg.build.lock import FileLock, lock_path
 
     lock = FileLock(lock_path(store, store=True))
     if lock.try_acquire() is not None:  # pragma: no cover - checked just before

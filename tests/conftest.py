@@ -32,11 +32,10 @@ def extractor():
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory, extractor):
     """The bundled listing built once, with its output files."""
-    from kg import pipeline
+    from kg.build import pipeline
 
     out = tmp_path_factory.mktemp("bundled")
-    result = pipeline.run(None, extractor.config, extractor=extractor)
-    pipeline.write_outputs(result, out)
+    result = pipeline.build(None, out, extractor.config, records=True, extractor=extractor)
     return result, out
 
 

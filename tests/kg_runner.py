@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _warm() -> None:
     """Load the extraction pipeline once; every build of a child reuses it."""
-    from kg import parallel
+    from kg.build import parallel
     from kg.config import Config
     from kg.extract import Extractor
 

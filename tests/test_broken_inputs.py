@@ -3,7 +3,7 @@ pipeline and the ``kg build`` command; hostile text through Turtle, N-Triples, J
 HTML view.
 
 Speed: building the spaCy pipeline takes seconds, so one rules-only ``Extractor`` is built per module and
-shared (``kg.pipeline.Extractor`` is patched to hand it out); only the build of all fixtures together runs
+shared (``kg.build.parallel.Extractor`` is patched to hand it out); only the build of all fixtures together runs
 ``python -m kg build`` in a subprocess. The 1 MB abstract is extracted with ``max_abstract_chars = 5000``
 (the default, 100,000, works the same but takes tens of seconds).
 """
@@ -26,7 +26,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg import pipeline, rdf
+from kg import rdf
+from kg.build import pipeline
 from kg.cli import main
 from kg.config import Config
 from kg.errors import KGError
@@ -133,8 +134,10 @@ def _extractor(rules, config: Config):
 
 @pytest.fixture
 def shared_extractor(rules, monkeypatch: pytest.MonkeyPatch):
-    """``kg.pipeline`` (and so ``kg build``) gets the shared extractor instead of building its own."""
-    monkeypatch.setattr(pipeline, "Extractor", lambda config=CONFIG: _extractor(rules, config))
+    """``kg.build`` (and so ``kg build``) gets the shared extractor instead of building its own."""
+    from kg.build import parallel
+
+    monkeypatch.setattr(parallel, "Extractor", lambda config=CONFIG: _extractor(rules, config))
     return rules
 
 
@@ -305,8 +308,7 @@ def test_crlf_text_is_kept_as_read(rules, tmp_path: Path) -> None:
     raw = (BROKEN / "crlf.md").read_bytes().decode("utf-8")  # not read_text: it would turn CRLF into LF
     for p in crlf:
         assert f"{p.title}  [ :arrow_down: ]" in raw and f">  {p.abstract}" in raw
-    result = pipeline.run([BROKEN / "crlf.md"], CONFIG, extractor=_extractor(rules, CONFIG))
-    pipeline.write_outputs(result, tmp_path / "out", html=False)
+    result = pipeline.build([BROKEN / "crlf.md"], tmp_path / "out", CONFIG, records=True, extractor=_extractor(rules, CONFIG), html=False)
     texts = _field_texts(tmp_path / "out" / "graph.ttl")
     assert {k: v["title"] for k, v in texts.items()} == {p.id: p.title for p in crlf}
     assert _assert_offsets_point_at_text(tmp_path / "out", texts) > 0
@@ -320,8 +322,7 @@ MARKUP = {json.loads(line)["arxiv_id"]: json.loads(line) for line in (BROKEN / "
 def markup_out(rules, tmp_path_factory) -> Path:
     """markup.jsonl through the real pipeline, every output written (the HTML view too)."""
     out = tmp_path_factory.mktemp("markup")
-    result = pipeline.run([BROKEN / "markup.jsonl"], CONFIG, extractor=_extractor(rules, CONFIG))
-    pipeline.write_outputs(result, out, html=True)
+    result = pipeline.build([BROKEN / "markup.jsonl"], out, CONFIG, records=True, extractor=_extractor(rules, CONFIG), html=True)
     return out
 
 
@@ -351,12 +352,12 @@ def test_markup_text_is_kept_exactly_and_escaped_in_every_format(markup_out: Pat
 def test_huge_abstract_is_kept_whole_and_extraction_truncated(rules, tmp_path: Path) -> None:
     (record,) = [json.loads(line) for line in gzip.open(BROKEN / "huge-abstract.jsonl.gz", "rt", encoding="utf-8")]
     assert len(record["abstract"]) >= 1_000_000 > Config().max_abstract_chars
-    result = pipeline.run([BROKEN / "huge-abstract.jsonl.gz"], CONFIG, extractor=_extractor(rules, CONFIG))
+    result = pipeline.build([BROKEN / "huge-abstract.jsonl.gz"], tmp_path, CONFIG, html=False, records=True,
+                            extractor=_extractor(rules, CONFIG))
     (item,) = result.mentions
     assert item.paper.abstract == record["abstract"]
     abstract_mentions = [m for m in item.mentions if m.field == "abstract"]
     assert abstract_mentions and max(m.end for m in abstract_mentions) <= MAX_CHARS
-    pipeline.write_outputs(result, tmp_path, html=False)
     texts = _field_texts(tmp_path / "graph.ttl")
     assert texts["2201.00103"]["abstract"] == record["abstract"]
     assert _assert_offsets_point_at_text(tmp_path, texts) > 0
@@ -467,7 +468,7 @@ def test_hostile_label_is_found_by_binding(hostile_kg) -> None:
 @pytest.mark.parametrize("type_", ['dataset" }', "x"])
 def test_unknown_entity_type_is_a_clean_error(hostile_kg, type_: str) -> None:
     """Today ``related(type=...)`` and ``entity_iri(type=...)`` index ``CLASSES[type]`` and raise KeyError.
-    Fix: kg/query.py ``related`` and ``entity_iri``: ``if type and type not in CLASSES: raise
+    Fix: kg/query/presets.py ``related`` and ``entity_iri``: ``if type and type not in CLASSES: raise
     unknown_name("entity type", type, list(CLASSES))``."""
     with pytest.raises(KGError, match="unknown entity type"):
         hostile_kg.related(HOSTILE_LABEL, type=type_)

@@ -1,4 +1,4 @@
-"""All or nothing (kg/commit.py): staged outputs and a new store are put in place together or not at all,
+"""All or nothing (kg/build/commit.py): staged outputs and a new store are put in place together or not at all,
 a build that dies after its commit point is finished by the next one, what dead builds leave is swept;
 and a store build or update SIGKILLed at random points never leaves a broken or mixed build behind."""
 from __future__ import annotations
@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kg import commit as commit_module, store as store_module
-from kg.delta import INDEX_NAME, Index
-from kg.commit import JOURNAL, StoreSwap, Swept, commit, recover
-from kg.lock import build_lock
+from kg import store as store_module
+from kg.build import commit as commit_module
+from kg.build.index import INDEX_NAME, Index
+from kg.build.commit import JOURNAL, StoreSwap, Swept, commit, recover
+from kg.build.lock import build_lock
 from kg.store import open_store, read_store_id, write_store_id
 
 

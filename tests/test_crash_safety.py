@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg import pipeline, rdf
+from kg import rdf
+from kg.build import parallel, pipeline
 from kg.config import Config
 from kg.errors import OutputError
 from kg.records import PaperMentions
@@ -113,15 +114,15 @@ def _fail(*args, **kwargs):
     raise RuntimeError("disk on fire")
 
 
-@pytest.mark.parametrize("stage", ["kg.rdf.write_turtle", "kg.pipeline.write_mentions", "kg.pipeline.write_rejects",
-                                   "kg.pipeline.write_entities_csv", "kg.rdf.to_rdflib"])
+@pytest.mark.parametrize("stage", ["kg.rdf.write_turtle", "kg.build.sinks.paper_mention_record", "kg.build.write.relabel_line",
+                                   "kg.build.write.write_entities_rows", "kg.rdf.bind_prefixes"])
 def test_exception_in_a_stage_leaves_previous_outputs(previous, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       stage: str) -> None:
     source, before, big = previous
     out = tmp_path / "out"
     shutil.copytree(source, out)
     module, name = stage.rsplit(".", 1)
-    monkeypatch.setattr(pipeline, "Extractor", _NoMentions)
+    monkeypatch.setattr(parallel, "Extractor", _NoMentions)
     monkeypatch.setattr(sys.modules[module], name, _fail)
     with pytest.raises(RuntimeError, match="disk on fire"):
         pipeline.build([big], out, Config(use_model=False), html=False)
@@ -131,7 +132,7 @@ def test_exception_in_a_stage_leaves_previous_outputs(previous, tmp_path: Path, 
 def test_failure_while_moving_outputs_in_leaves_previous_outputs(previous, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The staged files are moved in one by one with ``os.replace``; a failure on one of them (a full disk, a
-    read-only file) puts back the files already moved (``kg.commit``): never outputs of two different builds."""
+    read-only file) puts back the files already moved (``kg.build.commit``): never outputs of two different builds."""
     source, before, big = previous
     out = tmp_path / "out"
     shutil.copytree(source, out)
@@ -142,8 +143,8 @@ def test_failure_while_moving_outputs_in_leaves_previous_outputs(previous, tmp_p
             raise OSError(28, "No space left on device")
         return real_replace(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "Extractor", _NoMentions)
-    monkeypatch.setattr(pipeline.os, "replace", replace)
+    monkeypatch.setattr(parallel, "Extractor", _NoMentions)
+    monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(OutputError, match="disk full while moving the outputs into place .*unchanged"):
         pipeline.build([big], out, Config(use_model=False), html=False)
     monkeypatch.undo()

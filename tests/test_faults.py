@@ -1,4 +1,4 @@
-"""Environment faults (kg/faults.py) get one-line messages, not tracebacks: a full disk, a file size limit,
+"""Environment faults (kg/build/faults.py) get one-line messages, not tracebacks: a full disk, a file size limit,
 permission denied, a read-only folder, an output folder that is a file, a store another program holds
 open. Each says what kg was doing and on which file, what to do, and that the previous outputs are
 unchanged; the build exits 1 and its previous outputs and store are as they were. --debug shows the
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg import faults, parallel, pipeline
+from kg.build import faults, parallel, pipeline
 from kg.cli import main
 from kg.config import Config
 from kg.errors import BusyError, OutputError
@@ -34,7 +34,6 @@ def fast_extractor():
 def out(small_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_extractor) -> Path:
     """A copy of the small store build; builds in this process reuse one extraction pipeline."""
     monkeypatch.setattr(parallel, "Extractor", lambda config: fast_extractor)
-    monkeypatch.setattr(pipeline, "Extractor", lambda config: fast_extractor)
     target = tmp_path / "out"
     shutil.copytree(small_store, target)
     return target
@@ -89,7 +88,7 @@ def test_rocksdb_errors_are_read_from_their_text() -> None:
 def test_disk_full_while_writing(out: Path, new_paper: Path, monkeypatch: pytest.MonkeyPatch,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     """A write that finds the disk full (no file name on the error): the message names the step and file."""
-    from kg import spool
+    from kg.build import spool
 
     before = _before(out)
 
@@ -118,7 +117,7 @@ def test_disk_full_while_loading_the_store(out: Path, new_paper: Path, monkeypat
 
     monkeypatch.setattr(store, "update_store", full)
     with pytest.raises(OutputError, match=r"^disk full while writing the store \(.*store\): free some space"):
-        pipeline.build_streaming([new_paper], out, FAST, store=out / "store", update=True)
+        pipeline.build([new_paper], out, FAST, store=out / "store", update=True)
     _assert_unchanged(out, before)
 
 
@@ -221,7 +220,7 @@ def test_the_pipeline_raises_and_only_the_cli_prints(out: Path, new_paper: Path,
     server = ox.Store(str(out / "store"))
     try:
         with pytest.raises(BusyError) as caught:
-            pipeline.build_streaming([new_paper], out, FAST, store=out / "store", update=True)
+            pipeline.build([new_paper], out, FAST, store=out / "store", update=True)
     finally:
         del server
         gc.collect()
@@ -231,7 +230,7 @@ def test_the_pipeline_raises_and_only_the_cli_prints(out: Path, new_paper: Path,
 
 def test_an_os_error_outside_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_extractor,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(pipeline, "Extractor", lambda config: fast_extractor)
+    monkeypatch.setattr(parallel, "Extractor", lambda config: fast_extractor)
     (tmp_path / "file").write_text("", encoding="utf-8")
     assert main(["extract", "--no-model", "-o", str(tmp_path / "file" / "mentions.jsonl")]) == 1
     line = _one_line_error(capsys.readouterr().err)

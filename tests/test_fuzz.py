@@ -17,6 +17,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DC, DCTERMS
 
 from kg import rdf
+from kg.rdf.namespace import _SURROGATE
+from kg.rdf.terms import _text
 from kg.records import Entity, EntityType, Link, Mention, Paper, Role
 from kg.slug import entity_id
 
@@ -85,10 +87,10 @@ def test_every_paper_field_round_trips_through_jsonld_and_ntriples(title, abstra
 @given(st.text(max_size=40))
 def test_any_string_becomes_a_writable_literal(text: str) -> None:
     """Lone surrogates included: the writers put U+FFFD, never an unencodable string."""
-    line = rdf.term_text(rdf._text(text))
+    line = rdf.term_text(_text(text))
     line.encode("utf-8")
     back = Graph().parse(data=f"<http://x/s> <http://x/p> {line} .", format="nt")
-    assert [str(o) for o in back.objects()] == [rdf._SURROGATE.sub("\ufffd", text)]
+    assert [str(o) for o in back.objects()] == [_SURROGATE.sub("\ufffd", text)]
 
 
 ANY_TEXT = st.text(max_size=40)  # lone surrogates included
@@ -120,15 +122,15 @@ def test_paper_triples_as_text_are_the_bytes_of_the_rdflib_terms(title, abstract
 @given(texts=st.lists(ANY_TEXT, min_size=1, max_size=4), labels=st.lists(ANY_TEXT, max_size=4), title=ANY_TEXT)
 def test_relabel_line_is_a_json_rewrite(texts: list[str], labels: list[str], title: str) -> None:
     """mentions.jsonl is relabelled by rewriting fields in place; it must agree with parsing the line."""
-    from kg.pipeline import paper_mention_record, relabel_line
+    from kg.build.files import paper_mention_record, relabel_line
     from kg.records import PaperMentions
 
-    clean = [rdf._SURROGATE.sub("\ufffd", t) for t in texts]  # JSON lines hold valid UTF-8 only
-    paper = Paper("2201.00001", 1, rdf._SURROGATE.sub("\ufffd", title), " ".join(clean))
+    clean = [_SURROGATE.sub("\ufffd", t) for t in texts]  # JSON lines hold valid UTF-8 only
+    paper = Paper("2201.00001", 1, _SURROGATE.sub("\ufffd", title), " ".join(clean))
     mentions = [Mention(EntityType.TASK, "abstract", 0, len(t), t, sentence=t) for t in clean]
     links = [Link(paper.id, f"task/{i}\\\"x", Role.ADDRESSES, (m,)) for i, m in enumerate(mentions)]
     line = json.dumps(paper_mention_record(PaperMentions(paper, tuple(mentions)), links, None), ensure_ascii=False) + "\n"
-    names = {f"task/{i}\\\"x": rdf._SURROGATE.sub("\ufffd", label) for i, label in enumerate(labels)}
+    names = {f"task/{i}\\\"x": _SURROGATE.sub("\ufffd", label) for i, label in enumerate(labels)}
     expected = json.loads(line)
     for m in expected["mentions"]:
         m["label"] = names.get(m["entity"], m["text"])

@@ -1,4 +1,4 @@
-"""Incremental resolution (kg.incremental): an update of a resolution equals resolving the final papers anew."""
+"""Incremental resolution (kg.build.incremental): an update of a resolution equals resolving the final papers anew."""
 from __future__ import annotations
 
 import marshal
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import incremental
+from kg.build import incremental
 from kg.errors import StoreError
 from kg.records import EntityType as T
 from kg.records import Mention, Paper, PaperMentions

@@ -1,4 +1,4 @@
-"""One writer at a time (kg/lock.py): a build locks its output folder and its store; a second build fails
+"""One writer at a time (kg/build/lock.py): a build locks its output folder and its store; a second build fails
 at once naming the holder, or waits with --wait; a lock left by a killed build is taken over; readers
 need no lock; concurrent updates of a store end with every paper in it."""
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg import pipeline
+from kg.build import pipeline
 from kg.cli import main
 from kg.config import Config
 from kg.errors import BusyError, OutputError
-from kg.lock import LOCK_NAME, FileLock, Holder, build_lock, read_holder
+from kg.build.lock import LOCK_NAME, FileLock, Holder, build_lock, read_holder
 
 FAST = Config(use_model=False)
 
@@ -54,7 +54,7 @@ def test_a_second_build_fails_at_once_naming_the_holder(small_store: Path, tmp_p
     with build_lock(out):
         started = time.monotonic()
         with pytest.raises(BusyError) as caught:
-            pipeline.build_streaming([], out, FAST, store=out / "store", update=True)
+            pipeline.build([], out, FAST, store=out / "store", update=True)
         assert time.monotonic() - started < 1
     message = str(caught.value)
     me = read_holder  # the holder is this process
@@ -75,7 +75,7 @@ def test_the_store_is_locked_too_whatever_the_output_folder(small_store: Path, t
     out = _copy(small_store, tmp_path)
     with build_lock(tmp_path / "elsewhere", out / "store"):
         with pytest.raises(BusyError, match=r"store is locked by another kg build"):
-            pipeline.build_streaming([], out, FAST, store=out / "store", update=True)
+            pipeline.build([], out, FAST, store=out / "store", update=True)
 
 
 def test_wait_takes_the_lock_once_it_is_free(tmp_path: Path) -> None:

@@ -213,3 +213,12 @@ def test_lock_covers_pyproject(name: str, extras: list[str], python: str) -> Non
         assert n in pinned, f"{name} lacks {n} on Python {python}: run python scripts/lock.py"
         assert requirement.specifier.contains(pinned[n], prereleases=True), \
             f"{name} pins {n}=={pinned[n]}, outside {requirement.specifier}: run python scripts/lock.py"
+
+
+def test_every_package_folder_is_packaged() -> None:
+    """A folder of kg/ with an ``__init__.py`` that pyproject's ``packages`` leaves out would be missing
+    from the wheel (an install from it fails on import, not at build time)."""
+    folders = {"kg"} | {"kg." + ".".join(p.parent.relative_to(ROOT / "kg").parts)
+                        for p in (ROOT / "kg").rglob("__init__.py") if p.parent != ROOT / "kg"}
+    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
+    assert folders <= listed, sorted(folders - listed)

@@ -117,12 +117,11 @@ def test_to_pandas(bundled_graph):
 @pytest.fixture(scope="module")
 def paired(tmp_path_factory, extractor):
     """The bundled listing with every co-occurring pair stated (support 1): relations of every kind."""
-    from kg import pipeline
+    from kg.build import pipeline
     from kg.query import KnowledgeGraph
 
     out = tmp_path_factory.mktemp("paired")
-    result = pipeline.run(None, extractor.config.replace(cooccurrence_min_support=1), extractor=extractor)
-    pipeline.write_outputs(result, out, html=False)
+    result = pipeline.build(None, out, extractor.config.replace(cooccurrence_min_support=1), records=True, extractor=extractor, html=False)
     return out / "graph.ttl", KnowledgeGraph.from_file(out / "graph.ttl")
 
 
@@ -323,16 +322,15 @@ def test_a_store_saves_the_graph_it_was_built_from(tmp_path, monkeypatch):
     import rdflib
 
     import kg
-    from kg import parallel, pipeline
+    from kg.build import parallel, pipeline
     from kg.config import Config
     from kg.extract import Extractor
 
     fast = Config(use_model=False)
     extractor = Extractor(fast)
-    monkeypatch.setattr(pipeline, "Extractor", lambda config: extractor)
     monkeypatch.setattr(parallel, "Extractor", lambda config: extractor)
     pipeline.build(None, tmp_path / "memory", fast, html=False)
-    pipeline.build_streaming(None, tmp_path / "stream", fast, store=tmp_path / "stream" / "store")
+    pipeline.build(None, tmp_path / "stream", fast, store=tmp_path / "stream" / "store")
     saved = kg.load(tmp_path / "stream" / "store", fast).save(tmp_path / "saved.nt")
     assert _same_graph(rdflib.Graph().parse(saved, format="nt"),
                        rdflib.Graph().parse(tmp_path / "memory" / "graph.ttl", format="turtle"))

@@ -10,12 +10,12 @@ import rdflib
 from rdflib.compare import isomorphic
 
 import kg
-from kg import pipeline
+from kg.build import files, manifest, pipeline
 from kg.config import Config, bundled_sample
 from kg.errors import ConfigError
 from kg.ingest import read_papers
-from kg.parallel import Progress, get_engine
-from kg.spool import SpoolWriter, read_spool
+from kg.build.parallel import Progress, get_engine
+from kg.build.spool import SpoolWriter, read_spool
 
 FAST = Config(use_model=False)
 
@@ -37,29 +37,35 @@ def sample_papers():
 @pytest.fixture(scope="module")
 def one_worker(tmp_path_factory):
     out = tmp_path_factory.mktemp("w1")
-    summary = pipeline.build_streaming(None, out, FAST, workers=1, store=out / "store", ntriples=True)
+    summary = pipeline.build(None, out, FAST, workers=1, store=out / "store", ntriples=True).summary()
     return out, summary
 
 
 def test_two_workers_write_the_same_bytes_as_one(one_worker, tmp_path):
     out1, summary = one_worker
-    summary2 = pipeline.build_streaming(None, tmp_path, FAST, workers=2)
+    summary2 = pipeline.build(None, tmp_path, FAST, workers=2, ntriples=True).summary()
     for name in ("graph.nt", "mentions.jsonl", "entities.csv"):
         assert (out1 / name).read_bytes() == (tmp_path / name).read_bytes(), name
     assert summary["papers"] == summary2["papers"] == 58
     assert summary["extracted"] == 58
 
 
-def test_streaming_graph_is_the_in_memory_graph(one_worker):
-    out, _ = one_worker
-    build = pipeline.run(None, FAST)
+def test_every_sink_holds_the_same_graph(one_worker, tmp_path):
+    """The sinks of the one build path agree: graph.nt (N-Triples text), graph.ttl and graph.jsonld (rdflib
+    terms), the records the Python API gets, and the mentions.jsonl of a store build and of a Turtle build."""
     from kg import rdf
 
-    expected = rdf.to_rdflib(build.papers, build.entities, build.links, FAST)
+    out, _ = one_worker
+    build = pipeline.build(None, tmp_path, FAST, formats=("ttl", "nt", "jsonld"), records=True)
     streamed = rdflib.Graph().parse(out / "graph.nt", format="nt")
-    assert isomorphic(expected, streamed)
-    assert (out / "mentions.jsonl").read_text(encoding="utf-8") == "".join(
-        json.dumps(r, ensure_ascii=False) + "\n" for r in pipeline.mention_records(build))
+    assert isomorphic(rdflib.Graph().parse(tmp_path / "graph.nt", format="nt"), streamed)
+    assert isomorphic(rdflib.Graph().parse(tmp_path / "graph.ttl", format="turtle"), streamed)
+    assert isomorphic(rdflib.Graph().parse(tmp_path / "graph.jsonld", format="json-ld"), streamed)
+    assert isomorphic(rdf.to_rdflib(build.papers, build.entities, build.links, FAST), streamed)
+    assert len(build.papers) == 58 and build.summary()["papers"] == 58
+    records = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in files.mention_records(build))
+    assert (out / "mentions.jsonl").read_text(encoding="utf-8") == records
+    assert (tmp_path / "mentions.jsonl").read_text(encoding="utf-8") == records
 
 
 def test_store_answers_like_the_in_memory_graph(one_worker):
@@ -99,12 +105,12 @@ def test_update_extracts_only_new_papers_and_replaces_links(sample_papers, tmp_p
     changed = replace(first[0], version=(first[0].version or 1) + 1, title="A survey of ImageNet",
                       abstract="We evaluate on ImageNet only.")
     out = tmp_path / "out"
-    pipeline.build_streaming([write_jsonl(first, tmp_path / "a.jsonl")], out, FAST, store=out / "store")
+    pipeline.build([write_jsonl(first, tmp_path / "a.jsonl")], out, FAST, store=out / "store")
     assert not (out / "graph.nt").exists()  # the store holds the graph
     before = kg.load(out / "store", FAST).sparql("SELECT (COUNT(*) AS ?n) WHERE { ?p kgo:arxivId ?id }")[0]["n"]
     assert before == 40
-    summary = pipeline.build_streaming([write_jsonl(first[1:3] + [changed] + rest, tmp_path / "b.jsonl")], out, FAST,
-                                       store=out / "store", update=True)
+    summary = pipeline.build([write_jsonl(first[1:3] + [changed] + rest, tmp_path / "b.jsonl")], out, FAST,
+                                       store=out / "store", update=True).summary()
     assert summary["mode"] == "delta"
     assert summary["extracted"] == len(rest) + 1      # the new papers and the new version, nothing else
     assert summary["unchanged"] == 2
@@ -120,7 +126,7 @@ def test_update_extracts_only_new_papers_and_replaces_links(sample_papers, tmp_p
     assert [changed.id, changed.version] in manifest["papers"]
     # the update gives what a full build of the same papers gives: the same triples in the store, the same files
     full = tmp_path / "full"
-    pipeline.build_streaming([write_jsonl(first[1:] + [changed] + rest, tmp_path / "c.jsonl")], full, FAST)
+    pipeline.build([write_jsonl(first[1:] + [changed] + rest, tmp_path / "c.jsonl")], full, FAST, ntriples=True)
     assert_same_triples(out / "store", full / "graph.nt")
     for name in ("mentions.jsonl", "entities.csv"):
         assert (out / name).read_bytes() == (full / name).read_bytes(), name
@@ -141,18 +147,18 @@ def test_updates_in_a_row_equal_a_full_build(sample_papers, tmp_path):
              + sample_papers[35:45]]
     kept: dict[str, object] = {}
     for n, papers in enumerate(steps):
-        summary = pipeline.build_streaming([write_jsonl(papers, tmp_path / f"s{n}.jsonl")], out, FAST, store=store,
-                                           update=n > 0)
+        summary = pipeline.build([write_jsonl(papers, tmp_path / f"s{n}.jsonl")], out, FAST, store=store,
+                                           update=n > 0).summary()
         assert summary["mode"] == ("delta" if n else "full")
         for p in papers:
             kept.pop(p.id, None)
             kept[p.id] = p  # a new version goes last, as in the update
         full = tmp_path / f"full{n}"
-        pipeline.build_streaming([write_jsonl(list(kept.values()), tmp_path / f"f{n}.jsonl")], full, FAST)
+        pipeline.build([write_jsonl(list(kept.values()), tmp_path / f"f{n}.jsonl")], full, FAST, ntriples=True)
         assert_same_triples(store, full / "graph.nt")
         assert (out / "mentions.jsonl").read_bytes() == (full / "mentions.jsonl").read_bytes(), n
-    summary = pipeline.build_streaming([write_jsonl(sample_papers[45:50], tmp_path / "last.jsonl")], out, FAST,
-                                       store=store, update=True, ntriples=True)
+    summary = pipeline.build([write_jsonl(sample_papers[45:50], tmp_path / "last.jsonl")], out, FAST,
+                                       store=store, update=True, ntriples=True).summary()
     assert summary["mode"] == "full" and (out / "graph.nt").is_file()
     assert_same_triples(store, out / "graph.nt")
 
@@ -160,9 +166,9 @@ def test_updates_in_a_row_equal_a_full_build(sample_papers, tmp_path):
 def test_update_onto_another_store_loads_it_whole(sample_papers, tmp_path):
     """A delta is computed against the store the previous build wrote; any other store is rebuilt."""
     out = tmp_path / "out"
-    pipeline.build_streaming([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=tmp_path / "s1")
-    summary = pipeline.build_streaming([write_jsonl(sample_papers[10:12], tmp_path / "b.jsonl")], out, FAST,
-                                       store=tmp_path / "s2", update=True)
+    pipeline.build([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=tmp_path / "s1")
+    summary = pipeline.build([write_jsonl(sample_papers[10:12], tmp_path / "b.jsonl")], out, FAST,
+                                       store=tmp_path / "s2", update=True).summary()
     assert summary["mode"] == "full"
     assert len(kg.load(tmp_path / "s2", FAST).papers()) == 12
 
@@ -170,14 +176,14 @@ def test_update_onto_another_store_loads_it_whole(sample_papers, tmp_path):
 def test_update_with_other_settings_is_refused(one_worker, tmp_path):
     out, _ = one_worker
     with pytest.raises(ConfigError, match="other settings"):
-        pipeline.build_streaming(None, out, FAST.replace(base_iri="http://example.org/"), update=True)
+        pipeline.build(None, out, FAST.replace(base_iri="http://example.org/"), update=True)
 
 
 def test_interrupted_build_leaves_outputs_and_store(sample_papers, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    pipeline.build_streaming([write_jsonl(sample_papers[:20], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
-    files = {name: (out / name).read_bytes() for name in pipeline.STREAM_FILES if (out / name).exists()}
-    assert set(files) == set(pipeline.STREAM_FILES) - {"graph.nt"}
+    pipeline.build([write_jsonl(sample_papers[:20], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
+    files = {name: (out / name).read_bytes() for name in manifest.STREAM_FILES if (out / name).exists()}
+    assert set(files) == set(manifest.STREAM_FILES) - {"graph.nt"}
     from kg import rdf
 
     def boom(*args, **kwargs):
@@ -185,9 +191,9 @@ def test_interrupted_build_leaves_outputs_and_store(sample_papers, tmp_path, mon
 
     monkeypatch.setattr(rdf, "cooccurrence_triples", boom)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.build_streaming(None, out, FAST, store=out / "store", update=True)
+        pipeline.build(None, out, FAST, store=out / "store", update=True)
     monkeypatch.undo()
-    assert {name: (out / name).read_bytes() for name in pipeline.STREAM_FILES if (out / name).exists()} == files
+    assert {name: (out / name).read_bytes() for name in manifest.STREAM_FILES if (out / name).exists()} == files
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     assert len(kg.load(out / "store", FAST).papers()) == 20
 
@@ -196,7 +202,8 @@ def test_dask_cluster_builds_the_same_graph(one_worker, tmp_path):
     distributed = pytest.importorskip("distributed")
     out1, _ = one_worker
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        summary = pipeline.build_streaming(None, tmp_path, FAST, engine="dask", scheduler=cluster.scheduler_address)
+        summary = pipeline.build(None, tmp_path, FAST, engine="dask", scheduler=cluster.scheduler_address,
+                                 ntriples=True).summary()
     assert summary["engine"] == "dask" and summary["extracted"] == 58
     assert isomorphic(rdflib.Graph().parse(out1 / "graph.nt", format="nt"),
                       rdflib.Graph().parse(tmp_path / "graph.nt", format="nt"))
@@ -213,7 +220,7 @@ def test_missing_dask_is_a_config_error(monkeypatch):
 
 def test_unknown_engine():
     with pytest.raises(ConfigError, match="unknown extraction engine"):
-        pipeline.build_streaming(None, "unused", FAST, engine="spark")
+        pipeline.build(None, "unused", FAST, engine="spark")
 
 
 def test_spool_round_trip(sample_papers, tmp_path):
@@ -254,7 +261,7 @@ def test_interrupted_full_store_build_stops_its_loader(sample_papers, tmp_path, 
     from kg import rdf
 
     out = tmp_path / "out"
-    pipeline.build_streaming([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
+    pipeline.build([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
     before = store_triples(out / "store")
 
     def boom(*args, **kwargs):
@@ -262,8 +269,8 @@ def test_interrupted_full_store_build_stops_its_loader(sample_papers, tmp_path, 
 
     monkeypatch.setattr(rdf, "cooccurrence_triples", boom)  # after the papers' triples went to the loader
     with pytest.raises(KeyboardInterrupt):
-        pipeline.build_streaming([write_jsonl(sample_papers[10:30], tmp_path / "b.jsonl")], out,
-                                 FAST.replace(store_load_triples=50), store=out / "store")
+        pipeline.build([write_jsonl(sample_papers[10:30], tmp_path / "b.jsonl")], out,
+                                 FAST.replace(store_load_triples=50), store=out / "store").summary()
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     assert store_triples(out / "store") == before
     assert not [t for t in threading.enumerate() if t.name == "kg-store-loader"]  # no loader left behind

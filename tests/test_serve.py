@@ -195,7 +195,7 @@ def test_without_the_server_it_says_what_to_install(bundled_build, capsys, monke
 
 
 def test_a_store_a_build_is_writing_is_refused(bundled_store):
-    from kg.lock import FileLock, lock_path
+    from kg.build.lock import FileLock, lock_path
 
     lock = FileLock(lock_path(bundled_store, store=True))
     assert lock.try_acquire() is None  # as a build holds it

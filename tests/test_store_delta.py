@@ -1,4 +1,4 @@
-"""Delta updates of a store (kg.delta, kg.store.update_store): the previous build's store, with the delta
+"""Delta updates of a store (kg.build.delta, kg.store.update_store): the previous build's store, with the delta
 to the next build applied, holds exactly the triples a full build of the next one writes.
 
 The builds here are made by hand (papers, links, entities; no extraction) so that each kind of change
@@ -16,7 +16,9 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given, strategies as st
 
-from kg import delta, rdf, store as store_module
+from kg import rdf, store as store_module
+from kg.build import delta, index as index_module
+from kg.errors import StoreError
 from kg.config import Config
 from kg.records import Entity, EntityType, Link, Mention, Paper, PaperMentions, Role
 
@@ -75,9 +77,9 @@ class Build:
                 out.setdefault(link.entity_id, set()).add(pid)
         return out
 
-    def index(self) -> delta.Index:
-        return delta.Index({pid: delta.paper_digest(self.items[pid], self.links[pid]) for pid in self.items},
-                           {e.id: (delta.entity_digest(e, n), e.label) for e, n in self.entities()})
+    def index(self) -> index_module.Index:
+        return index_module.Index({pid: index_module.paper_digest(self.items[pid], self.links[pid]) for pid in self.items},
+                           {e.id: (index_module.entity_digest(e, n), e.label) for e, n in self.entities()})
 
 
 def load(triples: list[rdf.Triple], folder: Path) -> Path:
@@ -174,11 +176,11 @@ def test_a_failed_delta_leaves_no_folder_and_the_store_as_it_was(tmp_path):
 def test_digests_follow_what_the_triples_are_made_of():
     old, new = two_builds()
     pid = "2501.00002"
-    assert delta.paper_digest(old.items[pid], old.links[pid]) != delta.paper_digest(new.items[pid], new.links[pid])
+    assert index_module.paper_digest(old.items[pid], old.links[pid]) != index_module.paper_digest(new.items[pid], new.links[pid])
     same = old.items["2501.00001"], old.links["2501.00001"]
-    assert delta.paper_digest(*same) == delta.paper_digest(new.items["2501.00001"], new.links["2501.00001"])
+    assert index_module.paper_digest(*same) == index_module.paper_digest(new.items["2501.00001"], new.links["2501.00001"])
     gan = Entity("method/gan", M, "GAN", (("GAN", 2),))
-    assert delta.entity_digest(gan, 2) != delta.entity_digest(Entity("method/gan", M, "GAN", (("GAN", 3),)), 2)
+    assert index_module.entity_digest(gan, 2) != index_module.entity_digest(Entity("method/gan", M, "GAN", (("GAN", 3),)), 2)
 
 
 def test_keys_of_kg_triples_match_the_keys_of_their_quads(bundled_build):
@@ -219,5 +221,5 @@ def test_pieces_keep_every_line_in_order(lines, size):
 
 
 def test_pieces_need_a_positive_size():
-    with pytest.raises(store_module.StoreError, match="at least 1"):
+    with pytest.raises(StoreError, match="at least 1"):
         list(store_module.pieces([b"a .\n"], 0))

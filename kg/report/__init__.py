@@ -1,6 +1,6 @@
 """``kg report``: the digest of a listing (or any set of papers), what a researcher reads first.
 
-In: the records of a build (``kg.build`` / ``kg.pipeline.run``), optionally an earlier graph
+In: the records of a build (``kg.build`` / ``kg.build.pipeline.run``), optionally an earlier graph
 (``KnowledgeGraph``: a store folder or a graph file). Out: one self-contained HTML page (charts as
 inline SVG, no script, nothing from the network) or Markdown: the papers, the datasets introduced and
 methods proposed with their sentences, the most addressed tasks and most used datasets and methods, and

@@ -84,7 +84,7 @@ def _context() -> Any:
 
     The server imports nothing of kg: each worker imports spaCy itself, in parallel with the others
     (extracting 500 papers on 2 workers took 2.7-2.8 s either way), and the server, which lives as long
-    as the process that started it, holds 14 MB instead of 90 MB through the rest of a streaming build,
+    as the process that started it, holds 14 MB instead of 90 MB through the rest of a build,
     when the build's memory is at its largest.
     """
     methods = multiprocessing.get_all_start_methods()
@@ -155,17 +155,19 @@ def extract_chunk(papers: list[Paper]) -> list[PaperMentions]:
 
 
 class LocalEngine:
-    """``workers`` processes on this machine (``workers == 1``: in this process, no pool)."""
+    """``workers`` processes on this machine (``workers == 1``: in this process, no pool, with ``extractor``
+    when one is given: a pipeline already loaded)."""
 
-    def __init__(self, config: Config, workers: int | None = None) -> None:
+    def __init__(self, config: Config, workers: int | None = None, extractor: Extractor | None = None) -> None:
         self.config = config
         self.workers = max(1, workers or config.workers)
         self._pool: ProcessMap | None = None
         self._extractor: Extractor | None = None
+        self._given = extractor
 
     def __enter__(self) -> "LocalEngine":
         if self.workers == 1:
-            self._extractor = Extractor(self.config)
+            self._extractor = self._given or Extractor(self.config)
         else:
             self._pool = ProcessMap(self.workers, _init_worker, (self.config,)).__enter__()
         return self

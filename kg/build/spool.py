@@ -1,6 +1,6 @@
 """A spool: a compressed stream of pickled records on disk, written once and read any number of times.
 
-The streaming build spools every paper's ``PaperMentions`` between its two passes (extract + observe,
+A build spools every paper's ``PaperMentions`` between its two passes (extract + observe,
 then link + write) so that no pass holds all papers in memory. The spool of the last build stays in the
 output folder (``mentions.spool``) so that ``kg build --update`` re-extracts only new or changed papers.
 

@@ -18,6 +18,7 @@ are taken out, triples in the new one and not in the old one put in (numbers com
 store keeps them). So the new store holds exactly the triples a full build writes, as long as the
 previous store held those of the previous build (it is the store that build wrote: ``kg-build-id``).
 
+>>> from kg.build.index import Index
 >>> old = Index({"2201.00001": b"a"}, {"method/gan": (b"x", "GAN")})
 >>> new = Index({"2201.00001": b"b", "2201.00002": b"c"}, {"method/gan": (b"x", "GAN")})
 >>> sorted(old.changed_papers(new)), sorted(old.removed_papers(new)), old.changed_entities(new)
@@ -25,105 +26,21 @@ previous store held those of the previous build (it is the store that build wrot
 """
 from __future__ import annotations
 
-import gzip
-import hashlib
-import pickle
 import re
 import time
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence, Set as AbstractSet
+from collections.abc import Container, Iterable, Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Literal
 
 from kg import rdf
 from kg.config import Config
-from kg.errors import StoreError
 from kg.records import Entity, EntityType, Link, PaperMentions, Role
 
-INDEX_NAME = "build.index"
-_INDEX_FORMAT = 1
 
-
-# ------------------------------------------------------------------------------------------- digests
-def paper_digest(item: PaperMentions, links: Sequence[Link]) -> bytes:
-    """A digest of everything a paper's triples are made of: the paper as read and its links (entity,
-    role and which of its mentions support each). Equal digests give equal triples (for one config).
-
-    >>> from kg.records import Paper
-    >>> item = PaperMentions(Paper("2201.00001", 1, "T", "A"), ())
-    >>> paper_digest(item, ()) == paper_digest(item, ()), len(paper_digest(item, ()))
-    (True, 16)
-    """
-    # the mentions are named by their place in the paper's record: the record (id, version, text) is the
-    # same spooled one from build to build, and its mentions with it (the extraction settings are fixed)
-    position = {id(m): i for i, m in enumerate(item.mentions)}
-    links_part = [(l.entity_id, l.role.value, [position.get(id(m), repr(m)) for m in l.mentions]) for l in links]
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((item.paper, len(item.mentions), links_part)).encode("utf-8", "surrogatepass"))
-    return digest.digest()
-
-
-def entity_digest(entity: Entity, n_papers: int) -> bytes:
-    """A digest of an entity's record and paper count: what its triples are made of.
-
-    >>> e = Entity("method/gan", EntityType.METHOD, "GAN")
-    >>> entity_digest(e, 2) == entity_digest(e, 2) != entity_digest(e, 3)
-    True
-    """
-    return hashlib.blake2b(repr((entity, n_papers)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-@dataclass
-class Index:
-    """What a build keeps for the next update: a digest per paper and per entity (with its label, which
-    ``mentions.jsonl`` repeats on every mention)."""
-
-    papers: dict[str, bytes] = field(default_factory=dict)
-    entities: dict[str, tuple[bytes, str]] = field(default_factory=dict)
-
-    def save(self, path: str | Path) -> None:
-        with gzip.open(Path(path), "wb", compresslevel=1) as out:
-            pickle.dump({"format": _INDEX_FORMAT, "papers": self.papers, "entities": self.entities}, out,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-
-    @classmethod
-    def load(cls, path: str | Path) -> "Index | None":
-        """The index at ``path``, or ``None`` when there is none (or of another format)."""
-        try:
-            with gzip.open(Path(path), "rb") as handle:
-                data = pickle.load(handle)
-        except FileNotFoundError:
-            return None
-        except (OSError, EOFError, pickle.UnpicklingError) as err:
-            raise StoreError(f"{path}: damaged build index ({err}); rebuild without --update") from err
-        if not isinstance(data, dict) or data.get("format") != _INDEX_FORMAT:
-            return None
-        return cls(data["papers"], data["entities"])
-
-    def changed_papers(self, new: "Index") -> set[str]:
-        """Papers of ``new`` that are not in this index with the same digest."""
-        return {pid for pid, digest in new.papers.items() if self.papers.get(pid) != digest}
-
-    def removed_papers(self, new: "Index") -> set[str]:
-        return set(self.papers) - set(new.papers)
-
-    def changed_entities(self, new: "Index") -> set[str]:
-        """Entities of ``new`` that are new or whose record or paper count changed."""
-        return {eid for eid, (digest, _) in new.entities.items() if self.entities.get(eid, (None,))[0] != digest}
-
-    def removed_entities(self, new: "Index") -> set[str]:
-        return set(self.entities) - set(new.entities)
-
-    def relabelled(self, new: "Index") -> set[str]:
-        """Entities present in both whose label changed."""
-        return {eid for eid, (_, label) in new.entities.items() if eid in self.entities and self.entities[eid][1] != label}
-
-
-# ---------------------------------------------------------------------------------------- the delta
 @dataclass
 class Delta:
     """The triples to take out of the previous store and to put in (pyoxigraph quads), and the extraction
@@ -294,98 +211,119 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     ``previous`` (the papers of the previous build), new papers are not looked for in the store; with
     ``old_blocks`` (a previous paper as read and its links in the previous build), its old block is
     written from them rather than read from the store (the store holds what the previous build wrote)."""
-    clock = [time.perf_counter()]
-    seconds: dict[str, float] = {}
-
-    def lap(name: str) -> None:
-        now = time.perf_counter()
-        seconds[name] = round(now - clock[0], 2)
-        clock[0] = now
-
-    old: list[Any] = []
-    new: list[rdf.Triple] = []
-    components: set[str] = set()
-    old_links: dict[str, set[str]] = {}
+    work = _Blocks(store, config)
     gone = sorted(set(removed_papers) - set(changed))
-    old_pairs: list[rdf.Triple] = []
-    shared = str(rdf.component_iri("x", config))[:-1]
-    attributed = f" {rdf.term_text(rdf.PROV.wasAttributedTo)} "
-    # paper blocks known on both sides (a new paper; an old one given in old_blocks) are compared as the
-    # N-Triples lines kg writes for them: the same triple is the same line
-    terms = rdf.NTriplesTerms()
-    old_text: set[str] = set()
-    new_text: set[str] = set()
-    as_text: set[str] = set()
-
-    def lines(item: PaperMentions, links: Sequence[Link]) -> set[str]:
-        return {f"{s} {p} {o} .\n" for s, p, o in rdf.paper_triples(item.paper, links, config, terms)}  # type: ignore[arg-type]
-
-    for pid in list(changed) + gone:
-        if previous is not None and pid not in previous:
-            as_text.add(pid)  # a new paper: nothing of it in the store
-            continue
-        if old_blocks is not None and pid in old_blocks:
-            item, links = old_blocks[pid]
-            block = lines(item, links)
-            old_text |= {line for line in block if not line.startswith("<" + shared)}  # components are shared
-            components |= {line.split(" ", 3)[2][1:-1] for line in block if attributed in line}
-            old_links[pid] = {l.entity_id for l in links}
-            as_text.add(pid)
-            continue
-        quads, linked = old_paper_quads(store, str(rdf.paper_iri(pid, config)))
-        old += quads
-        components |= {q.object.value for q in quads if q.predicate.value == str(rdf.PROV.wasAttributedTo)}
-        old_links[pid] = {_entity_id(iri, config) for iri in linked}
-    lap("read_papers")
+    work.old_papers(list(changed) + gone, previous, old_blocks)
+    work.lap("read_papers")
     for pid, (item, links) in changed.items():
-        if pid in as_text:
-            new_text |= lines(item, links)
+        if pid in work.as_text:
+            work.new_text |= work.lines(item, links)
         else:
-            new += rdf.paper_triples(item.paper, links, config)
-    lap("write_papers")
+            work.new += rdf.paper_triples(item.paper, links, config)
+    work.lap("write_papers")
     for eid in sorted(set(entities) | set(removed_entities)):
-        old += old_entity_quads(store, str(rdf.entity_iri(eid, config)))
+        work.old += old_entity_quads(store, str(rdf.entity_iri(eid, config)))
     for eid, (entity, n_papers) in sorted(entities.items()):
-        new += rdf.entity_triples(entity, n_papers, config)
-    # co-occurrence pairs: only those the changed papers support, before or after, can change. A pair's
-    # triples follow from the papers that support it: now, those linking both entities; before, the same
-    # less the changed papers, plus those of the changed papers whose previous links (read above) had both
-    new_links = {pid: {l.entity_id for l in links} for pid, (_, links) in changed.items()}
-    touched: set[tuple[str, str]] = set()
-    for ids in list(old_links.values()) + list(new_links.values()):
-        touched |= pairs_of(ids, types)
-    holders = {e: entity_papers.get(e, frozenset()) for pair in touched for e in pair}   # entity -> papers, now
-    old_holders: dict[str, set[str]] = defaultdict(set)   # entity -> changed papers that linked it before
-    for pid, ids in old_links.items():
-        for e in ids:
-            old_holders[e].add(pid)
-    changed_ids = set(changed) | set(gone)
-    n_pairs = 0
-    for s, o in sorted(touched):
-        now = holders[s] & holders[o]
-        before = (now - changed_ids) | (old_holders[s] & old_holders[o])
-        if now != before:
-            n_pairs += 1
-            old_pairs += pair_triples(s, o, sorted(before), types, config)
-            new += pair_triples(s, o, sorted(now), types, config)
-    lap("entities_and_pairs")
-    added: dict[tuple[str, str, tuple[Any, ...]], rdf.Triple] = {}
-    for t in new:
-        added.setdefault(rdflib_key(t), t)  # components come with every paper that uses them: once is enough
-    old_keys = {triple_key(q) for q in old}
-    removed = [q for q in old if triple_key(q) not in added]
-    pair_keys = [rdflib_key(t) for t in old_pairs]
-    old_keys.update(pair_keys)
-    removed += to_quads([t for t, key in zip(old_pairs, pair_keys) if key not in added])
-    removed += _parse(old_text - new_text)
-    added_quads = to_quads([t for key, t in added.items() if key not in old_keys]) + _parse(new_text - old_text)
-    delta = Delta(removed, [q for q in added_quads if not (q.subject.value.startswith(shared) and q in store)], components)
-    lap("diff")
+        work.new += rdf.entity_triples(entity, n_papers, config)
+    n_pairs = work.pairs(changed, set(changed) | set(gone), types, entity_papers)
+    work.lap("entities_and_pairs")
+    delta = work.diff()
+    work.lap("diff")
     delta.counts = {"papers": len(changed), "papers_removed": len(gone), "entities": len(entities),
                     "entities_removed": len(set(removed_entities)), "pairs": n_pairs,
                     "triples_removed": len(delta.removed), "triples_added": len(delta.added)}
-    delta.seconds = seconds
+    delta.seconds = work.seconds
     return delta
+
+
+class _Blocks:
+    """The old and new triples of the blocks a delta replaces, gathered by ``compute_delta``'s steps."""
+
+    def __init__(self, store: Any, config: Config) -> None:
+        self.store, self.config = store, config
+        self.clock = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+        self.old: list[Any] = []
+        self.new: list[rdf.Triple] = []
+        self.old_pairs: list[rdf.Triple] = []
+        self.components: set[str] = set()
+        self.old_links: dict[str, set[str]] = {}
+        self.shared = str(rdf.component_iri("x", config))[:-1]
+        # paper blocks known on both sides (a new paper; an old one given in old_blocks) are compared as the
+        # N-Triples lines kg writes for them: the same triple is the same line
+        self.terms = rdf.NTriplesTerms()
+        self.old_text: set[str] = set()
+        self.new_text: set[str] = set()
+        self.as_text: set[str] = set()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self.clock, 2)
+        self.clock = now
+
+    def lines(self, item: PaperMentions, links: Sequence[Link]) -> set[str]:
+        return {f"{s} {p} {o} .\n" for s, p, o in rdf.paper_triples(item.paper, links, self.config, self.terms)}  # type: ignore[arg-type]
+
+    def old_papers(self, pids: Sequence[str], previous: Container[str] | None,
+                   old_blocks: Mapping[str, tuple[PaperMentions, Sequence[Link]]] | None) -> None:
+        """The previous blocks of the changed and gone papers, with the entities each linked."""
+        attributed = f" {rdf.term_text(rdf.PROV.wasAttributedTo)} "
+        for pid in pids:
+            if previous is not None and pid not in previous:
+                self.as_text.add(pid)  # a new paper: nothing of it in the store
+                continue
+            if old_blocks is not None and pid in old_blocks:
+                item, links = old_blocks[pid]
+                block = self.lines(item, links)
+                self.old_text |= {line for line in block if not line.startswith("<" + self.shared)}  # components are shared
+                self.components |= {line.split(" ", 3)[2][1:-1] for line in block if attributed in line}
+                self.old_links[pid] = {link.entity_id for link in links}
+                self.as_text.add(pid)
+                continue
+            quads, linked = old_paper_quads(self.store, str(rdf.paper_iri(pid, self.config)))
+            self.old += quads
+            self.components |= {q.object.value for q in quads if q.predicate.value == str(rdf.PROV.wasAttributedTo)}
+            self.old_links[pid] = {_entity_id(iri, self.config) for iri in linked}
+
+    def pairs(self, changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]], changed_ids: set[str],
+              types: Mapping[str, EntityType], entity_papers: Mapping[str, AbstractSet[str]]) -> int:
+        """Co-occurrence pairs: only those the changed papers support, before or after, can change. A pair's
+        triples follow from the papers that support it: now, those linking both entities; before, the same
+        less the changed papers, plus those of the changed papers whose previous links had both. Returns
+        how many pairs changed."""
+        new_links = {pid: {link.entity_id for link in links} for pid, (_, links) in changed.items()}
+        touched: set[tuple[str, str]] = set()
+        for ids in list(self.old_links.values()) + list(new_links.values()):
+            touched |= pairs_of(ids, types)
+        holders = {e: entity_papers.get(e, frozenset()) for pair in touched for e in pair}   # entity -> papers, now
+        old_holders: dict[str, set[str]] = defaultdict(set)   # entity -> changed papers that linked it before
+        for pid, ids in self.old_links.items():
+            for e in ids:
+                old_holders[e].add(pid)
+        n_pairs = 0
+        for s, o in sorted(touched):
+            now = holders[s] & holders[o]
+            before = (now - changed_ids) | (old_holders[s] & old_holders[o])
+            if now != before:
+                n_pairs += 1
+                self.old_pairs += pair_triples(s, o, sorted(before), types, self.config)
+                self.new += pair_triples(s, o, sorted(now), types, self.config)
+        return n_pairs
+
+    def diff(self) -> Delta:
+        """Triples in the old blocks and not in the new ones out, those in the new and not the old in."""
+        added: dict[tuple[str, str, tuple[Any, ...]], rdf.Triple] = {}
+        for t in self.new:
+            added.setdefault(rdflib_key(t), t)  # components come with every paper that uses them: once is enough
+        old_keys = {triple_key(q) for q in self.old}
+        removed = [q for q in self.old if triple_key(q) not in added]
+        pair_keys = [rdflib_key(t) for t in self.old_pairs]
+        old_keys.update(pair_keys)
+        removed += to_quads([t for t, key in zip(self.old_pairs, pair_keys) if key not in added])
+        removed += _parse(self.old_text - self.new_text)
+        added_quads = to_quads([t for key, t in added.items() if key not in old_keys]) + _parse(self.new_text - self.old_text)
+        return Delta(removed, [q for q in added_quads if not (q.subject.value.startswith(self.shared) and q in self.store)],
+                     self.components)
 
 
 def _parse(lines: Iterable[str]) -> list[Any]:

@@ -1,6 +1,6 @@
 """Incremental resolution: an update resolves only what its papers touch, and gets what a full build gets.
 
-A streaming build saves its resolution next to its outputs (``build.state``): the resolver's counts, the
+A build that keeps its state saves its resolution next to its outputs (``build.state``): the resolver's counts, the
 clusters with their ids, per entity its surface forms, papers and type, per key the papers that mention it,
 and where each paper lies in the spool. ``update`` then changes that resolution in place:
 
@@ -128,7 +128,6 @@ def update(table: EntityTable, removed: Sequence[PaperMentions], added: Sequence
            read: Callable[[set[str]], Iterable[PaperMentions]]) -> Update:
     """Take the ``removed`` papers out of a resolution and put the ``added`` ones in (see the module
     docstring); ``read`` gives back the kept papers of a set of ids, to link again."""
-    resolver = table.resolver
     existed: dict[str, bool] = {}   # entity -> whether it was linked before the update
     touched_entities: set[str] = set()
     old_links: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
@@ -142,67 +141,15 @@ def update(table: EntityTable, removed: Sequence[PaperMentions], added: Sequence
 
     for item in removed:
         counted(item, table.links_of(item), -1)
-    touched: set[Key] = set()
-    for item in removed:
-        touched |= resolver.observe(item, -1)
-    for item in added:
-        touched |= resolver.observe(item, 1)
-    for key in touched:
-        if key in resolver.surfaces:
-            table.lookups[key] = resolver.lookup(key)
-        else:
-            table.lookups.pop(key, None)
-
+    touched = _observed(table, removed, added)
     reached = _neighbourhood(table, touched)
-    present = [k for k in reached if k in resolver.surfaces]
-    root, cluster_vocab, ambiguous = cluster(present, table.lookups, resolver.pairs)
-    members: dict[Key, list[Key]] = defaultdict(list)
-    for key, cluster_root in root.items():
-        members[cluster_root].append(key)
-    base_ids = {r: base_id(keys, cluster_vocab[r], resolver.pairs) for r, keys in members.items()}
-    old_roots = {table.root[k] for k in reached if k in table.root}
-    # every base id the old or new clusters hold: the clusters holding it now settle their ids again
-    names = {table.base_ids[r] for r in old_roots} | set(base_ids.values())
-    holders = {name: [r for r in table.holders.get(name, ()) if r not in old_roots] for name in names}
-    for cluster_root, name in base_ids.items():
-        holders[name].append(cluster_root)
-    ids: dict[Key, str] = {}
-    for roots in holders.values():
-        vocab = {r: cluster_vocab[r] if r in cluster_vocab else table.cluster_vocab.get(r, "") for r in roots}
-        keys = {r: members[r] if r in members else table.members[r] for r in roots}
-        ids.update(settled_ids(roots, {**{r: table.base_ids.get(r, "") for r in roots}, **base_ids}, vocab, keys))
-    # keys whose entity changes: in the neighbourhood, or in an untouched cluster whose id was settled anew
-    changed = {k for k in reached if table.entity_of(k) != (ids[root[k]] if k in root else None)
-               or (k in table.ambiguous) != (k in ambiguous)}
-    for cluster_root, new_id in ids.items():
-        if cluster_root not in members and table.ids[cluster_root] != new_id:
-            changed.update(table.members[cluster_root])
-    added_ids = {item.paper.id for item in added}
-    relink = set().union(*(table.key_papers.get(k, ()) for k in changed)) - added_ids
+    clusters = _Clusters(table, reached)
+    changed = clusters.changed_keys()
+    relink = set().union(*(table.key_papers.get(k, ()) for k in changed)) - {item.paper.id for item in added}
     kept = list(read(relink)) if relink else []
     for item in kept:
         counted(item, table.links_of(item), -1)
-
-    # the new clusters replace the old ones
-    for cluster_root in old_roots:
-        del table.members[cluster_root], table.ids[cluster_root]
-        table.cluster_vocab.pop(cluster_root, None)
-        name = table.base_ids.pop(cluster_root)
-        table.holders[name].remove(cluster_root)
-        if not table.holders[name]:
-            del table.holders[name]
-    for key in reached:
-        table.root.pop(key, None)
-        table.ambiguous.pop(key, None)
-    table.root.update(root)
-    table.ambiguous.update(ambiguous)
-    table.members.update(members)
-    table.cluster_vocab.update(cluster_vocab)
-    table.base_ids.update(base_ids)
-    for cluster_root, name in base_ids.items():
-        table.holders.setdefault(name, []).append(cluster_root)
-    table.ids.update(ids)
-
+    clusters.replace()
     links: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
     for item in [*kept, *added]:
         item_links = table.links_of(item)
@@ -214,6 +161,85 @@ def update(table: EntityTable, removed: Sequence[PaperMentions], added: Sequence
     for entity in gone:  # (the others' bases are set again when their records are made)
         table.bases.pop(entity, None)
     return Update(links, old_links, frozenset(again) - gone, gone, len(kept))
+
+
+def _observed(table: EntityTable, removed: Sequence[PaperMentions], added: Sequence[PaperMentions]) -> set[Key]:
+    """The resolver's counts less the removed papers and plus the added ones; the keys whose counts
+    changed (their lookups are made again)."""
+    resolver = table.resolver
+    touched: set[Key] = set()
+    for item in removed:
+        touched |= resolver.observe(item, -1)
+    for item in added:
+        touched |= resolver.observe(item, 1)
+    for key in touched:
+        if key in resolver.surfaces:
+            table.lookups[key] = resolver.lookup(key)
+        else:
+            table.lookups.pop(key, None)
+    return touched
+
+
+class _Clusters:
+    """The keys ``reached`` clustered again, their ids settled with the clusters that share a base id."""
+
+    def __init__(self, table: EntityTable, reached: set[Key]) -> None:
+        resolver = table.resolver
+        self.table, self.reached = table, reached
+        present = [k for k in reached if k in resolver.surfaces]
+        self.root, self.cluster_vocab, self.ambiguous = cluster(present, table.lookups, resolver.pairs)
+        self.members: dict[Key, list[Key]] = defaultdict(list)
+        for key, cluster_root in self.root.items():
+            self.members[cluster_root].append(key)
+        self.base_ids = {r: base_id(keys, self.cluster_vocab[r], resolver.pairs) for r, keys in self.members.items()}
+        self.old_roots = {table.root[k] for k in reached if k in table.root}
+        self.ids = self._settled()
+
+    def _settled(self) -> dict[Key, str]:
+        """Every base id the old or new clusters hold: the clusters holding it now settle their ids again."""
+        table = self.table
+        names = {table.base_ids[r] for r in self.old_roots} | set(self.base_ids.values())
+        holders = {name: [r for r in table.holders.get(name, ()) if r not in self.old_roots] for name in names}
+        for cluster_root, name in self.base_ids.items():
+            holders[name].append(cluster_root)
+        ids: dict[Key, str] = {}
+        for roots in holders.values():
+            vocab = {r: self.cluster_vocab[r] if r in self.cluster_vocab else table.cluster_vocab.get(r, "") for r in roots}
+            keys = {r: self.members[r] if r in self.members else table.members[r] for r in roots}
+            ids.update(settled_ids(roots, {**{r: table.base_ids.get(r, "") for r in roots}, **self.base_ids}, vocab, keys))
+        return ids
+
+    def changed_keys(self) -> set[Key]:
+        """Keys whose entity changes: in the neighbourhood, or in an untouched cluster whose id was settled anew."""
+        table, root, ids = self.table, self.root, self.ids
+        changed = {k for k in self.reached if table.entity_of(k) != (ids[root[k]] if k in root else None)
+                   or (k in table.ambiguous) != (k in self.ambiguous)}
+        for cluster_root, new_id in ids.items():
+            if cluster_root not in self.members and table.ids[cluster_root] != new_id:
+                changed.update(table.members[cluster_root])
+        return changed
+
+    def replace(self) -> None:
+        """The new clusters replace the old ones in the table."""
+        table = self.table
+        for cluster_root in self.old_roots:
+            del table.members[cluster_root], table.ids[cluster_root]
+            table.cluster_vocab.pop(cluster_root, None)
+            name = table.base_ids.pop(cluster_root)
+            table.holders[name].remove(cluster_root)
+            if not table.holders[name]:
+                del table.holders[name]
+        for key in self.reached:
+            table.root.pop(key, None)
+            table.ambiguous.pop(key, None)
+        table.root.update(self.root)
+        table.ambiguous.update(self.ambiguous)
+        table.members.update(self.members)
+        table.cluster_vocab.update(self.cluster_vocab)
+        table.base_ids.update(self.base_ids)
+        for cluster_root, name in self.base_ids.items():
+            table.holders.setdefault(name, []).append(cluster_root)
+        table.ids.update(self.ids)
 
 
 def _neighbourhood(table: EntityTable, touched: set[Key]) -> set[Key]:
@@ -266,7 +292,7 @@ def _broader_dependents(table: EntityTable, keys: set[Key], came_or_went: set[st
 
 def read_papers(spool: Path, positions: dict[str, tuple[int, int]], versions: dict[str, int]) -> Callable[[set[str]], Iterator[PaperMentions]]:
     """A ``read`` for ``update``: the kept version of each paper asked for, from its chunk of ``spool``."""
-    from kg.spool import read_spool_at
+    from kg.build.spool import read_spool_at
 
     def read(ids: set[str]) -> Iterator[PaperMentions]:
         missing = ids - positions.keys()
