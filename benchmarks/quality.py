@@ -28,9 +28,10 @@ import shutil  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 from functools import lru_cache  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any, Sequence  # noqa: E402
+from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -98,7 +99,7 @@ def propagate(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[in
     [(9, 21, 'method'), (23, 25, 'method'), (28, 30, 'method'), (37, 41, 'method'), (43, 47, 'method')]
     """
     out = set(spans)
-    for a, b, t in spans:
+    for _, b, t in spans:
         m = _ABBR.match(text, b)
         if m and not any(s < m.end(1) and m.start(1) < e for s, e, _ in out):
             out.add((m.start(1), m.end(1), t))

@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -126,7 +126,7 @@ class Synthetic:
                                  f"<{BASE}component/{name}#extraction> <{PROV}wasAssociatedWith> {c} ."])
             for j in range(self.n_papers):
                 self._emit(out, self._paper(j, rng, counts, support, n_tasks))
-            for kind, cls, stem, size, _, _, _ in KINDS:
+            for kind, cls, _stem, size, _, _, _ in KINDS:
                 for i in range(size):
                     self._emit(out, self._entity(kind, cls, i, counts[kind][i]))
             for key, n in sorted(support.items()):
@@ -354,7 +354,7 @@ def cli_timings(store: Path, synthetic: Synthetic) -> None:
                         (f'kg query papers --dataset "{dataset}"', ["papers", "--dataset", dataset])):
         started = time.perf_counter()
         done = subprocess.run(kg + args + ["--graph", str(store), "--format", "csv"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              capture_output=True, text=True)
         seconds = time.perf_counter() - started
         lines = len(done.stdout.splitlines()) - 1
         print(f"  {title:44s} {seconds:6.2f} s end to end ({lines} rows, exit {done.returncode})")

@@ -78,7 +78,7 @@ class Config:
     def __getstate__(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if k != "_hash"}  # string hashes differ between processes
 
-    def replace(self, **changes: object) -> "Config":
+    def replace(self, **changes: object) -> Config:
         """A copy with some fields changed; unknown names raise ``ConfigError``."""
         names = {f.name for f in dataclasses.fields(self)}
         unknown = set(changes) - names
@@ -87,7 +87,7 @@ class Config:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> "Config":
+    def from_toml(cls, path: str | Path) -> Config:
         """Read a ``[kg]`` table (or a flat file) of overrides."""
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))

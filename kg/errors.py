@@ -75,7 +75,7 @@ class ValidationError(KGError):
     exit_code = 3
 
 
-def unknown_name(kind: str, name: str, valid: "list[str] | tuple[str, ...]") -> ConfigError:
+def unknown_name(kind: str, name: str, valid: list[str] | tuple[str, ...]) -> ConfigError:
     """The error for a registry lookup that failed, listing the valid names.
 
     >>> str(unknown_name("exporter", "xml", ["turtle", "nt"]))

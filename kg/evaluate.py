@@ -26,9 +26,9 @@ Two matchings are scored, per type and micro-averaged over all types (``"all"``)
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
 
 from kg.errors import InputError
 
@@ -92,7 +92,7 @@ class PRF:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def __add__(self, other: "PRF") -> "PRF":
+    def __add__(self, other: PRF) -> PRF:
         return PRF(self.tp + other.tp, self.n_pred + other.n_pred, self.n_gold + other.n_gold)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from kg.records import EntityType, Mention
 
@@ -57,7 +57,7 @@ def spells(short: str, long: str) -> bool:
     if len(target) < 3 or len([w for w in words if w not in _SKIP]) < 2 or not _COINED.match(short):
         return False
 
-    @lru_cache(maxsize=None)
+    @cache
     def match(i: int, j: int, skips: int, used: int) -> bool:
         if j == len(target):
             return used >= 2 and all(w in _SKIP or w in _GENERIC_TAIL for w in words[i:])

@@ -26,7 +26,7 @@ from typing import Any
 
 #: how many top entities per type the summary names
 TOP = 5
-_SUMMARIES: "weakref.WeakKeyDictionary[Any, dict[tuple[int], dict[str, Any]]]" = weakref.WeakKeyDictionary()
+_SUMMARIES: weakref.WeakKeyDictionary[Any, dict[tuple[int], dict[str, Any]]] = weakref.WeakKeyDictionary()
 _TYPES = ("dataset", "method", "task")
 
 

@@ -113,7 +113,7 @@ class RelevanceModel:
     thresholds: dict[str, float] = field(default_factory=dict)  # type -> threshold (0.5 when absent)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "RelevanceModel":
+    def load(cls, path: str | Path | None = None) -> RelevanceModel:
         """The shipped weights, or those at ``path``."""
         data = read_weights("relevance.json", path)
         return cls(dict(data["weights"]), {t: float(v) for t, v in data["thresholds"].items()})

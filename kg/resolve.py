@@ -20,17 +20,17 @@ Versions and subsets (``ImageNet-1k``) stay entities of their own, linked with `
 """
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
-from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
-from kg.slug import entity_id
 from kg.names import is_coined
+from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
 from kg.relevance import shipped_model as relevance_model
+from kg.slug import entity_id
 from kg.specificity import shipped_model as specificity_model
 
 _SEPARATORS = re.compile(r"[\s\-‐-―_/·]+")
@@ -237,7 +237,7 @@ class Resolver:
                     return term.id
         return ""
 
-    def finish(self) -> "EntityTable":
+    def finish(self) -> EntityTable:
         """Cluster the observed surface forms into entities."""
         lookups = {key: self.lookup(key) for key in self.surfaces}
         return EntityTable(self, lookups, *cluster(self.surfaces, lookups, self.pairs))

@@ -78,7 +78,7 @@ class SpecificityModel:
     threshold: float = 0.5
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "SpecificityModel":
+    def load(cls, path: str | Path | None = None) -> SpecificityModel:
         """The shipped weights, or those at ``path``."""
         data = read_weights("specificity.json", path)
         return cls(dict(data["weights"]), float(data["threshold"]))

@@ -213,7 +213,7 @@ def read_terms(path: Path) -> list[Term]:
 
 
 @lru_cache(maxsize=1)
-def shipped() -> "Vocabulary":
+def shipped() -> Vocabulary:
     """The shipped vocabulary, read once per process."""
     return Vocabulary.load()
 
@@ -249,12 +249,12 @@ class Vocabulary:
         self._keyed = {k: tuple(sorted(set(ts), key=_priority)) for k, ts in keyed.items()}
 
     @classmethod
-    def from_terms(cls, terms: Iterable[Term]) -> "Vocabulary":
+    def from_terms(cls, terms: Iterable[Term]) -> Vocabulary:
         """A vocabulary of the given terms (a later term replaces an earlier one with the same id)."""
         return cls(terms)
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> "Vocabulary":
+    def load(cls, folder: Path | None = None) -> Vocabulary:
         """Read every ``*.jsonl`` in ``folder`` (default: the shipped vocabulary).
 
         Generated files may not share ids; ``curated.jsonl`` is read last and its rows replace

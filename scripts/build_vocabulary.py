@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
-import glob
 import gzip
 import json
 import re
@@ -34,8 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"  # the shared data, a sibling of the repository
 sys.path.insert(0, str(ROOT))
 
-from kg.slug import entity_id  # noqa: E402
 from spacy.lang.en.stop_words import STOP_WORDS  # noqa: E402
+
+from kg.slug import entity_id  # noqa: E402
 from kg.vocabulary import CURATED_FILE, _singular, read_terms, surface_key  # noqa: E402
 
 DATASET, METHOD, TASK = "dataset", "method", "task"

@@ -57,10 +57,8 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 try:
-    from packaging.markers import Marker
     from packaging.requirements import Requirement
 except ModuleNotFoundError:  # packaging is not installed: pip carries a copy
-    from pip._vendor.packaging.markers import Marker  # type: ignore[no-redef]
     from pip._vendor.packaging.requirements import Requirement  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -34,17 +34,17 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
-
-import kg.extract.biluo  # noqa: E402,F401  (registers the kg_biluo_ner factory the config names)
 from spacy.tokens import Doc, DocBin, Span  # noqa: E402
 from spacy.util import filter_spans  # noqa: E402
+
+import kg.extract.biluo  # noqa: E402,F401  (registers the kg_biluo_ner factory the config names)
 
 SCIREX_MAP = {"Material": "DATASET", "Method": "METHOD", "Task": "TASK"}
 TDMSCI_MAP = {"DATASET": "DATASET", "TASK": "TASK"}
@@ -233,7 +233,7 @@ def build_corpora(args: argparse.Namespace, nlp: spacy.Language) -> tuple[Path, 
     tdm = list(tdmsci_sentences(gold / "tdmsci" / "train.conll"))
     rng.shuffle(tdm)
     n_dev = int(len(tdm) * args.dev_share)
-    for i, (words, spaces, spans) in enumerate(tdm):
+    for i, (words, _spaces, spans) in enumerate(tdm):
         missing = find_phrases(words, phrases, max_len) if args.tdmsci_missing_methods else []
         doc = make_doc(nlp, words, spans, retokenise=False, missing=missing)
         for _ in range(1 if i < n_dev else args.tdmsci_repeat):

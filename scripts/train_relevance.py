@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from logistic import fit  # noqa: E402
+
 from kg import paper_eval  # noqa: E402
 from kg.config import Config  # noqa: E402
 from kg.extract import Extractor  # noqa: E402
@@ -27,7 +29,6 @@ from kg.records import Paper  # noqa: E402
 from kg.relevance import RelevanceModel, link_features  # noqa: E402
 from kg.resolve import Resolver  # noqa: E402
 from kg.vocabulary import Vocabulary  # noqa: E402
-from logistic import fit  # noqa: E402
 
 Candidate = tuple[str, list[tuple[str, float]], paper_eval.PredEntity]
 

@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from kg.specificity import features  # noqa: E402
 from logistic import fit, probability  # noqa: E402
+
+from kg.specificity import features  # noqa: E402
 
 
 def read_labels(path: Path) -> list[tuple[str, list[tuple[str, float]], int, float]]:

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from kg import rdf
@@ -308,7 +308,7 @@ def test_crlf_text_is_kept_as_read(rules, tmp_path: Path) -> None:
     raw = (BROKEN / "crlf.md").read_bytes().decode("utf-8")  # not read_text: it would turn CRLF into LF
     for p in crlf:
         assert f"{p.title}  [ :arrow_down: ]" in raw and f">  {p.abstract}" in raw
-    result = pipeline.build([BROKEN / "crlf.md"], tmp_path / "out", CONFIG, records=True, extractor=_extractor(rules, CONFIG), html=False)
+    pipeline.build([BROKEN / "crlf.md"], tmp_path / "out", CONFIG, records=True, extractor=_extractor(rules, CONFIG), html=False)
     texts = _field_texts(tmp_path / "out" / "graph.ttl")
     assert {k: v["title"] for k, v in texts.items()} == {p.id: p.title for p in crlf}
     assert _assert_offsets_point_at_text(tmp_path / "out", texts) > 0
@@ -322,7 +322,7 @@ MARKUP = {json.loads(line)["arxiv_id"]: json.loads(line) for line in (BROKEN / "
 def markup_out(rules, tmp_path_factory) -> Path:
     """markup.jsonl through the real pipeline, every output written (the HTML view too)."""
     out = tmp_path_factory.mktemp("markup")
-    result = pipeline.build([BROKEN / "markup.jsonl"], out, CONFIG, records=True, extractor=_extractor(rules, CONFIG), html=True)
+    pipeline.build([BROKEN / "markup.jsonl"], out, CONFIG, records=True, extractor=_extractor(rules, CONFIG), html=True)
     return out
 
 

@@ -14,8 +14,8 @@ import pytest
 
 from kg import store as store_module
 from kg.build import commit as commit_module
-from kg.build.index import INDEX_NAME, Index
 from kg.build.commit import JOURNAL, StoreSwap, Swept, commit, recover
+from kg.build.index import INDEX_NAME, Index
 from kg.build.lock import build_lock
 from kg.store import open_store, read_store_id, write_store_id
 

@@ -12,7 +12,7 @@ import pyoxigraph
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal
+from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import DC, DCTERMS
 

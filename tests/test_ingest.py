@@ -1,7 +1,6 @@
 """Ingest of the three formats on real text: the seed listing, an arXiv API Atom response, corpus JSONL."""
 from __future__ import annotations
 
-import gzip
 import io
 import subprocess
 import sys

@@ -15,10 +15,10 @@ import pytest
 
 import kg
 from kg.build import pipeline
+from kg.build.lock import LOCK_NAME, FileLock, Holder, build_lock, read_holder
 from kg.cli import main
 from kg.config import Config
 from kg.errors import BusyError, OutputError
-from kg.build.lock import LOCK_NAME, FileLock, Holder, build_lock, read_holder
 
 FAST = Config(use_model=False)
 

@@ -9,10 +9,19 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
-from kg.records import EntityType
 from kg.rdf import (
-    CLASS_OF_TYPE, FABIO, KGO, ONTOLOGY, PREFIXES, RELATIONS, ROLE_PROPERTY, SCHEMA, XSD, ontology_file,
+    CLASS_OF_TYPE,
+    FABIO,
+    KGO,
+    ONTOLOGY,
+    PREFIXES,
+    RELATIONS,
+    ROLE_PROPERTY,
+    SCHEMA,
+    XSD,
+    ontology_file,
 )
+from kg.records import EntityType
 
 NS = str(KGO._NS)
 

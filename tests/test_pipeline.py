@@ -68,8 +68,8 @@ def test_extract_contract_offsets_point_at_their_text(bundled_build, sample_list
 
 
 def test_same_input_gives_byte_identical_turtle(tmp_path, extractor):
-    first = pipeline.build(None, tmp_path / "a", extractor.config, records=True, extractor=extractor, html=False)
-    second = pipeline.build(None, tmp_path / "b", extractor.config, records=True, extractor=extractor, html=False)
+    pipeline.build(None, tmp_path / "a", extractor.config, records=True, extractor=extractor, html=False)
+    pipeline.build(None, tmp_path / "b", extractor.config, records=True, extractor=extractor, html=False)
     for name in ("graph.ttl", "mentions.jsonl", "entities.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 

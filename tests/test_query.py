@@ -121,7 +121,7 @@ def paired(tmp_path_factory, extractor):
     from kg.query import KnowledgeGraph
 
     out = tmp_path_factory.mktemp("paired")
-    result = pipeline.build(None, out, extractor.config.replace(cooccurrence_min_support=1), records=True, extractor=extractor, html=False)
+    pipeline.build(None, out, extractor.config.replace(cooccurrence_min_support=1), records=True, extractor=extractor, html=False)
     return out / "graph.ttl", KnowledgeGraph.from_file(out / "graph.ttl")
 
 

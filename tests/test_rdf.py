@@ -17,13 +17,33 @@ from rdflib.namespace import DC, DCTERMS, PROV, RDF, RDFS, SKOS
 
 from kg.config import Config
 from kg.errors import ConfigError, StoreError
-from kg.records import Entity, EntityType, Link, Mention, Paper, Role
 from kg.rdf import (
-    EXPORTERS, KGO, OA, SCHEMA, SKOSXL, XSD, PairCounter, ValidationReport, annotation_iri, component_iri,
-    cooccurrence_triples, entity_iri, entity_triples, format_report, get_exporter, paper_iri,
-    paper_triples, term_text, to_rdflib, turtle_text, validate, write_jsonld, write_ntriples,
+    EXPORTERS,
+    KGO,
+    OA,
+    SCHEMA,
+    SKOSXL,
+    XSD,
+    PairCounter,
+    ValidationReport,
+    annotation_iri,
+    component_iri,
+    cooccurrence_triples,
+    entity_iri,
+    entity_triples,
+    format_report,
+    get_exporter,
+    paper_iri,
+    paper_triples,
+    term_text,
+    to_rdflib,
+    turtle_text,
+    validate,
+    write_jsonld,
+    write_ntriples,
     write_turtle,
 )
+from kg.records import Entity, EntityType, Link, Mention, Paper, Role
 
 # --------------------------------------------------------------------------------------- fixtures
 ABSTRACT_1 = "We propose SAANet for crowd counting. Experiments on ShanghaiTech and UCF-QNRF show gains."
@@ -339,7 +359,7 @@ def test_validate_a_file(graph: Graph, tmp_path: Path) -> None:
 
 
 def test_format_report_limits_long_reports() -> None:
-    violations = tuple(("https://x/%d" % i, "", "bad") for i in range(5))
+    violations = tuple((f"https://x/{i}", "", "bad") for i in range(5))
     text = format_report(ValidationReport(False, violations), limit=2)  # type: ignore[arg-type]
     assert text.splitlines() == ["5 SHACL violations:", "  <https://x/0> bad", "  <https://x/1> bad", "  ... and 3 more"]
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 
 from kg.records import EntityType as T
 from kg.records import Mention, Paper, PaperMentions, Role
-from kg.resolve import Resolver, compact, normalize, resolve
+from kg.resolve import compact, normalize, resolve
 from kg.vocabulary import Vocabulary
 
 MERGES = Path(__file__).parent / "data" / "merges.jsonl"

@@ -11,11 +11,11 @@ from rdflib.compare import isomorphic
 
 import kg
 from kg.build import files, manifest, pipeline
+from kg.build.parallel import Progress, get_engine
+from kg.build.spool import SpoolWriter, read_spool
 from kg.config import Config, bundled_sample
 from kg.errors import ConfigError
 from kg.ingest import read_papers
-from kg.build.parallel import Progress, get_engine
-from kg.build.spool import SpoolWriter, read_spool
 
 FAST = Config(use_model=False)
 

@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kg import rdf, store as store_module
-from kg.build import delta, index as index_module
-from kg.errors import StoreError
+from kg import rdf
+from kg import store as store_module
+from kg.build import delta
+from kg.build import index as index_module
 from kg.config import Config
+from kg.errors import StoreError
 from kg.records import Entity, EntityType, Link, Mention, Paper, PaperMentions, Role
 
 D, M, T = EntityType.DATASET, EntityType.METHOD, EntityType.TASK
@@ -43,7 +46,7 @@ class Build:
         self.links: dict[str, tuple[Link, ...]] = {}
         self.labels: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
 
-    def add(self, p: Paper, *linked: tuple[str, Mention]) -> "Build":
+    def add(self, p: Paper, *linked: tuple[str, Mention]) -> Build:
         self.items[p.id] = PaperMentions(p, tuple(m for _, m in linked))
         by_entity: dict[str, list[Mention]] = {}
         for entity_id, m in linked:

@@ -25,12 +25,12 @@ def main() -> int:
     first = {a["id"]: a for k in range(1, 5) for a in _read(HERE / "annotations" / f"b{k}-A.jsonl")}
     second = {a["id"]: a for name in ("b1-B.jsonl", "double-B.jsonl") for a in _read(HERE / "annotations" / name)}
     train = {a["id"]: a for path in sorted((HERE / "annotations").glob("t*-A.jsonl")) for a in _read(path)}
-    for name, annotations in (("dev.jsonl", first), ("second.jsonl", second), ("train.jsonl", train)):
+    for name, annotated in (("dev.jsonl", first), ("second.jsonl", second), ("train.jsonl", train)):
         with (HERE / name).open("w", encoding="utf-8") as out:
-            for pid in sorted(annotations):
-                rec = dict(papers[pid], entities=annotations[pid]["entities"], annotator=annotations[pid]["annotator"])
+            for pid in sorted(annotated):
+                rec = dict(papers[pid], entities=annotated[pid]["entities"], annotator=annotated[pid]["annotator"])
                 out.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
-        print(f"{name}: {len(annotations)} papers")
+        print(f"{name}: {len(annotated)} papers")
     return 0
 
 

@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence, Set as AbstractSet
+from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -223,7 +224,7 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     work.lap("write_papers")
     for eid in sorted(set(entities) | set(removed_entities)):
         work.old += old_entity_quads(store, str(rdf.entity_iri(eid, config)))
-    for eid, (entity, n_papers) in sorted(entities.items()):
+    for _, (entity, n_papers) in sorted(entities.items()):
         work.new += rdf.entity_triples(entity, n_papers, config)
     n_pairs = work.pairs(changed, set(changed) | set(gone), types, entity_papers)
     work.lap("entities_and_pairs")

@@ -44,7 +44,7 @@ def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Map
     }
 
 
-def mention_records(build: "Build") -> Iterator[dict[str, object]]:
+def mention_records(build: Build) -> Iterator[dict[str, object]]:
     """The ``kg extract`` contract: one object per paper, mentions with offsets into title or abstract."""
     labels = {e.id: e.label for e in build.entities}
     by_paper: dict[str, list[Link]] = {}

@@ -10,10 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from kg.errors import StoreError
 from kg.records import Entity, Link, PaperMentions
-
 
 INDEX_NAME = "build.index"
 _INDEX_FORMAT = 1
@@ -63,7 +61,7 @@ class Index:
                         protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Index | None":
+    def load(cls, path: str | Path) -> Index | None:
         """The index at ``path``, or ``None`` when there is none (or of another format)."""
         try:
             with gzip.open(Path(path), "rb") as handle:
@@ -76,21 +74,21 @@ class Index:
             return None
         return cls(data["papers"], data["entities"])
 
-    def changed_papers(self, new: "Index") -> set[str]:
+    def changed_papers(self, new: Index) -> set[str]:
         """Papers of ``new`` that are not in this index with the same digest."""
         return {pid for pid, digest in new.papers.items() if self.papers.get(pid) != digest}
 
-    def removed_papers(self, new: "Index") -> set[str]:
+    def removed_papers(self, new: Index) -> set[str]:
         return set(self.papers) - set(new.papers)
 
-    def changed_entities(self, new: "Index") -> set[str]:
+    def changed_entities(self, new: Index) -> set[str]:
         """Entities of ``new`` that are new or whose record or paper count changed."""
         return {eid for eid, (digest, _) in new.entities.items() if self.entities.get(eid, (None,))[0] != digest}
 
-    def removed_entities(self, new: "Index") -> set[str]:
+    def removed_entities(self, new: Index) -> set[str]:
         return set(self.entities) - set(new.entities)
 
-    def relabelled(self, new: "Index") -> set[str]:
+    def relabelled(self, new: Index) -> set[str]:
         """Entities present in both whose label changed."""
         return {eid for eid, (_, label) in new.entities.items() if eid in self.entities and self.entities[eid][1] != label}
 

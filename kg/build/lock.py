@@ -55,7 +55,7 @@ class Holder:
         return f"pid {self.pid} on {self.host}, started {self.started}"
 
     @classmethod
-    def me(cls) -> "Holder":
+    def me(cls) -> Holder:
         """This process, now."""
         return cls(os.getpid(), socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"))
 

@@ -72,7 +72,7 @@ class Engine(Protocol):
 
     def map_chunks(self, chunks: Iterable[list[Paper]]) -> Iterator[list[PaperMentions]]: ...
 
-    def __enter__(self) -> "Engine": ...
+    def __enter__(self) -> Engine: ...
 
     def __exit__(self, kind: Any, value: Any, tb: Any) -> None: ...
 
@@ -111,7 +111,7 @@ class ProcessMap:
         self.initargs = initargs
         self._pool: Any = None
 
-    def __enter__(self) -> "ProcessMap":
+    def __enter__(self) -> ProcessMap:
         if self.workers > 1:
             self._pool = _context().Pool(self.workers, initializer=self.initializer, initargs=self.initargs)
         return self
@@ -165,7 +165,7 @@ class LocalEngine:
         self._extractor: Extractor | None = None
         self._given = extractor
 
-    def __enter__(self) -> "LocalEngine":
+    def __enter__(self) -> LocalEngine:
         if self.workers == 1:
             self._extractor = self._given or Extractor(self.config)
         else:
@@ -240,7 +240,7 @@ class DaskEngine:
         self._client: Any = None
         self._cluster: Any = None
 
-    def __enter__(self) -> "DaskEngine":
+    def __enter__(self) -> DaskEngine:
         distributed = _import_distributed()
         if self.scheduler:
             self._client = distributed.Client(self.scheduler)

@@ -16,7 +16,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from kg.build import commit as commit_module, faults, incremental, lock as lock_module, manifest as manifest_module
+from kg.build import commit as commit_module
+from kg.build import faults, incremental
+from kg.build import lock as lock_module
+from kg.build import manifest as manifest_module
 from kg.build.extract import extract, new_items
 from kg.build.job import ALL_FILES, GRAPH_FILES, Job, Outputs, sources_of
 from kg.build.result import Build

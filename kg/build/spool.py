@@ -78,7 +78,7 @@ class SpoolWriter:
             self._flush()
             self._file.close()
 
-    def __enter__(self) -> "SpoolWriter":
+    def __enter__(self) -> SpoolWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:

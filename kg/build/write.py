@@ -4,12 +4,13 @@ and the files that need every label (``mentions.jsonl``, ``entities.csv``, ``bui
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from collections.abc import Sequence
 from typing import Any
 
-from kg.build import incremental, sinks as sink_module
+from kg.build import incremental
+from kg.build import sinks as sink_module
 from kg.build.extract import Extracted, all_items
 from kg.build.files import relabel_line, write_entities_rows
 from kg.build.job import Job

@@ -15,7 +15,6 @@ from typing import Any
 from kg.config import Config
 from kg.errors import KGError, unknown_name
 
-
 DEFAULT_GRAPH = "outputs/graph.ttl"
 
 

@@ -79,7 +79,7 @@ def build_biluo_tagger(
     default_config={"model": DEFAULT_MODEL, "label_smoothing": 0.0},
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
-def make_biluo_ner(nlp: Language, name: str, model: Model, label_smoothing: float) -> "BiluoNER":
+def make_biluo_ner(nlp: Language, name: str, model: Model, label_smoothing: float) -> BiluoNER:
     return BiluoNER(nlp.vocab, model, name, label_smoothing=label_smoothing)
 
 
@@ -116,8 +116,8 @@ class BiluoNER(Tagger):
         """Decode each doc's best tags into entity spans and set them as ``doc.ents``."""
         tables = self._tag_tables()
         names = self.entity_labels
-        for doc, doc_scores in zip(docs, scores):
-            doc_scores = numpy.asarray(getattr(doc_scores, "get", lambda: doc_scores)())
+        for doc, raw in zip(docs, scores):
+            doc_scores = numpy.asarray(raw.get() if hasattr(raw, "get") else raw)  # a cupy array has .get()
             spans = [Span(doc, a, b, label=names[t]) for a, b, t in decode(doc_scores, tables)]
             doc.set_ents(spans, default="outside")
 

@@ -15,10 +15,9 @@ import bisect
 import re
 
 import numpy
-
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 from kg.extract.abbreviations import find_abbreviations
@@ -190,9 +189,8 @@ class CuePatterns:
                 span = doc.char_span(colon.start(1), colon.end(1), label=label, alignment_mode="expand")
                 if span is not None:
                     spans.append(Span(doc, span.start, span.end, label=label, span_id="pattern:title-colon"))
-        for_match = None
-        for for_match in re.finditer(r"\b(?:for|of)\s+", title):
-            pass
+        for_matches = list(re.finditer(r"\b(?:for|of)\s+", title))
+        for_match = for_matches[-1] if for_matches else None
         if for_match:
             tail = title[for_match.end():]
             tail = re.split(r"[:,;(]| via | with | using | in | from | by | on | under ", tail)[0].rstrip(" .")

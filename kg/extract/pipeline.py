@@ -41,9 +41,9 @@ def phrase_patterns(vocabulary: vocabulary_module.Vocabulary) -> tuple[list[dict
     >>> sorted(p["pattern"] for p in folded), sorted(p["pattern"] for p in exact)
     (['CIFAR 10', 'CIFAR-10', 'CIFAR10'], ['GAN', 'GANs'])
     """
-    priority = getattr(vocabulary_module, "_priority")
-    variants = getattr(vocabulary_module, "_string_variants")
-    plural = getattr(vocabulary_module, "_plural")
+    priority = vocabulary_module._priority
+    variants = vocabulary_module._string_variants
+    plural = vocabulary_module._plural
     folded: list[dict] = []
     exact: list[dict] = []
     seen: set[tuple[str, str]] = set()

@@ -81,7 +81,7 @@ class Rules:
     stop_name_words: frozenset[str]
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> "Rules":
+    def load(cls, folder: Path | None = None) -> Rules:
         folder = folder or ontology_dir()
         cues = []
         path = folder / "patterns.jsonl"

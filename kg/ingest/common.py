@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Union
 
 from kg.records import Paper, Reject
 
-Record = Union[Paper, Reject]
+Record = Paper | Reject
 
 # new-style ids (0704.0001 on) and old-style ids (hep-th/9901001, math.GT/0309136)
 _ARXIV_ID = re.compile(

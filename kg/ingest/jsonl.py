@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from kg.ingest.common import Record, check_paper, decode_lines, non_utf8_reject, parse_arxiv_id
 from kg.records import Paper, Reject
 
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -20,7 +20,7 @@ networkx graph or a graph file. Every question is SPARQL underneath; values are 
 from __future__ import annotations
 
 from kg.query.graph import ENGINES, KnowledgeGraph
-from kg.query.rows import Evidence, EntityRow, Pair, PaperRow, Related, Rows
+from kg.query.rows import EntityRow, Evidence, Pair, PaperRow, Related, Rows
 from kg.query.sparql import PREFIXES, VALUES_HERE, inject_values, values_clause
 
 __all__ = ["ENGINES", "EntityRow", "Evidence", "KnowledgeGraph", "PREFIXES", "Pair", "PaperRow", "Related", "Rows",

@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import rdflib
-from kg.query.sparql import VALUES_HERE, values_clause
 from rdflib import Literal, URIRef, Variable
 
 from kg.errors import StoreError
+from kg.query.sparql import VALUES_HERE, values_clause
 from kg.rdf import NARROW_INTEGERS
 
 

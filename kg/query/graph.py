@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
+from rdflib import Literal, URIRef
+
+from kg.config import Config
+from kg.errors import KGError, StoreError, unknown_name
 from kg.query.backends import _Oxigraph, _Rdflib, _triple_to_rdflib, spellings
 from kg.query.presets import Presets
 from kg.query.rows import Rows
@@ -18,10 +22,6 @@ from kg.query.sparql import (
     VALUES_HERE,
     inject_values,
 )
-from rdflib import Literal, URIRef
-
-from kg.config import Config
-from kg.errors import KGError, StoreError, unknown_name
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -40,7 +40,7 @@ class KnowledgeGraph(Presets):
 
     # ----------------------------------------------------------------------------------- construction
     @classmethod
-    def from_rdflib(cls, graph: rdflib.Graph, config: Config = Config(), engine: str = "oxigraph") -> "KnowledgeGraph":
+    def from_rdflib(cls, graph: rdflib.Graph, config: Config = Config(), engine: str = "oxigraph") -> KnowledgeGraph:
         """A graph from an rdflib ``Graph`` (copied into an in-memory pyoxigraph store by default)."""
         if engine not in ENGINES:
             raise unknown_name("query engine", engine, ENGINES)
@@ -53,7 +53,7 @@ class KnowledgeGraph(Presets):
         return cls(_Oxigraph(store), config)
 
     @classmethod
-    def example(cls) -> "KnowledgeGraph":
+    def example(cls) -> KnowledgeGraph:
         """A tiny graph of two papers (no extraction involved), for examples and quick experiments.
 
         >>> [p.id for p in KnowledgeGraph.example().papers()]
@@ -90,7 +90,7 @@ class KnowledgeGraph(Presets):
         return cls.from_rdflib(rdf.to_rdflib(papers, entities, links))
 
     @classmethod
-    def from_file(cls, path: str | Path, config: Config = Config(), engine: str = "oxigraph") -> "KnowledgeGraph":
+    def from_file(cls, path: str | Path, config: Config = Config(), engine: str = "oxigraph") -> KnowledgeGraph:
         """A graph file (Turtle, N-Triples, JSON-LD) loaded into memory."""
         import pyoxigraph as ox
 
@@ -114,7 +114,7 @@ class KnowledgeGraph(Presets):
         return cls(_Oxigraph(store), config)
 
     @classmethod
-    def open_store(cls, path: str | Path, config: Config = Config()) -> "KnowledgeGraph":
+    def open_store(cls, path: str | Path, config: Config = Config()) -> KnowledgeGraph:
         """A persistent pyoxigraph store (as written by ``kg build --store DIR``)."""
         import pyoxigraph as ox
 

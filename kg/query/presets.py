@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from kg.query.rows import EntityRow, Evidence, Pair, PaperRow, Related, Rows
-from kg.query.sparql import _LINK_VALUES, CLASSES, KGO, PREDICATES, ROLE_OF, VALUES_HERE
 from rdflib import Literal, URIRef
 
 from kg.errors import ConfigError, unknown_name
+from kg.query.rows import EntityRow, Evidence, Pair, PaperRow, Related, Rows
+from kg.query.sparql import _LINK_VALUES, CLASSES, KGO, PREDICATES, ROLE_OF, VALUES_HERE
 
 
 class Presets:

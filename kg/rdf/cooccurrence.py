@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
-from kg.rdf.iris import _type_of, cooccurrence_iri, entity_iri, paper_iri
-from kg.rdf.namespace import KGO, RELATIONS, Triple
-from kg.rdf.terms import _count
 from rdflib.namespace import RDF
 
 from kg.config import Config
+from kg.rdf.iris import _type_of, cooccurrence_iri, entity_iri, paper_iri
+from kg.rdf.namespace import KGO, RELATIONS, Triple
+from kg.rdf.terms import _count
 from kg.records import EntityType, Link
 
 

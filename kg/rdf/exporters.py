@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from kg.rdf.serialise import Exporter, write_jsonld, write_ntriples, write_turtle
-
 from kg.errors import unknown_name
+from kg.rdf.serialise import Exporter, write_jsonld, write_ntriples, write_turtle
 
 EXPORTERS: Mapping[str, Exporter] = MappingProxyType(
     {"turtle": write_turtle, "ntriples": write_ntriples, "jsonld": write_jsonld})

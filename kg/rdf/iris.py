@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from urllib.parse import quote
 
-from kg.rdf.namespace import _IRI_SAFE, KGO, ROLE_PROPERTY
 from rdflib import URIRef
 
 from kg.config import Config
+from kg.rdf.namespace import _IRI_SAFE, KGO, ROLE_PROPERTY
 from kg.records import EntityType, Mention, Role
 
 

@@ -12,7 +12,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, Union
+from typing import IO
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from kg.rdf.namespace import PREFIXES, Triple, ontology_file
 from kg.rdf.terms import (
@@ -23,9 +27,6 @@ from kg.rdf.terms import (
     _qname,
     term_text,
 )
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
-from rdflib.term import Node
 
 
 def _sort_key(term: Node) -> tuple[int, str, str, str]:
@@ -137,7 +138,7 @@ class NTriplesWriter:
         return n
 
 
-def write_ntriples(triples: Iterable[Triple], path_or_file: Union[str, Path, IO[str], IO[bytes]]) -> int:
+def write_ntriples(triples: Iterable[Triple], path_or_file: str | Path | IO[str] | IO[bytes]) -> int:
     """Stream triples as N-Triples, one line each, to a path (atomically) or an open file; the count."""
     if isinstance(path_or_file, (str, Path)):
         with _atomic(Path(path_or_file)) as out:
@@ -167,4 +168,4 @@ def write_jsonld(graph: Graph, path: str | Path) -> None:
         out.write("\n")
 
 
-Exporter = Callable[[Graph, Union[str, Path]], object]
+Exporter = Callable[[Graph, str | Path], object]

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from kg.rdf.namespace import ontology_file
-from kg.rdf.terms import _qname
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg.errors import StoreError
+from kg.rdf.namespace import ontology_file
+from kg.rdf.terms import _qname
 
 
 # -------------------------------------------------------------------------------------- validation

@@ -10,11 +10,11 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from kg.rdf.namespace import _SURROGATE, PREFIXES, XSD
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import StoreError
+from kg.rdf.namespace import _SURROGATE, PREFIXES, XSD
 
 
 # --------------------------------------------------------------------------------------- literals

@@ -9,6 +9,11 @@ from functools import lru_cache
 from types import MappingProxyType
 from urllib.parse import quote
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DC, DCTERMS, PROV, RDF, RDFS, SKOS, VOID
+from rdflib.term import Node
+
+from kg.config import Config
 from kg.rdf.cooccurrence import cooccurrence_triples
 from kg.rdf.iris import (
     _annotation_iri_text,
@@ -35,11 +40,6 @@ from kg.rdf.namespace import (
     Triple,
 )
 from kg.rdf.terms import RDFLIB_TERMS, Terms, _count, _date, _decimal, _text
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DC, DCTERMS, PROV, RDF, RDFS, SKOS, VOID
-from rdflib.term import Node
-
-from kg.config import Config
 from kg.records import Entity, EntityType, Link, Mention, Paper
 
 # ----------------------------------------------------------------------------------------- triples

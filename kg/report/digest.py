@@ -62,7 +62,7 @@ def digest(papers: Sequence[Paper], entities: Sequence[Entity], links: Sequence[
     by_id = {e.id: e for e in entities}
     by_paper = {p.id: p for p in papers}
     counts: dict[str, Counter[str]] = {"task": Counter(), "dataset": Counter(), "method": Counter()}
-    for paper_id, entity_id in sorted({(l.paper_id, l.entity_id) for l in links}):
+    for _, entity_id in sorted({(l.paper_id, l.entity_id) for l in links}):
         counts[by_id[entity_id].type.value][entity_id] += 1
     top = {kind: tuple((by_id[e].label, n) for e, n in sorted(c.items(), key=lambda en: (-en[1], by_id[en[0]].label.lower(), en[0]))[:TOP])
            for kind, c in counts.items()}

@@ -7,7 +7,7 @@ The markup lives in ``report.html`` as named fragments (``<!-- fragment: NAME --
 from __future__ import annotations
 
 import html
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from string import Template
 
@@ -18,7 +18,7 @@ PLURAL = {"dataset": "datasets", "method": "methods", "task": "tasks"}
 TOP_CAPTIONS = (("task", "Most addressed tasks"), ("dataset", "Most used datasets"), ("method", "Most used methods"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def fragments() -> dict[str, Template]:
     """The named fragments of ``report.html``."""
     text = (resources.files("kg.report") / "report.html").read_text(encoding="utf-8")

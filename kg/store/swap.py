@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.store.loader import _check_target
-
 from kg.errors import BusyError, StoreError
+from kg.store.loader import _check_target
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import tempfile
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -63,7 +63,7 @@ def write_page(text: str, path: str | os.PathLike[str]) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset(name: str) -> str:
     """A file shipped beside this module (the template, the CSS, the scripts)."""
     return (resources.files("kg.view") / name).read_text(encoding="utf-8")

@@ -99,7 +99,7 @@ class StoreSource:
         self.base = config.base_iri
 
     @classmethod
-    def open(cls, path: str | Path, config: Config = Config()) -> "StoreSource":
+    def open(cls, path: str | Path, config: Config = Config()) -> StoreSource:
         """A store folder (read-only) or a graph file (``.ttl``, ``.nt``) loaded into memory."""
         import pyoxigraph as ox
 
