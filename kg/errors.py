@@ -5,6 +5,8 @@ a.md:3: missing abstract (add a '>' line)
 """
 from __future__ import annotations
 
+from os import PathLike
+
 
 class KGError(Exception):
     """Base class of every error kg raises on purpose."""
@@ -54,7 +56,8 @@ class OutputError(KGError):
     disk full while writing the spool (out/.kg-staging-1/new.spool): free some space and run again; the previous outputs in out are unchanged
     """
 
-    def __init__(self, problem: str, doing: str, path: str = "", hint: str = "", out: str = "") -> None:
+    def __init__(self, problem: str, doing: str, path: str | PathLike[str] = "", hint: str = "",
+                 out: str | PathLike[str] = "") -> None:
         self.problem, self.doing, self.path, self.hint, self.out = problem, doing, str(path), hint, str(out)
         super().__init__(self.__str__())
 

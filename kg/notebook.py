@@ -102,6 +102,6 @@ def show(g: Any, focus: str | None = None, hops: int = 1, top: int | None = None
     """
     from kg.view import render_html
 
-    title = title or getattr(g, "name", "kg")
+    title = title or str(getattr(g, "name", "kg"))
     page = render_html(g.to_networkx(), focus=focus, hops=hops, top=top, title=title, physics=physics)
     return InlineView(page, height)

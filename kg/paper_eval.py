@@ -33,6 +33,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from kg.errors import InputError
 from kg.evaluate import PRF, TYPES
@@ -107,8 +108,8 @@ def predicted_entities(records: Iterable[Mapping[str, object]]) -> dict[str, lis
     """Per paper id, the entities of the extract contract's records (``kg extract`` lines), in graph only."""
     out: dict[str, list[PredEntity]] = {}
     for rec in records:
-        by_entity: dict[str, list[Mapping]] = {}
-        for m in rec.get("mentions", ()):  # type: ignore[union-attr]
+        by_entity: dict[str, list[Mapping[str, Any]]] = {}
+        for m in cast("list[Mapping[str, Any]]", rec.get("mentions", ())):  # a JSON list of objects
             if m.get("in_graph", True) and m.get("entity"):
                 by_entity.setdefault(m["entity"], []).append(m)
         out[str(rec["id"])] = [

@@ -40,10 +40,10 @@ class _Record:
     build holds millions of records; restoring frozen dataclasses field by field took a third of reading
     one back)."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        return type(self), tuple([getattr(self, name) for name in self.__slots__])  # type: ignore[attr-defined]
+        return type(self), tuple([getattr(self, name) for name in self.__slots__])
 
 
 #: which roles are possible for which type, the first being the default

@@ -488,7 +488,7 @@ class EntityTable:
         surfaces = self.surfaces[entity]
         term = vocabulary.get(entity) if vocabulary is not None else None  # type: ignore[attr-defined]
         label = term.label if term is not None else self._label(entity, surfaces)
-        broader = set()
+        broader: set[str] = set()
         if term is not None:
             broader.update(b for b in term.broader if b in self.surfaces)
         bases = self.bases[entity] = tuple(sorted(self.version_bases(entity)))

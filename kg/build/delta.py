@@ -263,7 +263,7 @@ class _Blocks:
         self.clock = now
 
     def lines(self, item: PaperMentions, links: Sequence[Link]) -> set[str]:
-        return {f"{s} {p} {o} .\n" for s, p, o in rdf.paper_triples(item.paper, links, self.config, self.terms)}  # type: ignore[arg-type]
+        return {f"{s} {p} {o} .\n" for s, p, o in rdf.paper_triples(item.paper, links, self.config, self.terms)}
 
     def old_papers(self, pids: Sequence[str], previous: Container[str] | None,
                    old_blocks: Mapping[str, tuple[PaperMentions, Sequence[Link]]] | None) -> None:

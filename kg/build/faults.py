@@ -75,7 +75,7 @@ def describe(err: OSError) -> tuple[str, str]:
         return STORE_HELD
     number = error_number(err)
     if number in _BY_ERRNO:
-        return _BY_ERRNO[number]  # type: ignore[index]
+        return _BY_ERRNO[number]
     return (err.strerror or str(err) or type(err).__name__), "fix the cause and run again"
 
 

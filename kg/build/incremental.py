@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.errors import StoreError
 from kg.records import Link, PaperMentions
@@ -58,7 +59,7 @@ def save_state(table: EntityTable, positions: dict[str, tuple[int, int]], path: 
             del data
 
 
-def _read_parts(data: bytes) -> Iterator[object]:
+def _read_parts(data: bytes) -> Iterator[Any]:
     """The values ``save_state`` wrote into ``data`` (after its magic), in order."""
     view, at = memoryview(data), len(_MAGIC)
     while at < len(data):
@@ -262,8 +263,8 @@ def _neighbourhood(table: EntityTable, touched: set[Key]) -> set[Key]:
         key = todo.pop()
         near: list[Key] = list(table.members.get(table.root.get(key), ()))  # type: ignore[arg-type]
         if key in resolver.surfaces:
-            term = table.lookups.get(key)
-            near += by_term[term] if term else []
+            key_term = table.lookups.get(key)
+            near += by_term[key_term] if key_term else []
             near += by_compact[(key[0], compact(key[1]))]
             near += [(key[0], long) for long in resolver.pairs.get(key, ())]
             near += shorts_of.get(key, [])

@@ -86,7 +86,7 @@ class Job:
     warnings: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     previous: dict[str, int] = field(default_factory=dict)   # id -> version of the previous build's papers
-    manifest: dict[str, object] | None = None
+    manifest: dict[str, Any] | None = None  # JSON, as read
     old_spool: Path | None = None
     old_index: Any = None    # the previous build's kg.build.index.Index when its store takes a delta
     _clock: float = 0.0

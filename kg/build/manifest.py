@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from kg.config import Config
 from kg.errors import StoreError
@@ -22,7 +23,7 @@ def fingerprint(config: Config) -> dict[str, object]:
     return {name: getattr(config, name) for name in _FINGERPRINT}
 
 
-def read_manifest(out_dir: str | Path) -> dict[str, object] | None:
+def read_manifest(out_dir: str | Path) -> dict[str, Any] | None:
     """The ``build.json`` of a build in ``out_dir``, or ``None`` when there is none."""
     path = Path(out_dir) / MANIFEST
     if not path.is_file():

@@ -202,9 +202,9 @@ def extractor_plugin(config: Config) -> Any:
     """A Dask ``WorkerPlugin`` that builds the pipeline once when a worker starts (or joins later) and
     holds it for the tasks that worker runs. (The class is made here, not at import, so that Dask stays
     optional; Dask pickles it by value.)"""
-    distributed = _import_distributed()
+    plugin_base: Any = _import_distributed().WorkerPlugin
 
-    class KGExtractorPlugin(distributed.WorkerPlugin):
+    class KGExtractorPlugin(plugin_base):
         name = PLUGIN_NAME
         idempotent = False
 
@@ -225,7 +225,7 @@ def extract_chunk_on_worker(papers: list[Paper]) -> list[PaperMentions]:
     """The task a Dask worker runs, with the pipeline its plugin holds."""
     from distributed import get_worker
 
-    plugin = get_worker().plugins[PLUGIN_NAME]
+    plugin: Any = get_worker().plugins[PLUGIN_NAME]  # the KGExtractorPlugin of extractor_plugin()
     return list(plugin.extractor.extract(papers))
 
 

@@ -148,7 +148,7 @@ def _prepare(job: Job) -> None:
         return
     job.manifest = manifest
     job.check_fingerprint(manifest_module.fingerprint(job.config))
-    job.previous = {pid: version or 0 for pid, version in manifest["papers"]}  # type: ignore[union-attr]
+    job.previous = {pid: version or 0 for pid, version in manifest["papers"]}
     job.old_spool = job.out / SPOOL_NAME  # type: ignore[operator]
     whole = job.outputs.formats or job.outputs.html or job.outputs.records
     job.old_index = None if whole else delta_base(job.out, job.outputs.store, manifest)  # type: ignore[arg-type]
@@ -161,7 +161,7 @@ def _stream(job: Job) -> Build:
         stack.callback(_clean_up, pending)
         done = extract(job)
         state = (incremental.load_state(job.out / incremental.STATE_NAME, done.vocabulary, job.config.specific_only)
-                 if job.delta_mode else None)
+                 if job.delta_mode and job.out is not None else None)
         if state is not None:
             return _in_place(job, done, state, pending)
         table = resolve(job, done)
@@ -172,7 +172,8 @@ def _stream(job: Job) -> Build:
         summary = _summary(job, written)
         if job.outputs.store is not None:
             if not job.delta_mode:  # the resolution is saved: dropped before the bulk load adds its memory
-                table = written.release()
+                written.release()
+                table = None
             _store(job, pending, written, table, summary)
         del table
         _finish(job, summary, written.spool_records, written.papers, pending)
@@ -218,7 +219,9 @@ def _store(job: Job, pending: dict[str, Any], written: Written, table: Any, summ
     from kg import store as store_module
     from kg.build import delta as delta_module
 
-    job.activity.now("writing the store", job.outputs.store)  # type: ignore[arg-type]
+    store_dir = job.outputs.store
+    assert store_dir is not None, "called only for a build into a store"
+    job.activity.now("writing the store", store_dir)
     if not job.delta_mode:
         store_module.release_memory()
         loader, pending["loader"] = pending["loader"], None
@@ -227,7 +230,7 @@ def _store(job: Job, pending: dict[str, Any], written: Written, table: Any, summ
         old, new = job.old_index, written.index.index
         by_id = {e.id: e for e in written.entities}
         rows = {eid: (by_id[eid], written.n_papers[eid]) for eid in old.changed_entities(new)}
-        pending["store"], summary["delta"] = store_module.update_store(job.outputs.store, lambda store: delta_module.compute_delta(
+        pending["store"], summary["delta"] = store_module.update_store(store_dir, lambda store: delta_module.compute_delta(
             store, written.index.changed, old.removed_papers(new), rows, old.removed_entities(new), written.types,
             job.config, table.papers, job.previous))
     job.lap("store")

@@ -72,7 +72,8 @@ def merge_entities_csv(old: Path, new: Path, rows: Mapping[str, tuple[Entity, in
         writer = csv.writer(dst, lineterminator="\n")
         writer.writerow(header)
         kept = (row for row in reader if row and row[0] not in dropped)
-        writer.writerows(heapq.merge(kept, fresh, key=lambda row: row[0]))
+        merged = heapq.merge(kept, fresh, key=lambda row: row[0])
+        writer.writerows(merged)
 
 
 def update_in_place(job: Job, latest: Mapping[str, int], added: list[PaperMentions], state: tuple) -> dict[str, Any]:
@@ -149,7 +150,7 @@ def _respool(job: Job, latest: Mapping[str, int], added: list[PaperMentions], po
     """``mentions.spool`` of the update (the previous one with the new papers after it, or written again
     when half of it would be stale); ``positions`` updated. Returns the number of records in it."""
     old_spool, final_spool, previous = job.out / SPOOL_NAME, job.staging / SPOOL_NAME, job.previous  # type: ignore[operator]
-    spool_records = int(job.manifest.get("spool_records") or len(previous))  # type: ignore[union-attr, arg-type]
+    spool_records = int(job.manifest.get("spool_records") or len(previous))  # type: ignore[union-attr]
     if spool_records - len(previous) + len(latest) <= len(previous):  # the previous spool, this run's papers after it
         shutil.copyfile(old_spool, final_spool)
         with SpoolWriter(final_spool, append=True) as spool_out:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kg.config import Config
 from kg.errors import KGError, unknown_name
@@ -68,7 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.store or args.update or args.format == "nt":  # the large builds: what was extracted and written
         written = (f"{summary['triples']} triples" if summary.get("triples") is not None else
                    "store updated: {papers} papers, {entities} entities, {pairs} co-occurrence pairs changed "
-                   "(-{triples_removed} +{triples_added} triples)".format(**summary["delta"]))
+                   "(-{triples_removed} +{triples_added} triples)".format(**cast("dict[str, int]", summary["delta"])))
         print(f"extracted {summary['extracted']} papers ({summary['unchanged']} unchanged); " + written
               + (f"; store {summary['store']}" if summary.get("store") else ""))
     return 1 if (config.strict and result.rejects) else 0
@@ -184,7 +184,7 @@ def _need(args: argparse.Namespace, name: str) -> str:
 
 
 def _plain(row: Any) -> dict[str, Any]:
-    return asdict(row) if is_dataclass(row) else dict(row)
+    return asdict(row) if is_dataclass(row) and not isinstance(row, type) else dict(row)
 
 
 def format_rows(rows: Sequence[Any], fmt: str) -> str:

@@ -67,7 +67,7 @@ def build_biluo_tagger(
     """Token vectors -> a maxout layer -> softmax over the BILUO labels (``hidden_width=0``: softmax only)."""
     head = Softmax(nO=nO) if not hidden_width else chain(Maxout(nO=hidden_width, nP=maxout_pieces, normalize=True,
                                                                dropout=0.0), Softmax(nO=nO))
-    model = chain(tok2vec, with_array(head))
+    model: Model = chain(tok2vec, with_array(head))
     model.set_ref("tok2vec", tok2vec)
     model.set_ref("output_layer", head)
     return model
@@ -142,7 +142,8 @@ class BiluoNER(Tagger):
         loss_func = SequenceCategoricalCrossentropy(names=self.labels, normalize=False,
                                                     label_smoothing=self.cfg["label_smoothing"])
         truths = [[tag if tag in self.labels else None for tag in eg.get_aligned_ner()] for eg in examples]
-        d_scores, loss = loss_func(scores, truths)
+        # arg-type: a None tag is the loss's missing_value (its default), which thinc's annotation leaves out
+        d_scores, loss = loss_func(scores, truths)  # type: ignore[arg-type]
         return float(loss), d_scores
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None,

@@ -8,6 +8,7 @@ The trained ``tok2vec``/``ner`` come from the shipped model when it is present a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
@@ -111,7 +112,8 @@ def split_latex_commands(nlp: Language) -> None:
     >>> [t.text for t in nlp(r"We propose \textit{FooNet}.")]
     ['We', 'propose', '\\textit{', 'FooNet', '}', '.']
     """
-    nlp.tokenizer.prefix_search = compile_prefix_regex([r"\\[A-Za-z]+\{", *nlp.Defaults.prefixes]).search
+    tokenizer = cast(Tokenizer, nlp.tokenizer)  # spaCy types it as any callable; a pipeline's is a Tokenizer
+    tokenizer.prefix_search = compile_prefix_regex([r"\\[A-Za-z]+\{", *(nlp.Defaults.prefixes or ())]).search
 
 
 def make_nlp(config: Config = Config()) -> Language:
@@ -138,7 +140,7 @@ def make_nlp(config: Config = Config()) -> Language:
     # The rulers tokenize their ~21,000 phrase patterns with nlp.tokenizer; afterwards that tokenizer
     # runs about 3x slower on abstracts (its cache is left full of pattern chunks; flushing does not
     # help). A scratch copy that shares the vocabulary takes the patterns instead.
-    tokenizer = nlp.tokenizer
+    tokenizer = cast(Tokenizer, nlp.tokenizer)
     nlp.tokenizer = Tokenizer(nlp.vocab).from_bytes(tokenizer.to_bytes())
     # two phrase rulers: PhraseMatcher is fast at any vocabulary size (a token Matcher over 10k
     # patterns is not); one compares lowercase, one exact case for acronyms and case-sensitive names

@@ -101,9 +101,10 @@ def read_records(paths: Iterable[str | Path], format: str | None = None) -> Iter
     for path in paths:
         stream, name = _open(path)
         try:
-            buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+            # type-var: typeshed's BufferedReader wants a raw stream with readinto(), which BinaryIO does not declare
+            buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[type-var]
             try:
-                head = buffered.peek(512)[:512]  # type: ignore[attr-defined]
+                head = buffered.peek(512)[:512]
             except (OSError, EOFError) as err:
                 yield Reject(name, 0, f"cannot read input: {err}", "check that the file is complete (a truncated .gz?)")
                 continue

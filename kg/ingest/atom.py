@@ -12,7 +12,9 @@ any size fits in memory and every entry knows its line. External entities are ne
 from __future__ import annotations
 
 import xml.sax
+import xml.sax.expatreader
 import xml.sax.handler
+import xml.sax.xmlreader
 from collections.abc import Iterable, Iterator
 
 from kg.ingest.common import Record, check_paper, parse_arxiv_id
@@ -27,27 +29,30 @@ class _Handler(xml.sax.handler.ContentHandler):
         super().__init__()
         self.source = source
         self.done: list[Record] = []
-        self.entry: dict[str, object] | None = None
+        self.entry: dict[str, str] | None = None  # the text fields of the entry being read
+        self.authors: list[str] = []
+        self.categories: list[str] = []
         self.entry_line = 0
         self.text: list[str] | None = None
-        self.position: object = None  # the expat reader, which knows the current line
+        self.position: xml.sax.xmlreader.Locator | None = None  # the expat reader, which knows the current line
 
-    def startElementNS(self, name, qname, attrs):  # noqa: N802 (SAX API)
+    def startElementNS(self, name: tuple[str | None, str], qname: str | None,  # noqa: N802 (SAX API)
+                       attrs: xml.sax.xmlreader.AttributesNSImpl) -> None:
         uri, local = name
         if uri == ATOM and local == "entry":
-            self.entry = {"authors": [], "categories": []}
-            self.entry_line = self.position.getLineNumber() if self.position else 0  # type: ignore[attr-defined]
+            self.entry, self.authors, self.categories = {}, [], []
+            self.entry_line = (self.position.getLineNumber() or 0) if self.position else 0
         elif self.entry is not None:
             if uri == ATOM and local in _TEXT_FIELDS:
                 self.text = []
             elif local == "category" and (None, "term") in attrs.keys():
-                self.entry["categories"].append(attrs[(None, "term")])  # type: ignore[union-attr]
+                self.categories.append(attrs[(None, "term")])
 
-    def characters(self, content):
+    def characters(self, content: str) -> None:
         if self.text is not None:
             self.text.append(content)
 
-    def endElementNS(self, name, qname):  # noqa: N802
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:  # noqa: N802
         uri, local = name
         if self.entry is None or uri != ATOM:
             return
@@ -58,12 +63,12 @@ class _Handler(xml.sax.handler.ContentHandler):
             value = "".join(self.text)
             if local == "name":
                 if value.strip():
-                    self.entry["authors"].append(value.strip())  # type: ignore[union-attr]
+                    self.authors.append(value.strip())
             else:
                 self.entry.setdefault(local, value)
             self.text = None
 
-    def _paper(self, entry: dict[str, object]) -> Record:
+    def _paper(self, entry: dict[str, str]) -> Record:
         raw_id = str(entry.get("id", "")).strip()
         parsed = parse_arxiv_id(raw_id)
         if parsed is None:
@@ -72,8 +77,8 @@ class _Handler(xml.sax.handler.ContentHandler):
         date = str(entry.get("published") or entry.get("updated") or "")[:10] or None
         paper = Paper(
             id=parsed[0], version=parsed[1], title=str(entry.get("title", "")).strip(),
-            abstract=str(entry.get("summary", "")).strip(), authors=tuple(entry["authors"]),  # type: ignore[arg-type]
-            categories=tuple(dict.fromkeys(entry["categories"])), date=date,  # type: ignore[arg-type]
+            abstract=str(entry.get("summary", "")).strip(), authors=tuple(self.authors),
+            categories=tuple(dict.fromkeys(self.categories)), date=date,
             source=self.source, line=self.entry_line,
         )
         return check_paper(paper)
@@ -83,7 +88,7 @@ def parse_atom(chunks: Iterable[bytes], source: str) -> Iterator[Record]:
     """Papers (and rejects) of an Atom feed. Malformed XML ends the feed with one reject naming the line;
     the entries before it are kept."""
     handler = _Handler(source)
-    parser = xml.sax.make_parser()
+    parser = xml.sax.expatreader.create_parser()  # what make_parser() gives: incremental, and it knows the line
     parser.setFeature(xml.sax.handler.feature_namespaces, True)
     parser.setFeature(xml.sax.handler.feature_external_ges, False)
     parser.setFeature(xml.sax.handler.feature_external_pes, False)
@@ -99,7 +104,7 @@ def parse_atom(chunks: Iterable[bytes], source: str) -> Iterator[Record]:
         yield from handler.done
         cut = handler.entry or {}
         parsed = parse_arxiv_id(str(cut.get("id", "")))
-        yield Reject(source, err.getLineNumber(), f"malformed Atom XML: {err.getMessage()} (column {err.getColumnNumber()})",
+        yield Reject(source, err.getLineNumber() or 0, f"malformed Atom XML: {err.getMessage()} (column {err.getColumnNumber()})",
                      "check that the file is a complete arXiv API response; entries after this point were not read",
                      id=parsed[0] if parsed else "", excerpt=str(cut.get("title", ""))[:80])
         return

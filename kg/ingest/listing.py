@@ -71,7 +71,8 @@ def parse_listing(lines: Iterable[bytes], source: str) -> Iterator[Record]:
     categories: tuple[str, ...] = ()
     entry: _Entry | None = None
     ended_cleanly = True
-    for number, text, raw in decode_lines(_track_end(lines, state := {})):
+    state: dict[str, bool] = {}
+    for number, text, raw in decode_lines(_track_end(lines, state)):
         ended_cleanly = state.get("newline", True)
         if text is None:
             if entry is not None and entry.bad is None:

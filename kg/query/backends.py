@@ -4,11 +4,12 @@ and the conversion of terms between them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import rdflib
 from rdflib import Literal, URIRef, Variable
+from rdflib.query import ResultRow
 
 from kg.errors import StoreError
 from kg.query.sparql import VALUES_HERE, values_clause
@@ -67,7 +68,8 @@ class _Rdflib:
         # rdflib evaluates with the variables bound from the start: no need to write them into the query
         result = self.graph.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
         names = [str(v) for v in result.vars or []]
-        return [{n: _python(row[i]) for i, n in enumerate(names)} for row in result]
+        rows = cast("Iterable[ResultRow]", result)  # a SELECT's result: rows (an ASK's would be a bool)
+        return [{n: _python(row[i]) for i, n in enumerate(names)} for row in rows]
 
     def subjects(self, predicates: Sequence[str], object_: str) -> set[str]:
         """The subjects of triples with one of ``predicates`` and the IRI ``object_``."""

@@ -4,7 +4,7 @@ timeline, evidence, stats), each one SPARQL query or a few.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from rdflib import Literal, URIRef
@@ -13,10 +13,22 @@ from kg.errors import ConfigError, unknown_name
 from kg.query.rows import EntityRow, Evidence, Pair, PaperRow, Related, Rows
 from kg.query.sparql import _LINK_VALUES, CLASSES, KGO, PREDICATES, ROLE_OF, VALUES_HERE
 
+if TYPE_CHECKING:
+    from kg.config import Config
+
 
 class Presets:
     """The preset questions, mixed into ``KnowledgeGraph``: each needs its ``sparql``, ``entity_iri``,
     ``_id`` and ``config``."""
+
+    # what KnowledgeGraph provides (declared for the type checker)
+    config: Config
+    _backend: Any
+
+    if TYPE_CHECKING:
+        def sparql(self, query: str, **bindings: Any) -> Rows: ...
+        def entity_iri(self, entity: str, type: str | None = None) -> str: ...
+        def _id(self, iri: str) -> str: ...
 
     def papers(self, dataset: str | None = None, method: str | None = None, task: str | None = None,
                since: str | None = None, until: str | None = None, limit: int | None = None,
@@ -36,7 +48,8 @@ class Presets:
         """
         if (limit is not None and limit < 0) or offset < 0:
             raise ConfigError(f"limit and offset must be 0 or more, not {limit} and {offset}")
-        patterns, bindings = [], {}
+        patterns: list[str] = []
+        bindings: dict[str, URIRef | Literal] = {}
         for name, value in (("dataset", dataset), ("method", method), ("task", task)):
             if value:
                 values = " ".join(f"kgo:{p}" for p in PREDICATES[name])

@@ -62,7 +62,7 @@ def turtle_text(graph: Graph) -> str:
     names = {iri: qname or _iriref(iri) for iri, qname in qnames.items()}
 
     def text(term: Node) -> str:
-        return names[term] if type(term) is URIRef else term_text(term, True)  # type: ignore[index]
+        return names[term] if type(term) is URIRef else term_text(term, True)
 
     blocks = []
     for s in sorted(tree, key=_sort_key):
@@ -109,7 +109,7 @@ class NTriplesWriter:
         if kind is str:  # made by self.terms
             return term  # type: ignore[return-value]
         if kind is Literal:  # term_text's branch, with the datatype's IRI remembered
-            text = '"' + _NEEDS_ESCAPE.sub(_escape, term) + '"'  # type: ignore[call-overload]
+            text = '"' + _NEEDS_ESCAPE.sub(_escape, term) + '"'  # type: ignore[arg-type]
             if term.language:  # type: ignore[union-attr]
                 return f"{text}@{term.language}"  # type: ignore[union-attr]
             datatype = term.datatype  # type: ignore[union-attr]

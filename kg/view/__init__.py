@@ -97,7 +97,7 @@ def view(graph: str | os.PathLike[str], path: str | os.PathLike[str], *, mode: s
     if mode == "map" and focus is not None:
         raise KGError("--focus centres the paper view: use it without --mode map")
     title = Path(graph).name or "kg"
-    source = StoreSource.open(graph, config) if mode != "papers" and focus is None else None
+    source = StoreSource.open(Path(graph), config) if mode != "papers" and focus is None else None
     if mode == "auto":
         mode = "map" if source is not None and source.count_papers() > config.view_map_threshold else "papers"
     if mode == "map":
@@ -108,4 +108,4 @@ def view(graph: str | os.PathLike[str], path: str | os.PathLike[str], *, mode: s
 def _networkx(graph: str | os.PathLike[str]) -> Any:
     import kg
 
-    return kg.load(graph).to_networkx()
+    return kg.load(Path(graph)).to_networkx()

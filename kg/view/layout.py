@@ -32,7 +32,8 @@ def layout(graph: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, tuple[float, f
     """
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
-    pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in graph.edges() if u != v})
+    ends = ((index[u], index[v]) for u, v in graph.edges() if u != v)
+    pairs = sorted({(min(i, j), max(i, j)) for i, j in ends})
     coords = layout_pairs(len(nodes), pairs, seed=seed)
     return {nodes[v]: xy for v, xy in enumerate(coords)}
 

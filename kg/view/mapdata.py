@@ -122,7 +122,7 @@ def clusters(n: int, pairs: Sequence[tuple[int, int]], weights: Sequence[float],
         raw = graph.community_leiden(objective_function="modularity", weights=list(weights) or None,
                                      n_iterations=-1).membership
     sizes = Counter(raw)
-    first = {}
+    first: dict[int, int] = {}
     for vertex, c in enumerate(raw):
         first.setdefault(c, vertex)
     order = sorted(sizes, key=lambda c: (-sizes[c], first[c]))
