@@ -63,6 +63,7 @@ class Config:
     engine: str = "local"                  # extraction engine of streaming builds: "local" or "dask"
     scheduler: str = ""                    # Dask scheduler address ("" starts a LocalCluster)
     progress: bool = False                 # progress bar on stderr for long builds
+    relations: bool = False                # extract typed relations between entities (kg.extract.relations)
 
     def __hash__(self) -> int:
         # a config is part of the cache key of every IRI maker (kg.rdf): hash its fields once, not per IRI

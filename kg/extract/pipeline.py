@@ -16,7 +16,7 @@ from spacy.tokenizer import Tokenizer
 from kg import vocabulary as vocabulary_module
 from kg.config import Config
 from kg.errors import ModelError
-from kg.extract import biluo, components, types  # noqa: F401  (register the factories)
+from kg.extract import biluo, components, relations, types  # noqa: F401  (register the factories)
 
 
 def phrase_patterns(vocabulary: vocabulary_module.Vocabulary) -> tuple[list[dict], list[dict]]:
@@ -130,4 +130,6 @@ def make_nlp(config: Config = Config()) -> Language:
     nlp.add_pipe("kg_paragraphs", after="sentencizer")
     for name in ("kg_cues", "kg_abbreviations", "kg_merge", "kg_type_votes", "kg_roles"):
         nlp.add_pipe(name)
+    if config.relations:
+        nlp.add_pipe("kg_relations", config={"min_mention_confidence": config.min_confidence})
     return nlp
