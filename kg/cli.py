@@ -30,6 +30,8 @@ def _config(args: argparse.Namespace) -> Config:
         changes["strict"] = True
     if getattr(args, "workers", None):
         changes["workers"] = args.workers
+    if getattr(args, "relations", False):
+        changes["relations"] = True
     return config.replace(**changes) if changes else config
 
 
@@ -221,6 +223,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.paper_level:
         return _eval_papers(args)
+    if args.relations:
+        from kg.relations import eval_relations
+
+        print(eval_relations(args.gold, _config(args), args.format))
+        return 0
     gold = list(read_gold(args.gold))
     extractor = Extractor(_config(args))
     predicted = list(extractor.spans(doc.text for doc in gold))
@@ -299,9 +306,11 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
 
     p = command("extract", "write mentions as JSON Lines, one paper a line (the evaluation contract)",
-                "kg extract listing.md -o mentions.jsonl")
+                "kg extract listing.md -o mentions.jsonl\n  kg extract listing.md --relations -o mentions.jsonl")
     common(p)
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    p.add_argument("--relations", action="store_true",
+                   help="add each paper's typed relations between entities (docs/relations.md)")
     p.set_defaults(func=cmd_extract)
 
     p = command("view", "write an HTML view of a graph, whole or around one entity", "kg view outputs/graph.ttl --focus KITTI --hops 2 -o kitti.html")
@@ -336,10 +345,14 @@ def parser() -> argparse.ArgumentParser:
     p = command("eval", "score extraction against gold spans (JSONL: text + typed character spans), or paper-level "
                 "entity sets (--paper-level)",
                 "kg eval --gold benchmarks/gold/scier-dev.jsonl\n"
-                "  kg eval --paper-level --gold benchmarks/paper_level/dev.jsonl")
+                "  kg eval --paper-level --gold benchmarks/paper_level/dev.jsonl\n"
+                "  kg eval --relations --gold ../shared/gold/scier/dev.jsonl")
     p.add_argument("--gold", required=True)
     p.add_argument("--paper-level", action="store_true",
                    help="gold is papers with their entity sets (id, title, abstract, entities); score what the graph links")
+    p.add_argument("--relations", action="store_true",
+                   help="gold is SciER relations (dev.jsonl or *.sentences.jsonl): score typed relations end to end "
+                        "and with the gold entities given")
     p.add_argument("--format", default="table", help="table or json")
     p.add_argument("--no-model", action="store_true")
     p.add_argument("--config")

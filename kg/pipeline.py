@@ -117,7 +117,7 @@ def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Map
     in_graph = {id(m) for m, _ in linked}
     rows = sorted(linked + [(m, None) for m in item.mentions if id(m) not in in_graph],
                   key=lambda ml: (ml[0].field != "title", ml[0].start, ml[0].end))
-    return {
+    record = {
         "id": item.paper.id,
         "version": item.paper.version,
         "title": item.paper.title,
@@ -132,6 +132,11 @@ def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Map
             for m, link in rows
         ],
     }
+    if item.relations:
+        from kg.relations import relation_records
+
+        record["relations"] = relation_records(item.relations, {id(m): link.entity_id for m, link in linked})
+    return record
 
 
 def render_papers(batch: Sequence[tuple[PaperMentions, Sequence[Link]]], config: Config = Config(),

@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components import sentence_of
+from kg.records import EntityType, Mention, Relation
 
 LABELS: tuple[str, ...] = ("used-for", "evaluated-with", "benchmark-for", "trained-with", "compare-with",
                            "part-of", "subclass-of", "subtask-of", "synonym-of")
@@ -254,6 +255,27 @@ def _conjuncts(words: list[str], spans: list[Arg], found: list[tuple[str, Arg, A
                         extra.append((label, pair[0], pair[1], round(score * 0.95, 4), source + "+list"))
                     prev, j = spans[j], j + step
     return extra
+
+
+def to_records(found: Iterable[Found], mentions: Iterable[Mention], abstract_start: int) -> tuple[Relation, ...]:
+    """The relations of a doc as records between the paper's final mentions (those both of whose
+    arguments survived extraction), in text order.
+
+    >>> m = [Mention(EntityType.METHOD, "abstract", 3, 7, "YOLO"), Mention(EntityType.DATASET, "abstract", 11, 15, "COCO")]
+    >>> r = to_records([Found("evaluated-with", (8, 12, "method"), (16, 20, "dataset"), 0.7, "pattern:x")], m, 5)
+    >>> r[0].type, r[0].head.text, r[0].tail.text
+    ('evaluated-with', 'YOLO', 'COCO')
+    """
+    at = {(m.start + (0 if m.field == "title" else abstract_start), m.end + (0 if m.field == "title" else abstract_start)): m
+          for m in mentions}
+    out = []
+    for f in found:
+        head, tail = at.get(f.head[:2]), at.get(f.tail[:2])
+        if head is not None and tail is not None:
+            out.append(Relation(f.label, head, tail, f.confidence, f.source))
+    order = {"title": 0, "abstract": 1}
+    return tuple(sorted(out, key=lambda r: (order[r.head.field], min(r.head.start, r.tail.start), r.head.start,
+                                            r.tail.start, r.type)))
 
 
 class Relations:
