@@ -128,6 +128,11 @@ PRESETS = {
     "relations": "the strongest stated relations from --a to --b (dataset task, method task, method dataset)",
     "timeline": "papers per listing date for --entity",
     "evidence": "sentences and spans behind the link --paper -> --entity",
+    # answered from relations stated in text (a build made with --relations; kg.relation_graph)
+    "evaluated-on": "datasets --method is evaluated on, as papers state it, with papers and sentences",
+    "methods-for": "methods stated to be used for --task",
+    "benchmarks": "datasets stated to be benchmarks for --task",
+    "compared-with": "methods --method is stated to be compared with",
 }
 
 
@@ -153,6 +158,10 @@ def _rows(graph, args: argparse.Namespace) -> list[Any]:
             return graph.timeline(_need(args, "entity"))
         if q == "evidence":
             return graph.evidence(_need(args, "paper"), _need(args, "entity"))
+        from kg import relation_graph
+
+        if q in relation_graph.QUERY_PRESETS:
+            return relation_graph.preset(graph, q, getattr(args, relation_graph.QUERY_PRESETS[q][1]))
     text = Path(q).read_text(encoding="utf-8") if Path(q).suffix in (".rq", ".sparql") and Path(q).is_file() else q
     if not any(word in text.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
         raise unknown_name("query preset", q, list(PRESETS))
@@ -292,6 +301,8 @@ def parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
     p.add_argument("--no-html", action="store_true", help="skip the HTML view")
+    p.add_argument("--relations", action="store_true",
+                   help="extract typed relations and state them in graph.ttl and mentions.jsonl (in-memory builds; docs/relations.md)")
     p.add_argument("--base-iri", help="base IRI of minted resources (default https://w3id.org/kg/)")
     p.add_argument("--workers", type=int, help="extraction processes (or Dask workers of a local cluster)")
     p.add_argument("--format", default="ttl", help="ttl (graph.ttl + graph.html, in memory) or nt (graph.nt, streaming)")

@@ -64,6 +64,7 @@ class Config:
     scheduler: str = ""                    # Dask scheduler address ("" starts a LocalCluster)
     progress: bool = False                 # progress bar on stderr for long builds
     relations: bool = False                # extract typed relations between entities (kg.extract.relations)
+    relation_min_confidence: float = 0.5   # relations below are kept in `kg extract` records, not stated in the graph
 
     def __hash__(self) -> int:
         # a config is part of the cache key of every IRI maker (kg.rdf): hash its fields once, not per IRI

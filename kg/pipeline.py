@@ -230,12 +230,21 @@ def write_rejects(rejects: Sequence[Reject], path: Path) -> None:
     atomic_write(path, "".join(reject_line(r) for r in rejects))
 
 
+def _stated_relations(build: Build) -> list:
+    """The relations a build states in its graph (none unless ``Config.relations``: ``kg.relation_graph``)."""
+    if not build.config.relations:
+        return []
+    from kg import relation_graph
+
+    return relation_graph.aggregate(build.mentions, build.links, build.config.relation_min_confidence)
+
+
 def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True,
                   activity: faults.Activity | None = None) -> list[Path]:
     """Every output of a build into ``out_dir``. Files are written to a staging folder and moved in at
     the end, all or none (``kg.commit``), so an interrupted build leaves the previous outputs as they
     were. ``activity`` is told each step, for the message of an ``OSError`` (``kg.faults``)."""
-    from kg import rdf
+    from kg import rdf, relation_graph
     from kg.graph import build_graph
 
     activity = activity or faults.Activity(out_dir)
@@ -246,6 +255,9 @@ def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True,
     try:
         activity.now("making the graph")
         graph = rdf.to_rdflib(build.papers, build.entities, build.links, build.config)
+        stated = _stated_relations(build)
+        for triple in relation_graph.relation_triples(stated, build.config):
+            graph.add(triple)
         activity.now("writing graph.ttl", staging / "graph.ttl")
         rdf.write_turtle(graph, staging / "graph.ttl")
         activity.now("writing mentions.jsonl", staging / "mentions.jsonl")
@@ -258,7 +270,8 @@ def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True,
             from kg.view import write_html
 
             activity.now("writing graph.html", staging / "graph.html")
-            write_html(build_graph(build.papers, build.entities, build.links), staging / "graph.html", title="kg")
+            write_html(relation_graph.add_edges(build_graph(build.papers, build.entities, build.links), stated),
+                       staging / "graph.html", title="kg")
         activity.now("moving the outputs into place", out)
         return commit_module.commit(staging, out, sorted(p.name for p in staging.iterdir() if p.name in OUTPUT_FILES))
     finally:

@@ -721,6 +721,18 @@ class KnowledgeGraph:
         # SPARQL's ORDER BY DESC(?support) ?a_label ?b_label: labels in code point order
         return Rows(sorted(out, key=lambda p: (-p.count, p.a_label, p.b_label, p.a, p.b))[:n])
 
+    def stated_relations(self, entity: str | None = None, label: str | None = None, side: str = "any") -> Rows:
+        """Relations papers state in text (a build with ``Config.relations``), of ``entity`` as ``subject``,
+        ``object`` or ``any``, of one ``label`` (``evaluated-with``, ``used-for``, ...), with papers and
+        sentences: ``kg.relation_graph.stated_relations``.
+
+        >>> KnowledgeGraph.example().stated_relations("GAN")  # the example graph states none
+        []
+        """
+        from kg.relation_graph import stated_relations
+
+        return Rows(stated_relations(self, entity, label, side))
+
     def timeline(self, entity: str) -> Rows:
         """Papers per listing date that link ``entity``, oldest first: rows of (date, papers).
 

@@ -1,4 +1,4 @@
-"""Train the pair classifier of ``kg.extract.relations`` and write ``kg/extract/relations.json``.
+"""Train the pair classifier of ``kg.extract.relations`` and write ``kg/data/relations.json``.
 
 Training data (only data that may train shipped weights, see ../shared/README.md):
 
@@ -63,7 +63,7 @@ def scirex_rows(path: Path, rng: random.Random, negative_rate: float) -> dict[st
                 if len(spans) < 2:
                     continue
                 local = [(s - start, e - start, t) for s, e, t in spans]
-                for head, tail, others in candidates(local):
+                for head, tail, others, rivals in candidates(local):
                     label = DISTANT.get((head[2], tail[2]))
                     if label is None:
                         continue
@@ -71,7 +71,7 @@ def scirex_rows(path: Path, rng: random.Random, negative_rate: float) -> dict[st
                     y = int(None not in names and names in related)
                     if not y and rng.random() > negative_rate:
                         continue
-                    feats = pair_features(words[start:end], head, tail, others)
+                    feats = pair_features(words[start:end], head, tail, others, rivals)
                     rows[label].append(([(f, 1.0) for f in feats], y, 1.0))
     return rows
 
@@ -94,9 +94,9 @@ def corpus_rows(n: int, rng: random.Random, weight: float) -> dict[str, list[Row
         for (start, end), spans in by_sentence.items():
             words = [t.text for t in doc[start:end]]
             local = [(s.start - start, s.end - start, kinds[s.label_]) for s in spans if s.end <= end]
-            for head, tail, others in candidates(local):
+            for head, tail, others, rivals in candidates(local):
                 hits = {h.label for h in match_patterns(words, head, tail, patterns)} if others == 0 else set()
-                feats = [(x, 1.0) for x in pair_features(words, head, tail, others)]
+                feats = [(x, 1.0) for x in pair_features(words, head, tail, others, rivals)]
                 for label in SIGNATURES[(head[2], tail[2])]:
                     if label in hits:
                         rows[label].append((feats, 1, weight))
@@ -115,7 +115,7 @@ def tune(model: Model, gold_path: Path) -> dict[str, float]:
     nlp = make_nlp(Config(relations=True))
     component = nlp.get_pipe("kg_relations")
     best: dict[str, tuple[float, float]] = {}
-    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+    for threshold in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9):
         component.model = Model(model.weights, {label: threshold for label in LABELS})
         both = [score_relations(gold, predict(gold, nlp, ge)) for ge in (True, False)]
         for label in LABELS:
@@ -129,9 +129,10 @@ def tune(model: Model, gold_path: Path) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--abstracts", type=int, default=3000)
-    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--steps", type=int, default=800)
+    ap.add_argument("--positive-weight", type=float, default=1.0, help="weight of positive rows (class balance)")
     ap.add_argument("--tune", type=Path, help="SciER dev.jsonl: set the thresholds on it")
-    ap.add_argument("-o", "--output", type=Path, default=Path("kg/extract/relations.json"))
+    ap.add_argument("-o", "--output", type=Path, default=Path("kg/data/relations.json"))
     args = ap.parse_args()
     rng = random.Random(13)
     rows = scirex_rows(SHARED / "gold" / "scirex" / "train_docs_306.jsonl.gz", rng, 0.5)
@@ -141,8 +142,9 @@ def main() -> None:
     for label in LABELS:
         counts = Counter(y for _, y, _ in rows[label])
         print(f"{label}: {counts[1]} positive, {counts[0]} negative rows", file=sys.stderr)
-        fitted = logistic.fit([(feats + [("bias", 1.0)], y, w) for feats, y, w in rows[label]], l2=1.0, steps=args.steps)
-        weights[label] = dict(sorted(fitted.items()))
+        fitted = logistic.fit([(feats + [("bias", 1.0)], y, w * (args.positive_weight if y else 1.0))
+                               for feats, y, w in rows[label]], l2=1.0, steps=args.steps)
+        weights[label] = {f: round(w, 3) for f, w in sorted(fitted.items()) if abs(w) >= 0.05}  # small to ship
     thresholds = {label: 0.5 for label in LABELS}
     if args.tune:
         thresholds = tune(Model(weights, thresholds), args.tune)

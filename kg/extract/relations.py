@@ -7,7 +7,7 @@ The labels and their directions are SciER's (head -> tail): a method is *used-fo
 *subclass-of* its family, a task is *subtask-of* a broader one, an abbreviation is *synonym-of* its long form.
 
 Candidates are the ordered pairs of ``doc.spans["kg"]`` in one sentence whose types a label allows
-(:data:`SIGNATURES`). Each is scored by the label's logistic regression (``relations.json``, trained by
+(:data:`SIGNATURES`). Each is scored by the label's logistic regression (``kg/data/relations.json``, trained by
 ``scripts/train_relations.py``) and by the patterns (``relation_patterns.jsonl``); the best label of a
 pair is kept when its score reaches the label's threshold. Found relations go to ``doc._.kg_relations``
 as :class:`Found` tuples.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -134,10 +135,10 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-6" if n < 7 else "7-12" if n < 13 else "13+"
 
 
-def pair_features(words: list[str], head: Arg, tail: Arg, others: int = 0) -> list[str]:
+def pair_features(words: list[str], head: Arg, tail: Arg, others: int = 0, rivals: int = 0) -> list[str]:
     """Features of an ordered candidate pair for the classifier: the types, the order, the distance,
     the words between (all, first, last), the word before the pair, the last word of each argument,
-    and how many other entities lie between.
+    how many other entities lie between and how many other pairs of the same types the sentence has.
 
     >>> pair_features("YOLO on COCO".split(), (0, 1, "method"), (2, 3, "dataset"))[:5]
     ['sig=method>dataset', 'order=hf', 'dist=1', 'sig_order=method>dataset:hf', 'w=on']
@@ -161,6 +162,7 @@ def pair_features(words: list[str], head: Arg, tail: Arg, others: int = 0) -> li
     feats.append(f"h_last={words[head[1] - 1].lower()}")
     feats.append(f"t_last={words[tail[1] - 1].lower()}")
     feats.append(f"others={min(others, 3)}")
+    feats.append(f"rivals={sig}:{min(rivals, 3)}")
     return feats
 
 
@@ -173,7 +175,7 @@ class Model:
 
     @classmethod
     def load(cls, path: str = "") -> "Model":
-        file = Path(path or _data_path("relations.json"))
+        file = Path(path or Path(str(resources.files("kg.data"))) / "relations.json")
         if not file.is_file():
             return cls({}, {})
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -187,9 +189,11 @@ class Model:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def candidates(spans: list[Arg]) -> Iterator[tuple[Arg, Arg, int]]:
-    """Ordered (head, tail, entities between) pairs of sentence spans whose types some label allows."""
+def candidates(spans: list[Arg]) -> Iterator[tuple[Arg, Arg, int, int]]:
+    """Ordered (head, tail, entities between, other pairs of the same types) pairs of sentence spans
+    whose types some label allows."""
     spans = sorted(spans)
+    kinds = Counter(s[2] for s in spans)
     for i, a in enumerate(spans):
         for j in range(i + 1, len(spans)):
             b = spans[j]
@@ -200,7 +204,9 @@ def candidates(spans: list[Arg]) -> Iterator[tuple[Arg, Arg, int]]:
             others = sum(1 for s in spans[i + 1:j] if s[0] >= a[1] and s[1] <= b[0])
             for head, tail in ((a, b), (b, a)):
                 if (head[2], tail[2]) in SIGNATURES:
-                    yield head, tail, others
+                    same = head[2] == tail[2]
+                    pairs = kinds[head[2]] * (kinds[head[2]] - 1) // 2 if same else kinds[head[2]] * kinds[tail[2]]
+                    yield head, tail, others, pairs - 1
 
 
 def classify(words: list[str], spans: list[Arg], model: Model, patterns: tuple[Pattern, ...],
@@ -212,9 +218,9 @@ def classify(words: list[str], spans: list[Arg], model: Model, patterns: tuple[P
     [('evaluated-with', (5, 6, 'method'), (2, 3, 'dataset'), 0.8, 'pattern:evaluated-with/experiments-show')]
     """
     best: dict[tuple[Arg, Arg], tuple[float, str, Arg, Arg, str]] = {}
-    for head, tail, others in candidates(spans):
+    for head, tail, others, rivals in candidates(spans):
         hits = match_patterns(words, head, tail, patterns) if others == 0 or head[2] != tail[2] else []
-        feats = pair_features(words, head, tail, others) if model.weights else []
+        feats = pair_features(words, head, tail, others, rivals) if model.weights else []
         pattern_score = {h.label: h for h in sorted(hits, key=lambda h: h.confidence)}  # the surest last
         for label in SIGNATURES[(head[2], tail[2])]:
             p = model.probability(label, feats) if feats else 0.0
