@@ -236,7 +236,7 @@ def _stated_relations(build: Build) -> list:
         return []
     from kg import relation_graph
 
-    return relation_graph.aggregate(build.mentions, build.links, build.config.relation_min_confidence)
+    return relation_graph.aggregate(build.mentions, build.links, relation_graph.floors(build.config))
 
 
 def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True,

@@ -17,7 +17,7 @@ def rel_build():
 
 @pytest.fixture(scope="module")
 def stated(rel_build):
-    return relation_graph.aggregate(rel_build.mentions, rel_build.links, rel_build.config.relation_min_confidence)
+    return relation_graph.aggregate(rel_build.mentions, rel_build.links, relation_graph.floors(rel_build.config))
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,8 @@ def test_aggregate_groups_by_entities_and_label(rel_build, stated) -> None:
     for st in stated:
         assert {st.subject, st.object} <= entities and st.subject != st.object
         assert st.papers == tuple(sorted({p for p, _ in st.evidence}))
-        assert all(r.type == st.label and r.confidence >= 0.5 for _, r in st.evidence)
+        floor = relation_graph.floors(rel_build.config)[st.label]
+        assert all(r.type == st.label and r.confidence >= floor >= 0.5 for _, r in st.evidence)
 
 
 def test_relation_graph_conforms_and_keeps_cooccurrence_apart(rel_graph, stated) -> None:

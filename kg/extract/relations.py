@@ -244,7 +244,7 @@ def _conjuncts(words: list[str], spans: list[Arg], found: list[tuple[str, Arg, A
     taken = {(h, t) for _, h, t, _, _ in found} | {(t, h) for _, h, t, _, _ in found}
     extra = []
     for label, head, tail, score, source in found:
-        if not source.startswith("pattern:"):
+        if not source.startswith("pattern:") or label == "synonym-of":  # a name has one long form
             continue
         for side in ("head", "tail"):
             arg, other = (head, tail) if side == "head" else (tail, head)
