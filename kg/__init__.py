@@ -33,7 +33,13 @@ def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None
     from kg import pipeline, rdf
 
     result = pipeline.build(inputs, out_dir, config)
-    graph = KnowledgeGraph.from_rdflib(rdf.to_rdflib(result.papers, result.entities, result.links, config), config)
+    triples = rdf.to_rdflib(result.papers, result.entities, result.links, config)
+    if config.relations:  # relations stated in text (docs/relations.md)
+        from kg.relation_graph import relation_triples
+
+        for triple in relation_triples(pipeline.stated_relations(result), config):
+            triples.add(triple)
+    graph = KnowledgeGraph.from_rdflib(triples, config)
     graph.build = result  # type: ignore[attr-defined]  # the records behind it, for who wants them
     return graph
 

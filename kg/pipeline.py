@@ -230,7 +230,7 @@ def write_rejects(rejects: Sequence[Reject], path: Path) -> None:
     atomic_write(path, "".join(reject_line(r) for r in rejects))
 
 
-def _stated_relations(build: Build) -> list:
+def stated_relations(build: Build) -> list:
     """The relations a build states in its graph (none unless ``Config.relations``: ``kg.relation_graph``)."""
     if not build.config.relations:
         return []
@@ -255,7 +255,7 @@ def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True,
     try:
         activity.now("making the graph")
         graph = rdf.to_rdflib(build.papers, build.entities, build.links, build.config)
-        stated = _stated_relations(build)
+        stated = stated_relations(build)
         for triple in relation_graph.relation_triples(stated, build.config):
             graph.add(triple)
         activity.now("writing graph.ttl", staging / "graph.ttl")
