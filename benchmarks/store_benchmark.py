@@ -1,5 +1,5 @@
 """Benchmark of the graph store: a synthetic build of N papers (default 1,000,000) with 8 links each,
-queried with the README's ten SPARQL queries and kg's query API, pyoxigraph beside rdflib.
+queried with the ten SPARQL queries of docs/rdf.md and kg's query API, pyoxigraph beside rdflib.
 
     python benchmarks/store_benchmark.py                          # 1,000,000 papers, rdflib on 100,000
     python benchmarks/store_benchmark.py --papers 100000 --rdflib-papers 10000 --repeat 20
@@ -16,12 +16,12 @@ kg's extraction cannot reach here in reasonable time:
   ``kgo:paperCount`` and SKOS-XL labels with mention counts (every fourth entity has an alias);
 * ``kgo:Cooccurrence`` nodes (with ``kgo:supportCount``) for dataset-task pairs linked by at least
   ``--min-support`` papers; unlike kg, no ``kgo:supportingPaper`` lists and no other pair types, which
-  would multiply the size without changing what the README queries do.
+  would multiply the size without changing what the ten queries do.
 
 pyoxigraph bulk-loads the N-Triples into an on-disk store folder (what ``kg build --store`` does) and is
 queried read-only, as ``kg.load(folder)`` / ``kg query --graph folder`` do; rdflib parses the first
 ``--rdflib-papers`` papers (default 100,000; a slice, since it needs many GB and minutes for the whole)
-into memory. Both answer through ``kg.KnowledgeGraph`` (``sparql()`` for the README text, and the API
+into memory. Both answer through ``kg.KnowledgeGraph`` (``sparql()`` for the queries' text, and the API
 calls ``papers``, ``evidence``, ``top``). Lookups take a different random argument each run, drawn with
 the same popularity as the links (most questions are about popular datasets, whose answers run to
 thousands of papers); "papers using a dataset" is also run on datasets drawn uniformly (a typical
@@ -259,10 +259,11 @@ COUNTED_TASKS = """SELECT ?task (COUNT(DISTINCT ?p) AS ?papers) WHERE {
 
 
 def readme_queries() -> list[str]:
-    """The ten queries of README.md's "SPARQL: ten questions", as written there."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## SPARQL: ten questions"):]
-    return re.findall(r"```sparql\n(.*?)```", section, flags=re.S)
+    """The ten queries of docs/rdf.md's "SPARQL: ten questions", as written there."""
+    text = (ROOT / "docs" / "rdf.md").read_text(encoding="utf-8")
+    start = text.index("## SPARQL: ten questions")
+    end = text.find("\n## ", start + 1)
+    return re.findall(r"```sparql\n(.*?)```", text[start:] if end < 0 else text[start:end], flags=re.S)
 
 
 def arguments(synthetic: Synthetic, number: int, repeat: int, seed: int) -> list[dict[str, str]]:
@@ -311,18 +312,18 @@ def bench(graph, synthetic: Synthetic, repeat: int, repeat_aggregate: int, seed:
     if results["relations"].get("runs") and results["7"].get("runs"):  # the same answer as README 7, read another way
         same = [(p.a_label, p.b_label, p.count) for p in graph.relations("method", "task", 10)] == \
             [(r["method"], r["task"], int(r["support"])) for r in graph.sparql(readme_queries()[6])]
-        print(f"relations('method', 'task', 10) {'gives' if same else 'does NOT give'} README 7's answer")
+        print(f"relations('method', 'task', 10) {'gives' if same else 'does NOT give'} query 7's answer")
     return results
 
 
-ROWS = [(str(n), f"README {n}: {TITLES[n]}", README_QUERIES[n][0]) for n in range(1, 11)] + [
+ROWS = [(str(n), f"query {n}: {TITLES[n]}", README_QUERIES[n][0]) for n in range(1, 11)] + [
     ("2c", "most studied tasks, counting the links", "aggregate"),
-    ("1u", "README 1, a dataset drawn uniformly", "lookup"),
+    ("1u", "query 1, a dataset drawn uniformly", "lookup"),
     ("papers", 'papers(dataset="Dataset N")', "lookup"), ("papers_u", "papers(dataset=...), drawn uniformly", "lookup"),
     ("papers_page", f"papers(dataset=..., limit={PAGE}): the first page", "lookup"),
     ("evidence", 'evidence(paper, "Label N")', "lookup"),
     ("top", 'top("task", 10)', "aggregate"),
-    ("relations", 'relations("method", "task", 10): README 7', "aggregate")]
+    ("relations", 'relations("method", "task", 10): query 7', "aggregate")]
 
 
 def _cell(figures: dict | None) -> str:

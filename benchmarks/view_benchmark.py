@@ -1,6 +1,7 @@
-"""Benchmark of the HTML view: layout time and time to first draw in headless Chromium.
+"""Benchmark of the HTML views: layout time and time to first draw in headless Chromium.
 
-    python benchmarks/view_benchmark.py                      # 500, 2,000 and 5,000 nodes
+    python benchmarks/view_benchmark.py --store /tmp/corpus/store --top 5000   # the map of a corpus store
+    python benchmarks/view_benchmark.py                      # paper view: 500, 2,000 and 5,000 nodes
     python benchmarks/view_benchmark.py --sizes 500 --no-browser
     python benchmarks/view_benchmark.py --screenshot out.png --html view.html [--select method/resnet]
     python benchmarks/view_benchmark.py --demo view.html     # write a synthetic view to look at
@@ -28,7 +29,7 @@ import networkx as nx  # noqa: E402
 
 from kg.graph import build_graph  # noqa: E402
 from kg.records import Entity, EntityType, Link, Mention, Paper, Role  # noqa: E402
-from kg.view import layout, render_html, write_html  # noqa: E402
+from kg.view import StoreSource, layout, write_html, write_map  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -145,6 +146,32 @@ def timed(fn, repeat: int = 1) -> float:
     return min(times)
 
 
+def map_benchmark(store: Path, top: int, browser: bool) -> None:
+    """The map of a store's ``top`` entities: seconds (wall and CPU) and peak memory of writing it, the
+    file's size, and seconds to usable in headless Chromium (first frame drawn, labels on), median of 3."""
+    import resource
+
+    tmp = Path(tempfile.mkdtemp(prefix="kg-map-bench-"))
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
+        page = write_map(StoreSource.open(store), tmp / "map.html", top=top, title=store.name)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process, before any browser
+        print(f"map of {top} entities from {store}: written in {wall:.1f} s ({cpu:.1f} s CPU), "
+              f"peak memory {peak:.0f} MB, file {page.stat().st_size / 1e6:.1f} MB")
+        if browser:
+            driver = chrome()
+            try:
+                draws = [draw_time(driver, page) for _ in range(3)]
+                labels = driver.execute_script("return window.kgView.labels().length")
+            finally:
+                quit_chrome(driver)
+            print(f"usable in headless Chromium (first draw, {labels} labels on): {statistics.median(draws):.2f} s "
+                  f"(runs: {', '.join(f'{d:.2f}' for d in draws)})")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
@@ -155,7 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--select", help="node id to select before the screenshot")
     parser.add_argument("--size", default="1400x900", help="window size for --screenshot, WxH")
     parser.add_argument("--demo", type=Path, metavar="HTML", help="write a synthetic view of --sizes[0] nodes and exit")
+    parser.add_argument("--store", type=Path, help="benchmark the map of this store (kg build --store) and exit")
+    parser.add_argument("--top", type=int, default=5000, help="entities on the map of --store (default 5000)")
     args = parser.parse_args(argv)
+    if args.store:
+        map_benchmark(args.store, args.top, not args.no_browser and Path(CHROMIUM).exists())
+        return 0
 
     if args.screenshot:
         if not args.html:

@@ -110,12 +110,27 @@ def _graph(path: str):
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from kg.view import write_html
+    from kg.view import view
 
-    graph = _graph(args.graph).to_networkx()
-    path = write_html(graph, args.output, focus=args.focus, hops=args.hops, top=args.top)
-    print(f"wrote {path}")
+    path, mode = view(args.graph, args.output, mode=args.mode, focus=args.focus, hops=args.hops, top=args.top,
+                      config=_config(args))
+    print(f"wrote {path} ({mode} view)")
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kg import pipeline
+    from kg.report import write_report
+
+    config = _config(args)
+    build = pipeline.run(args.inputs, config)
+    graph = _graph(args.graph) if args.graph else None
+    path = write_report(build, args.output, fmt=args.format, graph=graph,
+                        graph_name=args.graph or "")
+    for reject in build.rejects:
+        print(f"rejected: {reject.source}:{reject.line}: {reject.reason}", file=sys.stderr)
+    print(f"wrote {path}")
+    return 1 if (config.strict and build.rejects) else 0
 
 
 PRESETS = {
@@ -324,13 +339,30 @@ def parser() -> argparse.ArgumentParser:
                    help="add each paper's typed relations between entities (docs/relations.md)")
     p.set_defaults(func=cmd_extract)
 
-    p = command("view", "write an HTML view of a graph, whole or around one entity", "kg view outputs/graph.ttl --focus KITTI --hops 2 -o kitti.html")
+    p = command("view", "write an HTML view of a graph: the map of its entities (large graphs) or its papers "
+                "and their entities (a listing), whole or around one entity",
+                "kg view outputs/graph.ttl --focus KITTI --hops 2 -o kitti.html\n"
+                "  kg view big/store -o map.html                  # the map of the 5,000 most linked entities\n"
+                "  kg view outputs/graph.ttl --mode map -o map.html")
     p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH, help="graph file or store folder")
     p.add_argument("-o", "--output", default="view.html")
     p.add_argument("--focus", help="entity or paper id or label at the centre")
     p.add_argument("--hops", type=int, default=1, help="distance from the focus (default 1)")
-    p.add_argument("--top", type=int, help="only the N most linked entities and their papers")
+    p.add_argument("--top", type=int, help="only the N most linked entities (and, in the paper view, their papers); "
+                   "the map's default is 5000")
+    p.add_argument("--mode", default="auto", help="map, papers, or auto (default): the map above 500 papers")
     p.set_defaults(func=cmd_view)
+
+    p = command("report", "write the digest of a listing: papers, datasets introduced and methods proposed with "
+                "their sentences, the most addressed tasks and most used datasets and methods; with --graph, what "
+                "is new against that graph and how the leading entities grew",
+                "kg report listing.md -o report.html\n"
+                "  kg report listing.md --graph big/store -o report.md     # Markdown, against a corpus store")
+    common(p)
+    p.add_argument("-o", "--output", default="report.html", help="output file (default: report.html)")
+    p.add_argument("--graph", metavar="STORE", help="an earlier graph (store folder or graph file) to compare with")
+    p.add_argument("--format", choices=("html", "md"), help="html or md (default: from the -o suffix)")
+    p.set_defaults(func=cmd_report)
 
     p = command("query", "run a SPARQL query (text or .rq file) or a preset: " + ", ".join(PRESETS),
                 'kg query top-datasets --task "object detection" --format csv')

@@ -59,6 +59,10 @@ class Config:
     max_abstract_chars: int = 100_000      # longer abstracts are truncated for extraction, kept whole in the graph
     view_max_nodes: int = 5000
     view_physics: bool = False
+    view_map_papers: int = 12              # papers embedded per entity of a map (most recent first)
+    view_map_sentences: int = 1            # of those, how many carry their sentences
+    view_map_min_cooccurrence: int = 2     # papers two entities share to be linked on a map
+    view_map_threshold: int = 500          # `kg view` picks the map for graphs of more papers
     strict: bool = False
     engine: str = "local"                  # extraction engine of streaming builds: "local" or "dask"
     scheduler: str = ""                    # Dask scheduler address ("" starts a LocalCluster)

@@ -36,27 +36,42 @@ def is_coined(name: str) -> bool:
     return bool(_COINED.match(name)) and any(c.islower() for c in name)
 
 
+#: words a long name may end with that its short name leaves out ("MoP" of "Mixture-of-Personas Language Models")
+_GENERIC_TAIL = frozenset({"model", "models", "language", "network", "networks", "framework", "method", "approach"})
+
+
 @lru_cache(maxsize=4096)
 def spells(short: str, long: str) -> bool:
     """Whether the coined ``short`` name is the starts of the words of ``long`` (at least two of them),
-    each content word giving at least one character, in order; small words may give none."""
+    each content word giving at least one character, in order; small words may give none, and so may one
+    content word after the first (TopoLiDM = Topology-Aware LiDAR Diffusion Models) and generic words at
+    the end ("MoP" of "Mixture-of-Personas Language Models").
+
+    >>> spells("TopoLiDM", "Topology-Aware LiDAR Diffusion Models"), spells("MoP", "Mixture-of-Personas Language Models")
+    (True, True)
+    >>> spells("DiMo", "Discrete Diffusion Modeling"), spells("DiMo", "Diffusion")
+    (True, False)
+    """
     target = re.sub(r"[^a-z0-9]", "", short.lower())
     words = [w.lower() for w in _SPLIT.split(long) if w]
     if len(target) < 3 or len([w for w in words if w not in _SKIP]) < 2 or not _COINED.match(short):
         return False
 
     @lru_cache(maxsize=None)
-    def match(i: int, j: int) -> bool:
+    def match(i: int, j: int, skips: int, used: int) -> bool:
         if j == len(target):
-            return all(w in _SKIP for w in words[i:])
+            return used >= 2 and all(w in _SKIP or w in _GENERIC_TAIL for w in words[i:])
         if i == len(words):
             return False
         word = words[i]
-        if word in _SKIP and match(i + 1, j):
+        if word in _SKIP and match(i + 1, j, skips, used):
             return True
-        return any(target.startswith(word[:k], j) and match(i + 1, j + k) for k in range(len(word), 0, -1))
+        if skips and i > 0 and word not in _SKIP and match(i + 1, j, skips - 1, used):
+            return True
+        return any(target.startswith(word[:k], j) and match(i + 1, j + k, skips, used + 1)
+                   for k in range(len(word), 0, -1))
 
-    return match(0, 0)
+    return match(0, 0, 1, 0)
 
 
 def join_coined_names(mentions: Sequence[Mention]) -> list[Mention]:

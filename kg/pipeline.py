@@ -31,7 +31,7 @@ from kg.ingest import dedupe, read_records
 from kg.records import Entity, EntityType, Link, Paper, PaperMentions, Reject
 from kg.resolve import Resolver
 
-OUTPUT_FILES = ("graph.ttl", "graph.html", "mentions.jsonl", "entities.csv", "rejects.jsonl")
+OUTPUT_FILES = ("graph.ttl", "graph.html", "mentions.jsonl", "entities.csv", "rejects.jsonl", "report.html", "report.md")
 
 
 @dataclass
@@ -272,6 +272,11 @@ def write_outputs(build: Build, out_dir: str | Path, *, html: bool = True,
             activity.now("writing graph.html", staging / "graph.html")
             write_html(relation_graph.add_edges(build_graph(build.papers, build.entities, build.links), stated),
                        staging / "graph.html", title="kg")
+        from kg.report import write_report
+
+        activity.now("writing report.html and report.md", staging / "report.html")
+        write_report(build, staging / "report.html")
+        write_report(build, staging / "report.md")
         activity.now("moving the outputs into place", out)
         return commit_module.commit(staging, out, sorted(p.name for p in staging.iterdir() if p.name in OUTPUT_FILES))
     finally:

@@ -62,10 +62,28 @@ def _sentence_cues_of(sentence: str) -> tuple[str, ...]:
     return tuple(name for name in ("prior", "ours", "evaluate", "motivation") if _CUES[name].search(sentence))
 
 
-def link_features(mentions: Sequence[Mention], specificity: float) -> Iterator[tuple[str, float]]:
-    """(feature, value) pairs of one paper's link to one entity: its mentions and the log-odds that its
-    names are specific (the highest of its mentions')."""
+_TOKEN = re.compile(r"[a-z0-9]+")
+_FUNCTION_WORDS = frozenset("a an and as at by for from in into of on or the to via with".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.rstrip("s") if len(w) > 3 else w for w in _TOKEN.findall(text.lower()) if w not in _FUNCTION_WORDS}
+
+
+def _title_overlap(mentions: Sequence[Mention], title: str) -> float:
+    """The largest share of a mention's content words that the title also has (1.0 for a title mention)."""
+    if any(m.field == "title" for m in mentions):
+        return 1.0
+    title_words = _content_words(title)
+    shares = [len(words & title_words) / len(words) for words in map(_content_words, (m.text for m in mentions)) if words]
+    return max(shares, default=0.0)
+
+
+def link_features(mentions: Sequence[Mention], specificity: float, title: str = "") -> Iterator[tuple[str, float]]:
+    """(feature, value) pairs of one paper's link to one entity: its mentions, the log-odds that its
+    names are specific (the highest of its mentions') and how much of its name the paper's title has."""
     t = mentions[0].type.value
+    yield f"{t}|title_overlap", _title_overlap(mentions, title)
     yield f"{t}|bias", 1.0
     yield f"{t}|specificity", max(-6.0, min(6.0, specificity)) / 3.0
     yield f"{t}|n={min(len(mentions), 3)}", 1.0
@@ -100,18 +118,18 @@ class RelevanceModel:
         data = read_weights("relevance.json", path)
         return cls(dict(data["weights"]), {t: float(v) for t, v in data["thresholds"].items()})
 
-    def probability(self, mentions: Sequence[Mention], specificity: float) -> float:
+    def probability(self, mentions: Sequence[Mention], specificity: float, title: str = "") -> float:
         """The probability that the link belongs in the graph."""
-        return self.probability_of(link_features(mentions, specificity))
+        return self.probability_of(link_features(mentions, specificity, title))
 
     def probability_of(self, features: Iterable[tuple[str, float]]) -> float:
         """The probability for a link's features (:func:`link_features`)."""
         z = sum(self.weights.get(f, 0.0) * v for f, v in features)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def keeps(self, mentions: Sequence[Mention], specificity: float) -> bool:
+    def keeps(self, mentions: Sequence[Mention], specificity: float, title: str = "") -> bool:
         """Whether the link is kept."""
-        return self.probability(mentions, specificity) >= self.thresholds.get(mentions[0].type.value, 0.5)
+        return self.probability(mentions, specificity, title) >= self.thresholds.get(mentions[0].type.value, 0.5)
 
 
 @lru_cache(maxsize=1)

@@ -44,6 +44,7 @@ _VERSION = re.compile(r"^(?P<base>.+?)\s?(?:v?\d+(?:\.\d+)*[km]?|\d{4}|[km]|tiny
 _SYNONYMS = MappingProxyType({"visual": "vision", "optimisation": "optimization", "modelling": "modeling"})
 #: the specificity of a mention whose vocabulary term is marked generic: never linked
 GENERIC = -30.0
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9-]*[A-Z0-9]s?")  # LMs, DNNs, CT, VQA-2; not coined names (NeRF, SAANet)
 #: below this log-odds of specificity (a probability of 0.27) no context makes a link: "Existing benchmarks"
 MIN_SPECIFICITY = -1.0
 _STRONG = {Role.PROPOSES: 2, Role.INTRODUCES: 2, Role.USES: 1, Role.ADDRESSES: 1}
@@ -358,7 +359,7 @@ class EntityTable:
         self.types: dict[str, str] = {}
         self.key_papers: dict[Key, list[str] | set[str]] = {}   # key (of a mention or a long form) -> papers
         self.bases: dict[str, tuple[Key, ...]] = {}   # entity -> its version bases, as its record last had them
-        self._specific: dict[tuple[str, str, str], float] = {}
+        self._specific: dict[tuple[str, str, str, str], float] = {}
 
     def entity_of(self, key: Key) -> str | None:
         cluster_root = self.root.get(key)
@@ -378,7 +379,7 @@ class EntityTable:
         """The log-odds that a mention names a specific dataset, method or task (``kg.specificity``),
         from its words and the vocabulary term its text names (a term marked generic: never). It depends
         on the mention alone, so an update decides as a fresh build does."""
-        cache_key = (mention.type.value, mention.text, mention.vocabulary_id)
+        cache_key = (mention.type.value, mention.text, mention.vocabulary_id, mention.long_form)
         found = self._specific.get(cache_key)
         if found is None:
             vocabulary = self.resolver.vocabulary
@@ -392,6 +393,10 @@ class EntityTable:
             else:
                 source = term.source.split("+")[0] if term is not None else ""
                 found = self.resolver.specificity.log_odds(mention.type.value, mention.text, vocabulary=source)  # type: ignore[union-attr]
+                if mention.long_form and _ACRONYM.fullmatch(mention.text) and term is None:
+                    # an acronym's letters say little; the words it stands for say more ("LMs": language models)
+                    long_form = self.resolver.specificity.log_odds(mention.type.value, mention.long_form)  # type: ignore[union-attr]
+                    found = (found + long_form) / 2
             self._specific[cache_key] = found
         return found
 
@@ -417,7 +422,7 @@ class EntityTable:
         kept = []
         for link in links:
             specificity = max(self.specificity(m) for m in link.mentions)
-            if specificity > MIN_SPECIFICITY and relevance.keeps(link.mentions, specificity):
+            if specificity > MIN_SPECIFICITY and relevance.keeps(link.mentions, specificity, item.paper.title):
                 kept.append(link)
         return tuple(most_specific_tasks(kept))
 

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -209,6 +210,12 @@ def read_terms(path: Path) -> list[Term]:
         seen.add(term.id)
         terms.append(term)
     return terms
+
+
+@lru_cache(maxsize=1)
+def shipped() -> "Vocabulary":
+    """The shipped vocabulary, read once per process."""
+    return Vocabulary.load()
 
 
 def default_folder() -> Path:

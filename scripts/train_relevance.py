@@ -42,7 +42,7 @@ def candidates(gold: list[paper_eval.PaperGold], extractor: Extractor) -> list[C
     out = []
     for item in items:
         for link in table.candidate_links(item):
-            feats = list(link_features(link.mentions, max(table.specificity(m) for m in link.mentions)))
+            feats = list(link_features(link.mentions, max(table.specificity(m) for m in link.mentions), item.paper.title))
             pred = paper_eval.PredEntity(link.mentions[0].type.value, link.entity_id, link.role.value,
                                          tuple((m.field, m.start, m.end, m.text) for m in link.mentions))
             out.append((item.paper.id, feats, pred))

@@ -143,3 +143,11 @@ def test_generic_task_word_yields_to_a_longer_task(rules_only):
     item = rules_only.extract_one(paper("A study", "We address image classification and also classification."))
     tasks = [m.text for m in item.mentions if m.type == EntityType.TASK]
     assert "image classification" in [t.lower() for t in tasks] and "classification" in tasks
+
+
+def test_latex_markup_is_not_part_of_a_name(extractor):
+    paper = Paper("latex", None, "Personas for agents",
+                  r"We propose \textit{Mixture of Personas} (MoP) and \emph{Draft-Conditioned Constrained Decoding}.")
+    texts = [m.text for m in extractor.extract_one(paper).mentions]
+    assert "Mixture of Personas" in texts and "Draft-Conditioned Constrained Decoding" in texts
+    assert not [t for t in texts if "\\" in t or "{" in t]

@@ -24,7 +24,7 @@ SELECT ?id WHERE {
 def test_bundled_build_writes_every_file_with_all_58_papers(bundled_build):
     result, out = bundled_build
     assert result.summary()["papers"] == 58 and result.summary()["rejected"] == 0
-    for name in ("graph.ttl", "graph.html", "mentions.jsonl", "entities.csv", "rejects.jsonl"):
+    for name in ("graph.ttl", "graph.html", "mentions.jsonl", "entities.csv", "rejects.jsonl", "report.html", "report.md"):
         assert (out / name).is_file(), name
     assert not list(out.glob(".kg-staging-*"))
     graph = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
@@ -79,7 +79,7 @@ def test_same_input_gives_byte_identical_turtle(tmp_path, extractor):
 def test_repository_outputs_are_not_stale(bundled_build):
     """outputs/ holds the build of the bundled listing; rebuild it with `kg build` when this fails."""
     _, out = bundled_build
-    for name in ("graph.ttl", "mentions.jsonl", "entities.csv", "graph.html"):
+    for name in ("graph.ttl", "mentions.jsonl", "entities.csv", "graph.html", "report.html", "report.md"):
         committed = REPO / "outputs" / name
         assert committed.is_file(), f"outputs/{name} missing: run `kg build`"
         assert committed.read_bytes() == (out / name).read_bytes(), f"outputs/{name} is stale: run `kg build`"

@@ -8,8 +8,12 @@ bundled listing, so a documented call that no longer works breaks CI.
 * shell blocks (``bash``, ``sh``, ``console``, and ``$ `` lines of unlabelled blocks): each command line is
   one test case. ``kg ...`` runs as ``python -m kg ...`` in its own temporary directory (seeded like the
   Python one) and must exit 0, or the code in ``EXPECTED_RC``. Anything else must be listed in ``SKIPS``.
-* the ``json`` block of the extract contract is checked against what ``kg build`` writes.
+* ``json`` blocks (the extract contract, in docs/inputs-and-outputs.md) are checked against what
+  ``kg build`` writes.
 * ``sparql`` blocks are run by tests/test_readme_queries.py, not here.
+
+Every command of README.md itself runs: its two "Set up" commands in ``.ci/run`` (they install and run
+this suite), all the others here (``test_every_readme_command_runs`` allows no other skip).
 
 Placeholder inputs the README names (``more.xml``, ``papers.jsonl.gz``, ``big/store`` ...) are made from
 the small real fixtures in tests/data (``PLACEHOLDERS``); what cannot run in a test is in ``SKIPS`` with
@@ -71,7 +75,13 @@ SKIPS: dict[str, str] = {
         "reads the store of the whole corpus (the build above); tests/test_readme_examples.py runs kg on small data",
     "benchmarks/fuzz.py --examples 10000":
         "70,000 hypothesis examples, about 7 minutes; tests/test_fuzz.py runs the same targets with 200 each",
+    "benchmarks/view_benchmark.py":
+        "lays out and draws synthetic graphs of up to 5,000 nodes in headless Chromium: minutes; "
+        "tests/test_view_browser.py drives the browser on the bundled view",
 }
+
+# the rules that name README.md's "Set up" commands, which .ci/run runs (see test_every_readme_command_runs)
+SETUP_SKIPS = ("--require-hashes -r requirements.lock", "--require-hashes -r requirements-test.lock")
 
 XFAIL: dict[str, str] = {}
 
@@ -113,6 +123,8 @@ PLACEHOLDERS: dict[str, Callable[[Path], None]] = {
     "new.jsonl": lambda p: p.write_text("".join(row + "\n" for row in _corpus_rows()[12:]), encoding="utf-8"),
     "todays-listing.md": lambda p: shutil.copyfile(_bundled_listing(), p),
     "gold.jsonl": lambda p: p.write_text(json.dumps(GOLD) + "\n", encoding="utf-8"),
+    "kg.toml": lambda p: p.write_text('[kg]\ncooccurrence_min_support = 1\nbase_iri = "https://example.org/kg/"\n',
+                                      encoding="utf-8"),
     "benchmarks/gold/scier_dev.jsonl": lambda p: p.write_text(json.dumps(GOLD) + "\n", encoding="utf-8"),
     "queries/papers-using-dataset.rq": lambda p: p.write_text(_readme_query_one(), encoding="utf-8"),
     # the paper-level development set, 6 of its papers (the whole set is scored by benchmarks, not tests)
@@ -196,7 +208,7 @@ def collect() -> list[Example]:
                 examples += _shell_examples(doc, index, start, lines, prompt_only=lang == "console")
             elif lang == "" and any(line.startswith("$ ") for line in lines):
                 examples += _shell_examples(doc, index, start, lines, prompt_only=True)
-            elif lang == "json" and path.name == "README.md":
+            elif lang == "json":
                 examples.append(Example(doc, start, "json", "\n".join(lines), index))
     return examples
 
@@ -446,3 +458,32 @@ def test_every_rule_matches_an_example(table: str) -> None:
     rules = globals()[table]
     stale = [key for key in rules if not any(key in e.text for e in EXAMPLES)]
     assert not stale, f"{table} rules that match no example: {stale}"
+
+
+def _setup_commands() -> list[str]:
+    """The bash lines of README.md's "Set up" section, read as .ci/run reads them (by position)."""
+    commands, in_section, in_block = [], False, False
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            in_section = line == "## Set up"
+        elif in_section and line.startswith("```"):
+            in_block = not in_block
+        elif in_section and in_block:
+            commands.append(line)
+    return commands
+
+
+def test_every_readme_command_runs() -> None:
+    """Every command of README.md is run: the two "Set up" commands by .ci/run (the first builds and must
+    reproduce outputs/, the second runs this suite), every other one by this file, none skipped."""
+    setup = _setup_commands()
+    assert len(setup) == 2 and "kg build" in setup[0] and "python -m pytest" in setup[1], setup
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "readme_command 1" in ci and "readme_command 2" in ci
+    readme = [e for e in EXAMPLES if e.doc == "README.md" and e.kind == "shell"]
+    skipped = {e.text for e in readme if _rule(SKIPS, e) is not None}
+    assert skipped == set(setup), f"README commands skipped here that .ci/run does not run: {skipped - set(setup)}"
+    assert all(any(key in command for key in SETUP_SKIPS) for command in setup)
+    assert all(_kg_args(e) is not None for e in readme if e.text not in skipped)
+    assert not [e for e in EXAMPLES if e.doc == "README.md" and _rule(XFAIL, e) is not None]
+

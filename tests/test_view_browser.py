@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -18,8 +19,10 @@ import pytest
 
 from kg.graph import build_graph
 from kg.records import Entity, EntityType, Link, Mention, Paper, Role
-from kg.view import write_html
+from kg.view import StoreSource, write_html, write_map
 
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 HOSTILE = '</script><script>alert(1)</script><img src=x onerror="window.__pwned=1"> \u2028 & <b>bold</b>'
@@ -84,14 +87,7 @@ def driver() -> Iterator[object]:
 @pytest.fixture(scope="module")
 def page(driver, tmp_path_factory) -> object:
     html = write_html(graph(), tmp_path_factory.mktemp("view") / "view.html", title=HOSTILE)
-    driver.get("about:blank")  # leave the start page (it makes requests of its own), then drop the log
-    driver.get_log("performance")
-    driver.get(html.as_uri())
-    deadline = time.monotonic() + 30
-    while not driver.execute_script("return !!(window.kgView && window.kgView.ready)"):
-        assert time.monotonic() < deadline, f"the view did not draw; console: {driver.get_log('browser')}"
-        time.sleep(0.05)
-    return driver
+    return open_page(driver, html)
 
 
 def details(driver) -> str:
@@ -105,15 +101,8 @@ def test_draws_every_node(page) -> None:
 
 
 def test_clicking_an_entity_shows_aliases_and_papers(page) -> None:
-    from selenium.webdriver.common.action_chains import ActionChains
-
-    canvas = page.find_element("css selector", "#graph canvas")
     page.execute_script("window.kgView.network.moveTo({position: {x: 0, y: 0}, scale: 1})")
-    x, y = page.execute_script("""
-        var net = window.kgView.network, p = net.canvasToDOM(net.getPosition("dataset/imagenet"));
-        return [p.x, p.y];""")
-    rect = canvas.rect
-    ActionChains(page).move_to_element_with_offset(canvas, x - rect["width"] / 2, y - rect["height"] / 2).click().perform()
+    click_node(page, "dataset/imagenet")
     deadline = time.monotonic() + 5
     while "ILSVRC" not in details(page) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -168,10 +157,166 @@ def test_search_filters_and_neighbourhood(page) -> None:
     assert int(page.find_element("id", "node-count").text) == 3  # ResNet and the two papers
     page.find_element("id", "reset").click()
     assert int(page.find_element("id", "node-count").text) == 5
-    assert page.execute_script("return window.kgView.nodes.get().every(n => n.opacity === 1)")
+    # entities of one paper are faded until asked for; the rest is drawn in full again
+    opacity = "return Object.fromEntries(window.kgView.nodes.get().map(n => [n.id, n.opacity]))"
+    faded = {"dataset/imagenet", "task/object-detection"}
+    assert page.execute_script(opacity) == {n: 0.3 if n in faded else 1 for n in page.execute_script(opacity)}
+    page.find_element("id", "show-once").click()
+    assert set(page.execute_script(opacity).values()) == {1}
+    page.find_element("id", "reset").click()
+
+
+def test_shared_entities_are_labelled_and_papers_show_titles_on_hover(page) -> None:
+    page.execute_script("window.kgView.clearSelection(); window.kgView.network.fit({animation: false})")
+    time.sleep(0.2)
+    # ResNet is shared by both papers: labelled at first sight; entities of one paper are not
+    assert page.execute_script("return window.kgView.labels()") == ["method/resnet"]
+    page.execute_script("window.kgView.selectNode('dataset/imagenet')")
+    time.sleep(0.5)
+    assert page.execute_script("return window.kgView.labels()") == ["dataset/imagenet"]  # its neighbours are papers
+    page.execute_script("window.kgView.selectNode('paper/2201.00001')")
+    time.sleep(0.5)
+    assert sorted(page.execute_script("return window.kgView.labels()")) == ["dataset/imagenet", "method/resnet"]
+    page.execute_script("window.kgView.clearSelection()")
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    canvas = page.find_element("css selector", "#graph canvas")
+    x, y = page.execute_script("""
+        var net = window.kgView.network, p = net.canvasToDOM(net.getPosition("paper/2201.00001"));
+        return [p.x, p.y];""")
+    rect = canvas.rect
+    ActionChains(page).move_to_element_with_offset(canvas, x - rect["width"] / 2, y - rect["height"] / 2).perform()
+    deadline = time.monotonic() + 5
+    while page.find_element("id", "tip").text != "Residual learning on ImageNet" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert page.find_element("id", "tip").text == "Residual learning on ImageNet"
 
 
 def test_no_network_requests_and_no_console_errors(page) -> None:
+    assert_offline(page)
+
+
+def open_page(driver, html: Path) -> object:
+    driver.get("about:blank")  # leave the previous page, then drop the log
+    driver.get_log("performance")
+    driver.get_log("browser")
+    driver.get(html.as_uri())
+    deadline = time.monotonic() + 30
+    while not driver.execute_script("return !!(window.kgView && window.kgView.ready)"):
+        assert time.monotonic() < deadline, f"the view did not draw; console: {driver.get_log('browser')}"
+        time.sleep(0.05)
+    return driver
+
+
+def click_node(driver, node: str) -> None:
+    """A real click on the node's position on the canvas."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    canvas = driver.find_element("css selector", "#graph canvas")
+    x, y = driver.execute_script("""
+        var net = window.kgView.network, p = net.canvasToDOM(net.getPosition(arguments[0]));
+        return [p.x, p.y];""", node)
+    rect = canvas.rect
+    ActionChains(driver).move_to_element_with_offset(canvas, x - rect["width"] / 2, y - rect["height"] / 2).click().perform()
+
+
+@pytest.fixture(scope="module")
+def map_page(driver, tmp_path_factory) -> object:
+    html = write_map(StoreSource.open(REPO / "outputs" / "graph.ttl"), tmp_path_factory.mktemp("map") / "map.html",
+                     title="cs.CV, 3 January 2022")
+    return open_page(driver, html)
+
+
+def test_map_draws_entities_only_with_labels_by_weight(map_page) -> None:
+    data = map_page.execute_script("return window.kgView.data")
+    assert map_page.execute_script("return window.kgView.network.body.nodeIndices.length") == len(data["nodes"]) > 100
+    assert not any(n["id"].startswith("paper/") for n in data["nodes"])
+    map_page.execute_script("window.kgView.network.fit({animation: false})")
+    time.sleep(0.2)
+    first = map_page.execute_script("return window.kgView.labels()")
+    assert "method/convolutional-neural-network" in first and len(first) < len(data["nodes"])
+    heaviest = {n["id"] for n in data["nodes"] if n["n"] >= 4}
+    assert heaviest <= set(first)  # the entities of four papers or more are named at first sight
+    map_page.execute_script("var net = window.kgView.network; net.moveTo({scale: net.getScale() * 4})")
+    time.sleep(0.2)
+    deeper = map_page.execute_script("return window.kgView.labels()")
+    visible = set(map_page.execute_script("return window.kgView.network.getNodesInView ? [] : []"))
+    assert len(deeper) > 0 and visible == set()
+    assert map_page.execute_script("return window.kgView.level()") >= 3
+
+
+def test_selecting_an_entity_on_the_map_lists_papers_sentences_and_neighbours(map_page) -> None:
+    map_page.execute_script("window.kgView.network.fit({animation: false})")
+    time.sleep(0.2)
+    click_node(map_page, "dataset/cifar-10")
+    deadline = time.monotonic() + 5
+    while "Strongest" not in map_page.find_element("id", "details").text and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert map_page.execute_script("return window.kgView.network.getSelectedNodes()") == ["dataset/cifar-10"]
+    text = map_page.find_element("id", "details").text
+    assert text.startswith("DATASET\nCIFAR-10\n5 papers")
+    assert "STRONGEST METHODS" in text.upper() and "STRONGEST TASKS" in text.upper()
+    links = map_page.execute_script("return [...document.querySelectorAll('#details a')].map(a => a.href)")
+    assert len(links) == 5 and all(re.fullmatch(r"https://arxiv\.org/abs/\d{4}\.\d{5}", href) for href in links)
+    assert "2022-01-03" in text
+    marks = map_page.execute_script("return [...document.querySelectorAll('#details mark')].map(m => m.textContent)")
+    assert marks and set(marks) <= {"CIFAR-10", "cifar-10"}
+    screenshot(map_page, DOCS / "map.png")
+    # the papers behind a link: the neighbour's "shared" toggle lists them with their sentences
+    toggle = map_page.find_elements("css selector", "#details .navlist li .role[title]")[0]
+    toggle.click()
+    shared = map_page.find_elements("css selector", "#details .navlist ul:not([hidden]) li.paper, #details ul.navlist + ul:not([hidden]) li.paper")
+    assert int(toggle.text.split()[0]) >= 1 and len(shared) >= 1
+
+
+def test_map_colour_switch_filters_and_search(map_page) -> None:
+    colour = "return window.kgView.nodes.get('method/transformer').color.background"
+    map_page.execute_script("window.kgView.clearSelection(); window.kgView.setColourBy('type')")
+    assert map_page.execute_script(colour) == "#f97316"
+    map_page.find_element("css selector", "#colour-by input[value=cluster]").click()
+    assert map_page.execute_script(colour) != "#f97316"
+    map_page.execute_script("window.kgView.setMinPapers(3)")
+    big = [n for n in map_page.execute_script("return window.kgView.data.nodes") if n["n"] >= 3]
+    assert int(map_page.find_element("id", "node-count").text) == len(big)
+    box = map_page.find_element("id", "search")
+    box.clear()
+    box.send_keys("cifar")
+    results = [r.text for r in map_page.find_elements("css selector", "#search-results li")]
+    assert results[:2] == ["CIFAR-10\n5 papers", "CIFAR-100\n3 papers"] or results[:2] == ["CIFAR-105 papers", "CIFAR-1003 papers"]
+    map_page.find_element("id", "reset").click()
+    assert int(map_page.find_element("id", "node-count").text) == len(map_page.execute_script("return window.kgView.data.nodes"))
+    assert_offline(map_page)
+
+
+def test_the_bundled_paper_view_names_shared_entities_at_first_sight(driver) -> None:
+    page = open_page(driver, REPO / "outputs" / "graph.html")
+    data = page.execute_script("return window.kgView.data")
+    first = set(page.execute_script("return window.kgView.labels()"))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    heaviest = {i for i, n in nodes.items() if n["kind"] != "paper" and n["degree"] >= 5}
+    assert heaviest and heaviest <= first and len(first) >= 8
+    assert all(nodes[i]["degree"] >= 2 for i in first)  # entities of one paper wait until asked for
+    # a label hidden by a heavier neighbour shows when zoomed in on it
+    page.execute_script("""var k = window.kgView, n = k.data.nodes.find(n => n.id === "dataset/imagenet");
+        k.network.moveTo({position: {x: n.x, y: n.y}, scale: k.data.base * Math.pow(2, n.z / 2) * 1.01});""")
+    time.sleep(0.2)
+    assert "dataset/imagenet" not in first and "dataset/imagenet" in page.execute_script("return window.kgView.labels()")
+    page.execute_script("window.kgView.network.fit({animation: false})")
+    time.sleep(0.2)
+    screenshot(page, DOCS / "papers.png")
+    assert_offline(page)
+
+
+def screenshot(driver, png: Path) -> None:
+    """Keep what the test saw, for the README (docs/): no tooltip, the side panel from its top."""
+    driver.execute_script("document.getElementById('tip').style.display = 'none'; document.getElementById('side').scrollTop = 0")
+    time.sleep(0.5)  # the focus animation
+    png.parent.mkdir(exist_ok=True)
+    driver.save_screenshot(str(png))
+
+
+def assert_offline(page) -> None:
+    """No request left the page (the performance log) and the console holds no error."""
     url = page.current_url
     events = [json.loads(entry["message"])["message"] for entry in page.get_log("performance")]
     # every request the page made (a CSP-blocked one is logged too), not the browser's own background ones
@@ -184,3 +329,27 @@ def test_no_network_requests_and_no_console_errors(page) -> None:
     assert remote == [] and failed == []
     errors = [e for e in page.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_the_bundled_report_reads_offline_with_its_charts(driver) -> None:
+    driver.get("about:blank")
+    driver.get_log("performance")
+    driver.get_log("browser")
+    driver.get((REPO / "outputs" / "report.html").as_uri())
+    heading = driver.find_element("css selector", "h1").text
+    assert heading == "What 58 papers brought: 2022-01-03"
+    sections = driver.execute_script("return [...document.querySelectorAll('section h2')].map(h => h.textContent)")
+    assert sections[:3] == ["Most addressed and most used ", "Datasets introduced (4)", sections[2]]
+    assert sections[2].startswith("Methods proposed (")
+    bars = driver.execute_script("return [...document.querySelectorAll('svg rect')].map(r => r.getBoundingClientRect().width)")
+    assert len(bars) == 30 and all(w > 0 for w in bars)
+    first = driver.execute_script("return document.querySelector('#introduced li').textContent")
+    assert "FS2K" in first and "arXiv:2112.15439" in first and "we first introduce a high-quality dataset" in first
+    screenshot_report = DOCS / "report.png"
+    driver.set_window_size(1100, 1300)
+    try:
+        time.sleep(0.3)
+        driver.save_screenshot(str(screenshot_report))
+    finally:
+        driver.set_window_size(1280, 800)
+    assert_offline(driver)

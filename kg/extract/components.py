@@ -414,10 +414,13 @@ class Merge:
         return doc
 
 
+_LATEX = re.compile(r"\\[A-Za-z]+\{?")  # "\emph{": markup, split off by the tokenizer (kg.extract.pipeline)
+
+
 def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] | None:
     """Drop leading determiners/pronouns and trailing punctuation from a candidate."""
     lower, punct, space = tokens.lower, tokens.punct, tokens.space
-    while start < end and (punct[start] or space[start] or lower(start) in _LEADING):
+    while start < end and (punct[start] or space[start] or lower(start) in _LEADING or _LATEX.fullmatch(tokens.orth(start))):
         start += 1
     while end > start and (punct[end - 1] and tokens.orth(end - 1) not in _KEEP_TRAILING or space[end - 1]):
         end -= 1

@@ -12,11 +12,22 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.util import compile_prefix_regex
 
 from kg import vocabulary as vocabulary_module
 from kg.config import Config
 from kg.errors import ModelError
 from kg.extract import biluo, components, relations, types  # noqa: F401  (register the factories)
+
+
+def _names_a_part(form: str, term: vocabulary_module.Term, vocabulary: vocabulary_module.Vocabulary) -> bool:
+    """Whether a name is its broader term's name and more words ("KITTI Pedestrian" of "KITTI"): it names
+    the part only written as such; "KITTI pedestrian" is KITTI and a word, not a wider name."""
+    for broader_id in term.broader:
+        broader = vocabulary.get(broader_id)
+        if broader is not None and any(form.lower().startswith(s.lower() + " ") for s in broader.surfaces):
+            return True
+    return False
 
 
 def phrase_patterns(vocabulary: vocabulary_module.Vocabulary) -> tuple[list[dict], list[dict]]:
@@ -52,7 +63,8 @@ def phrase_patterns(vocabulary: vocabulary_module.Vocabulary) -> tuple[list[dict
                 if " " not in form and form.isalpha() and form[1:].islower() and "curated" not in term.source:
                     continue  # one plain word ("Geo", "Places") is English far more often than a name
                 case_sensitive = term.case_sensitive or vocabulary_module.is_exact_surface(form) or \
-                    (form.endswith("s") and vocabulary_module.is_exact_surface(form[:-1]))
+                    (form.endswith("s") and vocabulary_module.is_exact_surface(form[:-1])) or \
+                    _names_a_part(form, term, vocabulary)
                 signature = (label, form if case_sensitive else form.lower())
                 if signature in seen:
                     continue
@@ -91,6 +103,17 @@ def use_numpy_gemm(nlp: Language, threads: int = 1) -> None:
                 node.ops = ops
 
 
+def split_latex_commands(nlp: Language) -> None:
+    r"""Let the tokenizer split LaTeX markup off the word it wraps ("\emph{DCCD" -> "\emph{", "DCCD"):
+    arXiv abstracts keep it, and a name is the word, not the markup.
+
+    >>> nlp = spacy.blank("en"); split_latex_commands(nlp)
+    >>> [t.text for t in nlp(r"We propose \textit{FooNet}.")]
+    ['We', 'propose', '\\textit{', 'FooNet', '}', '.']
+    """
+    nlp.tokenizer.prefix_search = compile_prefix_regex([r"\\[A-Za-z]+\{", *nlp.Defaults.prefixes]).search
+
+
 def make_nlp(config: Config = Config()) -> Language:
     """The extraction pipeline: the trained NER when available, rules and vocabulary always.
 
@@ -110,6 +133,7 @@ def make_nlp(config: Config = Config()) -> Language:
             raise ModelError(f"no trained model at {model_path}", )
         nlp = spacy.blank("en")
     nlp.max_length = max(nlp.max_length, config.max_abstract_chars * 2)
+    split_latex_commands(nlp)
     folded, exact = phrase_patterns(vocabulary_module.Vocabulary.load())
     # The rulers tokenize their ~21,000 phrase patterns with nlp.tokenizer; afterwards that tokenizer
     # runs about 3x slower on abstracts (its cache is left full of pattern chunks; flushing does not

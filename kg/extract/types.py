@@ -4,8 +4,9 @@
 the NER guessed from the name's shape. ``kg_type_votes`` runs after ``kg_merge``: every merged mention
 of a name (a mention with a capital letter or a digit) casts the votes its context gives, the head noun
 right after it ("X dataset", "X benchmark", "X model", "X task") or the naming phrase before it ("a dataset
-..., named X", "a model called X"); a name whose votes all go to one other type is re-typed everywhere in
-the paper.
+..., named X", "a model called X"), and a coined name ending in "Bench" votes for a dataset; a name whose votes all go to one other type is re-typed everywhere in
+the paper. A name the text casts no vote for takes the type of the vocabulary when the vocabulary knows it
+under one type only: "RAG" is a method wherever the NER or its long form made it look like a task.
 
 >>> import spacy
 >>> from spacy.tokens import Span
@@ -14,13 +15,16 @@ the paper.
 >>> doc = nlp("We collect a new dataset for FSS, named FS2K, and release it. The proposed FS2K dataset is large.")
 >>> import re
 >>> doc.spans["kg"] = [doc.char_span(m.start(), m.end(), "METHOD") for m in re.finditer("FS2K", doc.text)]
->>> doc = TypeVotes()(doc)
+>>> doc = TypeVotes(lambda text: {})(doc)
 >>> [(s.text, s.label_) for s in doc.spans["kg"]]
 [('FS2K', 'DATASET'), ('FS2K', 'DATASET')]
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -46,9 +50,13 @@ def _head_type(word: str) -> str | None:
     return next((label for label, heads in HEADS.items() if word in heads), None)
 
 
+#: a coined name that ends in "Bench" names a benchmark (SWE-bench, VSI-Bench, HallusionBench)
+_BENCH_NAME = re.compile(r"(?:[A-Za-z0-9]-?[Bb]ench|\bBench)\+*$")
+
+
 def votes_of(doc: Doc, span: Span) -> list[str]:
-    """The types the context of one mention votes for."""
-    out = []
+    """The types the context of one mention votes for (and its name, when it says "Bench")."""
+    out = ["DATASET"] if _BENCH_NAME.search(span.text) else []
     if span.end < len(doc) and _head_type(doc[span.end].text) == "DATASET":
         out.append("DATASET")  # "X model" / "X task" also follow datasets ("ImageNet models", "GLUE tasks")
     if span.start >= 1:
@@ -62,32 +70,90 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
     return out
 
 
+#: a name's vocabulary terms: label ("DATASET", ...) -> term id, for the types it is known under
+KnownTypes = Callable[[str], Mapping[str, str]]
+
+
+#: a version or size at the end of a name: "-3.2", "-1B", "v2", "-7B", "-Instruct"
+_VERSION = re.compile(r"(?:[-_ ]?v?\d+(?:\.\d+)*[a-zA-Z]?|[-_ ](?:Instruct|Chat|Base|Large|Small|Tiny|XL))$")
+
+
+def base_name(text: str) -> str:
+    """A name less its versions and sizes ("Llama-3.2-1B" -> "Llama"); the name itself when nothing is left.
+
+    >>> base_name("Llama-3.2-1B"), base_name("LLaVA-1.5-7B"), base_name("GPT-4o"), base_name("COCO")
+    ('Llama', 'LLaVA', 'GPT', 'COCO')
+    """
+    base = text
+    while (shorter := _VERSION.sub("", base)) != base and any(c.isalpha() for c in shorter):
+        base = shorter
+    return base
+
+
+@lru_cache(maxsize=65536)
+def vocabulary_types(text: str) -> dict[str, str]:
+    """The shipped vocabulary's non-generic terms named ``text`` (or, when it knows none, named the
+    version's base: "Llama-3.2-1B" is a Llama), one per type it is known under. An id is given only for
+    the name itself: a version is its own entity.
+
+    >>> vocabulary_types("RAG"), vocabulary_types("LLaVA-1.5-7B")
+    ({'METHOD': 'method/retrieval-augmented-generation'}, {'METHOD': ''})
+    """
+    from kg.records import EntityType
+    from kg.vocabulary import shipped
+
+    for name in dict.fromkeys((text, base_name(text))):
+        found = {}
+        for type_ in EntityType:
+            term = shipped().lookup(name, type_)
+            if term is not None and not term.generic:
+                found[type_.value.upper()] = term.id if name == text else ""
+        if found:
+            return found
+    return {}
+
+
 class TypeVotes:
-    """Re-types a paper's names whose contexts agree on another type (see the module docstring)."""
+    """Re-types a paper's names whose contexts agree on another type, and the names the text says
+    nothing of that the vocabulary knows under one type only (see the module docstring)."""
+
+    def __init__(self, known_types: KnownTypes = vocabulary_types) -> None:
+        self.known_types = known_types
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get("kg", ()))
         ballots: dict[str, Counter[str]] = {}
         for span in spans:
+            ballot = ballots.setdefault(span.text, Counter())
             if _is_name(span.text):
-                ballots.setdefault(span.text, Counter()).update(votes_of(doc, span))
-        new_type = {}
+                votes = votes_of(doc, span)
+                if votes == ["DATASET"] and set(self.known_types(span.text)) == {"TASK"}:
+                    votes = []  # "QA datasets", "VQA benchmarks": data for a task, not a dataset's name
+                ballot.update(votes)
+        new_type: dict[str, tuple[str, str]] = {}
         for text, ballot in ballots.items():
+            label, kb_id = "", ""
             if len(ballot) == 1:
                 (label,) = ballot
-                if any(s.text == text and s.label_ != label for s in spans):
-                    new_type[text] = label
+            elif not ballot:
+                known = self.known_types(text)
+                if len(known) == 1:
+                    ((label, kb_id),) = known.items()
+            if label and any(s.text == text and s.label_ != label for s in spans):
+                new_type[text] = (label, kb_id)
         if new_type:
-            doc.spans["kg"] = [self._retyped(s, new_type[s.text]) if s.text in new_type else s for s in spans]
+            doc.spans["kg"] = [self._retyped(s, *new_type[s.text]) if s.text in new_type else s for s in spans]
         return doc
 
     @staticmethod
-    def _retyped(span: Span, label: str) -> Span:
-        kb_id = span.kb_id_ if span.kb_id_.startswith(label.lower() + "/") else ""  # a vocabulary id of the old type goes
+    def _retyped(span: Span, label: str, kb_id: str = "") -> Span:
+        if not kb_id:  # a vocabulary id of the old type goes
+            kb_id = span.kb_id_ if span.kb_id_.startswith(label.lower() + "/") else ""
         return Span(span.doc, span.start, span.end, label=label, kb_id=kb_id, span_id=span.id_)
 
 
 @Language.factory("kg_type_votes")
 def make_type_votes(nlp: Language, name: str) -> TypeVotes:
-    """Re-type names by what their contexts say (``X dataset``, ``a benchmark ... named X``)."""
+    """Re-type names by what their contexts say (``X dataset``, ``a benchmark ... named X``), and by the
+    vocabulary where the text says nothing."""
     return TypeVotes()

@@ -1,0 +1,183 @@
+"""What the map reads: the top entities, their papers, and the titles, dates and sentences of a few.
+
+Two sources answer the same five questions: ``GraphSource`` over a networkx graph (a listing's build,
+evidence included) and ``StoreSource`` over a pyoxigraph store (a ``kg build --store`` folder, opened
+read-only, or a graph file loaded into memory). A store is asked only about the entities shown and the
+papers embedded: reading the whole corpus store into networkx took 232 s and 2 GB.
+
+>>> from kg.query import KnowledgeGraph
+>>> source = GraphSource(KnowledgeGraph.example().to_networkx())
+>>> [(e.id, e.papers) for e in source.entities(2)]
+[('dataset/cifar-10', 2), ('method/gan', 2)]
+>>> source.links(["method/gan"])
+{'method/gan': [('2201.00001', 'uses'), ('2201.00002', 'uses')]}
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.config import Config
+from kg.errors import StoreError, unknown_name
+from kg.graph import PAPER_PREFIX
+from kg.view.select import neighbours
+
+KGO = "https://w3id.org/kg/ontology#"
+PREFIXES = (f"PREFIX kgo: <{KGO}>\nPREFIX oa: <http://www.w3.org/ns/oa#>\n"
+            "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+#: link predicates by entity type, and the role each states
+PREDICATES = {"dataset": ("usesDataset", "introducesDataset"), "method": ("usesMethod", "proposesMethod"),
+              "task": ("addressesTask",)}
+ROLES = {"usesDataset": "uses", "introducesDataset": "introduces", "usesMethod": "uses",
+         "proposesMethod": "proposes", "addressesTask": "addresses"}
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class MapEntity:
+    """One entity of the map: id, type, label, how many papers link it, its aliases (form, count)."""
+
+    id: str
+    kind: str
+    label: str
+    papers: int
+    aliases: tuple[tuple[str, int], ...] = ()
+
+
+def _ranked(entities: Iterable[MapEntity], top: int) -> list[MapEntity]:
+    return sorted(entities, key=lambda e: (-e.papers, e.id))[:max(0, top)]
+
+
+class GraphSource:
+    """The map's questions answered from a networkx graph (``kg.graph.build_graph``, ``to_networkx``)."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+
+    def count_papers(self) -> int:
+        return sum(1 for _, kind in self.graph.nodes(data="kind") if kind == "paper")
+
+    def entities(self, top: int) -> list[MapEntity]:
+        """The ``top`` entities with most papers (ties by id)."""
+        g = self.graph
+        return _ranked((MapEntity(node, str(attrs.get("kind")), str(attrs.get("label") or node),
+                                  len(neighbours(g, node)), tuple((str(a), int(n)) for a, n in attrs.get("aliases") or ()))
+                        for node, attrs in g.nodes(data=True) if attrs.get("kind") != "paper"), top)
+
+    def links(self, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """Each entity's (paper id, role) pairs, sorted."""
+        return {e: sorted((str(u)[len(PAPER_PREFIX):], str(k)) for u, _, k in self.graph.in_edges(e, keys=True))
+                for e in ids}
+
+    def papers(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Title and date of each paper id."""
+        nodes = self.graph.nodes
+        return {p: (str(nodes[PAPER_PREFIX + p].get("title") or nodes[PAPER_PREFIX + p].get("label") or p),
+                    str(nodes[PAPER_PREFIX + p].get("date") or "")) for p in ids}
+
+    def sentences(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+        """The sentences behind each (paper id, entity id) link, in text order, without repeats."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for paper, entity in pairs:
+            found = out.setdefault((paper, entity), [])
+            for attrs in (self.graph.get_edge_data(PAPER_PREFIX + paper, entity) or {}).values():
+                for ev in attrs.get("evidence") or ():
+                    if ev.get("sentence") and ev["sentence"] not in found:
+                        found.append(str(ev["sentence"]))
+        return out
+
+
+class StoreSource:
+    """The map's questions answered by SPARQL on a pyoxigraph store, a batch of values at a time."""
+
+    def __init__(self, store: Any, config: Config = Config()) -> None:
+        self.store = store
+        self.base = config.base_iri
+
+    @classmethod
+    def open(cls, path: str | Path, config: Config = Config()) -> "StoreSource":
+        """A store folder (read-only) or a graph file (``.ttl``, ``.nt``) loaded into memory."""
+        import pyoxigraph as ox
+
+        from kg.store import is_store, open_store
+
+        path = Path(path)
+        if is_store(path):
+            return cls(open_store(path), config)
+        formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+        if path.suffix not in formats:
+            raise unknown_name("graph file extension", path.suffix, list(formats))
+        store = ox.Store()
+        try:
+            store.bulk_load(path=str(path), format=formats[path.suffix])
+        except (OSError, SyntaxError, ValueError) as err:
+            raise StoreError(f"{path}: cannot read graph: {err}") from err
+        return cls(store, config)
+
+    def _select(self, query: str) -> list[list[str]]:
+        return [[term.value if term is not None else "" for term in row] for row in self.store.query(PREFIXES + query)]
+
+    def _values(self, query: str, values: Sequence[str]) -> list[list[str]]:
+        """``query`` with ``%s`` replaced by each batch of ``values`` (already written as RDF terms)."""
+        rows: list[list[str]] = []
+        for start in range(0, len(values), BATCH):
+            rows.extend(self._select(query % " ".join(values[start:start + BATCH])))
+        return rows
+
+    def count_papers(self) -> int:
+        return int(self._select("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kgo:Paper }")[0][0])
+
+    def entities(self, top: int) -> list[MapEntity]:
+        """The ``top`` entities by their stored paper count (``kgo:paperCount``; ties by id)."""
+        if top <= 0:
+            return []
+        last = self._select(f"SELECT ?n WHERE {{ ?e kgo:paperCount ?n }} ORDER BY DESC(?n) LIMIT {int(top)}")
+        if not last:
+            return []
+        floor = max(1, int(last[-1][0]))
+        rows = self._select(f"""SELECT ?e ?n ?label ?cls WHERE {{ ?e kgo:paperCount ?n . FILTER(?n >= {floor})
+            ?e skos:prefLabel ?label ; a ?cls . VALUES ?cls {{ kgo:Dataset kgo:Method kgo:Task }} }}""")
+        return _ranked((MapEntity(self._id(e), cls.rsplit("#", 1)[-1].lower(), label, int(n)) for e, n, label, cls in rows), top)
+
+    def links(self, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """Each entity's (paper id, role) pairs, sorted."""
+        out: dict[str, list[tuple[str, str]]] = {e: [] for e in ids}
+        by_type: dict[str, list[str]] = {}
+        for e in ids:
+            by_type.setdefault(e.split("/", 1)[0], []).append(f"<{self.base}{e}>")
+        skip, paper = len(self.base), len(self.base) + len(PAPER_PREFIX)  # every IRI here is one of kg's
+        for kind, values in sorted(by_type.items()):
+            for predicate in PREDICATES.get(kind, ()):
+                role = ROLES[predicate]
+                for p, e in self._values(f"SELECT ?p ?e WHERE {{ VALUES ?e {{ %s }} ?p kgo:{predicate} ?e }}", values):
+                    out[e[skip:]].append((p[paper:], role))
+        return {e: sorted(pairs) for e, pairs in out.items()}
+
+    def papers(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Title and date of each paper id."""
+        values = [f"<{self.base}paper/{p}>" for p in sorted(set(ids))]
+        rows = self._values("""SELECT ?p ?title ?date WHERE { VALUES ?p { %s } ?p dcterms:title ?title .
+            OPTIONAL { ?p dcterms:date ?date } }""", values)
+        return {self._paper_id(p): (title, date) for p, title, date in rows}
+
+    def sentences(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+        """The sentences behind each (paper id, entity id) link (its annotations' ``kgo:sentence``)."""
+        values = [f"(<{self.base}paper/{p}> <{self.base}{e}>)" for p, e in sorted(set(pairs))]
+        rows = self._values("""SELECT ?p ?e ?s WHERE { VALUES (?p ?e) { %s }
+            ?t oa:hasSource ?p . ?a oa:hasTarget ?t ; oa:hasBody ?e ; kgo:sentence ?s }""", values)
+        out: dict[tuple[str, str], list[str]] = {}
+        for p, e, sentence in sorted(rows):
+            found = out.setdefault((self._paper_id(p), self._id(e)), [])
+            if sentence not in found:
+                found.append(sentence)
+        return out
+
+    def _id(self, iri: str) -> str:
+        return iri[len(self.base):] if iri.startswith(self.base) else iri
+
+    def _paper_id(self, iri: str) -> str:
+        return self._id(iri)[len(PAPER_PREFIX):]

@@ -1,0 +1,67 @@
+"""kg_type_votes: a name's type is what the paper says, then what the vocabulary knows, then the NER's."""
+from __future__ import annotations
+
+from kg.extract.types import base_name, vocabulary_types
+from kg.records import EntityType, Paper
+
+
+def _types(extractor, title: str, abstract: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for m in extractor.extract_one(Paper("t", None, title, abstract)).mentions:
+        found.setdefault(m.text, set()).add(m.type.value)
+    return found
+
+
+def test_a_name_the_vocabulary_knows_as_one_type_takes_that_type(extractor):
+    # the long form reads like a task to the NER; the vocabulary knows RAG as a method only
+    types = _types(extractor, "Better retrieval", "Retrieval-augmented generation (RAG) helps. We improve RAG with a reranker.")
+    assert types["RAG"] == {"method"}
+
+
+def test_a_task_acronym_before_a_dataset_noun_is_the_task(extractor):
+    types = _types(extractor, "Reading charts", "We evaluate on three QA datasets and report accuracy.")
+    assert types.get("QA") == {"task"}
+
+
+def test_a_name_introduced_as_a_dataset_stays_a_dataset_whatever_the_vocabulary(extractor):
+    types = _types(extractor, "A new benchmark", "We collect a new dataset, named FooBench-2, and release the FooBench-2 dataset.")
+    assert types["FooBench-2"] == {"dataset"}
+
+
+def test_a_version_of_a_known_model_is_a_method():
+    assert base_name("Llama-3.2-1B") == "Llama"
+    assert base_name("Qwen2.5-VL-7B-Instruct") != ""
+    assert set(vocabulary_types("LLaVA-1.5-7B")) == {"METHOD"}
+    assert vocabulary_types("LLaVA-1.5-7B")["METHOD"] == ""  # a version is its own entity: no vocabulary id
+
+
+def test_the_bundled_listing_task_acronym_is_not_a_dataset(bundled_build):
+    result, _ = bundled_build
+    # "a comprehensive study on the facial sketch synthesis (FSS) problem ... FSS algorithms"
+    fss = {e.type for e in result.entities if "FSS" in e.label or "FSS" in dict(e.aliases)}
+    assert EntityType.DATASET not in fss
+    assert any(e.label.lower() == "facial sketch synthesis" and e.type is EntityType.TASK for e in result.entities)
+
+
+def test_a_vocabulary_name_never_widens_what_the_text_names(bundled_build):
+    result, _ = bundled_build
+    # "ranked 1st in KITTI pedestrian BEV and 3D leaderboards": the text names KITTI, not "KITTI Pedestrian"
+    kitti = {link.entity_id for link in result.links for m in link.mentions if m.text.startswith("KITTI")}
+    assert kitti == {"dataset/kitti"}
+
+
+def test_a_coined_benchmark_name_is_a_dataset():
+    import re
+
+    import spacy
+
+    from kg.extract.types import TypeVotes
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("Even GPT-4o fails on Ego-MC-Bench, which probes memory, and on HallusionBench.")
+    doc.spans["kg"] = [doc.char_span(m.start(), m.end(), "METHOD")
+                       for m in re.finditer(r"GPT-4o|Ego-MC-Bench|HallusionBench", doc.text)]
+    doc = TypeVotes(lambda text: {})(doc)  # nothing from the vocabulary: the name alone decides
+    assert {s.text: s.label_ for s in doc.spans["kg"]} == {
+        "GPT-4o": "METHOD", "Ego-MC-Bench": "DATASET", "HallusionBench": "DATASET"}
