@@ -48,7 +48,10 @@ def load(path: str | Path, config: Config = Config(), engine: str = "oxigraph") 
     """A saved graph: Turtle, N-Triples or JSON-LD file, or a pyoxigraph store folder."""
     path = Path(path)
     if path.is_dir():
-        return KnowledgeGraph.open_store(path, config)
-    if not path.is_file():
+        graph = KnowledgeGraph.open_store(path, config)
+    elif not path.is_file():
         raise StoreError(f"{path}: no such graph file; run `kg build` first or give a .ttl/.nt/.jsonld file")
-    return KnowledgeGraph.from_file(path, config, engine)
+    else:
+        graph = KnowledgeGraph.from_file(path, config, engine)
+    graph.name = path.name or "kg"  # what views of it are titled, as `kg view` titles them
+    return graph

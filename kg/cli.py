@@ -133,6 +133,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 1 if (config.strict and build.rejects) else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.serve import serve
+
+    return serve(args.graph, host=args.host, port=args.port, writable=args.writable)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.export import export
+
+    for path in export(_graph(args.graph), args.to, args.format):
+        print(f"wrote {path}")
+    return 0
+
+
 PRESETS = {
     "top-datasets": "datasets linked by the most papers (--task to restrict to papers on a task)",
     "top-methods": "methods linked by the most papers (--task to restrict)",
@@ -375,6 +389,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="papers preset: one page of at most N papers (default: all)")
     p.add_argument("--offset", type=int, default=0, help="papers preset: skip the first N papers of the answer")
     p.set_defaults(func=cmd_query)
+
+    p = command("serve", "serve a graph file or store folder as a SPARQL endpoint (needs kg[serve]); Ctrl-C stops it",
+                "kg serve outputs/graph.ttl\n  kg serve big/store --port 8000")
+    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH, help="graph file or store folder")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7878, help="port (default 7878; 0: any free port)")
+    p.add_argument("--writable", action="store_true", help="accept SPARQL Update too (default: read-only)")
+    p.set_defaults(func=cmd_serve)
+
+    p = command("export", "write the graph's tables (papers, entities, links, relations) or the graph for network tools",
+                "kg export outputs/graph.ttl --to tables/ --format parquet")
+    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH, help="graph file or store folder")
+    p.add_argument("--to", required=True, metavar="DIR", help="folder to write into")
+    p.add_argument("--format", default="csv", help="csv, parquet (needs kg[parquet]), graphml or gexf (default csv)")
+    p.set_defaults(func=cmd_export)
 
     p = command("stats", "counts per type and the top entities per type", "kg stats outputs/graph.ttl")
     p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH)

@@ -313,6 +313,7 @@ class KnowledgeGraph:
     def __init__(self, backend: _Rdflib | _Oxigraph, config: Config = Config()) -> None:
         self._backend = backend
         self.config = config
+        self.name = "kg"  # the title of its views; kg.load names it after its file
 
     # ----------------------------------------------------------------------------------- construction
     @classmethod
@@ -801,6 +802,35 @@ class KnowledgeGraph:
             role = ROLE_OF[r["r"].rsplit("#", 1)[-1]]
             graph.add_edge("paper/" + r["id"], self._id(r["e"]), key=role, role=role)
         return graph
+
+    def to_pandas(self, table: str) -> Any:
+        """One of the tables of ``kg export`` (papers, entities, links, cooccurrences, relations) as a
+        pandas DataFrame (``kg.export``).
+
+        >>> KnowledgeGraph.example().to_pandas("papers")["id"].tolist()
+        ['2201.00001', '2201.00002']
+        """
+        from kg.export import frame
+
+        return frame(self, table)
+
+    # -------------------------------------------------------------------------------------- notebooks
+    def _repr_html_(self) -> str:
+        from kg.notebook import summary_html
+
+        return summary_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from kg.notebook import summary_markdown
+
+        return summary_markdown(self)
+
+    def show(self, focus: str | None = None, hops: int = 1, top: int | None = None, physics: bool = False,
+             height: int = 600) -> Any:
+        """The HTML view inline in a notebook, offline (``kg.notebook.show``; the options of ``kg view``)."""
+        from kg.notebook import show
+
+        return show(self, focus=focus, hops=hops, top=top, physics=physics, height=height)
 
     def save(self, path: str | Path) -> Path:
         """Write the graph as Turtle (``.ttl``), N-Triples (``.nt``) or JSON-LD (``.jsonld``).

@@ -388,8 +388,9 @@ class EntityTable:
                 term = vocabulary.get(mention.vocabulary_id) if mention.vocabulary_id else None  # type: ignore[attr-defined]
                 if term is None or term.type is not mention.type:
                     term = vocabulary.lookup(mention.text, mention.type)  # type: ignore[attr-defined]
-            if term is not None and term.generic:
-                found = GENERIC
+            if (term is not None and term.generic) or not any(c.isalpha() for c in mention.text) or \
+                    (term is None and vocabulary is not None and _generic_whatever_its_type(vocabulary, mention.text)):
+                found = GENERIC  # a vocabulary term that is not a thing, or a bare number ("10")
             else:
                 source = term.source.split("+")[0] if term is not None else ""
                 found = self.resolver.specificity.log_odds(mention.type.value, mention.text, vocabulary=source)  # type: ignore[union-attr]
@@ -508,6 +509,14 @@ class EntityTable:
 
     def n_papers(self, entity: str) -> int:
         return len(self.papers.get(entity, ()))
+
+
+def _generic_whatever_its_type(vocabulary: object, text: str) -> bool:
+    """Whether the vocabulary knows ``text`` only as terms that are not things ("NLP", "MRI"): such a name
+    is no dataset, method or task whatever the NER typed it."""
+    terms = [vocabulary.lookup(text, type_) for type_ in EntityType]  # type: ignore[attr-defined]
+    known = [t for t in terms if t is not None]
+    return bool(known) and all(t.generic for t in known)
 
 
 def _words(text: str) -> frozenset[str]:
