@@ -100,16 +100,16 @@ def relation_iri(subject: str, label: str, object_: str, config: Config = Config
     >>> str(relation_iri("method/yolo", "evaluated-with", "dataset/coco"))
     'https://w3id.org/kg/relation/method/yolo/evaluated-with/dataset/coco'
     """
-    from kg import rdf
+    from kg.rdf.iris import _iri
 
-    return getattr(rdf, "_iri")(config, "relation/", subject, "/", label, "/", object_)
+    return _iri(config, "relation/", subject, "/", label, "/", object_)
 
 
 def _annotation_iri(paper_id: str, r: Relation, config: Config) -> str:
-    from kg import rdf
+    from kg.rdf.iris import _iri
 
     key = f"{r.type}|{r.head.field}|{r.head.start}|{r.head.end}|{r.tail.field}|{r.tail.start}|{r.tail.end}"
-    return str(getattr(rdf, "_iri")(config, "annotation/", paper_id, "/rel-")) + hashlib.sha1(key.encode()).hexdigest()[:12]
+    return str(_iri(config, "annotation/", paper_id, "/rel-")) + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def relation_triples(stated: Iterable[StatedRelation], config: Config = Config()) -> Iterator[tuple[Any, Any, Any]]:
