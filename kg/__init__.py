@@ -36,7 +36,13 @@ def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None
     from kg.build.pipeline import build as build_files
 
     result = build_files(inputs, out_dir, config, records=True)
-    graph = KnowledgeGraph.from_rdflib(rdf.to_rdflib(result.papers, result.entities, result.links, config), config)
+    triples = rdf.to_rdflib(result.papers, result.entities, result.links, config)
+    if config.relations:  # relations stated in text (docs/relations.md)
+        from kg.relation_graph import relation_triples, stated_of
+
+        for triple in relation_triples(stated_of(result), config):
+            triples.add(triple)
+    graph = KnowledgeGraph.from_rdflib(triples, config)
     graph.build = result  # type: ignore[attr-defined]  # the records behind it, for who wants them
     return graph
 

@@ -26,9 +26,10 @@ Two matchings are scored, per type and micro-averaged over all types (``"all"``)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.errors import InputError
 
@@ -178,15 +179,20 @@ def write_gold(path: str | Path, docs: Iterable[GoldDoc]) -> int:
     return n
 
 
-def _max_matching(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]]) -> int:
-    """Size of a maximum one-to-one matching of overlapping spans (Kuhn's augmenting paths).
+def _overlap(gold: tuple[int, int], pred: tuple[int, int]) -> bool:
+    return pred[0] < gold[1] and gold[0] < pred[1]
+
+
+def _max_matching(gold: Sequence, pred: Sequence, adjacent: Callable[[Any, Any], bool] = _overlap) -> int:
+    """Size of a maximum one-to-one matching of gold and predicted items that are ``adjacent`` (by
+    default: spans that overlap), by Kuhn's augmenting paths.
 
     >>> _max_matching([(0, 5), (6, 9)], [(0, 9)])
     1
     >>> _max_matching([(0, 5), (6, 9)], [(4, 7), (0, 2)])
     2
     """
-    adj = [[j for j, (ps, pe) in enumerate(pred) if ps < ge and gs < pe] for gs, ge in gold]
+    adj = [[j for j, p in enumerate(pred) if adjacent(g, p)] for g in gold]
     owner: list[int] = [-1] * len(pred)
 
     def augment(g: int, seen: list[bool]) -> bool:

@@ -105,11 +105,24 @@ class Mention(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Relation(_Record):
+    """A typed relation stated in one sentence between two of a paper's mentions (``kg.extract.relations``):
+    ``type`` is a lower-case SciER label such as ``used-for``; ``source`` names the pattern or model."""
+
+    type: str
+    head: Mention
+    tail: Mention
+    confidence: float = 1.0
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class PaperMentions(_Record):
-    """A paper and what extraction found in it."""
+    """A paper and what extraction found in it (relations only when asked for: ``Config.relations``)."""
 
     paper: Paper
     mentions: tuple[Mention, ...]
+    relations: tuple[Relation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,7 +188,7 @@ def test_top_datasets_for_a_task_and_table_output(bundled_build):
 def test_unknown_preset_lists_the_valid_ones(bundled_build):
     run = subprocess.run([sys.executable, "-m", "kg", "query", "top-gadgets", "--graph", str(bundled_build[1] / "graph.ttl")],
                          capture_output=True, text=True)
-    assert run.returncode == 2 and "valid: cooccurrence, evidence" in run.stderr
+    assert run.returncode == 2 and "valid: benchmarks, compared-with, cooccurrence, evaluated-on, evidence" in run.stderr
 
 
 def test_the_same_answers_from_a_persistent_store(bundled_build, bundled_graph, tmp_path):

@@ -27,7 +27,7 @@ def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Map
     in_graph = {id(m) for m, _ in linked}
     rows = sorted(linked + [(m, None) for m in item.mentions if id(m) not in in_graph],
                   key=lambda ml: (ml[0].field != "title", ml[0].start, ml[0].end))
-    return {
+    record: dict[str, object] = {
         "id": item.paper.id,
         "version": item.paper.version,
         "title": item.paper.title,
@@ -42,6 +42,11 @@ def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Map
             for m, link in rows
         ],
     }
+    if item.relations:  # kg extract --relations (docs/relations.md)
+        from kg.relations import relation_records
+
+        record["relations"] = relation_records(item.relations, {id(m): link.entity_id for m, link in linked})
+    return record
 
 
 def mention_records(build: Build) -> Iterator[dict[str, object]]:

@@ -176,7 +176,13 @@ def write_graph_files(job: Job, written: Written) -> None:
     """``graph.ttl`` and ``graph.jsonld`` from the rdflib graph, ``graph.html`` and the reports from the records."""
     from kg import rdf
 
+    stated = stated_relations(job, written)
     if written.graph is not None:
+        if stated:
+            from kg.relation_graph import relation_triples
+
+            for triple in relation_triples(stated, job.config):
+                written.graph.add(triple)
         for name, writer in (("ttl", rdf.write_turtle), ("jsonld", rdf.write_jsonld)):
             if name in job.outputs.formats:
                 job.activity.now(f"writing graph.{name}", job.staging / f"graph.{name}")
@@ -188,9 +194,24 @@ def write_graph_files(job: Job, written: Written) -> None:
 
         job.activity.now("writing graph.html", job.staging / "graph.html")
         records = written.records
-        write_html(build_graph(records.papers_, written.entities, records.links), job.staging / "graph.html", title="kg")
+        graph = build_graph(records.papers_, written.entities, records.links)
+        if stated:
+            from kg.relation_graph import add_edges
+
+            graph = add_edges(graph, stated)
+        write_html(graph, job.staging / "graph.html", title="kg")
         write_reports(job, records.papers_, written.entities, records.links)
     job.lap("graph files")
+
+
+def stated_relations(job: Job, written: Written) -> list[Any]:
+    """The relations the graph states (``Config.relations``; a build that keeps its records: a listing,
+    not a store of a corpus), aggregated per entity pair (``kg.relation_graph``)."""
+    if not job.config.relations or written.records is None:
+        return []
+    from kg.relation_graph import aggregate, floors
+
+    return aggregate(written.records.mentions, written.records.links, floors(job.config))
 
 
 def write_reports(job: Job, papers: Sequence[Paper], entities: Sequence[Entity], links: Sequence[Link]) -> None:

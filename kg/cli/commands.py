@@ -29,6 +29,8 @@ def _config(args: argparse.Namespace) -> Config:
         changes["strict"] = True
     if getattr(args, "workers", None):
         changes["workers"] = args.workers
+    if getattr(args, "relations", False):
+        changes["relations"] = True
     return config.replace(**changes) if changes else config
 
 
@@ -145,6 +147,11 @@ PRESETS = {
     "relations": "the strongest stated relations from --a to --b (dataset task, method task, method dataset)",
     "timeline": "papers per listing date for --entity",
     "evidence": "sentences and spans behind the link --paper -> --entity",
+    # answered from relations stated in text (a build made with --relations; kg.relation_graph)
+    "evaluated-on": "datasets --method is evaluated on, as papers state it, with papers and sentences",
+    "methods-for": "methods stated to be used for --task",
+    "benchmarks": "datasets stated to be benchmarks for --task",
+    "compared-with": "methods --method is stated to be compared with",
 }
 
 
@@ -170,6 +177,10 @@ def _rows(graph, args: argparse.Namespace) -> list[Any]:
             return graph.timeline(_need(args, "entity"))
         if q == "evidence":
             return graph.evidence(_need(args, "paper"), _need(args, "entity"))
+        from kg import relation_graph
+
+        if q in relation_graph.QUERY_PRESETS:
+            return relation_graph.preset(graph, q, getattr(args, relation_graph.QUERY_PRESETS[q][1]))
     text = Path(q).read_text(encoding="utf-8") if Path(q).suffix in (".rq", ".sparql") and Path(q).is_file() else q
     if not any(word in text.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
         raise unknown_name("query preset", q, list(PRESETS))
@@ -240,6 +251,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.paper_level:
         return _eval_papers(args)
+    if args.relations:
+        from kg.relations import eval_relations
+
+        print(eval_relations(args.gold, _config(args), args.format))
+        return 0
     gold = list(read_gold(args.gold))
     extractor = Extractor(_config(args))
     predicted = list(extractor.spans(doc.text for doc in gold))

@@ -54,6 +54,9 @@ def parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
     p.add_argument("--no-html", action="store_true", help="skip the HTML view")
+    p.add_argument("--relations", action="store_true",
+                   help="extract typed relations and state them in graph.ttl and mentions.jsonl (builds that keep "
+                        "their records, not a --store of a corpus; docs/relations.md)")
     p.add_argument("--base-iri", help="base IRI of minted resources (default https://w3id.org/kg/)")
     p.add_argument("--workers", type=int, help="extraction processes (or Dask workers of a local cluster)")
     p.add_argument("--format", help="graph file: ttl (graph.ttl + graph.html; the default without --store), nt (graph.nt) "
@@ -69,9 +72,11 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
 
     p = command("extract", "write mentions as JSON Lines, one paper a line (the evaluation contract)",
-                "kg extract listing.md -o mentions.jsonl")
+                "kg extract listing.md -o mentions.jsonl\n  kg extract listing.md --relations -o mentions.jsonl")
     common(p)
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    p.add_argument("--relations", action="store_true",
+                   help="add each paper's typed relations between entities (docs/relations.md)")
     p.set_defaults(func=cmd_extract)
 
     p = command("view", "write an HTML view of a graph: the map of its entities (large graphs) or its papers "
@@ -138,10 +143,14 @@ def parser() -> argparse.ArgumentParser:
     p = command("eval", "score extraction against gold spans (JSONL: text + typed character spans), or paper-level "
                 "entity sets (--paper-level)",
                 "kg eval --gold benchmarks/gold/scier-dev.jsonl\n"
-                "  kg eval --paper-level --gold benchmarks/paper_level/dev.jsonl")
+                "  kg eval --paper-level --gold benchmarks/paper_level/dev.jsonl\n"
+                "  kg eval --relations --gold ../shared/gold/scier/dev.jsonl")
     p.add_argument("--gold", required=True)
     p.add_argument("--paper-level", action="store_true",
                    help="gold is papers with their entity sets (id, title, abstract, entities); score what the graph links")
+    p.add_argument("--relations", action="store_true",
+                   help="gold is SciER relations (dev.jsonl or *.sentences.jsonl): score typed relations end to end "
+                        "and with the gold entities given")
     p.add_argument("--format", default="table", help="table or json")
     p.add_argument("--no-model", action="store_true")
     p.add_argument("--config")

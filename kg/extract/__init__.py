@@ -43,7 +43,14 @@ class Extractor:
 
         for doc in self.nlp.pipe(docs(), batch_size=self.config.batch_size):
             paper = doc.user_data.pop("kg_paper")
-            yield PaperMentions(paper, tuple(join_coined_names(list(self._mentions(doc, len(paper.title))))))
+            mentions = tuple(join_coined_names(list(self._mentions(doc, len(paper.title)))))
+            found = doc._.kg_relations if doc.has_extension("kg_relations") else None
+            if found is None:
+                yield PaperMentions(paper, mentions)
+            else:
+                from kg.extract.relations import to_records
+
+                yield PaperMentions(paper, mentions, to_records(found, mentions, len(paper.title) + len(SEPARATOR)))
 
     def extract_one(self, paper: Paper) -> PaperMentions:
         return next(self.extract([paper]))

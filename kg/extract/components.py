@@ -433,13 +433,9 @@ def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] 
     return start, end
 
 
-@Language.factory("kg_roles")
-def make_roles(nlp: Language, name: str) -> "Roles":
-    """What the paper does with each mention: proposes/uses a method, introduces/uses a dataset, addresses a task."""
-    return Roles(Rules.load())
-
-
 class Roles:
+    """What the paper does with each mention (the ``kg_roles`` component)."""
+
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
 
@@ -495,3 +491,9 @@ class Roles:
         verbs = self.rules.introduce_dataset_cues - {"our", "new", "novel", "proposed"}  # a verb must say it
         has_cue = bool(words & verbs) and bool(words & {"we", "our", "this"})
         return has_head and has_cue and not span.kb_id_
+
+
+@Language.factory("kg_roles")
+def make_roles(nlp: Language, name: str) -> Roles:
+    """What the paper does with each mention: proposes/uses a method, introduces/uses a dataset, addresses a task."""
+    return Roles(Rules.load())

@@ -18,7 +18,7 @@ from spacy.util import compile_prefix_regex
 from kg import vocabulary as vocabulary_module
 from kg.config import Config
 from kg.errors import ModelError
-from kg.extract import biluo, components, types  # noqa: F401  (register the factories)
+from kg.extract import biluo, components, relations, types  # noqa: F401  (register the factories)
 
 
 def _names_a_part(form: str, term: vocabulary_module.Term, vocabulary: vocabulary_module.Vocabulary) -> bool:
@@ -156,4 +156,6 @@ def make_nlp(config: Config = Config()) -> Language:
     nlp.add_pipe("kg_paragraphs", after="sentencizer")
     for name in ("kg_cues", "kg_abbreviations", "kg_merge", "kg_type_votes", "kg_roles"):
         nlp.add_pipe(name)
+    if config.relations:
+        nlp.add_pipe("kg_relations", config={"min_mention_confidence": config.min_confidence})
     return nlp

@@ -243,6 +243,19 @@ class Presets:
         out = [Pair(self._id(r["a"]), r["al"], self._id(r["b"]), r["bl"], int(r["n"])) for r in rows]
         return Rows(sorted(out, key=lambda p: (-p.count, p.a_label.lower(), p.b_label.lower())))
 
+    def stated_relations(self, entity: str | None = None, label: str | None = None, side: str = "any") -> Rows:
+        """Relations papers state in text (a build with ``Config.relations``), of ``entity`` as ``subject``,
+        ``object`` or ``any``, of one ``label`` (``evaluated-with``, ``used-for``, ...), with papers and
+        sentences: ``kg.relation_graph.stated_relations``.
+
+        >>> from kg.query import KnowledgeGraph
+        >>> KnowledgeGraph.example().stated_relations("GAN")  # the example graph states none
+        []
+        """
+        from kg.relation_graph import stated_relations
+
+        return Rows(stated_relations(self, entity, label, side))
+
     def relations(self, type_a: str, type_b: str, n: int = 10) -> Rows:
         """The ``n`` strongest relations the graph states from one type to another (``kgo:Cooccurrence``:
         a dataset used for a task, a method applied to a task or evaluated on a dataset, stated for pairs

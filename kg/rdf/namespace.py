@@ -58,6 +58,23 @@ class KGO(rdflib.namespace.DefinedNamespace):
     objectEntity: URIRef
     supportingPaper: URIRef
     role: URIRef
+    # relations stated in text (kg.relation_graph)
+    StatedRelation: URIRef
+    relationSubject: URIRef
+    relationObject: URIRef
+    relationProperty: URIRef
+    statedIn: URIRef
+    statementCount: URIRef
+    statedRelation: URIRef
+    usedFor: URIRef
+    evaluatedWith: URIRef
+    benchmarkFor: URIRef
+    trainedWith: URIRef
+    comparedWith: URIRef
+    partOf: URIRef
+    subclassOf: URIRef
+    subtaskOf: URIRef
+    synonymOf: URIRef
     # datatype properties
     arxivId: URIRef
     version: URIRef

@@ -119,10 +119,14 @@
       var x = byId.get(a.to), y = byId.get(b.to);
       return x.kind.localeCompare(y.kind) || x.label.localeCompare(y.label) || a.role.localeCompare(b.role);
     });
-    box.appendChild(el("h3", {text: "Entities (" + mine.length + ")"}));
+    linkList(box, "Entities", mine, "to");
+  }
+  // a heading and the links of a node, each with its role and the evidence behind it
+  function linkList(box, title, mine, end) {
+    box.appendChild(el("h3", {text: title + " (" + mine.length + ")"}));
     var list = el("ul", {class: "navlist"});
     mine.forEach(function (l) {
-      list.appendChild(navItem(l.to, [el("span", {class: "role", text: l.role})]));
+      list.appendChild(navItem(l[end], [el("span", {class: "role", text: l.role})]));
       l.evidence.forEach(function (ev) { list.appendChild(KG.evidence(ev)); });
     });
     box.appendChild(list);
@@ -145,13 +149,7 @@
       var x = byId.get(a.from), y = byId.get(b.from);
       return (y.date || "").localeCompare(x.date || "") || x.label.localeCompare(y.label);
     });
-    box.appendChild(el("h3", {text: "Papers (" + mine.length + ")"}));
-    var list = el("ul", {class: "navlist"});
-    mine.forEach(function (l) {
-      list.appendChild(navItem(l.from, [el("span", {class: "role", text: l.role})]));
-      l.evidence.forEach(function (ev) { list.appendChild(KG.evidence(ev)); });
-    });
-    box.appendChild(list);
+    linkList(box, "Papers", mine, "from");
   }
   function showDetails(id) {
     var box = $("details"), n = byId.get(id);

@@ -1,0 +1,184 @@
+"""Relation extraction scored against SciER-format gold (``kg eval --relations``).
+
+Two gold formats are read, one sentence per :class:`RelSentence`:
+
+* SciER's ``dev.jsonl``: ``doc_tokens``, ``sentences`` (token lists), per sentence ``ner``
+  ``[start, end_inclusive, type]`` and ``relations`` ``[head_start, head_end, tail_start, tail_end, label]``
+  (document token indices); a sentence's text is its tokens joined by single spaces;
+* SciER's ``*.sentences.jsonl``: ``sentence``, ``ner`` ``[text, type]`` and ``rel_plus``
+  ``["head:Type", "Label", "tail:Type"]`` (arguments found by their first occurrence in the sentence).
+
+Labels are SciER's in lower case (``Used-For`` -> ``used-for``). A predicted relation counts
+
+* **strict** when a gold relation has the same label and exactly the same head and tail spans and types;
+* **relaxed** when a gold relation has the same label and types and its head and tail overlap the
+  prediction's (a maximum one-to-one matching, :func:`kg.evaluate._max_matching`).
+
+Two settings: **end to end** (the pipeline finds the entities too) and **gold entities** (the gold
+spans are given to ``kg_relations``).
+
+>>> gold = [RelSentence("s", "YOLO on COCO", (GoldSpan(0, 4, "method"), GoldSpan(8, 12, "dataset")),
+...                     (("evaluated-with", (0, 4, "method"), (8, 12, "dataset")),))]
+>>> s = score_relations(gold, [[("evaluated-with", (0, 4, "method"), (8, 11, "dataset"))]])
+>>> s["evaluated-with"].strict.f1, s["evaluated-with"].relaxed.f1
+(0.0, 1.0)
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from kg.errors import InputError
+from kg.evaluate import PRF, GoldSpan, Scores, _max_matching
+from kg.extract.relations import LABELS
+
+Arg = tuple[int, int, str]
+Rel = tuple[str, Arg, Arg]
+
+
+@dataclass(frozen=True, slots=True)
+class RelSentence:
+    """One gold sentence: its text, entity spans and relations (character offsets, end exclusive)."""
+
+    id: str
+    text: str
+    entities: tuple[GoldSpan, ...]
+    relations: tuple[Rel, ...]
+
+
+def _label(name: str) -> str:
+    return name.lower()
+
+
+def _from_tokens(obj: dict) -> Iterator[RelSentence]:
+    offset = 0
+    for k, tokens in enumerate(obj["sentences"]):
+        starts, pos = [], 0
+        for tok in tokens:
+            starts.append(pos)
+            pos += len(tok) + 1
+
+        def span(s: int, e: int) -> tuple[int, int]:
+            return starts[s - offset], starts[e - offset] + len(tokens[e - offset])
+
+        types = {(s, e): t.lower() for s, e, t in obj["ner"][k]}
+        ents = tuple(GoldSpan(*a) for a in sorted((*span(s, e), t) for (s, e), t in types.items()))
+        rels = tuple(sorted((_label(lab), (*span(hs, he), types[(hs, he)]), (*span(ts, te), types[(ts, te)]))
+                            for hs, he, ts, te, lab in obj["relations"][k]))
+        yield RelSentence(f"{obj['doc_id']}/{k}", " ".join(tokens), ents, rels)
+        offset += len(tokens)
+
+
+def _from_sentence(obj: dict, n: int) -> RelSentence:
+    text = obj["sentence"]
+    found: dict[tuple[str, str], Arg] = {}
+    for name, typ in obj["ner"]:
+        i = text.find(name)
+        if i >= 0:
+            found[(name, typ)] = (i, i + len(name), typ.lower())
+    rels = []
+    for head, lab, tail in obj["rel_plus"]:
+        h, t = tuple(head.rsplit(":", 1)), tuple(tail.rsplit(":", 1))
+        if h in found and t in found:
+            rels.append((_label(lab), found[h], found[t]))  # type: ignore[index]
+    ents = tuple(GoldSpan(*a) for a in sorted(found.values()))
+    return RelSentence(f"{obj.get('doc_id', '')}/{n}", text, ents, tuple(sorted(rels)))
+
+
+def read_relation_gold(path: str | Path) -> list[RelSentence]:
+    """The sentences of a SciER ``dev.jsonl`` or ``*.sentences.jsonl`` file, in file order.
+
+    >>> import tempfile, os
+    >>> line = {"doc_id": "d", "sentence": "BERT for QA", "ner": [["BERT", "Method"], ["QA", "Task"]],
+    ...         "rel_plus": [["BERT:Method", "Used-For", "QA:Task"]]}
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+    ...     _ = f.write(json.dumps(line) + "\\n")
+    >>> read_relation_gold(f.name)[0].relations
+    (('used-for', (0, 4, 'method'), (9, 11, 'task')),)
+    >>> os.remove(f.name)
+    """
+    out: list[RelSentence] = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                out.extend(_from_tokens(obj) if "doc_tokens" in obj else [_from_sentence(obj, n)])
+            except (json.JSONDecodeError, KeyError, IndexError, TypeError, ValueError) as err:
+                raise InputError(f"not a SciER relation line: {err!r}", source=str(path), line=n,
+                                 hint="expected SciER dev.jsonl (doc_tokens, ner, relations) or "
+                                      "*.sentences.jsonl (sentence, ner, rel_plus)") from None
+    return out
+
+
+def _relaxed(gold: Rel, pred: Rel) -> bool:
+    return (gold[0] == pred[0] and gold[1][2] == pred[1][2] and gold[2][2] == pred[2][2]
+            and pred[1][0] < gold[1][1] and gold[1][0] < pred[1][1]
+            and pred[2][0] < gold[2][1] and gold[2][0] < pred[2][1])
+
+
+def score_relations(gold: Sequence[RelSentence], predicted: Sequence[Iterable[Rel]],
+                    labels: Sequence[str] = LABELS) -> dict[str, Scores]:
+    """Strict and relaxed P/R/F1 per label and micro-averaged over ``labels`` (key ``"all"``);
+    predictions of other labels are ignored, duplicates count once."""
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold sentences but {len(predicted)} predictions")
+    strict = {lab: PRF() for lab in labels}
+    relaxed = {lab: PRF() for lab in labels}
+    for sent, preds in zip(gold, predicted):
+        pred_set = set(preds)
+        for lab in labels:
+            g = sorted(r for r in sent.relations if r[0] == lab)
+            p = sorted(r for r in pred_set if r[0] == lab)
+            strict[lab] += PRF(len(set(g) & set(p)), len(p), len(g))
+            relaxed[lab] += PRF(_max_matching(g, p, _relaxed), len(p), len(g))
+    out = {lab: Scores(strict[lab], relaxed[lab]) for lab in labels}
+    out["all"] = Scores(sum(strict.values(), PRF()), sum(relaxed.values(), PRF()))
+    return out
+
+
+def predict(gold: Sequence[RelSentence], nlp, gold_entities: bool) -> list[list[Rel]]:
+    """Relations the pipeline ``nlp`` (with ``kg_relations``) finds in each gold sentence; with
+    ``gold_entities`` the gold spans replace the pipeline's mentions."""
+    if not gold_entities:
+        return [[(f.label, f.head, f.tail) for f in doc._.kg_relations or ()]
+                for doc in nlp.pipe((s.text for s in gold), batch_size=64)]
+    component, sentencizer = nlp.get_pipe("kg_relations"), nlp.get_pipe("sentencizer")
+    out = []
+    for sent in gold:
+        doc = sentencizer(nlp.make_doc(sent.text))
+        spans = [doc.char_span(e.start, e.end, label=e.type.upper(), alignment_mode="expand") for e in sent.entities]
+        doc.spans["kg"] = [s for s in spans if s is not None]
+        doc.user_data["kg_confidence"] = {}
+        doc = component(doc)
+        out.append([(f.label, (*_gold_offsets(f.head, sent), f.head[2]), (*_gold_offsets(f.tail, sent), f.tail[2]))
+                    for f in doc._.kg_relations or ()])
+    return out
+
+
+def _gold_offsets(arg: Arg, sent: RelSentence) -> tuple[int, int]:
+    """A span expanded to whole tokens maps back to the gold span it came from."""
+    for e in sent.entities:
+        if e.start >= arg[0] and e.end <= arg[1] and e.type == arg[2]:
+            return e.start, e.end
+    return arg[0], arg[1]
+
+
+def format_relation_table(scores: Mapping[str, Scores]) -> str:
+    """One row per label, strict then relaxed P/R/F1.
+
+    >>> from kg.evaluate import PRF, Scores
+    >>> print(format_relation_table({"all": Scores(PRF(1, 2, 2), PRF(2, 2, 2))}))
+    label            gold  pred | strict P     R    F1 | relaxed P     R    F1
+    all                 2     2 |   0.500 0.500 0.500 |    1.000 1.000 1.000
+    """
+    lines = [f"{'label':<15} {'gold':>5} {'pred':>5} | strict P     R    F1 | relaxed P     R    F1"]
+    for lab, s in scores.items():
+        st, rl = s.strict, s.relaxed
+        lines.append(f"{lab:<15} {st.n_gold:>5} {st.n_pred:>5} | "
+                     f"  {st.precision:.3f} {st.recall:.3f} {st.f1:.3f} | "
+                     f"   {rl.precision:.3f} {rl.recall:.3f} {rl.f1:.3f}")
+    return "\n".join(lines)
