@@ -25,10 +25,11 @@ spans are given to ``kg_relations``).
 """
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
 
 from kg.errors import InputError
 from kg.evaluate import PRF, GoldSpan, Scores, _max_matching
@@ -52,6 +53,12 @@ def _label(name: str) -> str:
     return name.lower()
 
 
+def _char_span(starts: list[int], tokens: list[str], offset: int, s: int, e: int) -> tuple[int, int]:
+    """The characters of the document's tokens ``s..e`` in their sentence (``starts``: where each token
+    of the sentence starts; ``offset``: the sentence's first token in the document)."""
+    return starts[s - offset], starts[e - offset] + len(tokens[e - offset])
+
+
 def _from_tokens(obj: dict) -> Iterator[RelSentence]:
     offset = 0
     for k, tokens in enumerate(obj["sentences"]):
@@ -59,10 +66,7 @@ def _from_tokens(obj: dict) -> Iterator[RelSentence]:
         for tok in tokens:
             starts.append(pos)
             pos += len(tok) + 1
-
-        def span(s: int, e: int) -> tuple[int, int]:
-            return starts[s - offset], starts[e - offset] + len(tokens[e - offset])
-
+        span = functools.partial(_char_span, starts, tokens, offset)
         types = {(s, e): t.lower() for s, e, t in obj["ner"][k]}
         ents = tuple(GoldSpan(*a) for a in sorted((*span(s, e), t) for (s, e), t in types.items()))
         rels = tuple(sorted((_label(lab), (*span(hs, he), types[(hs, he)]), (*span(ts, te), types[(ts, te)]))
@@ -82,7 +86,7 @@ def _from_sentence(obj: dict, n: int) -> RelSentence:
     for head, lab, tail in obj["rel_plus"]:
         h, t = tuple(head.rsplit(":", 1)), tuple(tail.rsplit(":", 1))
         if h in found and t in found:
-            rels.append((_label(lab), found[h], found[t]))  # type: ignore[index]
+            rels.append((_label(lab), found[h], found[t]))
     ents = tuple(GoldSpan(*a) for a in sorted(found.values()))
     return RelSentence(f"{obj.get('doc_id', '')}/{n}", text, ents, tuple(sorted(rels)))
 

@@ -115,7 +115,7 @@ def _annotation_iri(paper_id: str, r: Relation, config: Config) -> str:
 def relation_triples(stated: Iterable[StatedRelation], config: Config = Config()) -> Iterator[tuple[Any, Any, Any]]:
     """Triples of the stated relations: the direct ``subject kgo:<property> object``, the
     ``kgo:StatedRelation`` node with its count and papers, and one ``oa:Annotation`` per sentence."""
-    from kg.rdf import KGO, OA, activity_iri, component_iri, entity_iri, paper_iri
+    from kg.rdf import KGO, activity_iri, component_iri, entity_iri, paper_iri
 
     for st in stated:
         prop = getattr(KGO, PROPERTIES[st.label])

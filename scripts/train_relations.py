@@ -31,8 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import logistic  # noqa: E402
 
 from kg.config import Config  # noqa: E402
-from kg.extract.relations import (LABELS, SIGNATURES, Model, candidates, load_patterns,  # noqa: E402
-                                  match_patterns, pair_features)
+from kg.extract.relations import LABELS, SIGNATURES, Model, candidates, load_patterns, match_patterns, pair_features  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SCIREX_TYPES = {"Method": "method", "Material": "dataset", "Task": "task"}

@@ -22,17 +22,18 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components import sentence_of
-from kg.records import EntityType, Mention, Relation
+from kg.records import Mention, Relation
 
 LABELS: tuple[str, ...] = ("used-for", "evaluated-with", "benchmark-for", "trained-with", "compare-with",
                            "part-of", "subclass-of", "subtask-of", "synonym-of")
@@ -174,7 +175,7 @@ class Model:
     thresholds: dict[str, float]
 
     @classmethod
-    def load(cls, path: str = "") -> "Model":
+    def load(cls, path: str = "") -> Model:
         file = Path(path or Path(str(resources.files("kg.data"))) / "relations.json")
         if not file.is_file():
             return cls({}, {})
