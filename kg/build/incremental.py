@@ -26,11 +26,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kg.errors import StoreError
 from kg.records import Link, PaperMentions
 from kg.resolve import EntityTable, Key, Resolver, base_id, cluster, compact, settled_ids
+
+if TYPE_CHECKING:
+    from kg.vocabulary import Vocabulary
 
 STATE_NAME = "build.state"
 #: the first bytes of a state file of this format (3: parts marshalled one by one behind their lengths)
@@ -261,7 +264,8 @@ def _neighbourhood(table: EntityTable, touched: set[Key]) -> set[Key]:
     todo = list(touched)
     while todo:
         key = todo.pop()
-        near: list[Key] = list(table.members.get(table.root.get(key), ()))  # type: ignore[arg-type]
+        key_root = table.root.get(key)
+        near: list[Key] = list(table.members.get(key_root, ())) if key_root is not None else []
         if key in resolver.surfaces:
             key_term = table.lookups.get(key)
             near += by_term[key_term] if key_term else []
@@ -284,9 +288,9 @@ def _broader_dependents(table: EntityTable, keys: set[Key], came_or_went: set[st
         if table.ids[cluster_root] in came_or_went:
             bases.add(key)
     out = {e for e, entity_bases in table.bases.items() if not bases.isdisjoint(entity_bases)}
-    vocabulary = table.resolver.vocabulary
+    vocabulary = cast("Vocabulary | None", table.resolver.vocabulary)  # kg.resolve keeps it as an object
     if vocabulary is not None and came_or_went:
-        out |= {term.id for term in vocabulary if term.id in table.surfaces  # type: ignore[attr-defined]
+        out |= {term.id for term in vocabulary if term.id in table.surfaces
                 and not came_or_went.isdisjoint(term.broader)}
     return out
 

@@ -276,21 +276,23 @@ def _finish(job: Job, summary: dict[str, object], spool_records: int, papers: li
     if job.outputs.state:
         job.activity.now("writing build.json", job.staging / manifest_module.MANIFEST)
         manifest_module.write_manifest(job.staging, job.config, summary, store_id, spool_records, papers)
-    _commit(job, store, store_id)
+    _commit(job, job.out, store, store_id)
     pending["store"] = None
     summary["seconds"] = round(time.perf_counter() - job.started, 2)
 
 
-def _commit(job: Job, store: Path | None, store_id: str | None) -> None:
+def _commit(job: Job, out: Path, store: Path | None, store_id: str | None) -> None:
     from kg import store as store_module
 
-    job.activity.now("moving the outputs into place", job.out)  # type: ignore[arg-type]
+    job.activity.now("moving the outputs into place", out)
+    swap = None
     if store is not None:  # a program may have opened it for writing while this build ran
-        store_module.check_not_held(job.outputs.store, "swapping the new store in", job.out)  # type: ignore[arg-type]
+        assert job.outputs.store is not None and store_id is not None, "a new store comes with its target and id"
+        store_module.check_not_held(job.outputs.store, "swapping the new store in", out)
+        swap = commit_module.StoreSwap(store, job.outputs.store, store_id)
     written = [name for name in ALL_FILES if (job.staging / name).exists()]
     # a file this build does not write (graph.nt, kept only on request) is removed: no stale copy stays
-    commit_module.commit(job.staging, job.out, written, [name for name in ALL_FILES if name not in written],  # type: ignore[arg-type]
-                         None if store is None else commit_module.StoreSwap(store, job.outputs.store, store_id))  # type: ignore[arg-type]
+    commit_module.commit(job.staging, out, written, [name for name in ALL_FILES if name not in written], swap)
 
 
 def _result(job: Job, summary: dict[str, object], written: Written | None) -> Build:

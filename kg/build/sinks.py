@@ -46,8 +46,8 @@ class GraphSink:
     def papers(self, batch: Batch) -> None:
         for item, links in batch:
             if self.writer is not None:
-                self.triples += self.writer.write_made(
-                    rdf.paper_triples(item.paper, links, self.config, self.writer.terms))  # type: ignore[arg-type]
+                made = rdf.paper_triples(item.paper, links, self.config, self.writer.terms)
+                self.triples += self.writer.write_made(made)  # type: ignore[arg-type]  # N-Triples text terms
             if self.graph is not None:
                 for triple in rdf.paper_triples(item.paper, links, self.config):
                     self.graph.add(triple)
@@ -56,8 +56,8 @@ class GraphSink:
     def entities(self, entities: Sequence[Entity], n_papers: Mapping[str, int]) -> None:
         for entity in entities:
             if self.writer is not None:
-                self.triples += self.writer.write_made(
-                    rdf.entity_triples(entity, n_papers[entity.id], self.config, self.writer.terms))  # type: ignore[arg-type]
+                made = rdf.entity_triples(entity, n_papers[entity.id], self.config, self.writer.terms)
+                self.triples += self.writer.write_made(made)  # type: ignore[arg-type]  # N-Triples text terms
             if self.graph is not None:
                 for triple in rdf.entity_triples(entity, n_papers[entity.id], self.config):
                     self.graph.add(triple)

@@ -83,8 +83,9 @@ def update_in_place(job: Job, latest: Mapping[str, int], added: list[PaperMentio
     from kg.build import delta as delta_module
 
     out, staging, previous = job.out, job.staging, job.previous
+    assert out is not None, "an update has an output folder"
     table, positions = state
-    read = incremental.read_papers(out / SPOOL_NAME, positions, dict(previous))  # type: ignore[operator]
+    read = incremental.read_papers(out / SPOOL_NAME, positions, dict(previous))
     replaced = {item.paper.id for item in added if item.paper.id in previous}
     result = incremental.update(table, list(read(replaced)) if replaced else [], added, read)
     job.lap("resolve")
@@ -98,9 +99,9 @@ def update_in_place(job: Job, latest: Mapping[str, int], added: list[PaperMentio
     labels = {eid: label for eid, (_, label) in index.entities.items()}
     refresh = set().union(*(table.papers.get(e, ()) for e in relabelled)) - changed.keys()
     keep = {pid for pid in previous if pid not in latest}
-    merge_mentions(out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed,  # type: ignore[operator]
+    merge_mentions(out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed,
                    [item.paper.id for item in added], refresh, labels)
-    merge_entities_csv(out / "entities.csv", staging / "entities.csv", rows, result.removed_entities)  # type: ignore[operator]
+    merge_entities_csv(out / "entities.csv", staging / "entities.csv", rows, result.removed_entities)
     index.save(staging / INDEX_NAME)
     incremental.save_state(table, positions, staging / incremental.STATE_NAME)
     job.lap("files")

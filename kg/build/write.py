@@ -153,7 +153,8 @@ def write_files(job: Job, table: Any, written: Written) -> None:
         changed = written.index.changed
         refresh = set().union(*(table.papers.get(e, ()) for e in relabelled)) - changed.keys()
         keep = {pid for pid in job.previous if pid not in written.appended}
-        merge_mentions(job.out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed, written.appended,  # type: ignore[operator]
+        assert job.out is not None, "an update has an output folder"
+        merge_mentions(job.out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed, written.appended,
                        refresh, labels)
     elif job.outputs.files:
         with open(staging / "mentions.partial", encoding="utf-8") as partial, \

@@ -67,7 +67,7 @@ def parse_record(obj: object, source: str, line: int) -> Record:
         version = int(str(obj["version"]).lstrip("v"))
     date = obj.get("listing_date") or obj.get("date") or obj.get("published") or None
     paper = Paper(
-        id=parsed[0], version=version, title=title, abstract=abstract,  # type: ignore[arg-type]
+        id=parsed[0], version=version, title=str(title), abstract=str(abstract),  # strings: checked above
         authors=_strings(obj.get("authors")), categories=_strings(obj.get("categories")),
         date=str(date)[:10] if date else None, source=source, line=line,
     )
