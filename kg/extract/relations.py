@@ -268,6 +268,7 @@ def to_records(found: Iterable[Found], mentions: Iterable[Mention], abstract_sta
     """The relations of a doc as records between the paper's final mentions (those both of whose
     arguments survived extraction), in text order.
 
+    >>> from kg.records import EntityType
     >>> m = [Mention(EntityType.METHOD, "abstract", 3, 7, "YOLO"), Mention(EntityType.DATASET, "abstract", 11, 15, "COCO")]
     >>> r = to_records([Found("evaluated-with", (8, 12, "method"), (16, 20, "dataset"), 0.7, "pattern:x")], m, 5)
     >>> r[0].type, r[0].head.text, r[0].tail.text

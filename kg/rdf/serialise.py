@@ -109,7 +109,7 @@ class NTriplesWriter:
         if kind is str:  # made by self.terms
             return term  # type: ignore[return-value]
         if kind is Literal:  # term_text's branch, with the datatype's IRI remembered
-            text = '"' + _NEEDS_ESCAPE.sub(_escape, term) + '"'  # type: ignore[arg-type]
+            text = '"' + _NEEDS_ESCAPE.sub(_escape, term) + '"'  # type: ignore[arg-type]  # a Literal is a str
             if term.language:  # type: ignore[union-attr]
                 return f"{text}@{term.language}"  # type: ignore[union-attr]
             datatype = term.datatype  # type: ignore[union-attr]
