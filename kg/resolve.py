@@ -514,8 +514,7 @@ class EntityTable:
 def _generic_whatever_its_type(vocabulary: object, text: str) -> bool:
     """Whether the vocabulary knows ``text`` only as terms that are not things ("NLP", "MRI"): such a name
     is no dataset, method or task whatever the NER typed it."""
-    terms = [vocabulary.lookup(text, type_) for type_ in EntityType]  # type: ignore[attr-defined]
-    known = [t for t in terms if t is not None]
+    known = vocabulary.terms_named(text).values()  # type: ignore[attr-defined]
     return bool(known) and all(t.generic for t in known)
 
 

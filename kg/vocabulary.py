@@ -312,6 +312,22 @@ class Vocabulary:
                     return term
         return None
 
+    def terms_named(self, surface: str) -> dict[EntityType, Term]:
+        """The best term of each type named ``surface``: ``lookup(surface, type)`` for every type at once.
+
+        >>> sorted(t.value for t in Vocabulary.load().terms_named("ImageNet"))
+        ['dataset']
+        """
+        text = " ".join(surface.split())
+        exact = self._exact.get(text, ())
+        if not exact and _ACRONYM_PLURAL.fullmatch(text):
+            exact = self._exact.get(text[:-1], ())
+        found: dict[EntityType, Term] = {}
+        for candidates in (exact, self._keyed.get(surface_key(text), ())):
+            for term in candidates:
+                found.setdefault(term.type, term)
+        return found
+
     def ruler_patterns(self) -> list[dict[str, Any]]:
         """spaCy ``SpanRuler`` patterns: ``{"label", "pattern", "id"}`` for every label and alt.
 

@@ -144,7 +144,8 @@ PRESETS = {
     "papers": "papers linked to --dataset/--method/--task (combinable), --since/--until dates",
     "related": "entities sharing papers with --entity (--type to restrict)",
     "cooccurrence": "pairs of --a and --b types linked by the same papers (e.g. --a dataset --b task)",
-    "relations": "the strongest stated relations from --a to --b (dataset task, method task, method dataset)",
+    "relations": "the strongest co-occurrence links from --a to --b (dataset task, method task, method dataset): "
+                 "papers naming both, not what a paper states (for that: evaluated-on, methods-for, ...)",
     "timeline": "papers per listing date for --entity",
     "evidence": "sentences and spans behind the link --paper -> --entity",
     # answered from relations stated in text (a build made with --relations; kg.relation_graph)

@@ -99,15 +99,11 @@ def vocabulary_types(text: str) -> dict[str, str]:
     >>> vocabulary_types("RAG"), vocabulary_types("LLaVA-1.5-7B")
     ({'METHOD': 'method/retrieval-augmented-generation'}, {'METHOD': ''})
     """
-    from kg.records import EntityType
     from kg.vocabulary import shipped
 
     for name in dict.fromkeys((text, base_name(text))):
-        found = {}
-        for type_ in EntityType:
-            term = shipped().lookup(name, type_)
-            if term is not None and not term.generic:
-                found[type_.value.upper()] = term.id if name == text else ""
+        found = {type_.value.upper(): term.id if name == text else ""
+                 for type_, term in shipped().terms_named(name).items() if not term.generic}
         if found:
             return found
     return {}
@@ -121,13 +117,15 @@ class TypeVotes:
         self.known_types = known_types
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get("kg", ()))
+        spans = [(span, span.text, span.label_) for span in doc.spans.get("kg", ())]  # a span's text is costly
         ballots: dict[str, Counter[str]] = {}
-        for span in spans:
-            ballot = ballots.setdefault(span.text, Counter())
-            if _is_name(span.text):
+        labels: dict[str, set[str]] = {}
+        for span, text, label in spans:
+            ballot = ballots.setdefault(text, Counter())
+            labels.setdefault(text, set()).add(label)
+            if _is_name(text):
                 votes = votes_of(doc, span)
-                if votes == ["DATASET"] and set(self.known_types(span.text)) == {"TASK"}:
+                if votes == ["DATASET"] and set(self.known_types(text)) == {"TASK"}:
                     votes = []  # "QA datasets", "VQA benchmarks": data for a task, not a dataset's name
                 ballot.update(votes)
         new_type: dict[str, tuple[str, str]] = {}
@@ -139,10 +137,10 @@ class TypeVotes:
                 known = self.known_types(text)
                 if len(known) == 1:
                     ((label, kb_id),) = known.items()
-            if label and any(s.text == text and s.label_ != label for s in spans):
+            if label and labels[text] != {label}:
                 new_type[text] = (label, kb_id)
         if new_type:
-            doc.spans["kg"] = [self._retyped(s, *new_type[s.text]) if s.text in new_type else s for s in spans]
+            doc.spans["kg"] = [self._retyped(s, *new_type[text]) if text in new_type else s for s, text, _ in spans]
         return doc
 
     @staticmethod

@@ -257,10 +257,11 @@ class Presets:
         return Rows(stated_relations(self, entity, label, side))
 
     def relations(self, type_a: str, type_b: str, n: int = 10) -> Rows:
-        """The ``n`` strongest relations the graph states from one type to another (``kgo:Cooccurrence``:
-        a dataset used for a task, a method applied to a task or evaluated on a dataset, stated for pairs
-        with ``cooccurrence_min_support`` shared papers or more), most supporting papers first, then by
-        labels: the answer of README query 7 for any of the three relations.
+        """The ``n`` strongest co-occurrence links from one type to another (``kgo:Cooccurrence``: papers
+        that name both a dataset and a task, a method and a task, a method and a dataset, for pairs with
+        ``cooccurrence_min_support`` shared papers or more; not a relation a paper states, for which see
+        :meth:`stated_relations`), most supporting papers first, then by labels: the answer of query 7 of
+        docs/rdf.md for any of the three pairs of types.
 
         On a large store this reads only the strongest pairs' entities and labels: the query that joins
         every co-occurrence with its entities and labels before sorting took 13-16 s on a million papers.

@@ -71,7 +71,10 @@ def to_html(d: Digest) -> str:
         sections.append(fill("section", id="rising", heading=f"Papers per month in {d.graph}", count="",
                              body_html="".join(timeline(label, months) for label, months in d.rising)
                              or fill("none", text="None of the leading entities is in the graph.")))
-    return fill("page", title=title(d), lead=lead(d), css_html=_css(), sections_html="".join(sections))
+    from kg.view.page import REPORT_POLICY, head
+
+    return fill("page", head_html=head(title(d), REPORT_POLICY), title=title(d), lead=lead(d), css_html=_css(),
+                sections_html="".join(sections))
 
 
 def to_markdown(d: Digest) -> str:

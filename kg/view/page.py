@@ -41,10 +41,24 @@ def page(data: dict, *, title: str = "kg") -> str:
     >>> text.startswith("<!DOCTYPE html>"), "<title>&lt;/title&gt;</title>" in text
     (True, True)
     """
-    parts = {"TITLE": html.escape(title).replace("\u2028", "&#x2028;").replace("\u2029", "&#x2029;"),
-             "CSS": asset("view.css"), "VIS": vis_script(), "DATA": script_json(data),
+    parts = {"HEAD": head(title, VIEW_POLICY), "CSS": asset("view.css"), "VIS": vis_script(), "DATA": script_json(data),
              "JS": "\n".join(asset(name) for name in SCRIPTS[data.get("mode", "papers")])}
-    return re.sub(r"%%(TITLE|CSS|VIS|DATA|JS)%%", lambda m: parts[m.group(1)], asset("template.html"))
+    return re.sub(r"%%(HEAD|CSS|VIS|DATA|JS)%%", lambda m: parts[m.group(1)], asset("template.html"))
+
+
+#: what a page may load: nothing from anywhere; its own inline scripts and styles (a view), or styles only
+VIEW_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:"
+REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def head(title: str, policy: str) -> str:
+    """The start of an offline page (``head.html``): its title, escaped, and its Content-Security-Policy.
+
+    >>> "<title>a &lt;b&gt;</title>" in head("a <b>", REPORT_POLICY)
+    True
+    """
+    escaped = html.escape(title).replace("\u2028", "&#x2028;").replace("\u2029", "&#x2029;")
+    return asset("head.html").replace("%%CSP%%", policy).replace("%%TITLE%%", escaped)
 
 
 def write_page(text: str, path: str | os.PathLike[str]) -> Path:
