@@ -11,6 +11,7 @@ process and of its children: the workers) is its own. The update input is ``--up
 corpus written again as their next version (so every one of them is extracted and replaces the old
 version's links), built onto the output of the full build with ``--update``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -118,23 +119,45 @@ def one(args: argparse.Namespace) -> None:
     config = Config(use_model=not args.no_model, chunk_size=args.chunk_size)
     tree = TreeRSS()
     started = time.perf_counter()
-    summary = pipeline.build([args.input], args.out, config, workers=args.workers, update=args.one == "update",
-                             store=Path(args.out) / "store" if args.store else None, progress=args.progress,
-                             ntriples=None if args.store else True).summary()
+    summary = pipeline.build(
+        [args.input],
+        args.out,
+        config,
+        workers=args.workers,
+        update=args.one == "update",
+        store=Path(args.out) / "store" if args.store else None,
+        progress=args.progress,
+        ntriples=None if args.store else True,
+    ).summary()
     seconds = time.perf_counter() - started
     self_mb, children_mb = peak_rss_mb()
     tree_mb = tree.stop()
     nt = Path(args.out) / "graph.nt"
     store = Path(args.out) / "store"
-    print(json.dumps({"mode": args.one, "workers": args.workers, "seconds": round(seconds, 1),
-                      "papers": summary["papers"], "extracted": summary["extracted"],
-                      "per_second": round(summary["extracted"] / seconds, 1), "triples": summary["triples"],
-                      "write": summary["mode"], "timings": summary["timings"], "memory_mb": summary.get("memory_mb"), "delta": summary.get("delta"),
-                      "peak_rss_self_mb": round(self_mb), "peak_rss_largest_child_mb": round(children_mb),
-                      "peak_rss_tree_sum_mb": round(tree_mb),
-                      "graph_nt_mb": round(nt.stat().st_size / 2**20) if nt.exists() else None,
-                      "store_mb": round(sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 2**20)
-                      if store.exists() else None}))
+    print(
+        json.dumps(
+            {
+                "mode": args.one,
+                "workers": args.workers,
+                "seconds": round(seconds, 1),
+                "papers": summary["papers"],
+                "extracted": summary["extracted"],
+                "per_second": round(summary["extracted"] / seconds, 1),
+                "triples": summary["triples"],
+                "write": summary["mode"],
+                "timings": summary["timings"],
+                "memory_mb": summary.get("memory_mb"),
+                "delta": summary.get("delta"),
+                "peak_rss_self_mb": round(self_mb),
+                "peak_rss_largest_child_mb": round(children_mb),
+                "peak_rss_tree_sum_mb": round(tree_mb),
+                "graph_nt_mb": round(nt.stat().st_size / 2**20) if nt.exists() else None,
+                "store_mb": round(sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 2**20)
+                if store.exists()
+                else None,
+            }
+        )
+    )
 
 
 def copy_build(build: Path, to: Path) -> Path:
@@ -158,10 +181,25 @@ def update_onto(args: argparse.Namespace) -> None:
         folder = Path(tmp)
         update = next_versions(args.corpus, args.update, folder, args.limit, args.bump)
         out = args.onto if args.in_place else copy_build(args.onto, folder / "out")
-        print(f"update of {args.update} papers onto {'' if args.in_place else 'a copy of '}{args.onto}, "
-              f"{os.cpu_count()} CPUs", flush=True)
-        command = [sys.executable, __file__, "--workers", str(args.workers[0]), "--out", str(out),
-                   "--chunk-size", str(args.chunk_size), "--one", "update", "--input", str(update)]
+        print(
+            f"update of {args.update} papers onto {'' if args.in_place else 'a copy of '}{args.onto}, "
+            f"{os.cpu_count()} CPUs",
+            flush=True,
+        )
+        command = [
+            sys.executable,
+            __file__,
+            "--workers",
+            str(args.workers[0]),
+            "--out",
+            str(out),
+            "--chunk-size",
+            str(args.chunk_size),
+            "--one",
+            "update",
+            "--input",
+            str(update),
+        ]
         command += ["--no-model"] * args.no_model + ["--store"] * args.store + ["--progress"] * args.progress
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
         print(done.stdout.strip().splitlines()[-1], flush=True)
@@ -176,15 +214,25 @@ def main() -> None:
     parser.add_argument("--update", type=int, default=500, help="papers in the update listing (0: no update)")
     parser.add_argument("--chunk-size", type=int, default=256)
     parser.add_argument("--progress", action="store_true")
-    parser.add_argument("--shared", type=Path, default=SHARED,
-                        help="the shared data folder (default: shared/ beside the repository)")
+    parser.add_argument(
+        "--shared", type=Path, default=SHARED, help="the shared data folder (default: shared/ beside the repository)"
+    )
     parser.add_argument("--corpus", type=Path, help=f"the corpus (default: SHARED/{CORPUS.as_posix()})")
     parser.add_argument("--keep", type=Path, help="build here and keep the outputs")
-    parser.add_argument("--bump", type=int, default=1, help="versions the update adds to each of its papers "
-                        "(more than 1 to time an update onto a build already updated with --onto --in-place)")
+    parser.add_argument(
+        "--bump",
+        type=int,
+        default=1,
+        help="versions the update adds to each of its papers "
+        "(more than 1 to time an update onto a build already updated with --onto --in-place)",
+    )
     parser.add_argument("--in-place", action="store_true", help="with --onto: update that build itself, not a copy")
-    parser.add_argument("--onto", type=Path, help="no build: time the update onto a copy of this kept build "
-                        "(its files copied, its store checkpointed); the build itself is not changed")
+    parser.add_argument(
+        "--onto",
+        type=Path,
+        help="no build: time the update onto a copy of this kept build "
+        "(its files copied, its store checkpointed); the build itself is not changed",
+    )
     parser.add_argument("--one", choices=["build", "update"], help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -206,11 +254,22 @@ def main() -> None:
         print(f"corpus {corpus} ({'model' if not args.no_model else 'rules only'}), {os.cpu_count()} CPUs", flush=True)
         for workers in args.workers:
             out = (args.keep or folder) / f"out-{workers}"
-            base = [sys.executable, __file__, "--workers", str(workers), "--out", str(out), "--chunk-size", str(args.chunk_size)]
+            base = [
+                sys.executable,
+                __file__,
+                "--workers",
+                str(workers),
+                "--out",
+                str(out),
+                "--chunk-size",
+                str(args.chunk_size),
+            ]
             base += ["--no-model"] * args.no_model + ["--store"] * args.store + ["--progress"] * args.progress
             runs = [("build", corpus)] + ([("update", update)] if update else [])
             for mode, path in runs:
-                done = subprocess.run(base + ["--one", mode, "--input", str(path)], stdout=subprocess.PIPE, text=True, check=True)
+                done = subprocess.run(
+                    base + ["--one", mode, "--input", str(path)], stdout=subprocess.PIPE, text=True, check=True
+                )
                 figures = json.loads(done.stdout.strip().splitlines()[-1])
                 print(json.dumps(figures), flush=True)
 

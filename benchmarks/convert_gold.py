@@ -25,6 +25,7 @@ Choices, per source:
   RESEARCH_PROBLEM -> task, METHOD -> method; tokens joined with single spaces, one document per
   blank-line separated unit. Types: method, task.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -226,13 +227,19 @@ SETS = {
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
-                    help="the shared data folder (default: shared/ beside the repository)")
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=ROOT.parent / "shared",
+        help="the shared data folder (default: shared/ beside the repository)",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "gold")
     args = ap.parse_args(argv)
     if not (args.shared / "gold").is_dir():
-        print(f"{args.shared / 'gold'} not found: put the shared data in {ROOT.parent / 'shared'} or pass --shared DIR",
-              file=sys.stderr)
+        print(
+            f"{args.shared / 'gold'} not found: put the shared data in {ROOT.parent / 'shared'} or pass --shared DIR",
+            file=sys.stderr,
+        )
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     meta = {}

@@ -16,6 +16,7 @@ meanings of one acronym; ``duplicate``: one thing split in two). Prints every pa
 two figures: the share of top entities in any candidate pair, and the share in a pair that is a
 duplicate or not yet judged (unjudged pairs count as duplicates until someone checks them).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,9 @@ def candidate_pairs(entities, n_papers: Counter, top: int):
             why = "same normalised form: " + sorted(ka & kb)[0]
         elif {compact(k) for k in ka} & {compact(k) for k in kb}:
             why = "same compact form"
-        elif any(len(x) >= 3 and " " not in x and (x == initials(y)) for x in ka for y in kb) or \
-                any(len(y) >= 3 and " " not in y and (y == initials(x)) for x in ka for y in kb):
+        elif any(len(x) >= 3 and " " not in x and (x == initials(y)) for x in ka for y in kb) or any(
+            len(y) >= 3 and " " not in y and (y == initials(x)) for x in ka for y in kb
+        ):
             why = "abbreviation matches initials"
         else:
             la, lb = normalize(a.label), normalize(b.label)
@@ -95,29 +97,38 @@ def read_verdicts(path: Path = VERDICTS) -> dict[tuple[str, str, str], str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shared", type=Path, default=SHARED,
-                        help="the shared data folder (default: shared/ beside the repository)")
+    parser.add_argument(
+        "--shared", type=Path, default=SHARED, help="the shared data folder (default: shared/ beside the repository)"
+    )
     parser.add_argument("--corpus", type=Path, help="the corpus (default: SHARED/corpus/arxiv-2025-2026.jsonl.gz)")
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--top", type=int, default=500)
     parser.add_argument("--merges", type=int, default=100, help="merges to sample for hand checking")
     parser.add_argument("--merges-out", default="")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kg-audit",
-                        help="scratch folder for the sample (default: kg-audit in the system's temporary folder)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "kg-audit",
+        help="scratch folder for the sample (default: kg-audit in the system's temporary folder)",
+    )
     args = parser.parse_args(argv)
 
     corpus = args.corpus or args.shared / "corpus" / "arxiv-2025-2026.jsonl.gz"
     if not corpus.exists():
-        print(f"{corpus} not found: put the shared data in {SHARED} or pass --shared DIR (or --corpus FILE)",
-              file=sys.stderr)
+        print(
+            f"{corpus} not found: put the shared data in {SHARED} or pass --shared DIR (or --corpus FILE)",
+            file=sys.stderr,
+        )
         return 2
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     source = sample(corpus, args.papers, work / "sample.jsonl")
     started = time.perf_counter()
     build = pipeline.run([source], Config())
-    print(f"built {len(build.papers)} papers in {time.perf_counter() - started:.0f} s: "
-          f"{len(build.entities)} entities, {len(build.links)} links")
+    print(
+        f"built {len(build.papers)} papers in {time.perf_counter() - started:.0f} s: "
+        f"{len(build.entities)} entities, {len(build.links)} links"
+    )
     n_papers = Counter(entity for _, entity in {(l.paper_id, l.entity_id) for l in build.links})
     ranked, pairs = candidate_pairs(build.entities, n_papers, args.top)
     verdicts = read_verdicts()
@@ -130,10 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {a.type.value:8} {a.label!r} ({n_papers[a.id]}) ~ {b.label!r} ({n_papers[b.id]}): {why} -> {verdict}")
     in_duplicates = {e.id for pair in duplicates for e in pair}
     top = max(1, len(ranked))
-    print(f"candidate pairs among the top {len(ranked)} entities: {len(pairs)}; "
-          f"entities in a candidate pair: {len(in_pairs)} ({len(in_pairs) / top:.1%})")
-    print(f"duplicates (judged duplicate or unjudged): {len(duplicates)} pairs; "
-          f"entities in a duplicate pair: {len(in_duplicates)} ({len(in_duplicates) / top:.1%})")
+    print(
+        f"candidate pairs among the top {len(ranked)} entities: {len(pairs)}; "
+        f"entities in a candidate pair: {len(in_pairs)} ({len(in_pairs) / top:.1%})"
+    )
+    print(
+        f"duplicates (judged duplicate or unjudged): {len(duplicates)} pairs; "
+        f"entities in a duplicate pair: {len(in_duplicates)} ({len(in_duplicates) / top:.1%})"
+    )
 
     if args.merges_out:
         merged = [e for e in build.entities if len({normalize(f) for f, _ in e.aliases}) > 1]
@@ -141,9 +156,18 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for entity in merged[: args.merges]:
             forms = sorted({f for f, _ in entity.aliases}, key=lambda f: (-dict(entity.aliases)[f], f))
-            rows.append({"entity": entity.id, "type": entity.type.value, "label": entity.label,
-                         "forms": forms[:6], "verdict": ""})
-        Path(args.merges_out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+            rows.append(
+                {
+                    "entity": entity.id,
+                    "type": entity.type.value,
+                    "label": entity.label,
+                    "forms": forms[:6],
+                    "verdict": "",
+                }
+            )
+        Path(args.merges_out).write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
         print(f"wrote {len(rows)} merges (of {len(merged)}) to {args.merges_out} for hand checking")
     return 0
 

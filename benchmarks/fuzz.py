@@ -15,6 +15,7 @@ invariant: a reader must yield only ``Paper`` records (with an arXiv id, a title
 abbreviation offsets must point at their text. Every example runs to the end (crashes are counted, not
 shrunk). Exit status 1 when any target crashed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,21 +44,92 @@ SOURCE = "fuzz-input"
 # decoded file, but the writers must still cope)
 ANY_TEXT = st.text(st.characters(), max_size=60)
 PRINTABLE = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
-NASTY = st.sampled_from([
-    "", " ", "\t", "\r", "\n", "\r\n", "\x00", "\x0b", "\x1f", "\x7f", "\u2028", "\u2029", "\ufeff", "\ufffd",
-    '"', "'", '"""', "\\", "\\u0041", "<", ">", "&", "&amp;", "]]>", "<![CDATA[", "</script>", "<script>",
-    "{", "}", "[", "]", "(", ")", "#", "###", ">", "@prefix", "^^", "@en", "_:b0", "<http://x>", " .", ";",
-    "$\\ell_1$", "\\cite{x}", "(CNN)", "(ABC, DEF)", "Convolutional Neural Network (CNN)", "ImageNet",
-    "😀", "𝔘", "é", "ﬁ", "Ⅻ", "İ", "ß", "\u0301", "٣", "\ud800", "\udfff",
-])
+NASTY = st.sampled_from(
+    [
+        "",
+        " ",
+        "\t",
+        "\r",
+        "\n",
+        "\r\n",
+        "\x00",
+        "\x0b",
+        "\x1f",
+        "\x7f",
+        "\u2028",
+        "\u2029",
+        "\ufeff",
+        "\ufffd",
+        '"',
+        "'",
+        '"""',
+        "\\",
+        "\\u0041",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "]]>",
+        "<![CDATA[",
+        "</script>",
+        "<script>",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "#",
+        "###",
+        ">",
+        "@prefix",
+        "^^",
+        "@en",
+        "_:b0",
+        "<http://x>",
+        " .",
+        ";",
+        "$\\ell_1$",
+        "\\cite{x}",
+        "(CNN)",
+        "(ABC, DEF)",
+        "Convolutional Neural Network (CNN)",
+        "ImageNet",
+        "😀",
+        "𝔘",
+        "é",
+        "ﬁ",
+        "Ⅻ",
+        "İ",
+        "ß",
+        "\u0301",
+        "٣",
+        "\ud800",
+        "\udfff",
+    ]
+)
 TEXT = st.lists(st.one_of(NASTY, ANY_TEXT), max_size=6).map("".join)
-SAFE_TEXT = st.lists(st.one_of(NASTY.filter(lambda s: not ("\ud800" <= s[:1] <= "\udfff")), PRINTABLE),
-                     max_size=6).map("".join)
+SAFE_TEXT = st.lists(st.one_of(NASTY.filter(lambda s: not ("\ud800" <= s[:1] <= "\udfff")), PRINTABLE), max_size=6).map(
+    "".join
+)
 ARXIV_IDS = st.one_of(
     st.from_regex(r"\A\d{4}\.\d{4,5}(v\d{1,2})?\Z"),
     st.from_regex(r"\A[a-z][a-z\-]{0,8}(\.[A-Z]{2})?/\d{7}(v\d)?\Z"),
-    st.sampled_from(["2112.15589", "2112.15589v2", "\u0662\u0661\u0661\u0662.\u0661\u0665\u0665\u0668\u0669", "hep-th/9901001", "arXiv:2201.00001", "", "v1", "2112.1558",
-                     "https://arxiv.org/pdf/2112.15589.pdf", "http://arxiv.org/abs/math.GT/0309136v1", "x/1"]),
+    st.sampled_from(
+        [
+            "2112.15589",
+            "2112.15589v2",
+            "\u0662\u0661\u0661\u0662.\u0661\u0665\u0665\u0668\u0669",
+            "hep-th/9901001",
+            "arXiv:2201.00001",
+            "",
+            "v1",
+            "2112.1558",
+            "https://arxiv.org/pdf/2112.15589.pdf",
+            "http://arxiv.org/abs/math.GT/0309136v1",
+            "x/1",
+        ]
+    ),
     PRINTABLE,
 )
 ENDINGS = st.sampled_from([b"\n", b"\r\n", b"\r", b""])
@@ -68,16 +140,23 @@ def _utf8(text: str) -> bytes:
 
 
 LISTING_LINE = st.one_of(
-    st.builds(lambda t: f"# ArXiv cs.CV --{t}", st.sampled_from(["Mon, 3 Jan 2022", "Fri, 31 Feb 2022", "", "3 Xyz 2022"])),
-    st.builds(lambda n, t, i: f"### {n}.{t}  [ :arrow_down: ](https://arxiv.org/pdf/{i}.pdf)",
-              st.integers(0, 999), SAFE_TEXT, ARXIV_IDS),
+    st.builds(
+        lambda t: f"# ArXiv cs.CV --{t}", st.sampled_from(["Mon, 3 Jan 2022", "Fri, 31 Feb 2022", "", "3 Xyz 2022"])
+    ),
+    st.builds(
+        lambda n, t, i: f"### {n}.{t}  [ :arrow_down: ](https://arxiv.org/pdf/{i}.pdf)",
+        st.integers(0, 999),
+        SAFE_TEXT,
+        ARXIV_IDS,
+    ),
     st.builds(lambda t, u: f"###{t}[ :arrow_down: ]({u})", SAFE_TEXT, SAFE_TEXT),
     st.builds(lambda t: f">  {t}", SAFE_TEXT),
     st.builds(lambda t: "#" + t, SAFE_TEXT),
     SAFE_TEXT,
 )
 LISTING = st.lists(st.tuples(st.one_of(LISTING_LINE.map(_utf8), st.binary(max_size=40)), ENDINGS), max_size=12).map(
-    lambda lines: b"".join(text + end for text, end in lines))
+    lambda lines: b"".join(text + end for text, end in lines)
+)
 
 
 def _xml_escape(text: str) -> str:
@@ -96,24 +175,46 @@ def _entry(parts: dict[str, object]) -> str:
     return "".join(out) + "</entry>"
 
 
-XML_TEXT = st.one_of(SAFE_TEXT.map(_xml_escape), SAFE_TEXT, st.sampled_from(["&lol;", "&amp;", "<![CDATA[<b>x</b>]]>", "&#0;", "&#x1F600;"]))
+XML_TEXT = st.one_of(
+    SAFE_TEXT.map(_xml_escape),
+    SAFE_TEXT,
+    st.sampled_from(["&lol;", "&amp;", "<![CDATA[<b>x</b>]]>", "&#0;", "&#x1F600;"]),
+)
 ENTRY = st.fixed_dictionaries(
-    {}, optional={"id": st.one_of(ARXIV_IDS.map(lambda i: "http://arxiv.org/abs/" + i), XML_TEXT),
-                  "title": XML_TEXT, "summary": XML_TEXT, "published": st.sampled_from(["2022-01-03T00:00:00Z", "", "x"]),
-                  "authors": st.lists(XML_TEXT, max_size=3), "categories": st.lists(st.sampled_from(["cs.CV", 'a"b', "&", ""]), max_size=2)},
+    {},
+    optional={
+        "id": st.one_of(ARXIV_IDS.map(lambda i: "http://arxiv.org/abs/" + i), XML_TEXT),
+        "title": XML_TEXT,
+        "summary": XML_TEXT,
+        "published": st.sampled_from(["2022-01-03T00:00:00Z", "", "x"]),
+        "authors": st.lists(XML_TEXT, max_size=3),
+        "categories": st.lists(st.sampled_from(["cs.CV", 'a"b', "&", ""]), max_size=2),
+    },
 ).map(_entry)
-DOCTYPES = st.sampled_from([
-    "", '<!DOCTYPE feed [<!ENTITY lol "lol">]>',
-    '<!DOCTYPE feed [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
-    '<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>',
-])
+DOCTYPES = st.sampled_from(
+    [
+        "",
+        '<!DOCTYPE feed [<!ENTITY lol "lol">]>',
+        '<!DOCTYPE feed [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+        '<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>',
+    ]
+)
 
 
 @st.composite
 def atom_documents(draw) -> bytes:
     entries = draw(st.lists(ENTRY, max_size=4))
-    doc = (draw(st.sampled_from(['<?xml version="1.0" encoding="UTF-8"?>\n', "", '<?xml version="1.0" encoding="latin-1"?>']))
-           + draw(DOCTYPES) + '<feed xmlns="http://www.w3.org/2005/Atom">\n' + "\n".join(entries) + "\n</feed>\n")
+    doc = (
+        draw(
+            st.sampled_from(
+                ['<?xml version="1.0" encoding="UTF-8"?>\n', "", '<?xml version="1.0" encoding="latin-1"?>']
+            )
+        )
+        + draw(DOCTYPES)
+        + '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        + "\n".join(entries)
+        + "\n</feed>\n"
+    )
     data = _utf8(doc)
     cut = draw(st.one_of(st.none(), st.integers(0, max(0, len(data)))))
     if cut is not None:
@@ -125,23 +226,67 @@ def atom_documents(draw) -> bytes:
 ATOM = st.one_of(atom_documents(), st.binary(max_size=200))
 
 JSON_VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), PRINTABLE, NASTY.filter(lambda s: not ("\ud800" <= s[:1] <= "\udfff"))),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False),
+        PRINTABLE,
+        NASTY.filter(lambda s: not ("\ud800" <= s[:1] <= "\udfff")),
+    ),
     lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(PRINTABLE, children, max_size=3)),
     max_leaves=8,
 )
-KEYS = st.sampled_from(["id", "arxiv_id", "title", "abstract", "summary", "authors", "categories", "version",
-                        "date", "listing_date", "published"])
+KEYS = st.sampled_from(
+    [
+        "id",
+        "arxiv_id",
+        "title",
+        "abstract",
+        "summary",
+        "authors",
+        "categories",
+        "version",
+        "date",
+        "listing_date",
+        "published",
+    ]
+)
 RECORD = st.dictionaries(KEYS, st.one_of(ARXIV_IDS, SAFE_TEXT, JSON_VALUES), max_size=8)
 # ensure_ascii=True writes a lone surrogate as a \\udXXX escape: valid JSON, but not a character
 RAW_RECORD = st.dictionaries(KEYS, st.one_of(ARXIV_IDS, TEXT), max_size=6)
-JSONL_LINE = st.one_of(RECORD.map(lambda r: json.dumps(r, ensure_ascii=False)), JSON_VALUES.map(json.dumps),
-                       RAW_RECORD.map(json.dumps),
-                       SAFE_TEXT, st.just(""))
+JSONL_LINE = st.one_of(
+    RECORD.map(lambda r: json.dumps(r, ensure_ascii=False)),
+    JSON_VALUES.map(json.dumps),
+    RAW_RECORD.map(json.dumps),
+    SAFE_TEXT,
+    st.just(""),
+)
 JSONL = st.lists(st.tuples(st.one_of(JSONL_LINE.map(_utf8), st.binary(max_size=40)), ENDINGS), max_size=8).map(
-    lambda lines: b"".join(text + end for text, end in lines))
+    lambda lines: b"".join(text + end for text, end in lines)
+)
 
-FILE_NAMES = st.sampled_from(["x", "x.md", "x.markdown", "x.txt", "x.xml", "x.atom", "x.jsonl", "x.ndjson", "x.json",
-                              "x.gz", "x.md.gz", "x.jsonl.gz", "x.xml.gz", "x.JSONL", "x.csv", ".hidden", "x.tar.gz"])
+FILE_NAMES = st.sampled_from(
+    [
+        "x",
+        "x.md",
+        "x.markdown",
+        "x.txt",
+        "x.xml",
+        "x.atom",
+        "x.jsonl",
+        "x.ndjson",
+        "x.json",
+        "x.gz",
+        "x.md.gz",
+        "x.jsonl.gz",
+        "x.xml.gz",
+        "x.JSONL",
+        "x.csv",
+        ".hidden",
+        "x.tar.gz",
+    ]
+)
 FORMATS = st.sampled_from([None, None, None, "listing", "atom", "jsonl", "csv"])
 
 
@@ -173,8 +318,10 @@ def check_records(records: list[object], source: str = SOURCE) -> None:
         if isinstance(record, (Paper, Reject)):
             texts = [v for v in (getattr(record, f) for f in record.__slots__) if isinstance(v, str)]
             texts += [t for f in ("authors", "categories") for t in getattr(record, f, ())]
-            _check(_encodable(*texts), f"{type(record).__name__} with text that is not UTF-8-encodable "
-                                       f"(a lone surrogate): {record!r}"[:300])
+            _check(
+                _encodable(*texts),
+                f"{type(record).__name__} with text that is not UTF-8-encodable (a lone surrogate): {record!r}"[:300],
+            )
         if isinstance(record, Reject):
             _check(bool(record.reason.strip()), f"reject without a reason: {record!r}")
             _check(record.line >= 0, f"reject with a negative line: {record!r}")
@@ -183,7 +330,10 @@ def check_records(records: list[object], source: str = SOURCE) -> None:
             _check(parse_arxiv_id(record.id) == (record.id, None), f"paper id {record.id!r} is not an arXiv id")
             _check(record.id.isascii(), f"paper id {record.id!r} is not ASCII (non-ASCII digits taken for an arXiv id)")
             _check(isinstance(record.title, str) and record.title.strip() != "", f"paper without a title: {record!r}")
-            _check(isinstance(record.abstract, str) and record.abstract.strip() != "", f"paper without an abstract: {record!r}")
+            _check(
+                isinstance(record.abstract, str) and record.abstract.strip() != "",
+                f"paper without an abstract: {record!r}",
+            )
             _check(record.line >= 1, f"paper with line {record.line}")
             _check(record.source == source, f"paper names {record.source!r}, not {source!r}")
         else:
@@ -204,7 +354,7 @@ def fuzz_atom(data: bytes) -> None:
     from kg.ingest.atom import parse_atom
 
     # fed in small pieces, as read_records does in 64 KiB blocks
-    check_records(list(parse_atom([data[i:i + 37] for i in range(0, len(data), 37)], SOURCE)))
+    check_records(list(parse_atom([data[i : i + 37] for i in range(0, len(data), 37)], SOURCE)))
 
 
 def fuzz_jsonl(data: bytes) -> None:
@@ -257,8 +407,10 @@ def fuzz_turtle(args: tuple[str, str, list[str], str, str]) -> None:
     p, e = rdf.paper_iri(paper.id), rdf.entity_iri(entity.id)
     _check(str(back.value(p, DCTERMS.title)) == clean[0], "title changed in a Turtle round trip")
     _check(str(back.value(p, DCTERMS.abstract) or "") == clean[1], "abstract changed in a Turtle round trip")
-    _check(sorted(map(str, back.objects(p, DC.creator))) == sorted({_SURROGATE.sub("\ufffd", a) for a in authors}),
-           "authors changed in a Turtle round trip")
+    _check(
+        sorted(map(str, back.objects(p, DC.creator))) == sorted({_SURROGATE.sub("\ufffd", a) for a in authors}),
+        "authors changed in a Turtle round trip",
+    )
     _check(back.value(e, SKOS.prefLabel) == Literal(clean[2]), "label changed in a Turtle round trip")
     _check(len(back) == len(graph), f"{len(graph)} triples written, {len(back)} read back")
     quads = list(pyoxigraph.parse(ttl.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE))
@@ -279,12 +431,13 @@ def fuzz_abbreviations(text: str) -> None:
     from kg.extract.abbreviations import find_abbreviations
 
     for found in find_abbreviations(text):
-        _check(text[found.short_start:found.short_end] == found.short, f"short form offsets wrong: {found!r}")
-        _check(text[found.long_start:found.long_end] == found.long, f"long form offsets wrong: {found!r}")
+        _check(text[found.short_start : found.short_end] == found.short, f"short form offsets wrong: {found!r}")
+        _check(text[found.long_start : found.long_end] == found.long, f"long form offsets wrong: {found!r}")
 
 
-ABBREVIATION_TEXT = st.lists(st.one_of(NASTY, ANY_TEXT, st.from_regex(r"\A([A-Z][a-z]+ ){1,4}\([A-Z][A-Za-z\-]{1,6}\)\Z")),
-                             max_size=6).map(" ".join)
+ABBREVIATION_TEXT = st.lists(
+    st.one_of(NASTY, ANY_TEXT, st.from_regex(r"\A([A-Z][a-z]+ ){1,4}\([A-Z][A-Za-z\-]{1,6}\)\Z")), max_size=6
+).map(" ".join)
 
 
 @dataclass(frozen=True)
@@ -294,16 +447,28 @@ class Target:
     check: Callable[[object], None]
 
 
-TARGETS: dict[str, Target] = {t.name: t for t in [
-    Target("listing", st.one_of(LISTING, st.binary(max_size=200)), fuzz_listing),
-    Target("atom", ATOM, fuzz_atom),
-    Target("jsonl", st.one_of(JSONL, st.binary(max_size=200)), fuzz_jsonl),
-    Target("read_records", st.tuples(FILE_NAMES, st.one_of(LISTING, ATOM, JSONL, st.binary(max_size=100)), st.booleans(),
-                                     st.one_of(st.none(), st.integers(0, 400)), FORMATS), fuzz_read_records),
-    Target("turtle", st.tuples(TEXT, TEXT, st.lists(TEXT, max_size=3), TEXT, TEXT), fuzz_turtle),
-    Target("normalize", TEXT, fuzz_normalize),
-    Target("abbreviations", ABBREVIATION_TEXT, fuzz_abbreviations),
-]}
+TARGETS: dict[str, Target] = {
+    t.name: t
+    for t in [
+        Target("listing", st.one_of(LISTING, st.binary(max_size=200)), fuzz_listing),
+        Target("atom", ATOM, fuzz_atom),
+        Target("jsonl", st.one_of(JSONL, st.binary(max_size=200)), fuzz_jsonl),
+        Target(
+            "read_records",
+            st.tuples(
+                FILE_NAMES,
+                st.one_of(LISTING, ATOM, JSONL, st.binary(max_size=100)),
+                st.booleans(),
+                st.one_of(st.none(), st.integers(0, 400)),
+                FORMATS,
+            ),
+            fuzz_read_records,
+        ),
+        Target("turtle", st.tuples(TEXT, TEXT, st.lists(TEXT, max_size=3), TEXT, TEXT), fuzz_turtle),
+        Target("normalize", TEXT, fuzz_normalize),
+        Target("abbreviations", ABBREVIATION_TEXT, fuzz_abbreviations),
+    ]
+}
 
 
 # ------------------------------------------------------------------------------------------- runner
@@ -312,7 +477,7 @@ class Result:
     target: str
     examples: int = 0
     seconds: float = 0.0
-    crashes: list[tuple[str, str]] = field(default_factory=list)   # (what went wrong, the input)
+    crashes: list[tuple[str, str]] = field(default_factory=list)  # (what went wrong, the input)
 
     @property
     def distinct(self) -> dict[str, str]:
@@ -336,8 +501,14 @@ def run_target(name: str, examples: int, seed_value: int = 0) -> Result:
     result = Result(name)
 
     @seed(seed_value)
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-              phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        phases=(Phase.explicit, Phase.generate),
+        suppress_health_check=list(HealthCheck),
+    )
     @given(target.strategy)
     def one(value: object) -> None:
         result.examples += 1
@@ -356,8 +527,9 @@ def run_target(name: str, examples: int, seed_value: int = 0) -> Result:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--examples", type=int, default=10_000, help="examples per target (default 10,000)")
     parser.add_argument("--target", action="append", choices=list(TARGETS), help="only these targets (repeatable)")
     parser.add_argument("--seed", type=int, default=0, help="hypothesis seed (default 0)")
@@ -370,7 +542,10 @@ def main(argv: list[str] | None = None) -> int:
         result = run_target(name, args.examples, args.seed)
         results.append(result)
         per = result.seconds / result.examples * 1000 if result.examples else 0.0
-        print(f"{name:<14} {result.examples:>9,} {len(result.crashes):>8} {result.seconds:>8.1f} {per:>9.2f} ms", flush=True)
+        print(
+            f"{name:<14} {result.examples:>9,} {len(result.crashes):>8} {result.seconds:>8.1f} {per:>9.2f} ms",
+            flush=True,
+        )
         for what, example in list(result.distinct.items())[: args.show]:
             print(f"    {what}\n      input: {example}")
     total = sum(len(r.crashes) for r in results)

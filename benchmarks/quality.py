@@ -12,6 +12,7 @@ without it, on the texts of the gold sets.
 
 :func:`predict` is the single place that runs the extractor; everything else only scores its output.
 """
+
 from __future__ import annotations
 
 import os
@@ -130,8 +131,10 @@ def speed_texts(shared: Path, n: int, fallback: Sequence[str]) -> tuple[list[str
                 if len(texts) >= n:
                     break
         return texts, "arXiv corpus abstracts (title + abstract)"
-    print(f"note: {corpus} not found (pass --shared DIR to time the corpus): timing the gold texts instead",
-          file=sys.stderr)
+    print(
+        f"note: {corpus} not found (pass --shared DIR to time the corpus): timing the gold texts instead",
+        file=sys.stderr,
+    )
     return list(fallback)[:n], "gold texts"
 
 
@@ -167,8 +170,10 @@ def cli_speed(shared: Path, n: int) -> str:
         t0 = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         dt = time.perf_counter() - t0
-    return (f"kg extract end to end on one core, {n} corpus papers: {dt:.1f} s wall clock, "
-            f"{n / dt:,.0f} papers/s (start-up, reading, extraction, resolution and writing included)")
+    return (
+        f"kg extract end to end on one core, {n} corpus papers: {dt:.1f} s wall clock, "
+        f"{n / dt:,.0f} papers/s (start-up, reading, extraction, resolution and writing included)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,12 +182,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--sets", default="", help="comma-separated set names (default: all converted)")
     ap.add_argument("--model", type=Path, default=None, help="another spaCy pipeline to evaluate")
-    ap.add_argument("--extractor-model", type=Path, default=None,
-                    help="the full kg extractor with this trained pipeline instead of the shipped one")
+    ap.add_argument(
+        "--extractor-model",
+        type=Path,
+        default=None,
+        help="the full kg extractor with this trained pipeline instead of the shipped one",
+    )
     ap.add_argument("--propagate", action="store_true", help="add the document-level post-step (propagate)")
     ap.add_argument("--model-only", action="store_true", help="the trained NER alone instead of the full kg extractor")
     ap.add_argument("--speed", type=int, default=1000, help="abstracts for the speed test (0: skip)")
-    ap.add_argument("--cli-speed", type=int, default=0, help="also time `kg extract` end to end on this many corpus papers")
+    ap.add_argument(
+        "--cli-speed", type=int, default=0, help="also time `kg extract` end to end on this many corpus papers"
+    )
     args = ap.parse_args(argv)
 
     if args.model is not None:

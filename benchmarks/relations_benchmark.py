@@ -9,6 +9,7 @@ in wall time, the relations per label, and writes ``--sample`` relations drawn a
 with their sentences, for verdicts in ``benchmarks/relations_verdicts.jsonl``: with ``--stated``, from
 those the graph states (``kg.relation_graph``), else from all at ``--min-confidence`` or more.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,14 +51,18 @@ def stated_sample_pool(items: list[Paper]) -> list:
 
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "papers.jsonl"
-        source.write_text("".join(json.dumps({"arxiv_id": p.id, "title": p.title, "abstract": p.abstract}) + "\n"
-                                  for p in items), encoding="utf-8")
+        source.write_text(
+            "".join(json.dumps({"arxiv_id": p.id, "title": p.title, "abstract": p.abstract}) + "\n" for p in items),
+            encoding="utf-8",
+        )
         started = time.perf_counter()
         build = pipeline.run([source], Config(relations=True))
         records = list(files.mention_records(build))
         seconds = time.perf_counter() - started
-    print(f"kg extract --relations on {len(records)} abstracts: {seconds:.1f} s wall, "
-          f"{len(records) / seconds:.1f} abstracts/s (one process, model loading included)")
+    print(
+        f"kg extract --relations on {len(records)} abstracts: {seconds:.1f} s wall, "
+        f"{len(records) / seconds:.1f} abstracts/s (one process, model loading included)"
+    )
     stated = relation_graph.aggregate(build.mentions, build.links, relation_graph.floors(build.config))
     print(f"the graph states {len(stated)} relations from {sum(len(s.evidence) for s in stated)} sentences")
     return [e for s in stated for e in s.evidence]
@@ -78,18 +83,34 @@ def main() -> None:
     relations = [(item.paper.id, r) for item in out for r in item.relations]
     if args.stated:
         relations = stated_sample_pool(items)
-    print(f"{len(items)} abstracts, CPU time per core: mentions {base:.1f} abstracts/s, "
-          f"mentions + relations {with_relations:.1f} abstracts/s")
-    print(f"{len(relations)} relations ({len(relations) / len(items):.2f} per abstract):",
-          dict(sorted(Counter(r.type for _, r in relations).items())))
+    print(
+        f"{len(items)} abstracts, CPU time per core: mentions {base:.1f} abstracts/s, "
+        f"mentions + relations {with_relations:.1f} abstracts/s"
+    )
+    print(
+        f"{len(relations)} relations ({len(relations) / len(items):.2f} per abstract):",
+        dict(sorted(Counter(r.type for _, r in relations).items())),
+    )
     if args.output:
         pool = [(pid, r) for pid, r in relations if r.confidence >= args.min_confidence]
         drawn = random.Random(args.seed).sample(pool, min(args.sample, len(pool)))
         with open(args.output, "w", encoding="utf-8") as f:
             for pid, r in drawn:
-                f.write(json.dumps({"paper": pid, "type": r.type, "head": r.head.text, "tail": r.tail.text,
-                                    "confidence": r.confidence, "source": r.source, "sentence": r.head.sentence},
-                                   ensure_ascii=False) + "\n")
+                f.write(
+                    json.dumps(
+                        {
+                            "paper": pid,
+                            "type": r.type,
+                            "head": r.head.text,
+                            "tail": r.tail.text,
+                            "confidence": r.confidence,
+                            "source": r.source,
+                            "sentence": r.head.sentence,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
 
 
 if __name__ == "__main__":

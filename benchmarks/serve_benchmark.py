@@ -13,6 +13,7 @@ HTTP request (POST, JSON results, parsed), as SPARQLWrapper sends it, and prints
 
 Needs ``kg[serve]``. Nothing is written into the store.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,9 +43,11 @@ def readme_queries() -> list[str]:
 
 def ask(url: str, query: str) -> list[tuple[str, ...]]:
     """One SELECT over HTTP: its rows, values as their lexical forms."""
-    request = Request(url, data=urlencode({"query": query}).encode("utf-8"),
-                      headers={"Accept": "application/sparql-results+json",
-                               "Content-Type": "application/x-www-form-urlencoded"})
+    request = Request(
+        url,
+        data=urlencode({"query": query}).encode("utf-8"),
+        headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     with urlopen(request, timeout=300) as response:
         result = json.load(response)
     names = result["head"]["vars"]
@@ -66,8 +69,10 @@ def check(url: str, graph: Path, queries: list[str]) -> int:
         local_s = time.perf_counter() - started
         same = http == local
         differ += not same
-        print(f"README query {number:2d}: {len(http):5d} rows over HTTP in {http_s * 1000:8.1f} ms, "
-              f"kg query {local_s * 1000:8.1f} ms: {'same rows' if same else 'ROWS DIFFER'}")
+        print(
+            f"README query {number:2d}: {len(http):5d} rows over HTTP in {http_s * 1000:8.1f} ms, "
+            f"kg query {local_s * 1000:8.1f} ms: {'same rows' if same else 'ROWS DIFFER'}"
+        )
     return differ
 
 
@@ -89,7 +94,9 @@ def measure(url: str, query: str, repeat: int, threads: int, right: list[tuple[s
             times.extend(mine)
             wrong[0] += bad
 
-    workers = [threading.Thread(target=client, args=(repeat // threads + (i < repeat % threads),)) for i in range(threads)]
+    workers = [
+        threading.Thread(target=client, args=(repeat // threads + (i < repeat % threads),)) for i in range(threads)
+    ]
     for w in workers:
         w.start()
     for w in workers:
@@ -121,10 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     times.sort()
     ms = [t * 1000 for t in times]
     p50, p95 = statistics.median(ms), ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
-    print(f"README query {args.query} ({len(right)} rows) over HTTP, {len(ms)} requests, {args.threads} client(s): "
-          f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, mean {statistics.fmean(ms):.1f} ms, max {ms[-1]:.1f} ms; "
-          f"{len(ms) / wall:.0f} requests/s; {len(ms) - wrong} of {len(ms)} answers right; "
-          f"{'still answering' if still else 'NOT ANSWERING RIGHT AFTERWARDS'}")
+    print(
+        f"README query {args.query} ({len(right)} rows) over HTTP, {len(ms)} requests, {args.threads} client(s): "
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, mean {statistics.fmean(ms):.1f} ms, max {ms[-1]:.1f} ms; "
+        f"{len(ms) / wall:.0f} requests/s; {len(ms) - wrong} of {len(ms)} answers right; "
+        f"{'still answering' if still else 'NOT ANSWERING RIGHT AFTERWARDS'}"
+    )
     return 1 if differ or wrong or not still else 0
 
 

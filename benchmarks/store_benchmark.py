@@ -29,6 +29,7 @@ dataset: tens of papers). p50/p95 are over
 ``--repeat`` runs, aggregates over ``--repeat-aggregate`` runs. An rdflib query that passes
 ``--rdflib-timeout`` seconds is stopped and reported as such. Figures are printed, nothing is asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,22 +62,45 @@ OA = "http://www.w3.org/ns/oa#"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: kind, class, label stem, number of entities, draws per paper, (rare role property, its share)
-KINDS = (("dataset", "Dataset", "Dataset", 20_000, 3, ("introducesDataset", 0.02), "usesDataset"),
-         ("method", "Method", "Method", 50_000, 3, ("proposesMethod", 0.05), "usesMethod"),
-         ("task", "Task", "Task", 5_000, 2, (None, 0.0), "addressesTask"))
+KINDS = (
+    ("dataset", "Dataset", "Dataset", 20_000, 3, ("introducesDataset", 0.02), "usesDataset"),
+    ("method", "Method", "Method", 50_000, 3, ("proposesMethod", 0.05), "usesMethod"),
+    ("task", "Task", "Task", 5_000, 2, (None, 0.0), "addressesTask"),
+)
 COMPONENTS = (("vocabulary", 0.55), ("ner", 0.2), ("pattern:title-colon", 0.1), ("abbreviation", 0.15))
 #: README query number -> (kind, literals in its text that a run replaces with a random argument)
 README_QUERIES = {
-    1: ("lookup", ("dataset",)), 2: ("aggregate", ()), 3: ("aggregate", ("task",)), 4: ("aggregate", ()),
-    5: ("aggregate", ()), 6: ("lookup", ("paper", "evidence")), 7: ("aggregate", ()),
-    8: ("lookup", ("method", "dataset")), 9: ("lookup", ("dataset",)), 10: ("aggregate", ()),
+    1: ("lookup", ("dataset",)),
+    2: ("aggregate", ()),
+    3: ("aggregate", ("task",)),
+    4: ("aggregate", ()),
+    5: ("aggregate", ()),
+    6: ("lookup", ("paper", "evidence")),
+    7: ("aggregate", ()),
+    8: ("lookup", ("method", "dataset")),
+    9: ("lookup", ("dataset",)),
+    10: ("aggregate", ()),
 }
-README_LITERALS = {"dataset": '"CIFAR-10"', "task": '"Image Generation"', "paper": '"2112.15509"',
-                   "evidence": '"SAANet"', "method": '"Generative Adversarial Network"'}
+README_LITERALS = {
+    "dataset": '"CIFAR-10"',
+    "task": '"Image Generation"',
+    "paper": '"2112.15509"',
+    "evidence": '"SAANet"',
+    "method": '"Generative Adversarial Network"',
+}
 PAGE = 100  # papers per page of a paged lookup
-TITLES = {1: "papers using a dataset", 2: "most studied tasks", 3: "methods on a task", 4: "datasets introduced",
-          5: "methods proposed", 6: "evidence for a link", 7: "methods applied to tasks", 8: "papers using method+dataset",
-          9: "spellings of a dataset", 10: "NER-only links to review"}
+TITLES = {
+    1: "papers using a dataset",
+    2: "most studied tasks",
+    3: "methods on a task",
+    4: "datasets introduced",
+    5: "methods proposed",
+    6: "evidence for a link",
+    7: "methods applied to tasks",
+    8: "papers using method+dataset",
+    9: "spellings of a dataset",
+    10: "NER-only links to review",
+}
 
 
 def zipf_index(rng: random.Random, n: int) -> int:
@@ -110,8 +134,8 @@ class Synthetic:
         self.seed = seed
         self.min_support = min_support
         self.triples = 0
-        self.evidence: list[tuple[str, str]] = []       # (paper id, entity label) pairs with an annotation
-        self.pairs: list[tuple[str, str]] = []          # (method label, dataset label) of one paper
+        self.evidence: list[tuple[str, str]] = []  # (paper id, entity label) pairs with an annotation
+        self.pairs: list[tuple[str, str]] = []  # (method label, dataset label) of one paper
 
     def write(self, path: Path) -> int:
         rng = random.Random(self.seed)
@@ -121,9 +145,15 @@ class Synthetic:
         with open(path, "w", encoding="utf-8") as out:
             for name, _ in COMPONENTS:
                 c = f"<{BASE}component/{name}>"
-                self._emit(out, [f"{c} <{RDF}type> <{KGO}Component> .", f'{c} <{RDFS}label> "{name}" .',
-                                 f"<{BASE}component/{name}#extraction> <{RDF}type> <{PROV}Activity> .",
-                                 f"<{BASE}component/{name}#extraction> <{PROV}wasAssociatedWith> {c} ."])
+                self._emit(
+                    out,
+                    [
+                        f"{c} <{RDF}type> <{KGO}Component> .",
+                        f'{c} <{RDFS}label> "{name}" .',
+                        f"<{BASE}component/{name}#extraction> <{RDF}type> <{PROV}Activity> .",
+                        f"<{BASE}component/{name}#extraction> <{PROV}wasAssociatedWith> {c} .",
+                    ],
+                )
             for j in range(self.n_papers):
                 self._emit(out, self._paper(j, rng, counts, support, n_tasks))
             for kind, cls, _stem, size, _, _, _ in KINDS:
@@ -143,9 +173,12 @@ class Synthetic:
         pid = paper_id(j)
         p = f"<{BASE}paper/{pid}>"
         month = int(pid[2:4])
-        lines = [f"{p} <{RDF}type> <{KGO}Paper> .", f'{p} <{KGO}arxivId> "{pid}" .',
-                 f'{p} <{DCT}title> "Synthetic paper {j}" .',
-                 f'{p} <{DCT}date> "20{pid[:2]}-{month:02d}-{1 + j % 28:02d}"^^<{XSD}date> .']
+        lines = [
+            f"{p} <{RDF}type> <{KGO}Paper> .",
+            f'{p} <{KGO}arxivId> "{pid}" .',
+            f'{p} <{DCT}title> "Synthetic paper {j}" .',
+            f'{p} <{DCT}date> "20{pid[:2]}-{month:02d}-{1 + j % 28:02d}"^^<{XSD}date> .',
+        ]
         linked: dict[str, list[int]] = {}
         first: tuple[str, int, str] | None = None
         for kind, _, _, size, draws, (rare, share), common in KINDS:
@@ -174,46 +207,65 @@ class Synthetic:
         t, pos, quote = f"<{a}#target>", f"<{a}#position>", f"<{a}#quote>"
         component = rng.choices([c for c, _ in COMPONENTS], [w for _, w in COMPONENTS])[0]
         text = label(kind, index)
-        return [f"<{a}> <{RDF}type> <{OA}Annotation> .", f"<{a}> <{OA}motivatedBy> <{OA}identifying> .",
-                f"<{a}> <{OA}hasBody> <{BASE}{kind}/{kind}-{index}> .", f"<{a}> <{OA}hasTarget> {t} .",
-                f'<{a}> <{KGO}field> "abstract" .', f"<{a}> <{KGO}role> <{KGO}{prop}> .",
-                f'<{a}> <{KGO}confidence> "0.{500 + j % 500}"^^<{XSD}decimal> .',
-                f"<{a}> <{PROV}wasAttributedTo> <{BASE}component/{component}> .",
-                f"<{a}> <{PROV}wasGeneratedBy> <{BASE}component/{component}#extraction> .",
-                f'<{a}> <{KGO}sentence> "We evaluate the synthetic method of paper {j} on {text}." .',
-                f"{t} <{RDF}type> <{OA}SpecificResource> .", f"{t} <{OA}hasSource> <{BASE}paper/{pid}> .",
-                f"{t} <{OA}hasSelector> {pos} .", f"{t} <{OA}hasSelector> {quote} .",
-                f"{pos} <{RDF}type> <{OA}TextPositionSelector> .",
-                f'{pos} <{OA}start> "10"^^<{XSD}nonNegativeInteger> .',
-                f'{pos} <{OA}end> "{10 + len(text)}"^^<{XSD}nonNegativeInteger> .',
-                f"{quote} <{RDF}type> <{OA}TextQuoteSelector> .", f'{quote} <{OA}exact> "{text}" .',
-                f'{quote} <{OA}prefix> "We evaluate on " .']
+        return [
+            f"<{a}> <{RDF}type> <{OA}Annotation> .",
+            f"<{a}> <{OA}motivatedBy> <{OA}identifying> .",
+            f"<{a}> <{OA}hasBody> <{BASE}{kind}/{kind}-{index}> .",
+            f"<{a}> <{OA}hasTarget> {t} .",
+            f'<{a}> <{KGO}field> "abstract" .',
+            f"<{a}> <{KGO}role> <{KGO}{prop}> .",
+            f'<{a}> <{KGO}confidence> "0.{500 + j % 500}"^^<{XSD}decimal> .',
+            f"<{a}> <{PROV}wasAttributedTo> <{BASE}component/{component}> .",
+            f"<{a}> <{PROV}wasGeneratedBy> <{BASE}component/{component}#extraction> .",
+            f'<{a}> <{KGO}sentence> "We evaluate the synthetic method of paper {j} on {text}." .',
+            f"{t} <{RDF}type> <{OA}SpecificResource> .",
+            f"{t} <{OA}hasSource> <{BASE}paper/{pid}> .",
+            f"{t} <{OA}hasSelector> {pos} .",
+            f"{t} <{OA}hasSelector> {quote} .",
+            f"{pos} <{RDF}type> <{OA}TextPositionSelector> .",
+            f'{pos} <{OA}start> "10"^^<{XSD}nonNegativeInteger> .',
+            f'{pos} <{OA}end> "{10 + len(text)}"^^<{XSD}nonNegativeInteger> .',
+            f"{quote} <{RDF}type> <{OA}TextQuoteSelector> .",
+            f'{quote} <{OA}exact> "{text}" .',
+            f'{quote} <{OA}prefix> "We evaluate on " .',
+        ]
 
     @staticmethod
     def _entity(kind: str, cls: str, index: int, n_papers: int) -> list[str]:
         e = f"<{BASE}{kind}/{kind}-{index}>"
         name = label(kind, index)
-        lines = [f"{e} <{RDF}type> <{KGO}{cls}> .", f'{e} <{SKOS}prefLabel> "{name}" .',
-                 f'{e} <{KGO}paperCount> "{n_papers}"^^<{XSD}integer> .',
-                 f"{e} <{SKOSXL}prefLabel> <{BASE}{kind}/{kind}-{index}#label-0> .",
-                 f"<{BASE}{kind}/{kind}-{index}#label-0> <{RDF}type> <{SKOSXL}Label> .",
-                 f'<{BASE}{kind}/{kind}-{index}#label-0> <{SKOSXL}literalForm> "{name}" .',
-                 f'<{BASE}{kind}/{kind}-{index}#label-0> <{KGO}mentionCount> "{max(1, n_papers)}"^^<{XSD}integer> .']
+        lines = [
+            f"{e} <{RDF}type> <{KGO}{cls}> .",
+            f'{e} <{SKOS}prefLabel> "{name}" .',
+            f'{e} <{KGO}paperCount> "{n_papers}"^^<{XSD}integer> .',
+            f"{e} <{SKOSXL}prefLabel> <{BASE}{kind}/{kind}-{index}#label-0> .",
+            f"<{BASE}{kind}/{kind}-{index}#label-0> <{RDF}type> <{SKOSXL}Label> .",
+            f'<{BASE}{kind}/{kind}-{index}#label-0> <{SKOSXL}literalForm> "{name}" .',
+            f'<{BASE}{kind}/{kind}-{index}#label-0> <{KGO}mentionCount> "{max(1, n_papers)}"^^<{XSD}integer> .',
+        ]
         if index % 4 == 0:
             alias = f"{kind[0].upper()}{index}"
-            lines += [f'{e} <{SKOS}altLabel> "{alias}" .', f"{e} <{SKOSXL}altLabel> <{BASE}{kind}/{kind}-{index}#label-1> .",
-                      f"<{BASE}{kind}/{kind}-{index}#label-1> <{RDF}type> <{SKOSXL}Label> .",
-                      f'<{BASE}{kind}/{kind}-{index}#label-1> <{SKOSXL}literalForm> "{alias}" .',
-                      f'<{BASE}{kind}/{kind}-{index}#label-1> <{KGO}mentionCount> "1"^^<{XSD}integer> .']
+            lines += [
+                f'{e} <{SKOS}altLabel> "{alias}" .',
+                f"{e} <{SKOSXL}altLabel> <{BASE}{kind}/{kind}-{index}#label-1> .",
+                f"<{BASE}{kind}/{kind}-{index}#label-1> <{RDF}type> <{SKOSXL}Label> .",
+                f'<{BASE}{kind}/{kind}-{index}#label-1> <{SKOSXL}literalForm> "{alias}" .',
+                f'<{BASE}{kind}/{kind}-{index}#label-1> <{KGO}mentionCount> "1"^^<{XSD}integer> .',
+            ]
         return lines
 
     @staticmethod
     def _cooccurrence(d: int, t: int, n: int) -> list[str]:
         c = f"<{BASE}cooccurrence/dataset/dataset-{d}/task/task-{t}>"
         ds, task = f"<{BASE}dataset/dataset-{d}>", f"<{BASE}task/task-{t}>"
-        return [f"{ds} <{KGO}usedForTask> {task} .", f"{c} <{RDF}type> <{KGO}Cooccurrence> .",
-                f"{c} <{KGO}role> <{KGO}usedForTask> .", f"{c} <{KGO}subjectEntity> {ds} .",
-                f"{c} <{KGO}objectEntity> {task} .", f'{c} <{KGO}supportCount> "{n}"^^<{XSD}integer> .']
+        return [
+            f"{ds} <{KGO}usedForTask> {task} .",
+            f"{c} <{RDF}type> <{KGO}Cooccurrence> .",
+            f"{c} <{KGO}role> <{KGO}usedForTask> .",
+            f"{c} <{KGO}subjectEntity> {ds} .",
+            f"{c} <{KGO}objectEntity> {task} .",
+            f'{c} <{KGO}supportCount> "{n}"^^<{XSD}integer> .',
+        ]
 
 
 # ------------------------------------------------------------------------------------------ timing
@@ -248,8 +300,13 @@ def timed(run: Callable[[object], object], args: list, budget: float | None) -> 
     if not times:
         return {"runs": 0, "stopped": stopped}
     times.sort()
-    return {"runs": len(times), "stopped": stopped, "p50": statistics.median(times),
-            "p95": times[min(len(times) - 1, int(0.95 * len(times)))], "rows": int(statistics.median(rows))}
+    return {
+        "runs": len(times),
+        "stopped": stopped,
+        "p50": statistics.median(times),
+        "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
+        "rows": int(statistics.median(rows)),
+    }
 
 
 #: README query 2 as it was first written: counting every kgo:addressesTask link instead of reading kgo:paperCount
@@ -289,8 +346,9 @@ def substitute(query: str, values: dict[str, str]) -> str:
     return query
 
 
-def bench(graph, synthetic: Synthetic, repeat: int, repeat_aggregate: int, seed: int,
-          budget: float | None) -> dict[str, dict]:
+def bench(
+    graph, synthetic: Synthetic, repeat: int, repeat_aggregate: int, seed: int, budget: float | None
+) -> dict[str, dict]:
     """Every README query and three API calls on one ``KnowledgeGraph``."""
     results: dict[str, dict] = {}
     for number, query in enumerate(readme_queries(), start=1):
@@ -310,8 +368,9 @@ def bench(graph, synthetic: Synthetic, repeat: int, repeat_aggregate: int, seed:
     results["top"] = timed(lambda _: graph.top("task", 10), [None] * repeat_aggregate, budget)
     results["relations"] = timed(lambda _: graph.relations("method", "task", 10), [None] * repeat_aggregate, budget)
     if results["relations"].get("runs") and results["7"].get("runs"):  # the same answer as README 7, read another way
-        same = [(p.a_label, p.b_label, p.count) for p in graph.relations("method", "task", 10)] == \
-            [(r["method"], r["task"], int(r["support"])) for r in graph.sparql(readme_queries()[6])]
+        same = [(p.a_label, p.b_label, p.count) for p in graph.relations("method", "task", 10)] == [
+            (r["method"], r["task"], int(r["support"])) for r in graph.sparql(readme_queries()[6])
+        ]
         print(f"relations('method', 'task', 10) {'gives' if same else 'does NOT give'} query 7's answer")
     return results
 
@@ -319,11 +378,13 @@ def bench(graph, synthetic: Synthetic, repeat: int, repeat_aggregate: int, seed:
 ROWS = [(str(n), f"query {n}: {TITLES[n]}", README_QUERIES[n][0]) for n in range(1, 11)] + [
     ("2c", "most studied tasks, counting the links", "aggregate"),
     ("1u", "query 1, a dataset drawn uniformly", "lookup"),
-    ("papers", 'papers(dataset="Dataset N")', "lookup"), ("papers_u", "papers(dataset=...), drawn uniformly", "lookup"),
+    ("papers", 'papers(dataset="Dataset N")', "lookup"),
+    ("papers_u", "papers(dataset=...), drawn uniformly", "lookup"),
     ("papers_page", f"papers(dataset=..., limit={PAGE}): the first page", "lookup"),
     ("evidence", 'evidence(paper, "Label N")', "lookup"),
     ("top", 'top("task", 10)', "aggregate"),
-    ("relations", 'relations("method", "task", 10): query 7', "aggregate")]
+    ("relations", 'relations("method", "task", 10): query 7', "aggregate"),
+]
 
 
 def _cell(figures: dict | None) -> str:
@@ -337,8 +398,11 @@ def _cell(figures: dict | None) -> str:
 
 def report(ox: dict[str, dict], rdf: dict[str, dict] | None, n_ox: int, n_rdf: int) -> None:
     print()
-    print(f"{'query':44s} {'kind':9s} | pyoxigraph, {n_ox:,} papers (store)    | "
-          f"rdflib, {n_rdf:,}-paper slice (memory)" if rdf else f"{'query':44s} {'kind':9s} | pyoxigraph, {n_ox:,} papers")
+    print(
+        f"{'query':44s} {'kind':9s} | pyoxigraph, {n_ox:,} papers (store)    | rdflib, {n_rdf:,}-paper slice (memory)"
+        if rdf
+        else f"{'query':44s} {'kind':9s} | pyoxigraph, {n_ox:,} papers"
+    )
     head = f"{'p50 ms':>9s} {'p95 ms':>9s} {'rows':>7s} {'runs':>4s}"
     print(f"{'':44s} {'':9s} | {head} | {head if rdf else ''}")
     for key, title, kind in ROWS:
@@ -350,11 +414,14 @@ def cli_timings(store: Path, synthetic: Synthetic) -> None:
     """One `kg query` process each (Python start and imports included)."""
     kg = [sys.executable, "-m", "kg", "query"]
     dataset = label("dataset", 141)
-    for title, args in (("kg query top-tasks", ["top-tasks", "-n", "10"]),
-                        (f'kg query papers --dataset "{dataset}"', ["papers", "--dataset", dataset])):
+    for title, args in (
+        ("kg query top-tasks", ["top-tasks", "-n", "10"]),
+        (f'kg query papers --dataset "{dataset}"', ["papers", "--dataset", dataset]),
+    ):
         started = time.perf_counter()
-        done = subprocess.run(kg + args + ["--graph", str(store), "--format", "csv"], cwd=ROOT,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            kg + args + ["--graph", str(store), "--format", "csv"], cwd=ROOT, capture_output=True, text=True
+        )
         seconds = time.perf_counter() - started
         lines = len(done.stdout.splitlines()) - 1
         print(f"  {title:44s} {seconds:6.2f} s end to end ({lines} rows, exit {done.returncode})")
@@ -372,11 +439,16 @@ def main() -> None:
     parser.add_argument("--repeat-aggregate", type=int, default=5, help="runs of each aggregate query")
     parser.add_argument("--rdflib-repeat", type=int, default=10, help="runs of each rdflib lookup")
     parser.add_argument("--rdflib-timeout", type=float, default=120, help="seconds before an rdflib query is stopped")
-    parser.add_argument("--min-support", type=int, default=2, help="papers a dataset-task pair needs for a Cooccurrence node")
+    parser.add_argument(
+        "--min-support", type=int, default=2, help="papers a dataset-task pair needs for a Cooccurrence node"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one, removed at the end)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="query the store a previous run left in --dir (same --papers and --seed) instead of loading one")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="query the store a previous run left in --dir (same --papers and --seed) instead of loading one",
+    )
     args = parser.parse_args()
 
     import pyoxigraph
@@ -386,8 +458,10 @@ def main() -> None:
     from kg.query.backends import _Rdflib
     from kg.store import load_store
 
-    print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-          f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}")
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
+        f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}"
+    )
     folder = args.dir or Path(tempfile.mkdtemp(prefix="kg-store-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -397,15 +471,21 @@ def main() -> None:
         reuse = args.reuse and (folder / "store").is_dir()
         n = synthetic.write(Path(os.devnull) if reuse else nt)  # the draws: the queries' arguments
         if reuse:
-            print(f"synthetic graph: {args.papers:,} papers, {n:,} triples; reusing the store in {folder / 'store'} "
-                  f"({du(folder / 'store'):.2f} GiB)")
+            print(
+                f"synthetic graph: {args.papers:,} papers, {n:,} triples; reusing the store in {folder / 'store'} "
+                f"({du(folder / 'store'):.2f} GiB)"
+            )
         else:
-            print(f"synthetic graph: {args.papers:,} papers, {n:,} triples, {nt.stat().st_size / 2**30:.2f} GiB of "
-                  f"N-Triples, written in {time.perf_counter() - started:.0f} s")
+            print(
+                f"synthetic graph: {args.papers:,} papers, {n:,} triples, {nt.stat().st_size / 2**30:.2f} GiB of "
+                f"N-Triples, written in {time.perf_counter() - started:.0f} s"
+            )
             started = time.perf_counter()
             load_store([nt], folder / "store")
-            print(f"pyoxigraph: bulk load into a store folder {time.perf_counter() - started:.0f} s "
-                  f"({n / (time.perf_counter() - started):,.0f} triples/s; store {du(folder / 'store'):.2f} GiB)")
+            print(
+                f"pyoxigraph: bulk load into a store folder {time.perf_counter() - started:.0f} s "
+                f"({n / (time.perf_counter() - started):,.0f} triples/s; store {du(folder / 'store'):.2f} GiB)"
+            )
             nt.unlink()
         started = time.perf_counter()
         graph = KnowledgeGraph.open_store(folder / "store")
@@ -423,11 +503,19 @@ def main() -> None:
             started = time.perf_counter()
             g = rdflib.Graph()
             g.parse(str(sliced), format="nt")
-            print(f"rdflib: {n_slice:,}-paper slice ({len(g):,} triples; NOT the full graph) parsed into memory in "
-                  f"{time.perf_counter() - started:.0f} s")
+            print(
+                f"rdflib: {n_slice:,}-paper slice ({len(g):,} triples; NOT the full graph) parsed into memory in "
+                f"{time.perf_counter() - started:.0f} s"
+            )
             sliced.unlink()
-            rdf_results = bench(KnowledgeGraph(_Rdflib(g)), small, args.rdflib_repeat,
-                                min(args.repeat_aggregate, 3), args.seed, args.rdflib_timeout)
+            rdf_results = bench(
+                KnowledgeGraph(_Rdflib(g)),
+                small,
+                args.rdflib_repeat,
+                min(args.repeat_aggregate, 3),
+                args.seed,
+                args.rdflib_timeout,
+            )
         report(ox_results, rdf_results, args.papers, n_slice)
     finally:
         if args.dir is None:

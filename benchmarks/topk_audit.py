@@ -13,6 +13,7 @@ writes the entities still to judge (with their papers), for a person to add verd
 
 Prints, per type, the share judged specific and of the type, and the 20 most linked.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         right = sum(verdicts.get((type_, e.id)) == "specific" for e in top)
         missing = [e for e in top if (type_, e.id) not in verdicts]
         unjudged += [{"type": type_, "id": e.id, "label": e.label, "papers": e.papers} for e in missing]
-        print(f"{type_}: {right}/{len(top)} = {right / max(1, len(top)):.0%} specific "
-              f"({len(missing)} not judged, counted as wrong)")
+        print(
+            f"{type_}: {right}/{len(top)} = {right / max(1, len(top)):.0%} specific "
+            f"({len(missing)} not judged, counted as wrong)"
+        )
         print("  top 20: " + ", ".join(f"{e.label} ({e.papers})" for e in top[:20]))
     if args.unjudged:
         args.unjudged.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in unjudged), encoding="utf-8")

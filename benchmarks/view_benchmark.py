@@ -11,6 +11,7 @@ Synthetic graphs mimic a build: ~60% papers, the rest datasets, methods and task
 The draw time is ``performance.now()`` at vis-network's first ``afterDrawing``: from navigation start,
 so it includes parsing the (multi-megabyte) page, the JSON and building the network.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,11 @@ from kg.view import StoreSource, layout, write_html, write_map  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-WORDS = ("learning deep network image video neural graph attention transformer self supervised detection "
-         "segmentation robust efficient sparse adaptive multi scale contrastive generative diffusion "
-         "representation 3D point cloud depth semantic few shot domain adaptation").split()
+WORDS = (
+    "learning deep network image video neural graph attention transformer self supervised detection "
+    "segmentation robust efficient sparse adaptive multi scale contrastive generative diffusion "
+    "representation 3D point cloud depth semantic few shot domain adaptation"
+).split()
 
 
 def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
@@ -48,8 +51,14 @@ def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
     for i in range(n_entities):
         kind = types[i % len(types)]
         label = f"{rng.choice(WORDS).title()}{rng.choice(WORDS).title()}-{i}"
-        entities.append(Entity(id=f"{kind.value}/e{i}", type=kind, label=label,
-                               aliases=((label, rng.randint(1, 9)), (label.lower(), 1))))
+        entities.append(
+            Entity(
+                id=f"{kind.value}/e{i}",
+                type=kind,
+                label=label,
+                aliases=((label, rng.randint(1, 9)), (label.lower(), 1)),
+            )
+        )
     weights = [1 / (rank + 1) ** 1.05 for rank in range(n_entities)]
     papers, links = [], []
     for p in range(n_papers):
@@ -63,11 +72,29 @@ def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
             sentence = f"We use {ent.label} for {rng.choice(WORDS)} {rng.choice(WORDS)}."
             sentences.append(sentence)
             role = Role.ADDRESSES if ent.type is EntityType.TASK else Role.USES
-            m = Mention(type=ent.type, field="abstract", start=start, end=start + len(ent.label), text=ent.label,
-                        sentence=sentence, role=role, confidence=0.9, source="vocabulary")
+            m = Mention(
+                type=ent.type,
+                field="abstract",
+                start=start,
+                end=start + len(ent.label),
+                text=ent.label,
+                sentence=sentence,
+                role=role,
+                confidence=0.9,
+                source="vocabulary",
+            )
             links.append(Link(pid, ent.id, role, (m,)))
-        papers.append(Paper(id=pid, version=1, title=title, abstract=" ".join(sentences),
-                            authors=("A. Author", "B. Author"), categories=("cs.CV",), date="2022-01-03"))
+        papers.append(
+            Paper(
+                id=pid,
+                version=1,
+                title=title,
+                abstract=" ".join(sentences),
+                authors=("A. Author", "B. Author"),
+                categories=("cs.CV",),
+                date="2022-01-03",
+            )
+        )
     return build_graph(papers, entities, links)
 
 
@@ -80,10 +107,21 @@ def chrome(width: int = 1400, height: int = 900):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="kg-chrome-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", f"--window-size={width},{height}",
-                 "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+        "--proxy-server=127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.kg_profile = profile  # type: ignore[attr-defined]
@@ -157,8 +195,10 @@ def map_benchmark(store: Path, top: int, browser: bool) -> None:
         page = write_map(StoreSource.open(store), tmp / "map.html", top=top, title=store.name)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process, before any browser
-        print(f"map of {top} entities from {store}: written in {wall:.1f} s ({cpu:.1f} s CPU), "
-              f"peak memory {peak:.0f} MB, file {page.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"map of {top} entities from {store}: written in {wall:.1f} s ({cpu:.1f} s CPU), "
+            f"peak memory {peak:.0f} MB, file {page.stat().st_size / 1e6:.1f} MB"
+        )
         if browser:
             driver = chrome()
             try:
@@ -166,8 +206,10 @@ def map_benchmark(store: Path, top: int, browser: bool) -> None:
                 labels = driver.execute_script("return window.kgView.labels().length")
             finally:
                 quit_chrome(driver)
-            print(f"usable in headless Chromium (first draw, {labels} labels on): {statistics.median(draws):.2f} s "
-                  f"(runs: {', '.join(f'{d:.2f}' for d in draws)})")
+            print(
+                f"usable in headless Chromium (first draw, {labels} labels on): {statistics.median(draws):.2f} s "
+                f"(runs: {', '.join(f'{d:.2f}' for d in draws)})"
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -219,8 +261,11 @@ def main(argv: list[str] | None = None) -> int:
                 draws = [draw_time(driver, page) for _ in range(3)]
                 drawn = f"{statistics.median(draws):.2f}"
             nx_text = f"{t_nx:.2f}" if t_nx == t_nx else "-"
-            print(f"{graph.number_of_nodes():>6} {graph.number_of_edges():>6} {t_ig:>9.2f} {nx_text:>11} "
-                  f"{t_html:>7.2f} {size:>6.1f} {drawn:>13}", flush=True)
+            print(
+                f"{graph.number_of_nodes():>6} {graph.number_of_edges():>6} {t_ig:>9.2f} {nx_text:>11} "
+                f"{t_html:>7.2f} {size:>6.1f} {drawn:>13}",
+                flush=True,
+            )
     finally:
         if driver is not None:
             quit_chrome(driver)

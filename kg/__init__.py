@@ -5,6 +5,7 @@
 >>> len(g.papers())
 58
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -20,14 +21,33 @@ from kg.records import Entity, EntityType, Link, Mention, Paper, PaperMentions, 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BusyError", "Config", "ConfigError", "Entity", "EntityType", "InputError", "KGError", "KnowledgeGraph", "Link", "Mention",
-    "ModelError", "OutputError", "Paper", "PaperMentions", "Reject", "Role", "StoreError", "ValidationError", "build",
-    "bundled_sample", "load",
+    "BusyError",
+    "Config",
+    "ConfigError",
+    "Entity",
+    "EntityType",
+    "InputError",
+    "KGError",
+    "KnowledgeGraph",
+    "Link",
+    "Mention",
+    "ModelError",
+    "OutputError",
+    "Paper",
+    "PaperMentions",
+    "Reject",
+    "Role",
+    "StoreError",
+    "ValidationError",
+    "build",
+    "bundled_sample",
+    "load",
 ]
 
 
-def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None = None,
-          config: Config = Config()) -> KnowledgeGraph:
+def build(
+    inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None = None, config: Config = Config()
+) -> KnowledgeGraph:
     """Build a graph from listings, Atom or JSON Lines files (default: the bundled listing).
 
     With ``out_dir``, the output files (graph.ttl, graph.html, mentions.jsonl, ...) are written too.

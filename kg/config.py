@@ -5,6 +5,7 @@
 >>> Config().replace(workers=2).workers
 2
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -45,30 +46,30 @@ class Config:
 
     base_iri: str = "https://w3id.org/kg/"
     ontology_iri: str = "https://w3id.org/kg/ontology#"
-    use_model: bool = True                 # the trained NER; off gives a rules-only pipeline
-    model_dir: str = ""                    # "" means the shipped model
-    min_confidence: float = 0.5            # mentions below are dropped
-    ner_confidence: float = 0.7            # confidence given to NER-only mentions
-    specific_only: bool = True             # link only specific datasets/methods/tasks (kg.specificity)
-    cooccurrence_min_support: int = 2      # papers a pair of entities needs to be stated as related
+    use_model: bool = True  # the trained NER; off gives a rules-only pipeline
+    model_dir: str = ""  # "" means the shipped model
+    min_confidence: float = 0.5  # mentions below are dropped
+    ner_confidence: float = 0.7  # confidence given to NER-only mentions
+    specific_only: bool = True  # link only specific datasets/methods/tasks (kg.specificity)
+    cooccurrence_min_support: int = 2  # papers a pair of entities needs to be stated as related
     workers: int = 1
-    chunk_size: int = 256                  # papers per worker task
-    store_load_triples: int = 100_000      # triples per bulk load into a store (its memory grows with this)
-    batch_size: int = 64                   # nlp.pipe batch
-    blas_threads: int = 1                  # BLAS threads per extracting process (workers give parallelism)
-    max_abstract_chars: int = 100_000      # longer abstracts are truncated for extraction, kept whole in the graph
+    chunk_size: int = 256  # papers per worker task
+    store_load_triples: int = 100_000  # triples per bulk load into a store (its memory grows with this)
+    batch_size: int = 64  # nlp.pipe batch
+    blas_threads: int = 1  # BLAS threads per extracting process (workers give parallelism)
+    max_abstract_chars: int = 100_000  # longer abstracts are truncated for extraction, kept whole in the graph
     view_max_nodes: int = 5000
     view_physics: bool = False
-    view_map_papers: int = 12              # papers embedded per entity of a map (most recent first)
-    view_map_sentences: int = 1            # of those, how many carry their sentences
-    view_map_min_cooccurrence: int = 2     # papers two entities share to be linked on a map
-    view_map_threshold: int = 500          # `kg view` picks the map for graphs of more papers
+    view_map_papers: int = 12  # papers embedded per entity of a map (most recent first)
+    view_map_sentences: int = 1  # of those, how many carry their sentences
+    view_map_min_cooccurrence: int = 2  # papers two entities share to be linked on a map
+    view_map_threshold: int = 500  # `kg view` picks the map for graphs of more papers
     strict: bool = False
-    engine: str = "local"                  # extraction engine of builds: "local" or "dask"
-    scheduler: str = ""                    # Dask scheduler address ("" starts a LocalCluster)
-    progress: bool = False                 # progress bar on stderr for long builds
-    relations: bool = False                # extract typed relations between entities (kg.extract.relations)
-    relation_min_confidence: float = 0.5   # relations below are kept in `kg extract` records, not stated in the graph
+    engine: str = "local"  # extraction engine of builds: "local" or "dask"
+    scheduler: str = ""  # Dask scheduler address ("" starts a LocalCluster)
+    progress: bool = False  # progress bar on stderr for long builds
+    relations: bool = False  # extract typed relations between entities (kg.extract.relations)
+    relation_min_confidence: float = 0.5  # relations below are kept in `kg extract` records, not stated in the graph
     relation_label_floors: tuple[tuple[str, float], ...] = (("part-of", 0.9),)  # stricter floors of weak labels
 
     def __hash__(self) -> int:

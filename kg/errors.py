@@ -3,6 +3,7 @@
 >>> print(InputError("missing abstract", source="a.md", line=3, hint="add a '>' line"))
 a.md:3: missing abstract (add a '>' line)
 """
+
 from __future__ import annotations
 
 from os import PathLike
@@ -56,8 +57,9 @@ class OutputError(KGError):
     disk full while writing the spool (out/.kg-staging-1/new.spool): free some space and run again; the previous outputs in out are unchanged
     """
 
-    def __init__(self, problem: str, doing: str, path: str | PathLike[str] = "", hint: str = "",
-                 out: str | PathLike[str] = "") -> None:
+    def __init__(
+        self, problem: str, doing: str, path: str | PathLike[str] = "", hint: str = "", out: str | PathLike[str] = ""
+    ) -> None:
         self.problem, self.doing, self.path, self.hint, self.out = problem, doing, str(path), hint, str(out)
         super().__init__(self.__str__())
 

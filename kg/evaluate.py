@@ -23,6 +23,7 @@ Two matchings are scored, per type and micro-averaged over all types (``"all"``)
 >>> round(s["all"].strict.f1, 2)
 0.5
 """
+
 from __future__ import annotations
 
 import json

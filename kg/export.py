@@ -16,6 +16,7 @@ Tables, one row each, sorted, with fixed columns (an empty table keeps them):
 >>> [(r["paper"], r["entity"], r["role"], r["start"], r["end"]) for r in rows][:2]
 [('2201.00001', 'method/foogan', 'proposes', 0, 6), ('2201.00001', 'task/image-generation', 'addresses', 15, 31)]
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,14 +32,47 @@ from kg.errors import KGError, unknown_name
 COLUMNS: dict[str, dict[str, type]] = {
     "papers": {"id": str, "title": str, "date": str, "url": str, "categories": str, "abstract": str},
     "entities": {"id": str, "type": str, "label": str, "papers": int, "aliases": str},
-    "links": {"paper": str, "entity": str, "type": str, "role": str, "field": str, "start": int, "end": int,
-              "text": str, "sentence": str, "confidence": float, "source": str},
-    "cooccurrences": {"subject": str, "subject_label": str, "relation": str, "object": str, "object_label": str,
-                      "support": int, "papers": str},
-    "relations": {"paper": str, "type": str, "head": str, "head_label": str, "head_field": str, "head_start": int,
-                  "head_end": int, "head_text": str, "tail": str, "tail_label": str, "tail_field": str,
-                  "tail_start": int, "tail_end": int, "tail_text": str, "sentence": str, "confidence": float,
-                  "source": str},
+    "links": {
+        "paper": str,
+        "entity": str,
+        "type": str,
+        "role": str,
+        "field": str,
+        "start": int,
+        "end": int,
+        "text": str,
+        "sentence": str,
+        "confidence": float,
+        "source": str,
+    },
+    "cooccurrences": {
+        "subject": str,
+        "subject_label": str,
+        "relation": str,
+        "object": str,
+        "object_label": str,
+        "support": int,
+        "papers": str,
+    },
+    "relations": {
+        "paper": str,
+        "type": str,
+        "head": str,
+        "head_label": str,
+        "head_field": str,
+        "head_start": int,
+        "head_end": int,
+        "head_text": str,
+        "tail": str,
+        "tail_label": str,
+        "tail_field": str,
+        "tail_start": int,
+        "tail_end": int,
+        "tail_text": str,
+        "sentence": str,
+        "confidence": float,
+        "source": str,
+    },
 }
 TABLE_FORMATS = ("csv", "parquet")
 GRAPH_FORMATS = ("graphml", "gexf")
@@ -55,18 +89,36 @@ def _papers(g: Any) -> list[dict[str, Any]]:
         WHERE { ?p a kgo:Paper ; kgo:arxivId ?id ; dcterms:title ?title .
                 OPTIONAL { ?p dcterms:date ?date } OPTIONAL { ?p dcterms:abstract ?abstract }
                 OPTIONAL { ?p kgo:category ?cat } } GROUP BY ?id ?title ?date ?abstract""")
-    out = [{"id": r["id"], "title": r["title"], "date": str(r["date"] or ""), "url": f"https://arxiv.org/abs/{r['id']}",
+    out = [
+        {
+            "id": r["id"],
+            "title": r["title"],
+            "date": str(r["date"] or ""),
+            "url": f"https://arxiv.org/abs/{r['id']}",
             "categories": SEPARATOR.join(sorted((r["cats"] or "").split())),
-            "abstract": r["abstract"] or ""} for r in rows]
+            "abstract": r["abstract"] or "",
+        }
+        for r in rows
+    ]
     return sorted(out, key=lambda r: r["id"])
 
 
 def _entities(g: Any) -> list[dict[str, Any]]:
     aliases: dict[str, set[str]] = {}
-    for r in g.sparql("SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias . VALUES ?c { kgo:Dataset kgo:Method kgo:Task } ?e a ?c }"):
+    for r in g.sparql(
+        "SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias . VALUES ?c { kgo:Dataset kgo:Method kgo:Task } ?e a ?c }"
+    ):
         aliases.setdefault(g._id(r["e"]), set()).add(r["alias"])
-    return [{"id": e.id, "type": e.type, "label": e.label, "papers": e.papers,
-             "aliases": SEPARATOR.join(sorted(aliases.get(e.id, set()) - {e.label}))} for e in g.entities(min_papers=0)]
+    return [
+        {
+            "id": e.id,
+            "type": e.type,
+            "label": e.label,
+            "papers": e.papers,
+            "aliases": SEPARATOR.join(sorted(aliases.get(e.id, set()) - {e.label})),
+        }
+        for e in g.entities(min_papers=0)
+    ]
 
 
 def _links(g: Any) -> list[dict[str, Any]]:
@@ -81,10 +133,22 @@ def _links(g: Any) -> list[dict[str, Any]]:
         ?e a ?cls . VALUES ?cls { kgo:Dataset kgo:Method kgo:Task }
         OPTIONAL { ?a kgo:sentence ?sentence } OPTIONAL { ?a kgo:confidence ?confidence }
         OPTIONAL { ?a prov:wasAttributedTo ?component } }""")
-    out = [{"paper": g._id(r["p"]).removeprefix("paper/"), "entity": g._id(r["e"]), "type": types[_local(r["cls"])],
-            "role": ROLE_OF.get(_local(r["role"]), _local(r["role"])), "field": r["field"], "start": int(r["start"]),
-            "end": int(r["end"]), "text": r["text"], "sentence": r["sentence"] or "",
-            "confidence": float(r["confidence"] or 0), "source": _local(r["component"])} for r in rows]
+    out = [
+        {
+            "paper": g._id(r["p"]).removeprefix("paper/"),
+            "entity": g._id(r["e"]),
+            "type": types[_local(r["cls"])],
+            "role": ROLE_OF.get(_local(r["role"]), _local(r["role"])),
+            "field": r["field"],
+            "start": int(r["start"]),
+            "end": int(r["end"]),
+            "text": r["text"],
+            "sentence": r["sentence"] or "",
+            "confidence": float(r["confidence"] or 0),
+            "source": _local(r["component"]),
+        }
+        for r in rows
+    ]
     return sorted(out, key=lambda r: (r["paper"], r["field"] != "title", r["start"], r["end"], r["entity"], r["role"]))
 
 
@@ -93,9 +157,18 @@ def _cooccurrences(g: Any) -> list[dict[str, Any]]:
         ?c a kgo:Cooccurrence ; kgo:subjectEntity ?s ; kgo:role ?role ; kgo:objectEntity ?o ; kgo:supportCount ?support .
         ?s skos:prefLabel ?sl . ?o skos:prefLabel ?ol .
         OPTIONAL { ?c kgo:supportingPaper ?p . ?p kgo:arxivId ?id } } GROUP BY ?s ?sl ?role ?o ?ol ?support""")
-    out = [{"subject": g._id(r["s"]), "subject_label": r["sl"], "relation": _local(r["role"]), "object": g._id(r["o"]),
-            "object_label": r["ol"], "support": int(r["support"]), "papers": SEPARATOR.join(sorted((r["ids"] or "").split()))}
-           for r in rows]
+    out = [
+        {
+            "subject": g._id(r["s"]),
+            "subject_label": r["sl"],
+            "relation": _local(r["role"]),
+            "object": g._id(r["o"]),
+            "object_label": r["ol"],
+            "support": int(r["support"]),
+            "papers": SEPARATOR.join(sorted((r["ids"] or "").split())),
+        }
+        for r in rows
+    ]
     return sorted(out, key=lambda r: (-r["support"], r["relation"], r["subject"], r["object"]))
 
 
@@ -105,7 +178,11 @@ def _relations(g: Any) -> list[dict[str, Any]]:
 
 
 TABLES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {
-    "papers": _papers, "entities": _entities, "links": _links, "cooccurrences": _cooccurrences, "relations": _relations,
+    "papers": _papers,
+    "entities": _entities,
+    "links": _links,
+    "cooccurrences": _cooccurrences,
+    "relations": _relations,
 }
 
 

@@ -12,6 +12,7 @@ entities. Every node has ``kind`` (``paper``, ``dataset``, ``method``, ``task``)
 >>> [(u, v, k) for u, v, k in g.edges(keys=True)]
 [('paper/2201.00001', 'dataset/imagenet', 'uses')]
 """
+
 from __future__ import annotations
 
 from collections import Counter

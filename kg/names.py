@@ -12,6 +12,7 @@ resolution makes one entity of them.
 >>> spells("ResNet", "Scene-Adaptive Attention Network"), spells("GAN", "generative model")
 (False, False)
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -68,8 +69,9 @@ def spells(short: str, long: str) -> bool:
             return True
         if skips and i > 0 and word not in _SKIP and match(i + 1, j, skips - 1, used):
             return True
-        return any(target.startswith(word[:k], j) and match(i + 1, j + k, skips, used + 1)
-                   for k in range(len(word), 0, -1))
+        return any(
+            target.startswith(word[:k], j) and match(i + 1, j + k, skips, used + 1) for k in range(len(word), 0, -1)
+        )
 
     return match(0, 0, 1, 0)
 
@@ -84,13 +86,18 @@ def join_coined_names(mentions: Sequence[Mention]) -> list[Mention]:
     >>> [(x.text, x.long_form, x.short_form) for x in join_coined_names(m)]
     [('Scene-Adaptive Attention Network', '', 'SAANet'), ('SAANet', 'Scene-Adaptive Attention Network', '')]
     """
-    longs = {m.text: m.type for m in mentions
-             if m.type in (EntityType.METHOD, EntityType.DATASET) and (" " in m.text.strip() or "-" in m.text)}
+    longs = {
+        m.text: m.type
+        for m in mentions
+        if m.type in (EntityType.METHOD, EntityType.DATASET) and (" " in m.text.strip() or "-" in m.text)
+    }
     pairs: dict[str, str] = {}
     for m in mentions:
         if m.long_form or m.type not in (EntityType.METHOD, EntityType.DATASET) or m.text in pairs:
             continue
-        found = sorted(long for long, type_ in longs.items() if type_ is m.type and long != m.text and spells(m.text, long))
+        found = sorted(
+            long for long, type_ in longs.items() if type_ is m.type and long != m.text and spells(m.text, long)
+        )
         if found and len({" ".join(_SPLIT.split(f.lower())) for f in found}) == 1:  # one name, in any case
             pairs[m.text] = found[0]
     if not pairs:

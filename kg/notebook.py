@@ -14,6 +14,7 @@ The view goes into an ``<iframe>`` with the page in ``srcdoc``: the same self-co
 | method | 2 | Generative Adversarial Network (2), FooGAN (1) |
 | task | 1 | Image Generation (1) |
 """
+
 from __future__ import annotations
 
 import html
@@ -45,7 +46,12 @@ def _top(stats: dict[str, Any], type_: str) -> str:
 def summary_markdown(g: Any, n: int = TOP) -> str:
     """The summary as a Markdown table: papers, then entities per type with the most linked."""
     stats = summary(g, n)
-    lines = [f"**KnowledgeGraph**: {stats['papers']} papers", "", "| type | entities | most linked (papers) |", "|---|---|---|"]
+    lines = [
+        f"**KnowledgeGraph**: {stats['papers']} papers",
+        "",
+        "| type | entities | most linked (papers) |",
+        "|---|---|---|",
+    ]
     lines += [f"| {t} | {stats[t]['count']} | {_top(stats, t).replace('|', '&#124;')} |" for t in _TYPES]
     return "\n".join(lines)
 
@@ -87,11 +93,22 @@ class InlineView:
         """An ``<iframe>`` (``kg/data/inline-view.html``) with the page, escaped, in ``srcdoc``; scripts
         run in a sandbox of their own."""
         template = (Path(__file__).parent / "data" / "inline-view.html").read_text(encoding="utf-8")
-        return string.Template(template).substitute(page=html.escape(self.page, quote=True), height=int(self.height)).strip()
+        return (
+            string.Template(template)
+            .substitute(page=html.escape(self.page, quote=True), height=int(self.height))
+            .strip()
+        )
 
 
-def show(g: Any, focus: str | None = None, hops: int = 1, top: int | None = None, physics: bool = False,
-         height: int = 600, title: str | None = None) -> InlineView:
+def show(
+    g: Any,
+    focus: str | None = None,
+    hops: int = 1,
+    top: int | None = None,
+    physics: bool = False,
+    height: int = 600,
+    title: str | None = None,
+) -> InlineView:
     """The HTML view of ``g`` (the options of ``kg view``: ``focus``, ``hops``, ``top``) for a notebook.
 
     >>> from kg.query import KnowledgeGraph

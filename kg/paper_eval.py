@@ -27,6 +27,7 @@ predicted role agrees.
 >>> s.roles["proposes"]
 (1, 1)
 """
+
 from __future__ import annotations
 
 import json
@@ -96,12 +97,16 @@ def read_paper_gold(path: str | Path) -> Iterator[PaperGold]:
                 continue
             try:
                 rec = json.loads(line)
-                entities = tuple(GoldEntity(e["type"], e["name"], tuple(e["surfaces"]), e.get("role", "uses"))
-                                 for e in rec.get("entities", ()))
+                entities = tuple(
+                    GoldEntity(e["type"], e["name"], tuple(e["surfaces"]), e.get("role", "uses"))
+                    for e in rec.get("entities", ())
+                )
                 yield PaperGold(str(rec["id"]), rec["title"], rec["abstract"], entities)
             except (ValueError, KeyError, TypeError) as err:
-                raise InputError(f"{path}:{n}: not a paper-level gold record ({err}); "
-                                 "each line needs id, title, abstract and entities with type, name, surfaces") from err
+                raise InputError(
+                    f"{path}:{n}: not a paper-level gold record ({err}); "
+                    "each line needs id, title, abstract and entities with type, name, surfaces"
+                ) from err
 
 
 def predicted_entities(records: Iterable[Mapping[str, object]]) -> dict[str, list[PredEntity]]:
@@ -113,8 +118,12 @@ def predicted_entities(records: Iterable[Mapping[str, object]]) -> dict[str, lis
             if m.get("in_graph", True) and m.get("entity"):
                 by_entity.setdefault(m["entity"], []).append(m)
         out[str(rec["id"])] = [
-            PredEntity(ms[0]["type"], entity, ms[0].get("link_role", ms[0]["role"]),
-                       tuple((m["field"], m["start"], m["end"], m["text"]) for m in ms))
+            PredEntity(
+                ms[0]["type"],
+                entity,
+                ms[0].get("link_role", ms[0]["role"]),
+                tuple((m["field"], m["start"], m["end"], m["text"]) for m in ms),
+            )
             for entity, ms in sorted(by_entity.items())
         ]
     return out
@@ -142,7 +151,9 @@ def _matches(paper: PaperGold, g: GoldEntity, p: PredEntity, relaxed: bool) -> b
     return any(f == gf and a < ge and gs < b for f, a, b, _ in p.mentions for gf, gs, ge in spans)
 
 
-def matching(paper: PaperGold, gold: Sequence[GoldEntity], pred: Sequence[PredEntity], relaxed: bool) -> list[tuple[int, int]]:
+def matching(
+    paper: PaperGold, gold: Sequence[GoldEntity], pred: Sequence[PredEntity], relaxed: bool
+) -> list[tuple[int, int]]:
     """The pairs of a maximum one-to-one matching between gold and predicted entities."""
     edges = [(i, j) for i, g in enumerate(gold) for j, p in enumerate(pred) if _matches(paper, g, p, relaxed)]
     match_of_pred: dict[int, int] = {}
@@ -189,8 +200,10 @@ def format_paper_table(scores: PaperScores) -> str:
     rows = ["type       gold  pred | exact P     R    F1 | relaxed P     R    F1"]
     for t, s in scores.types.items():
         e, r = s.exact, s.relaxed
-        rows.append(f"{t:<9} {e.n_gold:>5} {e.n_pred:>5} |   {e.precision:.3f} {e.recall:.3f} {e.f1:.3f} |"
-                    f"     {r.precision:.3f} {r.recall:.3f} {r.f1:.3f}")
+        rows.append(
+            f"{t:<9} {e.n_gold:>5} {e.n_pred:>5} |   {e.precision:.3f} {e.recall:.3f} {e.f1:.3f} |"
+            f"     {r.precision:.3f} {r.recall:.3f} {r.f1:.3f}"
+        )
     for role, (ok, n) in scores.roles.items():
         rows.append(f"role {role}: {ok}/{n} = {ok / n:.3f}" if n else f"role {role}: no matched gold entity")
     return "\n".join(rows)

@@ -6,6 +6,7 @@
 >>> Mention(type=EntityType.DATASET, field="title", start=0, end=1, text="T").key[0]
 'dataset'
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,10 +27,10 @@ class EntityType(str, Enum):
 class Role(str, Enum):
     """What a paper does with an entity."""
 
-    PROPOSES = "proposes"      # method
-    USES = "uses"              # method or dataset
+    PROPOSES = "proposes"  # method
+    USES = "uses"  # method or dataset
     INTRODUCES = "introduces"  # dataset
-    ADDRESSES = "addresses"    # task
+    ADDRESSES = "addresses"  # task
 
     def __str__(self) -> str:
         return self.value
@@ -60,15 +61,15 @@ FIELDS = ("title", "abstract")
 class Paper(_Record):
     """One paper as read: text kept exactly as in the input so that offsets stay valid."""
 
-    id: str                      # arXiv id without version, e.g. "2112.15589"
+    id: str  # arXiv id without version, e.g. "2112.15589"
     version: int | None
     title: str
     abstract: str
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
-    date: str | None = None      # ISO date of the listing or of publication
-    source: str = ""             # file it came from
-    line: int = 0                # 1-based line where the record starts
+    date: str | None = None  # ISO date of the listing or of publication
+    source: str = ""  # file it came from
+    line: int = 0  # 1-based line where the record starts
 
     @property
     def iri_id(self) -> str:
@@ -85,8 +86,8 @@ class Mention(_Record):
     """One span of a title or abstract that names a dataset, method or task."""
 
     type: EntityType
-    field: str                   # "title" or "abstract"
-    start: int                   # character offsets into that field, end exclusive
+    field: str  # "title" or "abstract"
+    start: int  # character offsets into that field, end exclusive
     end: int
     text: str
     sentence: str = ""
@@ -94,10 +95,10 @@ class Mention(_Record):
     sentence_end: int = 0
     role: Role = Role.USES
     confidence: float = 1.0
-    source: str = ""             # component that found it: "vocabulary", "ner", "pattern:...", "abbreviation"
-    vocabulary_id: str = ""      # id in ontologies/vocabulary when the vocabulary knows it
-    long_form: str = ""          # for an abbreviation, the long form defined in the same paper
-    short_form: str = ""         # for a long form, the abbreviation defined in the same paper
+    source: str = ""  # component that found it: "vocabulary", "ner", "pattern:...", "abbreviation"
+    vocabulary_id: str = ""  # id in ontologies/vocabulary when the vocabulary knows it
+    long_form: str = ""  # for an abbreviation, the long form defined in the same paper
+    short_form: str = ""  # for a long form, the abbreviation defined in the same paper
 
     @property
     def key(self) -> tuple[str, str, int, int]:
@@ -129,12 +130,12 @@ class PaperMentions(_Record):
 class Entity(_Record):
     """One node per real thing, across papers."""
 
-    id: str                      # stable slug: "dataset/imagenet", "method/saanet"
+    id: str  # stable slug: "dataset/imagenet", "method/saanet"
     type: EntityType
     label: str
-    aliases: tuple[tuple[str, int], ...] = ()   # (surface form, count), sorted
+    aliases: tuple[tuple[str, int], ...] = ()  # (surface form, count), sorted
     vocabulary_id: str = ""
-    broader: tuple[str, ...] = ()                # entity ids of broader entities (ImageNet-1k -> ImageNet)
+    broader: tuple[str, ...] = ()  # entity ids of broader entities (ImageNet-1k -> ImageNet)
     description: str = ""
 
 

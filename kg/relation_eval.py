@@ -23,6 +23,7 @@ spans are given to ``kg_relations``).
 >>> s["evaluated-with"].strict.f1, s["evaluated-with"].relaxed.f1
 (0.0, 1.0)
 """
+
 from __future__ import annotations
 
 import functools
@@ -69,8 +70,12 @@ def _from_tokens(obj: dict) -> Iterator[RelSentence]:
         span = functools.partial(_char_span, starts, tokens, offset)
         types = {(s, e): t.lower() for s, e, t in obj["ner"][k]}
         ents = tuple(GoldSpan(*a) for a in sorted((*span(s, e), t) for (s, e), t in types.items()))
-        rels = tuple(sorted((_label(lab), (*span(hs, he), types[(hs, he)]), (*span(ts, te), types[(ts, te)]))
-                            for hs, he, ts, te, lab in obj["relations"][k]))
+        rels = tuple(
+            sorted(
+                (_label(lab), (*span(hs, he), types[(hs, he)]), (*span(ts, te), types[(ts, te)]))
+                for hs, he, ts, te, lab in obj["relations"][k]
+            )
+        )
         yield RelSentence(f"{obj['doc_id']}/{k}", " ".join(tokens), ents, rels)
         offset += len(tokens)
 
@@ -112,20 +117,31 @@ def read_relation_gold(path: str | Path) -> list[RelSentence]:
                 obj = json.loads(line)
                 out.extend(_from_tokens(obj) if "doc_tokens" in obj else [_from_sentence(obj, n)])
             except (json.JSONDecodeError, KeyError, IndexError, TypeError, ValueError) as err:
-                raise InputError(f"not a SciER relation line: {err!r}", source=str(path), line=n,
-                                 hint="expected SciER dev.jsonl (doc_tokens, ner, relations) or "
-                                      "*.sentences.jsonl (sentence, ner, rel_plus)") from None
+                raise InputError(
+                    f"not a SciER relation line: {err!r}",
+                    source=str(path),
+                    line=n,
+                    hint="expected SciER dev.jsonl (doc_tokens, ner, relations) or "
+                    "*.sentences.jsonl (sentence, ner, rel_plus)",
+                ) from None
     return out
 
 
 def _relaxed(gold: Rel, pred: Rel) -> bool:
-    return (gold[0] == pred[0] and gold[1][2] == pred[1][2] and gold[2][2] == pred[2][2]
-            and pred[1][0] < gold[1][1] and gold[1][0] < pred[1][1]
-            and pred[2][0] < gold[2][1] and gold[2][0] < pred[2][1])
+    return (
+        gold[0] == pred[0]
+        and gold[1][2] == pred[1][2]
+        and gold[2][2] == pred[2][2]
+        and pred[1][0] < gold[1][1]
+        and gold[1][0] < pred[1][1]
+        and pred[2][0] < gold[2][1]
+        and gold[2][0] < pred[2][1]
+    )
 
 
-def score_relations(gold: Sequence[RelSentence], predicted: Sequence[Iterable[Rel]],
-                    labels: Sequence[str] = LABELS) -> dict[str, Scores]:
+def score_relations(
+    gold: Sequence[RelSentence], predicted: Sequence[Iterable[Rel]], labels: Sequence[str] = LABELS
+) -> dict[str, Scores]:
     """Strict and relaxed P/R/F1 per label and micro-averaged over ``labels`` (key ``"all"``);
     predictions of other labels are ignored, duplicates count once."""
     if len(gold) != len(predicted):
@@ -148,8 +164,10 @@ def predict(gold: Sequence[RelSentence], nlp, gold_entities: bool) -> list[list[
     """Relations the pipeline ``nlp`` (with ``kg_relations``) finds in each gold sentence; with
     ``gold_entities`` the gold spans replace the pipeline's mentions."""
     if not gold_entities:
-        return [[(f.label, f.head, f.tail) for f in doc._.kg_relations or ()]
-                for doc in nlp.pipe((s.text for s in gold), batch_size=64)]
+        return [
+            [(f.label, f.head, f.tail) for f in doc._.kg_relations or ()]
+            for doc in nlp.pipe((s.text for s in gold), batch_size=64)
+        ]
     component, sentencizer = nlp.get_pipe("kg_relations"), nlp.get_pipe("sentencizer")
     out = []
     for sent in gold:
@@ -158,8 +176,12 @@ def predict(gold: Sequence[RelSentence], nlp, gold_entities: bool) -> list[list[
         doc.spans["kg"] = [s for s in spans if s is not None]
         doc.user_data["kg_confidence"] = {}
         doc = component(doc)
-        out.append([(f.label, (*_gold_offsets(f.head, sent), f.head[2]), (*_gold_offsets(f.tail, sent), f.tail[2]))
-                    for f in doc._.kg_relations or ()])
+        out.append(
+            [
+                (f.label, (*_gold_offsets(f.head, sent), f.head[2]), (*_gold_offsets(f.tail, sent), f.tail[2]))
+                for f in doc._.kg_relations or ()
+            ]
+        )
     return out
 
 
@@ -182,7 +204,9 @@ def format_relation_table(scores: Mapping[str, Scores]) -> str:
     lines = [f"{'label':<15} {'gold':>5} {'pred':>5} | strict P     R    F1 | relaxed P     R    F1"]
     for lab, s in scores.items():
         st, rl = s.strict, s.relaxed
-        lines.append(f"{lab:<15} {st.n_gold:>5} {st.n_pred:>5} | "
-                     f"  {st.precision:.3f} {st.recall:.3f} {st.f1:.3f} | "
-                     f"   {rl.precision:.3f} {rl.recall:.3f} {rl.f1:.3f}")
+        lines.append(
+            f"{lab:<15} {st.n_gold:>5} {st.n_pred:>5} | "
+            f"  {st.precision:.3f} {st.recall:.3f} {st.f1:.3f} | "
+            f"   {rl.precision:.3f} {rl.recall:.3f} {rl.f1:.3f}"
+        )
     return "\n".join(lines)

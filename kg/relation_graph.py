@@ -21,6 +21,7 @@ more, and between two different entities, are stated.
 >>> [(r.subject, r.label, r.object, r.papers) for r in aggregate([item], links)]
 [('method/yolo', 'evaluated-with', 'dataset/coco', ('2201.00001',))]
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,9 +38,15 @@ from kg.records import Link, PaperMentions, Relation
 
 #: SciER label -> the ontology property it is stated with
 PROPERTIES: Mapping[str, str] = {
-    "used-for": "usedFor", "evaluated-with": "evaluatedWith", "benchmark-for": "benchmarkFor",
-    "trained-with": "trainedWith", "compare-with": "comparedWith", "part-of": "partOf",
-    "subclass-of": "subclassOf", "subtask-of": "subtaskOf", "synonym-of": "synonymOf",
+    "used-for": "usedFor",
+    "evaluated-with": "evaluatedWith",
+    "benchmark-for": "benchmarkFor",
+    "trained-with": "trainedWith",
+    "compare-with": "comparedWith",
+    "part-of": "partOf",
+    "subclass-of": "subclassOf",
+    "subtask-of": "subtaskOf",
+    "synonym-of": "synonymOf",
 }
 
 
@@ -51,7 +58,7 @@ class StatedRelation:
     label: str
     object: str
     papers: tuple[str, ...]
-    evidence: tuple[tuple[str, Relation], ...]   # (paper id, relation), in paper then text order
+    evidence: tuple[tuple[str, Relation], ...]  # (paper id, relation), in paper then text order
 
 
 def floors(config: Config) -> dict[str, float]:
@@ -75,8 +82,9 @@ def stated_of(build: Any) -> list[StatedRelation]:
     return aggregate(build.mentions, build.links, floors(build.config))
 
 
-def aggregate(items: Iterable[PaperMentions], links: Iterable[Link], min_confidence: float | Mapping[str, float] = 0.0
-              ) -> list[StatedRelation]:
+def aggregate(
+    items: Iterable[PaperMentions], links: Iterable[Link], min_confidence: float | Mapping[str, float] = 0.0
+) -> list[StatedRelation]:
     """The relations of a build grouped by (subject entity, label, object entity), sorted; those below
     ``min_confidence`` (one number, or one per label) are left out."""
     entity_of = {id(m): link.entity_id for link in links for m in link.mentions}
@@ -175,8 +183,15 @@ def add_edges(graph: Any, stated: Iterable[StatedRelation]) -> Any:
     1
     """
     for st in stated:
-        graph.add_edge(st.subject, st.object, key=st.label, relation=st.label, support=len(st.papers),
-                       papers=list(st.papers), sentences=[r.head.sentence for _, r in st.evidence])
+        graph.add_edge(
+            st.subject,
+            st.object,
+            key=st.label,
+            relation=st.label,
+            support=len(st.papers),
+            papers=list(st.papers),
+            sentences=[r.head.sentence for _, r in st.evidence],
+        )
     return graph
 
 
@@ -203,8 +218,9 @@ QUERY_PRESETS: Mapping[str, tuple[str, str, str]] = {
 }
 
 
-def stated_relations(graph: Any, entity: str | None = None, label: str | None = None,
-                     side: str = "any") -> list[RelationRow]:
+def stated_relations(
+    graph: Any, entity: str | None = None, label: str | None = None, side: str = "any"
+) -> list[RelationRow]:
     """Stated relations of a ``KnowledgeGraph``, optionally of one ``entity`` (as the relation's
     ``subject``, ``object`` or ``any``) and one ``label``, most stating papers first, with their evidence."""
     from kg.errors import unknown_name
@@ -224,19 +240,28 @@ def stated_relations(graph: Any, entity: str | None = None, label: str | None = 
         rows = graph.sparql(query, **bindings)
     else:
         iri = URIRef(graph.entity_iri(entity))
-        for var in (("s",) if side == "subject" else ("o",) if side == "object" else ("s", "o")):
+        for var in ("s",) if side == "subject" else ("o",) if side == "object" else ("s", "o"):
             rows += graph.sparql(query, **bindings, **{var: iri})
     labels = {str(getattr(KGO, p)): lab for lab, p in PROPERTIES.items()}
     evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
     nodes = sorted({str(r["r"]) for r in rows})
     for start in range(0, len(nodes), 200):
-        values = " ".join(term_text(URIRef(n)) for n in nodes[start:start + 200])
+        values = " ".join(term_text(URIRef(n)) for n in nodes[start : start + 200])
         for e in graph.sparql(f"""SELECT ?r ?p ?sentence WHERE {{ VALUES ?r {{ {values} }}
                 ?a oa:hasBody ?r ; kgo:sentence ?sentence ; oa:hasTarget ?t . ?t oa:hasSource ?p . }}"""):
             evidence[str(e["r"])].append((str(e["p"]).rsplit("/paper/", 1)[-1], e["sentence"]))
-    out = {str(r["r"]): RelationRow(graph._id(str(r["s"])), r["sl"], labels.get(str(r["prop"]), str(r["prop"])),
-                                    graph._id(str(r["o"])), r["ol"], int(r["n"]),
-                                    tuple(sorted(set(evidence[str(r["r"])])))) for r in rows}
+    out = {
+        str(r["r"]): RelationRow(
+            graph._id(str(r["s"])),
+            r["sl"],
+            labels.get(str(r["prop"]), str(r["prop"])),
+            graph._id(str(r["o"])),
+            r["ol"],
+            int(r["n"]),
+            tuple(sorted(set(evidence[str(r["r"])]))),
+        )
+        for r in rows
+    }
     return sorted(out.values(), key=lambda r: (-r.papers, r.relation, r.subject_label, r.object_label))
 
 

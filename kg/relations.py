@@ -9,6 +9,7 @@ Each relation of a paper's record is::
 
 ``entity`` is ``null`` where the mention is not linked in the graph (docs/relations.md).
 """
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,17 @@ def relation_records(relations: Iterable[Relation], entity_of: Mapping[int, str]
     >>> r[0]["head"]["entity"], r[0]["tail"]["entity"], r[0]["sentence"]
     (None, 'dataset/coco', 'YOLO on COCO')
     """
-    return [{"type": r.type, "head": _argument(r.head, entity_of.get(id(r.head))),
-             "tail": _argument(r.tail, entity_of.get(id(r.tail))), "confidence": r.confidence,
-             "sentence": r.head.sentence, "source": r.source} for r in relations]
+    return [
+        {
+            "type": r.type,
+            "head": _argument(r.head, entity_of.get(id(r.head))),
+            "tail": _argument(r.tail, entity_of.get(id(r.tail))),
+            "confidence": r.confidence,
+            "sentence": r.head.sentence,
+            "source": r.source,
+        }
+        for r in relations
+    ]
 
 
 def eval_relations(gold_path: str | Path, config: Config = Config(), fmt: str = "table") -> str:
@@ -46,10 +55,14 @@ def eval_relations(gold_path: str | Path, config: Config = Config(), fmt: str = 
 
     gold = read_relation_gold(gold_path)
     nlp = make_nlp(config.replace(relations=True))
-    results = {name: score_relations(gold, predict(gold, nlp, gold_entities))
-               for name, gold_entities in (("end-to-end", False), ("gold-entities", True))}
+    results = {
+        name: score_relations(gold, predict(gold, nlp, gold_entities))
+        for name, gold_entities in (("end-to-end", False), ("gold-entities", True))
+    }
     if fmt == "json":
-        return json.dumps({name: {label: asdict(s) for label, s in scores.items()} for name, scores in results.items()},
-                          indent=2)
-    return "\n\n".join(f"{name} ({len(gold)} sentences)\n{format_relation_table(scores)}"
-                       for name, scores in results.items())
+        return json.dumps(
+            {name: {label: asdict(s) for label, s in scores.items()} for name, scores in results.items()}, indent=2
+        )
+    return "\n\n".join(
+        f"{name} ({len(gold)} sentences)\n{format_relation_table(scores)}" for name, scores in results.items()
+    )

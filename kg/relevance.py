@@ -16,6 +16,7 @@ found it (vocabulary, NER, a cue pattern, an abbreviation) and its role. Weights
 >>> sorted(f for f, _ in link_features([m], 1.0))[:3]
 ['task|bias', 'task|cue=enumeration', 'task|cue=motivation']
 """
+
 from __future__ import annotations
 
 import math
@@ -30,19 +31,27 @@ from kg.specificity import read_weights
 
 _CUES = {
     "list": re.compile(r"\b(such as|e\.g\.|including|like|i\.e\.|for example|for instance|ranging from)\b", re.I),
-    "prior": re.compile(r"\b(existing|previous|prior|traditional|conventional|recent|current|state-of-the-art|"
-                        r"popular|widely used|standard)\b", re.I),
+    "prior": re.compile(
+        r"\b(existing|previous|prior|traditional|conventional|recent|current|state-of-the-art|"
+        r"popular|widely used|standard)\b",
+        re.I,
+    ),
     "ours": re.compile(r"\b(we|our|this paper|this work|this study|here)\b", re.I),
-    "evaluate": re.compile(r"\b(experiments?|evaluat\w*|benchmarks?|outperform\w*|results|achiev\w*|surpass\w*)\b", re.I),
-    "motivation": re.compile(r"\b(has|have) (been|become|shown)|\b(are|is) (widely|increasingly|commonly)|"
-                             r"\bremains?\b|\bchalleng\w*|\bcrucial\b|\bessential\b|\bimportant\b", re.I),
+    "evaluate": re.compile(
+        r"\b(experiments?|evaluat\w*|benchmarks?|outperform\w*|results|achiev\w*|surpass\w*)\b", re.I
+    ),
+    "motivation": re.compile(
+        r"\b(has|have) (been|become|shown)|\b(are|is) (widely|increasingly|commonly)|"
+        r"\bremains?\b|\bchalleng\w*|\bcrucial\b|\bessential\b|\bimportant\b",
+        re.I,
+    ),
 }
 
 
 def _sentence_cues(m: Mention) -> Iterator[str]:
     at = max(0, m.start - m.sentence_start)
     before = m.sentence[:at]
-    after = m.sentence[max(0, m.end - m.sentence_start):]
+    after = m.sentence[max(0, m.end - m.sentence_start) :]
     if any(at - 60 <= end <= at for end in _list_cue_ends(m.sentence)):
         yield "list"
     if after.startswith((",", " and ", " or ", "/")) or before.endswith((", ", " and ", " or ", "/")):
@@ -75,7 +84,9 @@ def _title_overlap(mentions: Sequence[Mention], title: str) -> float:
     if any(m.field == "title" for m in mentions):
         return 1.0
     title_words = _content_words(title)
-    shares = [len(words & title_words) / len(words) for words in map(_content_words, (m.text for m in mentions)) if words]
+    shares = [
+        len(words & title_words) / len(words) for words in map(_content_words, (m.text for m in mentions)) if words
+    ]
     return max(shares, default=0.0)
 
 

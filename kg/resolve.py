@@ -18,6 +18,7 @@ Versions and subsets (``ImageNet-1k``) stay entities of their own, linked with `
 >>> {l.entity_id for p in ["1", "2", "3"] for l in table.link(pm(p, "CIFAR-10"))}
 {'dataset/cifar10'}
 """
+
 from __future__ import annotations
 
 import heapq
@@ -36,8 +37,22 @@ from kg.specificity import shipped_model as specificity_model
 _SEPARATORS = re.compile(r"[\s\-‐-―_/·]+")
 _GENERIC_TAIL = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "database", "data set", "challenge"}
 #: generic heads after a method's name ("ResNet models", "deep learning methods")
-_METHOD_HEADS = {"model", "models", "method", "methods", "approach", "approaches", "technique", "techniques",
-                 "algorithm", "algorithms", "framework", "frameworks", "architecture", "architectures"}
+_METHOD_HEADS = {
+    "model",
+    "models",
+    "method",
+    "methods",
+    "approach",
+    "approaches",
+    "technique",
+    "techniques",
+    "algorithm",
+    "algorithms",
+    "framework",
+    "frameworks",
+    "architecture",
+    "architectures",
+}
 _VERSION = re.compile(r"^(?P<base>.+?)\s?(?:v?\d+(?:\.\d+)*[km]?|\d{4}|[km]|tiny|small|base|large|xl|full|lite)$")
 #: words that papers use interchangeably inside long forms ("Visual Language Models" and "Vision-Language
 #: Models" both define VLMs); only used to compare long forms of one short form, never to merge names
@@ -146,8 +161,14 @@ def _expand(words: list[str], other: list[str]) -> list[str]:
     ``knowledge based visual question answering`` gives the same words."""
     out: list[str] = []
     for word in words:
-        run = next((other[i:i + len(word)] for i in range(len(other) - len(word) + 1)
-                    if len(word) >= 2 and "".join(w[0] for w in other[i:i + len(word)]) == word), None)
+        run = next(
+            (
+                other[i : i + len(word)]
+                for i in range(len(other) - len(word) + 1)
+                if len(word) >= 2 and "".join(w[0] for w in other[i : i + len(word)]) == word
+            ),
+            None,
+        )
         out.extend(run if run else [word])
     return out
 
@@ -167,7 +188,11 @@ def _add(counts: dict[str, int], name: str, sign: int) -> None:
 def _top(counts: Mapping[str, int], n: int) -> list[str]:
     """The ``n`` most common names, ties broken by name: the same whatever order they were counted in."""
     items = counts.items()
-    ranked = heapq.nsmallest(n, items, key=lambda kv: (-kv[1], kv[0])) if len(counts) > n else sorted(items, key=lambda kv: (-kv[1], kv[0]))
+    ranked = (
+        heapq.nsmallest(n, items, key=lambda kv: (-kv[1], kv[0]))
+        if len(counts) > n
+        else sorted(items, key=lambda kv: (-kv[1], kv[0]))
+    )
     return [name for name, _ in ranked]
 
 
@@ -183,9 +208,9 @@ class Resolver:
         # the shipped models decide which links belong in the graph; without them every mention is linked
         self.specificity = specificity_model() if specific_only else None
         self.relevance = relevance_model() if specific_only else None
-        self.surfaces: dict[Key, dict[str, int]] = {}        # key -> surface form -> mentions
+        self.surfaces: dict[Key, dict[str, int]] = {}  # key -> surface form -> mentions
         self.vocabulary_seen: dict[Key, dict[str, int]] = {}  # key -> vocabulary id the extractor gave -> mentions
-        self.pairs: dict[Key, dict[str, int]] = {}           # short key -> long form keys -> definitions
+        self.pairs: dict[Key, dict[str, int]] = {}  # short key -> long form keys -> definitions
         self._keys: dict[str, str] = {}  # normalize() of each surface seen: the same forms recur in every pass
 
     def key(self, surface: str) -> str:
@@ -243,8 +268,9 @@ class Resolver:
         return EntityTable(self, lookups, *cluster(self.surfaces, lookups, self.pairs))
 
 
-def cluster(keys: Iterable[Key], lookups: Mapping[Key, str], pairs: Mapping[Key, Mapping[str, int]]
-            ) -> tuple[dict[Key, Key], dict[Key, str], dict[Key, list[str]]]:
+def cluster(
+    keys: Iterable[Key], lookups: Mapping[Key, str], pairs: Mapping[Key, Mapping[str, int]]
+) -> tuple[dict[Key, Key], dict[Key, str], dict[Key, list[str]]]:
     """Cluster keys: the root of every key, the vocabulary term of every root, and the ambiguous short
     forms with the long forms they stand for. Keys are joined by vocabulary term, by compact key and by
     abbreviation; two clusters of different terms are never joined. Only keys given take part, so that a
@@ -322,23 +348,34 @@ def base_id(members: Iterable[Key], vocabulary_id: str, shorts: Mapping[Key, obj
     return entity_id(members[0][0], named[0] if named else min(k[1] for k in members))
 
 
-def settled_ids(roots: Iterable[Key], base_ids: Mapping[Key, str], vocabulary: Mapping[Key, str],
-                members: Mapping[Key, Sequence[Key]]) -> dict[Key, str]:
+def settled_ids(
+    roots: Iterable[Key],
+    base_ids: Mapping[Key, str],
+    vocabulary: Mapping[Key, str],
+    members: Mapping[Key, Sequence[Key]],
+) -> dict[Key, str]:
     """The final ids of clusters that share one base id: a minted id that clashes gets a qualifier made
     of the cluster's keys (a vocabulary term keeps its id)."""
     roots = list(roots)
     if len(roots) < 2:
         return {r: base_ids[r] for r in roots}
-    return {r: base_ids[r] if vocabulary[r] else entity_id(r[0], " ".join(sorted(k[1] for k in members[r])))
-            for r in roots}
+    return {
+        r: base_ids[r] if vocabulary[r] else entity_id(r[0], " ".join(sorted(k[1] for k in members[r]))) for r in roots
+    }
 
 
 class EntityTable:
     """The clusters of one build: maps each paper's mentions to entity ids, and keeps per entity its
     surface forms, papers and type, and per key the papers that mention it (for ``kg.incremental``)."""
 
-    def __init__(self, resolver: Resolver, lookups: dict[Key, str], root: dict[Key, Key],
-                 cluster_vocab: dict[Key, str], ambiguous: dict[Key, list[str]]) -> None:
+    def __init__(
+        self,
+        resolver: Resolver,
+        lookups: dict[Key, str],
+        root: dict[Key, Key],
+        cluster_vocab: dict[Key, str],
+        ambiguous: dict[Key, list[str]],
+    ) -> None:
         self.resolver = resolver
         self.lookups = lookups
         self.root = root
@@ -348,7 +385,7 @@ class EntityTable:
         for key, cluster_root in root.items():
             self.members[cluster_root].append(key)
         self.base_ids = {r: base_id(keys, cluster_vocab[r], resolver.pairs) for r, keys in self.members.items()}
-        self.holders: dict[str, list[Key]] = defaultdict(list)   # base id -> roots
+        self.holders: dict[str, list[Key]] = defaultdict(list)  # base id -> roots
         for cluster_root, name in self.base_ids.items():
             self.holders[name].append(cluster_root)
         self.ids: dict[Key, str] = {}
@@ -357,8 +394,8 @@ class EntityTable:
         self.surfaces: dict[str, dict[str, int]] = {}
         self.papers: dict[str, set[str]] = {}
         self.types: dict[str, str] = {}
-        self.key_papers: dict[Key, list[str] | set[str]] = {}   # key (of a mention or a long form) -> papers
-        self.bases: dict[str, tuple[Key, ...]] = {}   # entity -> its version bases, as its record last had them
+        self.key_papers: dict[Key, list[str] | set[str]] = {}  # key (of a mention or a long form) -> papers
+        self.bases: dict[str, tuple[Key, ...]] = {}  # entity -> its version bases, as its record last had them
         self._specific: dict[tuple[str, str, str, str], float] = {}
 
     def entity_of(self, key: Key) -> str | None:
@@ -388,8 +425,11 @@ class EntityTable:
                 term = vocabulary.get(mention.vocabulary_id) if mention.vocabulary_id else None  # type: ignore[attr-defined]
                 if term is None or term.type is not mention.type:
                     term = vocabulary.lookup(mention.text, mention.type)  # type: ignore[attr-defined]
-            if (term is not None and term.generic) or not any(c.isalpha() for c in mention.text) or \
-                    (term is None and vocabulary is not None and _generic_whatever_its_type(vocabulary, mention.text)):
+            if (
+                (term is not None and term.generic)
+                or not any(c.isalpha() for c in mention.text)
+                or (term is None and vocabulary is not None and _generic_whatever_its_type(vocabulary, mention.text))
+            ):
                 found = GENERIC  # a vocabulary term that is not a thing, or a bare number ("10")
             else:
                 source = term.source.split("+")[0] if term is not None else ""
@@ -445,7 +485,9 @@ class EntityTable:
                 self.papers[entity].discard(pid)
             if not surfaces:
                 del self.surfaces[entity], self.papers[entity], self.types[entity]
-        keys = {(m.type.value, self.resolver.key(text)) for m in item.mentions for text in (m.text, m.long_form) if text}
+        keys = {
+            (m.type.value, self.resolver.key(text)) for m in item.mentions for text in (m.text, m.long_form) if text
+        }
         for key in keys:
             if not key[1]:
                 continue
@@ -496,15 +538,22 @@ class EntityTable:
             owner = self.entity_of(base)  # the entity its base key resolves to
             if owner is not None and owner != entity and owner in self.surfaces:
                 broader.add(owner)
-        return Entity(id=entity, type=EntityType(self.types[entity]), label=label, aliases=tuple(sorted(surfaces.items())),
-                      vocabulary_id=term.id if term is not None else "", broader=tuple(sorted(broader)))
+        return Entity(
+            id=entity,
+            type=EntityType(self.types[entity]),
+            label=label,
+            aliases=tuple(sorted(surfaces.items())),
+            vocabulary_id=term.id if term is not None else "",
+            broader=tuple(sorted(broader)),
+        )
 
     def _label(self, entity: str, surfaces: Mapping[str, int]) -> str:
         """The most used surface form; a coined name the papers define for a longer one comes first
         ("SAANet" for Scene-Adaptive Attention Network), since that is what readers call it."""
         type_ = self.types[entity]
-        coined = {s: n for s, n in surfaces.items()
-                  if (type_, self.resolver.key(s)) in self.resolver.pairs and is_coined(s)}
+        coined = {
+            s: n for s, n in surfaces.items() if (type_, self.resolver.key(s)) in self.resolver.pairs and is_coined(s)
+        }
         return min((coined or surfaces).items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
 
     def n_papers(self, entity: str) -> int:
@@ -536,18 +585,24 @@ def most_specific_tasks(links: Sequence[Link]) -> list[Link]:
     ['task/b', 'task/c']
     """
     names = {id(link): [_words(m.text) for m in link.mentions] for link in links}
-    heads = {id(link): {_singular(m.text.lower().split()[-1]) for m in link.mentions if m.text.split()} for link in links}
+    heads = {
+        id(link): {_singular(m.text.lower().split()[-1]) for m in link.mentions if m.text.split()} for link in links
+    }
     tasks = [link for link in links if link.mentions[0].type is EntityType.TASK]
 
     def within(small: Link, large: Link) -> bool:
-        return small is not large and bool(heads[id(small)] & heads[id(large)]) and all(
-            any(words < other for other in names[id(large)]) for words in names[id(small)])
+        return (
+            small is not large
+            and bool(heads[id(small)] & heads[id(large)])
+            and all(any(words < other for other in names[id(large)]) for words in names[id(small)])
+        )
 
     return [link for link in links if link not in tasks or not any(within(link, other) for other in tasks)]
 
 
-def resolve(items: Iterable[PaperMentions], vocabulary: object | None = None, specific_only: bool = True
-            ) -> tuple[list[Entity], list[Link]]:
+def resolve(
+    items: Iterable[PaperMentions], vocabulary: object | None = None, specific_only: bool = True
+) -> tuple[list[Entity], list[Link]]:
     """Both passes over an in-memory list: the entities and every paper's links (``specific_only=False``:
     every mention linked, none judged by ``kg.relevance``)."""
     items = list(items)

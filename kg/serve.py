@@ -12,6 +12,7 @@ is held, ``kg.build.lock``) is refused.
 >>> endpoint_url("::", 8000)
 'http://[::1]:8000/query'
 """
+
 from __future__ import annotations
 
 import errno
@@ -91,8 +92,10 @@ def check_compatible(server: str, library: str) -> None:
     kg.errors.KGError: the oxigraph server is 0.4.11 but kg writes stores with pyoxigraph 0.5.13: install the same version, pip install 'oxigraph==0.5.13'
     """
     if server.split(".")[:2] != library.split(".")[:2]:
-        raise KGError(f"the oxigraph server is {server} but kg writes stores with pyoxigraph {library}: "
-                      f"install the same version, pip install 'oxigraph=={library}'")
+        raise KGError(
+            f"the oxigraph server is {server} but kg writes stores with pyoxigraph {library}: "
+            f"install the same version, pip install 'oxigraph=={library}'"
+        )
 
 
 def check_port(host: str, port: int) -> int:
@@ -112,8 +115,10 @@ def check_port(host: str, port: int) -> int:
             probe.bind((host, port))
         except OSError as err:
             if err.errno == errno.EADDRINUSE:
-                raise ConfigError(f"port {port} on {host} is taken (another server is listening there): "
-                                  "choose another with --port N, or --port 0 for any free one") from err
+                raise ConfigError(
+                    f"port {port} on {host} is taken (another server is listening there): "
+                    "choose another with --port N, or --port 0 for any free one"
+                ) from err
             raise ConfigError(f"cannot listen on {host} port {port}: {err.strerror}; check --host and --port") from err
         return probe.getsockname()[1]
 
@@ -145,8 +150,12 @@ def refuse_if_building(store: Path) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
     except BlockingIOError:
         holder = read_holder(path) or "a build starting now"
-        raise BusyError(f"{store} is being written by a kg build ({holder})", "opening the store to serve it", path,
-                        "serve it once the build has ended (or serve an earlier copy)") from None
+        raise BusyError(
+            f"{store} is being written by a kg build ({holder})",
+            "opening the store to serve it",
+            path,
+            "serve it once the build has ended (or serve an earlier copy)",
+        ) from None
     finally:
         os.close(fd)
 
@@ -185,9 +194,13 @@ def _start(program: str, store: Path, host: str, port: int, writable: bool, log:
     mode = ["serve"] if writable else ["serve-read-only"]
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     with open(log, "wb") as out:
-        return subprocess.Popen([program, *mode, "--location", str(store), "--bind", address],
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        return subprocess.Popen(
+            [program, *mode, "--location", str(store), "--bind", address],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
 
 
 def _wait_until_listening(process: subprocess.Popen, host: str, port: int, log: Path) -> None:
@@ -218,8 +231,13 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, writable: bool = False,
-            notify: Callable[[str], None] | None = None) -> Iterator[Server]:
+def running(
+    graph: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    writable: bool = False,
+    notify: Callable[[str], None] | None = None,
+) -> Iterator[Server]:
     """Serve ``graph`` (a store folder or a graph file) for the block; the server is stopped and any
     temporary store removed when it ends, however it ends.
 
@@ -262,8 +280,12 @@ def _held_build_lock(store: Path) -> Iterator[None]:
 
     lock = FileLock(lock_path(store, store=True))
     if lock.try_acquire() is not None:  # pragma: no cover - checked just before
-        raise BusyError(f"{store} is locked by a kg build", "opening the store to serve it", lock.path,
-                        "serve it once the build has ended")
+        raise BusyError(
+            f"{store} is locked by a kg build",
+            "opening the store to serve it",
+            lock.path,
+            "serve it once the build has ended",
+        )
     try:
         yield
     finally:
@@ -284,8 +306,13 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
-def serve(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, writable: bool = False,
-          say: Callable[[str], None] = _say) -> int:
+def serve(
+    graph: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    writable: bool = False,
+    say: Callable[[str], None] = _say,
+) -> int:
     """Serve ``graph`` until Ctrl-C or SIGTERM (then stop the server, remove any temporary store and
     return 0), or until the server ends by itself (1)."""
     with running(graph, host, port, writable, notify=say) as server:

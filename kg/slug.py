@@ -9,6 +9,7 @@ True
 >>> slugify("√x")
 'x'
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -13,6 +13,7 @@ looks like (its words, its head word, capitals, digits, hyphens, a coined name) 
 >>> model.is_specific("task", "pedestrian detection"), model.is_specific("task", "inference")
 (True, False)
 """
+
 from __future__ import annotations
 
 import json

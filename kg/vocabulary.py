@@ -19,6 +19,7 @@ README there). ``curated.jsonl`` is written by hand and wins over generated rows
 >>> surface_key("Generative Adversarial Networks") == surface_key("generative-adversarial network")
 True
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -39,11 +40,13 @@ from kg.records import EntityType
 CURATED_FILE = "curated.jsonl"
 
 #: the span label the ruler gives each entity type
-RULER_LABELS: Mapping[EntityType, str] = MappingProxyType({
-    EntityType.DATASET: "DATASET",
-    EntityType.METHOD: "METHOD",
-    EntityType.TASK: "TASK",
-})
+RULER_LABELS: Mapping[EntityType, str] = MappingProxyType(
+    {
+        EntityType.DATASET: "DATASET",
+        EntityType.METHOD: "METHOD",
+        EntityType.TASK: "TASK",
+    }
+)
 
 _FIELDS = frozenset({"id", "type", "label", "alt", "broader", "source", "n", "case_sensitive", "generic"})
 _REQUIRED = ("id", "type", "label")
@@ -104,15 +107,15 @@ def is_exact_surface(surface: str) -> bool:
 class Term:
     """One vocabulary entry: a dataset, method or task with its names."""
 
-    id: str                             # "dataset/cifar-10": entity_id(type, label)
+    id: str  # "dataset/cifar-10": entity_id(type, label)
     type: EntityType
-    label: str                          # preferred name
-    alt: tuple[str, ...] = ()           # other names (variants, acronyms, expansions)
-    broader: tuple[str, ...] = ()       # ids of broader terms
-    source: str = ""                    # "pwc", "openmmlab", "timm", "curated" (joined with "+")
-    n: int = 0                          # popularity in the source, 0 when unknown
-    case_sensitive: bool = False        # only the exact case of label and alts matches
-    generic: bool = False               # found in text (mention-level benchmarks mark it) but never a graph node
+    label: str  # preferred name
+    alt: tuple[str, ...] = ()  # other names (variants, acronyms, expansions)
+    broader: tuple[str, ...] = ()  # ids of broader terms
+    source: str = ""  # "pwc", "openmmlab", "timm", "curated" (joined with "+")
+    n: int = 0  # popularity in the source, 0 when unknown
+    case_sensitive: bool = False  # only the exact case of label and alts matches
+    generic: bool = False  # found in text (mention-level benchmarks mark it) but never a graph node
 
     @property
     def surfaces(self) -> tuple[str, ...]:
@@ -357,14 +360,17 @@ class Vocabulary:
             if not words:
                 continue
             label = RULER_LABELS[term.type]
-            signature = (label, term.type, term.case_sensitive,
-                         tuple(w if term.case_sensitive or is_exact_surface(w) else w.lower() for w in words))
+            signature = (
+                label,
+                term.type,
+                term.case_sensitive,
+                tuple(w if term.case_sensitive or is_exact_surface(w) else w.lower() for w in words),
+            )
             if signature in seen:  # the same words give the same pattern
                 continue
             seen.add(signature)
             patterns.append({"label": label, "pattern": _token_pattern(words, term), "id": term.id})
         return patterns
-
 
     def phrase_patterns(self) -> dict[str, list[dict[str, str]]]:
         """The same names as phrase patterns for two fast ``SpanRuler``s, keyed by the
@@ -433,8 +439,11 @@ def _phrase_variants(surface: str, term: Term, recase: bool) -> list[str]:
         cased = []
         for form in forms:
             cased.append(_ALNUM_RUN.sub(lambda m: m.group() if _is_exact_word(m.group()) else m.group().lower(), form))
-            cased.append(_ALNUM_RUN.sub(
-                lambda m: m.group() if _is_exact_word(m.group()) else m.group()[:1].upper() + m.group()[1:], form))
+            cased.append(
+                _ALNUM_RUN.sub(
+                    lambda m: m.group() if _is_exact_word(m.group()) else m.group()[:1].upper() + m.group()[1:], form
+                )
+            )
         forms += cased
     return list(dict.fromkeys(forms))
 

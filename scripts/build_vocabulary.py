@@ -17,6 +17,7 @@ curated term is written under the curated id and label, so that the curated row 
 The output is deterministic for the same inputs. The cleaning rules are listed in
 ``ontologies/vocabulary/README.md``; the script prints what each rule removed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,7 +47,8 @@ COMMON = 5
 GENERIC = 300
 
 #: single words that are never a name on their own, whatever the corpus says
-GENERIC_WORDS = set("""
+GENERIC_WORDS = set(
+    """
 all average baseline base benchmark benchmarks corpus custom data dataset datasets default dev eval
 full general image images large medium mixed misc miscellaneous model models mean network networks
 none other others overall real set simple single small standard synthetic test text total train
@@ -57,47 +59,59 @@ estimation tracking learning question questions answer answers sentence sentence
 graph graphs dialogue dialog language languages english chinese code math science physics chemistry
 biology medicine medical clinical health news web wikipedia books book reviews review movies music
 faces face people person human humans animals animal cars car birds bird food shapes
-""".split())
+""".split()
+)
 
 #: data split words stripped from the end of dataset names ("COCO test-dev" -> "COCO")
-SPLIT_WORDS = set("""
+SPLIT_WORDS = set(
+    """
 test val valid validation dev train training test-dev test-std test-standard test-challenge testfinal
 testa testb minival trainval eval holdout unseen seen split subset full
-""".split())
+""".split()
+)
 
 #: platforms and companies: as a one-word dataset name they would tag every mention of the platform
-PLATFORMS = set("""
+PLATFORMS = set(
+    """
 google reddit amazon twitter facebook instagram youtube flickr github wikipedia weibo tiktok linkedin
 bing baidu apple microsoft openai nvidia meta douban stackoverflow tumblr pinterest
-""".split())
+""".split()
+)
 
 #: last words that make a name of common words a description rather than a dataset name
-DATA_NOUNS = set("""
+DATA_NOUNS = set(
+    """
 data dataset set corpus benchmark bench collection challenge image images video videos graph graphs
 sample samples record records text texts database
-""".split())
+""".split()
+)
 
 #: single words accepted as task names (a multiword task needs a task-like last word instead)
-SINGLE_WORD_TASKS = set("""
+SINGLE_WORD_TASKS = set(
+    """
 colorization deblurring demosaicking demosaicing dehazing deraining desnowing inpainting
 outpainting matting lipreading pansharpening retrosynthesis summarization transliteration
 lemmatization uncropping imputation binarization diarization reranking re-ranking super-resolution
 meta-learning text-to-sql speech-to-text learning-to-rank de-identification geo-localization
 steganalysis decipherment derendering
-""".split())
+""".split()
+)
 
 #: last words that make a multiword name a task ("... Detection", "... Search"); also any word
 #: ending in one of TASK_HEAD_SUFFIXES ("-tion", "-ing", ...)
-TASK_HEAD_WORDS = set("""
+TASK_HEAD_WORDS = set(
+    """
 search transfer regression discovery inference removal retrieval odometry slam qa vqa asr ner nli
 mrc nmt ocr tts reid re-id similarity robustness attack attacks defense forensics steganography
 diagnosis prognosis recovery control design synthesis analysis correspondence constancy proposal
 repair capture rephrase embeddings
-""".split())
+""".split()
+)
 TASK_HEAD_SUFFIXES = ("tion", "sion", "ing", "ment", "sis")
 
 #: multiword task names too generic to match in abstracts
-GENERIC_TASKS = set("""
+GENERIC_TASKS = set(
+    """
 deep learning|machine learning|general classification|decision making|problem solving|data mining|
 computer vision|natural language processing|image processing|signal processing|model selection|
 feature extraction|feature selection|data analysis|data processing|knowledge graphs|data integration|
@@ -114,12 +128,14 @@ earth observation|in-context learning|prompt learning|prompt engineering|visual 
 parameter-efficient fine-tuning|multiple instance learning|graph attention|variational inference|
 dictionary learning|weakly supervised learning|weakly-supervised learning|multimodal deep learning|
 model optimization|global optimization|edge computing|binary classification|multi-class classification|
-""".replace("\n", "").split("|")) - {""}
+""".replace("\n", "").split("|")
+) - {""}
 # The learning paradigms above are kept as curated *methods* where useful, not as tasks, so that the
 # ruler does not tag every "self-supervised learning" as a task.
 
 #: multiword method names that name a generic component, not a method
-GENERIC_METHODS = set("""
+GENERIC_METHODS = set(
+    """
 simple head|classic head|decoupled head|generic roi extractor|spatial attention|channel self-attention|
 design space design|cross stage partia stage|tokens to token|class attention|local patch interaction|
 dense connections|attention pooling|diffusers pipeline|controlnet animation|control net|
@@ -127,7 +143,8 @@ empirical attention|positional encoding in gans|instance-aware image colorizatio
 pyramid convolution|large-kernel convolution|global response normalization|sub layer normalization|
 linear warmup with cosine annealing|polynomial learning rate decay|sgd with nesterov|sgd with momentum|
 affine|debias|reversible|softmax|naive|linear|mask|audio|pooling|convolution|
-""".replace("\n", "").split("|")) - {""}
+""".replace("\n", "").split("|")
+) - {""}
 
 #: implementation-specific prefixes of timm collection names ("Gloun ResNet", "TF EfficientNet")
 METHOD_IMPL_PREFIX = re.compile(r"^(Gloun|Gluon|Legacy|TF|SSL|SWSL|IG|Ensemble)\s")
@@ -140,8 +157,20 @@ METHOD_PARTS = re.compile(r"\b(Inception|Reduction)\b.*-[A-C]$")
 STOP_CONNECTORS = {
     DATASET: (" for ", " on ", " with ", " using ", " from ", " et al", " vs ", " versus ", " + ", " - "),
     METHOD: (" for ", " on ", " with ", " using ", " via ", " vs ", " + "),
-    TASK: (" for ", " on ", " with ", " using ", " via ", " within ", " without ", " under ", " by ",
-           " vs ", " versus ", " beyond "),
+    TASK: (
+        " for ",
+        " on ",
+        " with ",
+        " using ",
+        " via ",
+        " within ",
+        " without ",
+        " under ",
+        " by ",
+        " vs ",
+        " versus ",
+        " beyond ",
+    ),
 }
 MAX_WORDS = {DATASET: 6, METHOD: 6, TASK: 8}
 ALLOWED_CHARS = {
@@ -151,7 +180,7 @@ ALLOWED_CHARS = {
 }
 SIZE = r"\d+(?:\s?[xX×]\s?\d+)"
 DATASET_STRIP = [
-    re.compile(rf"(?:\s+|(?<=[A-Za-z])){SIZE}$"),     # "FFHQ 256x256", "ImageNet64x64"
+    re.compile(rf"(?:\s+|(?<=[A-Za-z])){SIZE}$"),  # "FFHQ 256x256", "ImageNet64x64"
     re.compile(r"\s+(?:Data\s?Set|Dataset)$", re.I),  # "Hyper-Kvasir Dataset"
 ]
 DATASET_VERSION_SUFFIX = re.compile(
@@ -185,7 +214,7 @@ class Group:
     type: str
     names: collections.Counter = field(default_factory=collections.Counter)  # primary surface -> count
     alts: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)                      # source -> count
+    counts: dict[str, int] = field(default_factory=dict)  # source -> count
     sources: set[str] = field(default_factory=set)
     curated_id: str = ""
     curated_label: str = ""
@@ -243,8 +272,7 @@ class Words:
     def all_common(self, label: str) -> bool:
         """Every word of the name is a common lowercase word or a dimension ("3D"), whatever its case."""
         words = self.alpha_words(label)
-        return bool(words) and all((w.isalpha() and self.freq(w) >= COMMON) or re.fullmatch(r"\d+D", w)
-                                   for w in words)
+        return bool(words) and all((w.isalpha() and self.freq(w) >= COMMON) or re.fullmatch(r"\d+D", w) for w in words)
 
     def generic_single(self, label: str) -> bool:
         """A one-word name that is a stop word or a generic word. An all-caps or mixed-case word
@@ -413,8 +441,13 @@ def clean_name(type_: str, name: str, words: Words, report: Report) -> tuple[str
         if label.lower() in SPLIT_WORDS:
             report.reject(type_, "split name", text)
             return None
-    if type_ == TASK and label.islower() and " " not in label and label.count("-") >= 1 \
-            and label not in SINGLE_WORD_TASKS:
+    if (
+        type_ == TASK
+        and label.islower()
+        and " " not in label
+        and label.count("-") >= 1
+        and label not in SINGLE_WORD_TASKS
+    ):
         parts = label.split("-")
         if all(p.isalpha() and len(p) > 2 for p in parts):
             label = " ".join(parts)  # "object-detection" -> "object detection"
@@ -453,13 +486,23 @@ def clean_name(type_: str, name: str, words: Words, report: Report) -> tuple[str
         last = _singular(re.split(r"[\s-]+", label)[-1])
         content = [w for w in label.split() if w.lower() not in STOP_WORDS]
         lowercase_word = any(w.replace("-", "").isalpha() and w.islower() for w in content)
-        if n_words > 1 and (lowercase_word or (words.all_common(label) and (
-                last in DATA_NOUNS or last in TASK_HEAD_WORDS or last.endswith(TASK_HEAD_SUFFIXES)))):
+        if n_words > 1 and (
+            lowercase_word
+            or (
+                words.all_common(label)
+                and (last in DATA_NOUNS or last in TASK_HEAD_WORDS or last.endswith(TASK_HEAD_SUFFIXES))
+            )
+        ):
             report.reject(type_, "descriptive phrase", text)
             return None
     elif type_ == METHOD:
-        if METHOD_IMPL_PREFIX.match(label) or METHOD_CONFIG.search(label) or METHOD_CODE_NAME.match(label) \
-                or METHOD_PARTS.search(label) or label.lower().startswith("rethinking"):
+        if (
+            METHOD_IMPL_PREFIX.match(label)
+            or METHOD_CONFIG.search(label)
+            or METHOD_CODE_NAME.match(label)
+            or METHOD_PARTS.search(label)
+            or label.lower().startswith("rethinking")
+        ):
             report.reject(type_, "implementation or config", text)
             return None
         if label.lower() in GENERIC_METHODS:
@@ -486,8 +529,14 @@ def clean_name(type_: str, name: str, words: Words, report: Report) -> tuple[str
         if re.search(r"\b(task|track|subtask|challenge)\s*\d", low) or re.search(r"\d+-\d+$", low):
             report.reject(type_, "benchmark setting", text)
             return None
-    good_alts = [a for a in alts if ALLOWED_CHARS[DATASET].fullmatch(a) and len(a.split()) <= MAX_WORDS[type_]
-                 and re.search(r"[A-Za-z]", a) and not words.generic_single(a)]
+    good_alts = [
+        a
+        for a in alts
+        if ALLOWED_CHARS[DATASET].fullmatch(a)
+        and len(a.split()) <= MAX_WORDS[type_]
+        and re.search(r"[A-Za-z]", a)
+        and not words.generic_single(a)
+    ]
     return label, good_alts
 
 
@@ -515,8 +564,7 @@ class Keys:
 
 def choose_label(names: collections.Counter) -> str:
     """The most popular name; names with capitals before all-lowercase ones; then the shortest."""
-    return min(names, key=lambda s: (s.islower(), -names[s], "-" not in s and any(c.isdigit() for c in s),
-                                     len(s), s))
+    return min(names, key=lambda s: (s.islower(), -names[s], "-" not in s and any(c.isdigit() for c in s), len(s), s))
 
 
 def content_words(label: str) -> frozenset[str]:
@@ -579,15 +627,21 @@ def build(vocab: Path, corpus: Path, out: Path) -> dict[str, list[dict]]:
                 if term is not None:
                     break
             if term is None:
-                other = next((curated_by_key[(t, k)] for k in keys_of_group for t in (DATASET, METHOD, TASK)
-                              if t != type_ and (t, k) in curated_by_key), None)
+                other = next(
+                    (
+                        curated_by_key[(t, k)]
+                        for k in keys_of_group
+                        for t in (DATASET, METHOD, TASK)
+                        if t != type_ and (t, k) in curated_by_key
+                    ),
+                    None,
+                )
                 if other is not None:
                     report.reject(type_, f"curated as {other.type.value}", choose_label(group.names))
                     continue
                 merged[root] = group
                 continue
-            target = merged.setdefault("curated:" + term.id, Group(type_, curated_id=term.id,
-                                                                    curated_label=term.label))
+            target = merged.setdefault("curated:" + term.id, Group(type_, curated_id=term.id, curated_label=term.label))
             target.names.update(group.names)
             target.alts.extend(group.alts)
             target.sources |= group.sources
@@ -638,8 +692,15 @@ def build(vocab: Path, corpus: Path, out: Path) -> dict[str, list[dict]]:
                 report.reject(type_, "slug clash", label)
                 if rows[type_][term_id]["n"] >= n:
                     continue
-            row = {"id": term_id, "type": type_, "label": label, "alt": alts, "broader": [],
-                   "source": "+".join(sources), "n": n}
+            row = {
+                "id": term_id,
+                "type": type_,
+                "label": label,
+                "alt": alts,
+                "broader": [],
+                "source": "+".join(sources),
+                "n": n,
+            }
             if case_sensitive:
                 row["case_sensitive"] = True
             rows[type_][term_id] = row
@@ -672,8 +733,11 @@ def build(vocab: Path, corpus: Path, out: Path) -> dict[str, list[dict]]:
             if pid and pid != row["id"] and len(parts) - start >= 2:
                 parents.add(pid)
                 break
-        parents = {p for p in parents
-                   if not any(q != p and content_words(labels[p]) < content_words(labels[q]) for q in parents)}
+        parents = {
+            p
+            for p in parents
+            if not any(q != p and content_words(labels[p]) < content_words(labels[q]) for q in parents)
+        }
         row["broader"] = sorted(parents)
     for type_, pattern in ((DATASET, DATASET_VERSION_SUFFIX), (METHOD, METHOD_VERSION_SUFFIX)):
         for row in rows[type_].values():
@@ -706,8 +770,12 @@ def weak_name(type_: str, label: str, flag: str, n: int, words: Words) -> str:
     papers = words.counts.get(label, 0) if label.isupper() else 0  # papers using it as an acronym
     if type_ == DATASET and re.fullmatch(r"(?=.*[A-Z])[A-Z0-9]{2,3}", label) and papers >= 10 and n < 10:
         return "ambiguous short acronym"
-    if type_ == DATASET and re.fullmatch(r"[A-Z]{4,}", label) and n < 5 and (
-            papers >= 10 or words.freq(label) >= COMMON):
+    if (
+        type_ == DATASET
+        and re.fullmatch(r"[A-Z]{4,}", label)
+        and n < 5
+        and (papers >= 10 or words.freq(label) >= COMMON)
+    ):
         return "acronym in other use"
     plain = label.isalpha() and (label.islower() or label[1:].islower())
     if type_ == DATASET and plain and n < 3 and words.freq(label) >= 1:
@@ -740,20 +808,27 @@ def case_flag(type_: str, label: str, words: Words) -> tuple[bool, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("vocab", nargs="?", type=Path,
-                        help="folder of the shared name lists (default SHARED/vocab)")
-    parser.add_argument("--shared", type=Path, default=SHARED,
-                        help="the shared data folder (default: shared/ beside the repository)")
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help="arXiv jsonl.gz for word statistics (default VOCAB/../corpus/arxiv-2025-2026.jsonl.gz)")
+    parser.add_argument("vocab", nargs="?", type=Path, help="folder of the shared name lists (default SHARED/vocab)")
+    parser.add_argument(
+        "--shared", type=Path, default=SHARED, help="the shared data folder (default: shared/ beside the repository)"
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="arXiv jsonl.gz for word statistics (default VOCAB/../corpus/arxiv-2025-2026.jsonl.gz)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "ontologies" / "vocabulary")
     args = parser.parse_args(argv)
     args.vocab = args.vocab or args.shared / "vocab"
     corpus = args.corpus or args.vocab / ".." / "corpus" / "arxiv-2025-2026.jsonl.gz"
     for path in (args.vocab, corpus):
         if not path.exists():
-            print(f"error: {path} not found: put the shared data in {SHARED} or pass --shared DIR "
-                  "(or VOCAB_DIR and --corpus FILE)", file=sys.stderr)
+            print(
+                f"error: {path} not found: put the shared data in {SHARED} or pass --shared DIR "
+                "(or VOCAB_DIR and --corpus FILE)",
+                file=sys.stderr,
+            )
             return 2
     tables = build(args.vocab, corpus, args.out)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ function name. Names are relative to the package folder.
     python scripts/check_size.py            # kg/ of this checkout
     python scripts/check_size.py --root DIR --max-module 400 --max-function 60
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,11 @@ def exceptions(folder: Path) -> set[str]:
     readme = folder / "README.md"
     if not readme.is_file():
         return set()
-    return {m.group(1).strip("`") for line in readme.read_text(encoding="utf-8").splitlines()
-            if (m := EXCEPTION.match(line))}
+    return {
+        m.group(1).strip("`")
+        for line in readme.read_text(encoding="utf-8").splitlines()
+        if (m := EXCEPTION.match(line))
+    }
 
 
 def functions(tree: ast.AST) -> Iterator[tuple[str, int]]:
@@ -54,7 +58,11 @@ def oversized(root: Path, max_module: int, max_function: int) -> Iterator[tuple[
             yield name, f"{lines} lines", path.name in listed
         for function, length in functions(ast.parse(text, str(path))):
             if length > max_function:
-                yield f"{name}:{function}", f"{length} lines", path.name in listed or f"{path.name}:{function}" in listed
+                yield (
+                    f"{name}:{function}",
+                    f"{length} lines",
+                    path.name in listed or f"{path.name}:{function}" in listed,
+                )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{what}: {size}" + ("  (exception: see the package's README.md)" if excused else "  NOT LISTED"))
         failed += not excused
     if failed:
-        print(f"check_size: {failed} over the limits and not listed as a size-exception in the package's README.md",
-              file=sys.stderr)
+        print(
+            f"check_size: {failed} over the limits and not listed as a size-exception in the package's README.md",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 

@@ -38,6 +38,7 @@ Only the package index is asked (PyPI by default, ``--index-url`` to change it):
 files and ``PIP_FIND_LINKS``/``PIP_EXTRA_INDEX_URL``/``PIP_CONSTRAINT`` of this machine are ignored, so
 that a wheel found only on a local disk does not count.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,9 +77,16 @@ def manylinux(arch: str) -> list[str]:
 
 
 def posix(sys_platform: str, system: str, machine: str) -> dict[str, str]:
-    return {"os_name": "posix", "sys_platform": sys_platform, "platform_system": system,
-            "platform_machine": machine, "platform_python_implementation": "CPython",
-            "implementation_name": "cpython", "platform_release": "", "platform_version": ""}
+    return {
+        "os_name": "posix",
+        "sys_platform": sys_platform,
+        "platform_system": system,
+        "platform_machine": machine,
+        "platform_python_implementation": "CPython",
+        "implementation_name": "cpython",
+        "platform_release": "",
+        "platform_version": "",
+    }
 
 
 # name -> (pip --platform tags, the marker environment of that platform)
@@ -89,9 +97,18 @@ PLATFORMS: dict[str, tuple[list[str], dict[str, str]]] = {
 }
 # Shown on an ok line: the compiled packages whose wheels decide where kg installs.
 SHOWN = ["spacy", "thinc", "blis", "numpy", "igraph", "pyoxigraph"]
-NETWORK_ERRORS = ("NewConnectionError", "Max retries exceeded", "Temporary failure in name resolution",
-                  "Network is unreachable", "Name or service not known", "ConnectTimeout",
-                  "Connection refused", "ProxyError", "SSLError", "Failed to establish a new connection")
+NETWORK_ERRORS = (
+    "NewConnectionError",
+    "Max retries exceeded",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+    "Name or service not known",
+    "ConnectTimeout",
+    "Connection refused",
+    "ProxyError",
+    "SSLError",
+    "Failed to establish a new connection",
+)
 
 
 def environment(python: str, platform: str) -> dict[str, str]:
@@ -147,9 +164,21 @@ def lock_for_target(entries: list[tuple[str, list[str]]], env: dict[str, str]) -
 
 def pip_env() -> dict[str, str]:
     """This environment, less pip's configuration files and the options that add local wheel sources."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"PIP_FIND_LINKS", "PIP_EXTRA_INDEX_URL", "PIP_INDEX_URL", "PIP_CONSTRAINT",
-                        "PIP_NO_INDEX", "PIP_REQUIRE_VIRTUALENV", "PIP_TARGET", "PIP_USER"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "PIP_FIND_LINKS",
+            "PIP_EXTRA_INDEX_URL",
+            "PIP_INDEX_URL",
+            "PIP_CONSTRAINT",
+            "PIP_NO_INDEX",
+            "PIP_REQUIRE_VIRTUALENV",
+            "PIP_TARGET",
+            "PIP_USER",
+        }
+    }
     env["PIP_CONFIG_FILE"] = os.devnull
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     return env
@@ -163,15 +192,33 @@ def pip_python(scratch: Path) -> str:
     and wants ``--target`` with ``--dry-run`` (pypa/pip#12215)."""
     if pip_version(sys.executable) >= MIN_PIP:
         return sys.executable
-    print(f"check_wheels: pip {'.'.join(map(str, pip_version(sys.executable)))} is older than "
-          f"{'.'.join(map(str, MIN_PIP))}: installing a newer pip into a temporary virtual environment", flush=True)
+    print(
+        f"check_wheels: pip {'.'.join(map(str, pip_version(sys.executable)))} is older than "
+        f"{'.'.join(map(str, MIN_PIP))}: installing a newer pip into a temporary virtual environment",
+        flush=True,
+    )
     venv.EnvBuilder(with_pip=True).create(scratch / "pip-venv")
     python = str(scratch / "pip-venv" / ("Scripts" if os.name == "nt" else "bin") / "python")
-    done = subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                           "--timeout", "30", "--retries", "2", f"pip>={'.'.join(map(str, MIN_PIP))}"])
+    done = subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--timeout",
+            "30",
+            "--retries",
+            "2",
+            f"pip>={'.'.join(map(str, MIN_PIP))}",
+        ]
+    )
     if done.returncode != 0:
-        print("check_wheels: FAILED: could not install a newer pip: is the package index reachable? "
-              "Nothing was checked.", file=sys.stderr)
+        print(
+            "check_wheels: FAILED: could not install a newer pip: is the package index reachable? Nothing was checked.",
+            file=sys.stderr,
+        )
         raise SystemExit(2)
     return python
 
@@ -182,16 +229,42 @@ def pip_version(python: str) -> tuple[int, ...]:
     return (int(match.group(1)), int(match.group(2))) if match else (0,)
 
 
-def resolve(python: str, platform: str, requirements: list[str] | None, lock: Path | None,
-            index_url: str, pip: str = sys.executable) -> tuple[str, str]:
+def resolve(
+    python: str,
+    platform: str,
+    requirements: list[str] | None,
+    lock: Path | None,
+    index_url: str,
+    pip: str = sys.executable,
+) -> tuple[str, str]:
     """(status, text): status is ok, fail or offline."""
     env = environment(python, platform)
     with tempfile.TemporaryDirectory(prefix="kg-wheels-") as tmp:
-        command = [pip, "-m", "pip", "install", "--dry-run", "--ignore-installed",
-                   "--target", str(Path(tmp) / "target"), "--only-binary=:all:", "--no-cache-dir",
-                   "--python-version", python, "--implementation", "cp",
-                   "--index-url", index_url, "--timeout", "30", "--retries", "2",
-                   "--quiet", "--report", "-"]
+        command = [
+            pip,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--target",
+            str(Path(tmp) / "target"),
+            "--only-binary=:all:",
+            "--no-cache-dir",
+            "--python-version",
+            python,
+            "--implementation",
+            "cp",
+            "--index-url",
+            index_url,
+            "--timeout",
+            "30",
+            "--retries",
+            "2",
+            "--quiet",
+            "--report",
+            "-",
+        ]
         for tag in PLATFORMS[platform][0]:
             command += ["--platform", tag]
         if lock is not None:
@@ -203,8 +276,10 @@ def resolve(python: str, platform: str, requirements: list[str] | None, lock: Pa
         done = subprocess.run(command, capture_output=True, text=True, env=pip_env())
     if done.returncode == 0:
         report = json.loads(done.stdout)
-        versions = {item["metadata"]["name"].lower().replace("_", "-"): item["metadata"]["version"]
-                    for item in report["install"]}
+        versions = {
+            item["metadata"]["name"].lower().replace("_", "-"): item["metadata"]["version"]
+            for item in report["install"]
+        }
         shown = ", ".join(f"{name} {versions[name]}" for name in SHOWN if name in versions)
         return "ok", f"{len(versions)} packages ({shown})"
     return why(done.stderr + done.stdout)
@@ -218,8 +293,11 @@ def why(output: str) -> tuple[str, str]:
     missing = re.search(r"satisfies the requirement (.+?) \(from versions: ([^)]*)\)", output)
     if missing:
         versions = missing.group(2).split(", ")
-        newest = f"; newest with a wheel here: {versions[-1]}" if versions and versions[-1] != "none" else \
-            "; no wheel of any version here"
+        newest = (
+            f"; newest with a wheel here: {versions[-1]}"
+            if versions and versions[-1] != "none"
+            else "; no wheel of any version here"
+        )
         return "fail", f"no wheel for {missing.group(1)}{newest}"
     conflict = re.search(r"The conflict is caused by:\n(.*?)\n\n", output, re.S)
     if conflict:
@@ -233,8 +311,13 @@ def why(output: str) -> tuple[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--lock", type=Path, action="append", default=[],
-                    help="check this lock file instead of pyproject's dependencies (repeatable)")
+    ap.add_argument(
+        "--lock",
+        type=Path,
+        action="append",
+        default=[],
+        help="check this lock file instead of pyproject's dependencies (repeatable)",
+    )
     ap.add_argument("--extra", action="append", default=[], help="add this extra of pyproject (repeatable)")
     ap.add_argument("--python", action="append", choices=PYTHONS, help="only these Pythons")
     ap.add_argument("--platform", action="append", choices=sorted(PLATFORMS), help="only these platforms")
@@ -242,19 +325,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=3, help="pip processes at once (default 3)")
     args = ap.parse_args(argv)
 
-    targets: list[tuple[str, Path | None]] = [(str(p), p) for p in args.lock] or \
-        [("pyproject" + "".join(f"[{e}]" for e in args.extra), None)]
+    targets: list[tuple[str, Path | None]] = [(str(p), p) for p in args.lock] or [
+        ("pyproject" + "".join(f"[{e}]" for e in args.extra), None)
+    ]
     requirements = project_requirements(args.extra)
-    combos = [(name, lock, python, platform) for name, lock in targets
-              for python in args.python or PYTHONS for platform in args.platform or list(PLATFORMS)]
+    combos = [
+        (name, lock, python, platform)
+        for name, lock in targets
+        for python in args.python or PYTHONS
+        for platform in args.platform or list(PLATFORMS)
+    ]
     with tempfile.TemporaryDirectory(prefix="kg-wheels-pip-") as scratch:
         return check_all(args, combos, requirements, pip_python(Path(scratch)))
 
 
-def check_all(args: argparse.Namespace, combos: list[tuple[str, Path | None, str, str]],
-              requirements: list[str], pip: str) -> int:
-    print(f"wheels only, from {args.index_url} (pip {'.'.join(map(str, pip_version(pip)))}); "
-          f"Linux: glibc >= 2.{GLIBC_MINOR}, macOS >= {MACOS.replace('_', '.')}", flush=True)
+def check_all(
+    args: argparse.Namespace, combos: list[tuple[str, Path | None, str, str]], requirements: list[str], pip: str
+) -> int:
+    print(
+        f"wheels only, from {args.index_url} (pip {'.'.join(map(str, pip_version(pip)))}); "
+        f"Linux: glibc >= 2.{GLIBC_MINOR}, macOS >= {MACOS.replace('_', '.')}",
+        flush=True,
+    )
 
     def check(combo: tuple[str, Path | None, str, str]) -> tuple[str, str]:
         _, lock, python, platform = combo
@@ -265,8 +357,11 @@ def check_all(args: argparse.Namespace, combos: list[tuple[str, Path | None, str
         print(f"{name:28} python {python:5} {platform:14} {result[0]:4} {result[1]}", flush=True)
 
     def unreachable(count: int) -> int:
-        print(f"check_wheels: FAILED: the package index {args.index_url} could not be reached "
-              f"({count} of {len(combos)} checks): nothing is known about those combinations", file=sys.stderr)
+        print(
+            f"check_wheels: FAILED: the package index {args.index_url} could not be reached "
+            f"({count} of {len(combos)} checks): nothing is known about those combinations",
+            file=sys.stderr,
+        )
         return 2
 
     # The first combination alone: an unreachable index then fails at once, not once per combination.
@@ -284,7 +379,6 @@ def check_all(args: argparse.Namespace, combos: list[tuple[str, Path | None, str
         return unreachable(offline)
     print(f"{len(combos) - failed} of {len(combos)} combinations install from wheels")
     return 1 if failed else 0
-
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ package index; nothing is installed for good). Asks PyPI only (``--no-config``: 
 indexes). Afterwards runs ``scripts/check_wheels.py --lock`` on both files: every pin must have a wheel,
 and a matching hash, for every Python and platform the project supports.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,9 +55,24 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kg-lock-") as scratch:
         uv = find_uv(Path(scratch))
         for name, extras in LOCKS.items():
-            command = [uv, "pip", "compile", "pyproject.toml", "--universal", "--generate-hashes",
-                       "--python-version", OLDEST_PYTHON, "--no-config", "--index-url", "https://pypi.org/simple",
-                       "--custom-compile-command", "python scripts/lock.py", "--quiet", "-o", name]
+            command = [
+                uv,
+                "pip",
+                "compile",
+                "pyproject.toml",
+                "--universal",
+                "--generate-hashes",
+                "--python-version",
+                OLDEST_PYTHON,
+                "--no-config",
+                "--index-url",
+                "https://pypi.org/simple",
+                "--custom-compile-command",
+                "python scripts/lock.py",
+                "--quiet",
+                "-o",
+                name,
+            ]
             for extra in extras:
                 command += ["--extra", extra]
             if args.upgrade:

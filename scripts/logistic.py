@@ -8,6 +8,7 @@ full-batch gradient descent on the weighted log loss with L2 regularisation, fea
 >>> w["a"] > 1 > -1 > w["b"]
 True
 """
+
 from __future__ import annotations
 
 import math
@@ -36,7 +37,7 @@ def fit(rows: list[Row], l2: float, steps: int = 3000, rate: float = 0.05) -> di
         grad += l2 * w / total
         first = 0.9 * first + 0.1 * grad
         second = 0.999 * second + 0.001 * grad * grad
-        w -= rate * (first / (1 - 0.9 ** step)) / (numpy.sqrt(second / (1 - 0.999 ** step)) + 1e-8)
+        w -= rate * (first / (1 - 0.9**step)) / (numpy.sqrt(second / (1 - 0.999**step)) + 1e-8)
     return {f: round(float(w[i]), 4) for f, i in index.items() if abs(w[i]) >= 0.01}
 
 

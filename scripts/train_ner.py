@@ -23,6 +23,7 @@ early stopping (model-best). SciER dev, if present, is scored at the end as the 
 Everything temporary goes under ``--work`` (default ``kg-ner`` in the system's temporary folder); only the trained pipeline is copied to
 ``kg/extract/model`` (config, tokenizer, tok2vec, ner; no vectors).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -149,8 +150,7 @@ def scirex_chunks(path: Path, max_tokens: int) -> Iterator[tuple[str, list[str],
             d = json.loads(line)
             words = d["words"]
             # spans that start with punctuation are annotation slips ("- shot" of "5 - shot" as Material)
-            ents = sorted((a, b, SCIREX_MAP[t]) for a, b, t in d["ner"]
-                          if t in SCIREX_MAP and words[a][:1].isalnum())
+            ents = sorted((a, b, SCIREX_MAP[t]) for a, b, t in d["ner"] if t in SCIREX_MAP and words[a][:1].isalnum())
             sec_starts = {a for a, _ in d["sections"]}
             chunks: list[tuple[int, int]] = []
             for s, e in d["sentences"]:
@@ -297,8 +297,9 @@ def weak_names(args: argparse.Namespace, extra: dict[str, set[str]]) -> dict[str
     return out
 
 
-def add_weak(args: argparse.Namespace, nlp: spacy.Language, train: DocBin, rng: random.Random,
-             extra: dict[str, set[str]]) -> int:
+def add_weak(
+    args: argparse.Namespace, nlp: spacy.Language, train: DocBin, rng: random.Random, extra: dict[str, set[str]]
+) -> int:
     """Weak labels: names (see :func:`weak_names`) matched in CC0 arXiv abstracts, longest match.
     Unmatched tokens are marked missing, not outside: the name list is incomplete."""
     from spacy.matcher import PhraseMatcher
@@ -375,16 +376,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dev-share", type=float, default=0.08)
     ap.add_argument("--max-tokens", type=int, default=120, help="longest SciREX chunk, in tokens")
     ap.add_argument("--retokenise-share", type=float, default=0.5)
-    ap.add_argument("--digit-split-share", type=float, default=0.3,
-                    help="share of SciREX chunks whose digits are split into single tokens")
-    ap.add_argument("--dataset-repeat", type=int, default=2,
-                    help="times a SciREX chunk with a dataset mention is used per epoch")
+    ap.add_argument(
+        "--digit-split-share",
+        type=float,
+        default=0.3,
+        help="share of SciREX chunks whose digits are split into single tokens",
+    )
+    ap.add_argument(
+        "--dataset-repeat", type=int, default=2, help="times a SciREX chunk with a dataset mention is used per epoch"
+    )
     ap.add_argument("--method-min-count", type=int, default=2)
     ap.add_argument("--tdmsci-missing-methods", type=int, default=1)
     ap.add_argument("--tdmsci-repeat", type=int, default=2)
     ap.add_argument("--weak", type=int, default=0, help="number of weakly labelled CC0 abstracts to add")
-    ap.add_argument("--weak-min-count", type=int, default=3,
-                    help="times a non-lower-case name must be annotated in SciREX to be a weak-label name")
+    ap.add_argument(
+        "--weak-min-count",
+        type=int,
+        default=3,
+        help="times a non-lower-case name must be annotated in SciREX to be a weak-label name",
+    )
     ap.add_argument("--skip-data", action="store_true", help="reuse the corpora already in --work")
     ap.add_argument("overrides", nargs="*", help="spaCy config overrides, e.g. training.max_steps=4000")
     args = ap.parse_args(argv)

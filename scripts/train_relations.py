@@ -16,6 +16,7 @@ value that maximises the mean of the gold-entity and end-to-end relaxed F1 on it
 
     python scripts/train_relations.py --abstracts 3000 --tune ../shared/gold/scier/dev.jsonl
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,11 @@ from kg.extract.relations import LABELS, SIGNATURES, Model, candidates, load_pat
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SCIREX_TYPES = {"Method": "method", "Material": "dataset", "Task": "task"}
-DISTANT = {("method", "dataset"): "evaluated-with", ("method", "task"): "used-for", ("dataset", "task"): "benchmark-for"}
+DISTANT = {
+    ("method", "dataset"): "evaluated-with",
+    ("method", "task"): "used-for",
+    ("dataset", "task"): "benchmark-for",
+}
 Row = tuple[list[tuple[str, float]], int, float]
 
 
@@ -66,7 +71,10 @@ def scirex_rows(path: Path, rng: random.Random, negative_rate: float) -> dict[st
                     label = DISTANT.get((head[2], tail[2]))
                     if label is None:
                         continue
-                    names = (cluster.get((head[0] + start, head[1] + start)), cluster.get((tail[0] + start, tail[1] + start)))
+                    names = (
+                        cluster.get((head[0] + start, head[1] + start)),
+                        cluster.get((tail[0] + start, tail[1] + start)),
+                    )
                     y = int(None not in names and names in related)
                     if not y and rng.random() > negative_rate:
                         continue
@@ -141,14 +149,18 @@ def main() -> None:
     for label in LABELS:
         counts = Counter(y for _, y, _ in rows[label])
         print(f"{label}: {counts[1]} positive, {counts[0]} negative rows", file=sys.stderr)
-        fitted = logistic.fit([(feats + [("bias", 1.0)], y, w * (args.positive_weight if y else 1.0))
-                               for feats, y, w in rows[label]], l2=1.0, steps=args.steps)
+        fitted = logistic.fit(
+            [(feats + [("bias", 1.0)], y, w * (args.positive_weight if y else 1.0)) for feats, y, w in rows[label]],
+            l2=1.0,
+            steps=args.steps,
+        )
         weights[label] = {f: round(w, 3) for f, w in sorted(fitted.items()) if abs(w) >= 0.05}  # small to ship
     thresholds = {label: 0.5 for label in LABELS}
     if args.tune:
         thresholds = tune(Model(weights, thresholds), args.tune)
-    args.output.write_text(json.dumps({"weights": weights, "thresholds": thresholds}, sort_keys=True) + "\n",
-                           encoding="utf-8")
+    args.output.write_text(
+        json.dumps({"weights": weights, "thresholds": thresholds}, sort_keys=True) + "\n", encoding="utf-8"
+    )
     print(f"wrote {args.output}: thresholds {thresholds}", file=sys.stderr)
 
 

@@ -9,6 +9,7 @@ matching) and 0 otherwise, and fits a logistic regression over :func:`kg.relevan
 (``scripts/logistic.py``). A threshold per type is then chosen on the development set, which never
 trains a weight: the one that gives that type its best F1 there. Prints the development-set table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,15 +44,22 @@ def candidates(gold: list[paper_eval.PaperGold], extractor: Extractor) -> list[C
     out = []
     for item in items:
         for link in table.candidate_links(item):
-            feats = list(link_features(link.mentions, max(table.specificity(m) for m in link.mentions), item.paper.title))
-            pred = paper_eval.PredEntity(link.mentions[0].type.value, link.entity_id, link.role.value,
-                                         tuple((m.field, m.start, m.end, m.text) for m in link.mentions))
+            feats = list(
+                link_features(link.mentions, max(table.specificity(m) for m in link.mentions), item.paper.title)
+            )
+            pred = paper_eval.PredEntity(
+                link.mentions[0].type.value,
+                link.entity_id,
+                link.role.value,
+                tuple((m.field, m.start, m.end, m.text) for m in link.mentions),
+            )
             out.append((item.paper.id, feats, pred))
     return out
 
 
-def scored(gold: list[paper_eval.PaperGold], cands: list[Candidate], model: RelevanceModel | None
-           ) -> tuple[list[int], paper_eval.PaperScores]:
+def scored(
+    gold: list[paper_eval.PaperGold], cands: list[Candidate], model: RelevanceModel | None
+) -> tuple[list[int], paper_eval.PaperScores]:
     """Each candidate's label (it matches an annotated entity) and the paper-level scores of the links
     ``model`` keeps (all of them without a model)."""
     by_paper: dict[str, list[tuple[int, paper_eval.PredEntity]]] = {}
@@ -95,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
             best = max(best, (prf.f1, step / 100))
         thresholds[type_] = best[1]
     _, s = scored(dev_gold, dev, RelevanceModel(weights, thresholds))
-    args.out.write_text(json.dumps({"thresholds": thresholds, "weights": dict(sorted(weights.items()))},
-                                   indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    args.out.write_text(
+        json.dumps({"thresholds": thresholds, "weights": dict(sorted(weights.items()))}, indent=0, sort_keys=True)
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"\nthresholds {thresholds} ({len(weights)} weights) -> {args.out}; development set:")
     print(paper_eval.format_paper_table(s))
     return 0

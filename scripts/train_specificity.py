@@ -10,6 +10,7 @@ specific thing of another type: it counts as specific here). A logistic regressi
 the entities (by a hash of the id) is held out and scored, then the model is refitted on all of them and
 written with the threshold. Only weights that matter (|w| >= 0.01) are kept.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,9 @@ def held_out(name: str) -> bool:
     return hashlib.md5(name.encode("utf-8")).digest()[0] < 26  # about a tenth, stable across runs
 
 
-def accuracy(weights: dict[str, float], rows: list[tuple[list[tuple[str, float]], int]], threshold: float
-             ) -> tuple[float, float, float]:
+def accuracy(
+    weights: dict[str, float], rows: list[tuple[list[tuple[str, float]], int]], threshold: float
+) -> tuple[float, float, float]:
     """(accuracy, precision of 'specific', recall of 'specific')."""
     tp = fp = fn = ok = 0
     for feats, y in rows:
@@ -74,11 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     test = [(feats, y) for entity, feats, y, _ in labelled if held_out(entity)]
     weights = fit(train, args.l2)
     acc, p, r = accuracy(weights, test, args.threshold)
-    print(f"{len(train)} names to fit, {len(test)} held out: accuracy {acc:.3f}, "
-          f"precision of 'specific' {p:.3f}, recall {r:.3f}")
+    print(
+        f"{len(train)} names to fit, {len(test)} held out: accuracy {acc:.3f}, "
+        f"precision of 'specific' {p:.3f}, recall {r:.3f}"
+    )
     weights = fit(rows, args.l2)
-    args.out.write_text(json.dumps({"threshold": args.threshold, "weights": dict(sorted(weights.items()))},
-                                   indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    args.out.write_text(
+        json.dumps({"threshold": args.threshold, "weights": dict(sorted(weights.items()))}, indent=0, sort_keys=True)
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"{len(weights)} weights -> {args.out}")
     return 0
 

@@ -1,4 +1,5 @@
 """Shared fixtures: tiny real data files under tests/data and one build of the bundled listing."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -73,7 +74,9 @@ def corpus_rows() -> list[dict]:
     """The 20 papers of tests/data/corpus-sample.jsonl."""
     import json
 
-    return [json.loads(line) for line in (DATA / "corpus-sample.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    return [
+        json.loads(line) for line in (DATA / "corpus-sample.jsonl").read_text(encoding="utf-8").splitlines() if line
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +85,15 @@ def small_store(tmp_path_factory, kg_runner, corpus_rows) -> Path:
     copy it before changing it."""
     base = tmp_path_factory.mktemp("small-store")
     inputs = write_papers(corpus_rows[:12], base / "first.jsonl")
-    result = kg_runner.kg("build", str(inputs), "--no-model", "-o", str(base / "out"), "--store",
-                          str(base / "out" / "store"), log=base / "build.log")
+    result = kg_runner.kg(
+        "build",
+        str(inputs),
+        "--no-model",
+        "-o",
+        str(base / "out"),
+        "--store",
+        str(base / "out" / "store"),
+        log=base / "build.log",
+    )
     assert result["rc"] == 0, result["log"]
     return base / "out"

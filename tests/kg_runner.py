@@ -8,6 +8,7 @@ at once (each in its own process, stdout and stderr into ``log``, files limited 
 asked), SIGKILLed ``kill_after`` seconds after the start when asked;
 it answers with a list of ``{"rc": exit code (-9 when killed), "log": text, "seconds": wall time}``.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,8 @@ def _warm() -> None:
     shipped, read = vocabulary.Vocabulary.load(), vocabulary.Vocabulary.load.__func__  # type: ignore[attr-defined]
     # each child has its own copy of the shipped vocabulary (copy on write), read once here
     vocabulary.Vocabulary.load = classmethod(  # type: ignore[method-assign]
-        lambda cls, folder=None: shipped if folder is None else read(cls, folder))
+        lambda cls, folder=None: shipped if folder is None else read(cls, folder)
+    )
     import gc
 
     import kg.cli  # noqa: F401
@@ -86,7 +88,9 @@ def run(jobs: list[dict]) -> list[dict]:
         if pid == 0:
             _child(job)
         pids.append(pid)
-    for at, pid in sorted((job["kill_after"], pid) for job, pid in zip(jobs, pids) if job.get("kill_after") is not None):
+    for at, pid in sorted(
+        (job["kill_after"], pid) for job, pid in zip(jobs, pids) if job.get("kill_after") is not None
+    ):
         time.sleep(max(0.0, started + at - time.monotonic()))
         try:
             os.kill(pid, signal.SIGKILL)
@@ -95,8 +99,13 @@ def run(jobs: list[dict]) -> list[dict]:
     results = []
     for job, pid in zip(jobs, pids):
         _, status = os.waitpid(pid, 0)
-        results.append({"rc": os.waitstatus_to_exitcode(status), "seconds": round(time.monotonic() - started, 3),
-                        "log": Path(job["log"]).read_text(encoding="utf-8", errors="replace")})
+        results.append(
+            {
+                "rc": os.waitstatus_to_exitcode(status),
+                "seconds": round(time.monotonic() - started, 3),
+                "log": Path(job["log"]).read_text(encoding="utf-8", errors="replace"),
+            }
+        )
     return results
 
 
@@ -115,8 +124,13 @@ class Runner:
     """
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve())], cwd=ROOT, text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve())],
+            cwd=ROOT,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
         assert json.loads(self._line())["ready"]
 
     def _line(self, timeout: float = 300) -> str:

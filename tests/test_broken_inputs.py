@@ -7,6 +7,7 @@ shared (``kg.build.parallel.Extractor`` is patched to hand it out); only the bui
 ``python -m kg build`` in a subprocess. The 1 MB abstract is extracted with ``max_abstract_chars = 5000``
 (the default, 100,000, works the same but takes tens of seconds).
 """
+
 from __future__ import annotations
 
 import copy
@@ -43,32 +44,93 @@ SUMMARY = re.compile(r"^read (\d+) papers: (\d+) built, (\d+) rejected$", re.M)
 LINK_HINT = "end the header with [ :arrow_down: ](https://arxiv.org/pdf/ID.pdf)"
 # file -> (read, built, [(line, reason fragment, hint fragment, id or None to leave unchecked)])
 EXPECTED: dict[str, tuple[int, int, list[tuple[int, str, str, str | None]]]] = {
-    "bad-json.jsonl": (3, 2, [(2, "line is not valid JSON: Unterminated string starting at (column 126)",
-                               "fix or remove the line; each line must be one complete JSON object", "")]),
+    "bad-json.jsonl": (
+        3,
+        2,
+        [
+            (
+                2,
+                "line is not valid JSON: Unterminated string starting at (column 126)",
+                "fix or remove the line; each line must be one complete JSON object",
+                "",
+            )
+        ],
+    ),
     "crlf.md": (3, 3, []),
-    "duplicates.jsonl": (4, 2, [
-        (1, "2112.15589 v1 superseded by v2", "v2 at {src}:3 is kept", "2112.15589"),
-        (4, "2112.15571 is a duplicate of the record at {src}:2", "remove the repeated record; the first one is kept",
-         "2112.15571"),
-    ]),
+    "duplicates.jsonl": (
+        4,
+        2,
+        [
+            (1, "2112.15589 v1 superseded by v2", "v2 at {src}:3 is kept", "2112.15589"),
+            (
+                4,
+                "2112.15571 is a duplicate of the record at {src}:2",
+                "remove the repeated record; the first one is kept",
+                "2112.15571",
+            ),
+        ],
+    ),
     "empty.md": (0, 0, []),
     "header-without-link.md": (3, 2, [(4, "paper header has no arXiv link", LINK_HINT, "")]),
     "huge-abstract.jsonl.gz": (1, 1, []),
-    "malformed.atom.xml": (3, 2, [(85, "malformed Atom XML: no element found (column 53)",
-                                   "check that the file is a complete arXiv API response; entries after this point were not read",
-                                   None)]),
+    "malformed.atom.xml": (
+        3,
+        2,
+        [
+            (
+                85,
+                "malformed Atom XML: no element found (column 53)",
+                "check that the file is a complete arXiv API response; entries after this point were not read",
+                None,
+            )
+        ],
+    ),
     "markup.jsonl": (2, 2, []),
     "missing-abstract.md": (3, 2, [(4, "paper has no abstract", "give every record an abstract", "2112.15571")]),
-    "missing-fields.jsonl": (5, 1, [
-        (2, "field 'abstract' is missing", "give every record a string 'abstract'", "2112.15483"),
-        (3, "record has no 'id' or 'arxiv_id'", 'add the arXiv id, e.g. "arxiv_id": "2201.00001"', ""),
-        (4, "field 'title' is missing", "give every record a string 'title'", "2201.00104"),
-        (5, "line is a JSON list, not an object", 'write one {"id": ..., "title": ..., "abstract": ...} object a line', ""),
-    ]),
-    "non-utf8.md": (3, 2, [(5, "line is not valid UTF-8", "re-encode the file as UTF-8, e.g. iconv -f latin1 -t utf-8", None)]),
-    "truncated.jsonl.gz": (25, 24, [(25, "input ends early: Compressed file ended before the end-of-stream marker was reached",
-                                     "the papers before this line were read; re-create or re-download the file", "")]),
-    "truncated.md": (3, 2, [(6, "input ends early, inside a paper header", "the papers before this line were read; re-create or re-download the file", "")]),
+    "missing-fields.jsonl": (
+        5,
+        1,
+        [
+            (2, "field 'abstract' is missing", "give every record a string 'abstract'", "2112.15483"),
+            (3, "record has no 'id' or 'arxiv_id'", 'add the arXiv id, e.g. "arxiv_id": "2201.00001"', ""),
+            (4, "field 'title' is missing", "give every record a string 'title'", "2201.00104"),
+            (
+                5,
+                "line is a JSON list, not an object",
+                'write one {"id": ..., "title": ..., "abstract": ...} object a line',
+                "",
+            ),
+        ],
+    ),
+    "non-utf8.md": (
+        3,
+        2,
+        [(5, "line is not valid UTF-8", "re-encode the file as UTF-8, e.g. iconv -f latin1 -t utf-8", None)],
+    ),
+    "truncated.jsonl.gz": (
+        25,
+        24,
+        [
+            (
+                25,
+                "input ends early: Compressed file ended before the end-of-stream marker was reached",
+                "the papers before this line were read; re-create or re-download the file",
+                "",
+            )
+        ],
+    ),
+    "truncated.md": (
+        3,
+        2,
+        [
+            (
+                6,
+                "input ends early, inside a paper header",
+                "the papers before this line were read; re-create or re-download the file",
+                "",
+            )
+        ],
+    ),
 }
 # the arXiv ids a person reading each file can see (a record cut off before its id is not counted)
 IDS_IN_FILE = {
@@ -150,7 +212,10 @@ def config_file(tmp_path_factory) -> Path:
 
 def _expected_rejects(name: str) -> list[tuple[int, str, str, str | None]]:
     src = str(BROKEN / name)
-    return [(line, reason.replace("{src}", src), hint.replace("{src}", src), id_) for line, reason, hint, id_ in EXPECTED[name][2]]
+    return [
+        (line, reason.replace("{src}", src), hint.replace("{src}", src), id_)
+        for line, reason, hint, id_ in EXPECTED[name][2]
+    ]
 
 
 def _assert_rejects(rejects: list[dict], name: str) -> None:
@@ -166,8 +231,14 @@ def _assert_rejects(rejects: list[dict], name: str) -> None:
 
 
 def _as_dict(reject: Reject) -> dict:
-    return {"source": reject.source, "line": reject.line, "reason": reject.reason, "hint": reject.hint, "id": reject.id,
-            "excerpt": reject.excerpt}
+    return {
+        "source": reject.source,
+        "line": reject.line,
+        "reason": reject.reason,
+        "hint": reject.hint,
+        "id": reject.id,
+        "excerpt": reject.excerpt,
+    }
 
 
 # ------------------------------------------------------------------------------------------- per file
@@ -183,8 +254,9 @@ def test_run_counts_and_rejects(name: str, rules) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_cli_summary_rejects_file_and_strict(name: str, shared_extractor, config_file: Path, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_summary_rejects_file_and_strict(
+    name: str, shared_extractor, config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     read, built, _ = EXPECTED[name]
     path = str(BROKEN / name)
     code = main(["build", path, "-o", str(tmp_path), "--no-model", "--no-html", "--config", str(config_file)])
@@ -200,8 +272,19 @@ def test_cli_summary_rejects_file_and_strict(name: str, shared_extractor, config
     assert ("warning: " in err) == (read == 0)
     assert (tmp_path / "graph.ttl").is_file() and (tmp_path / "mentions.jsonl").is_file()
 
-    code = main(["build", path, "-o", str(tmp_path / "strict"), "--no-model", "--no-html", "--strict",
-                 "--config", str(config_file)])
+    code = main(
+        [
+            "build",
+            path,
+            "-o",
+            str(tmp_path / "strict"),
+            "--no-model",
+            "--no-html",
+            "--strict",
+            "--config",
+            str(config_file),
+        ]
+    )
     capsys.readouterr()
     assert code == (1 if read > built else 0)
 
@@ -234,9 +317,26 @@ def test_malformed_atom_reject_names_the_entry_it_cut() -> None:
 @pytest.fixture(scope="module")
 def all_built(tmp_path_factory, config_file: Path) -> tuple[subprocess.CompletedProcess, Path]:
     out = tmp_path_factory.mktemp("all")
-    proc = subprocess.run([sys.executable, "-m", "kg", "build", *sorted(map(str, BROKEN.iterdir())), "-o", str(out),
-                           "--no-model", "--no-html", "--strict", "--config", str(config_file)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "build",
+            *sorted(map(str, BROKEN.iterdir())),
+            "-o",
+            str(out),
+            "--no-model",
+            "--no-html",
+            "--strict",
+            "--config",
+            str(config_file),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return proc, out
 
 
@@ -261,16 +361,20 @@ def test_all_together_every_id_read_is_built_or_rejected(all_built) -> None:
     in_graph = {str(o) for o in graph.objects(None, rdf.KGO.arxivId)}
     rejects_text = (out / "rejects.jsonl").read_text(encoding="utf-8")
     rejected = {json.loads(line)["id"] for line in rejects_text.splitlines()}
-    missing = {name: sorted(ids - in_graph - rejected) for name, ids in IDS_IN_FILE.items() if ids - in_graph - rejected}
+    missing = {
+        name: sorted(ids - in_graph - rejected) for name, ids in IDS_IN_FILE.items() if ids - in_graph - rejected
+    }
     assert missing == {}, "ids read but neither built nor named by a reject"
 
 
 def test_duplicate_messages_read_well() -> None:
     """An unversioned record is not 'v0', and 'an older'. Fix in kg/ingest/__init__.py ``dedupe``: name versions
     with ``_v(n)`` = ``f"v{n}"`` or ``"no version"``, and write ``an older version``."""
-    records = [Paper("2201.00001", None, "T", "A.", source="a.jsonl", line=1),
-               Paper("2201.00001", 2, "T", "A.", source="b.jsonl", line=1),
-               Paper("2201.00001", None, "T", "A.", source="c.jsonl", line=1)]
+    records = [
+        Paper("2201.00001", None, "T", "A.", source="a.jsonl", line=1),
+        Paper("2201.00001", 2, "T", "A.", source="b.jsonl", line=1),
+        Paper("2201.00001", None, "T", "A.", source="c.jsonl", line=1),
+    ]
     reasons = [r.reason for r in dedupe(records) if isinstance(r, Reject)]
     assert len(reasons) == 2
     assert not any("v0" in r or " a older" in r for r in reasons), reasons
@@ -281,7 +385,10 @@ def _field_texts(graph_file: Path) -> dict[str, dict[str, str]]:
     graph = Graph().parse(graph_file, format="turtle")
     out = {}
     for paper, _, id_ in graph.triples((None, rdf.KGO.arxivId, None)):
-        out[str(id_)] = {"title": str(graph.value(paper, DCTERMS.title)), "abstract": str(graph.value(paper, DCTERMS.abstract))}
+        out[str(id_)] = {
+            "title": str(graph.value(paper, DCTERMS.title)),
+            "abstract": str(graph.value(paper, DCTERMS.abstract)),
+        }
     return out
 
 
@@ -291,7 +398,7 @@ def _assert_offsets_point_at_text(out: Path, texts: dict[str, dict[str, str]]) -
         row = json.loads(line)
         assert row["title"] == texts[row["id"]]["title"]
         for m in row["mentions"]:
-            assert texts[row["id"]][m["field"]][m["start"]:m["end"]] == m["text"], m
+            assert texts[row["id"]][m["field"]][m["start"] : m["end"]] == m["text"], m
             assert m["sentence"] in texts[row["id"]][m["field"]]
             n += 1
     return n
@@ -302,20 +409,27 @@ def test_crlf_text_is_kept_as_read(rules, tmp_path: Path) -> None:
     lf.write_bytes((BROKEN / "crlf.md").read_bytes().replace(b"\r\n", b"\n"))
     crlf = [r for r in read_records([BROKEN / "crlf.md"])]
     assert all(isinstance(p, Paper) for p in crlf)
-    assert [(p.id, p.title, p.abstract, p.date, p.line) for p in crlf] == \
-           [(p.id, p.title, p.abstract, p.date, p.line) for p in read_records([lf])]
+    assert [(p.id, p.title, p.abstract, p.date, p.line) for p in crlf] == [
+        (p.id, p.title, p.abstract, p.date, p.line) for p in read_records([lf])
+    ]
     assert not any("\r" in p.title + p.abstract for p in crlf)
     raw = (BROKEN / "crlf.md").read_bytes().decode("utf-8")  # not read_text: it would turn CRLF into LF
     for p in crlf:
         assert f"{p.title}  [ :arrow_down: ]" in raw and f">  {p.abstract}" in raw
-    pipeline.build([BROKEN / "crlf.md"], tmp_path / "out", CONFIG, records=True, extractor=_extractor(rules, CONFIG), html=False)
+    pipeline.build(
+        [BROKEN / "crlf.md"], tmp_path / "out", CONFIG, records=True, extractor=_extractor(rules, CONFIG), html=False
+    )
     texts = _field_texts(tmp_path / "out" / "graph.ttl")
     assert {k: v["title"] for k, v in texts.items()} == {p.id: p.title for p in crlf}
     assert _assert_offsets_point_at_text(tmp_path / "out", texts) > 0
 
 
 # bytes, split on b"\n" only: str.splitlines() would also split at the raw U+2028 in a title
-MARKUP = {json.loads(line)["arxiv_id"]: json.loads(line) for line in (BROKEN / "markup.jsonl").read_bytes().split(b"\n") if line}
+MARKUP = {
+    json.loads(line)["arxiv_id"]: json.loads(line)
+    for line in (BROKEN / "markup.jsonl").read_bytes().split(b"\n")
+    if line
+}
 
 
 @pytest.fixture(scope="module")
@@ -341,8 +455,15 @@ def test_markup_text_is_kept_exactly_and_escaped_in_every_format(markup_out: Pat
             paper = rdf.paper_iri(id_)
             assert back.value(paper, DCTERMS.title) == Literal(record["title"])
             assert back.value(paper, DCTERMS.abstract) == Literal(record["abstract"])
-    for path, fmt in ((markup_out / "graph.ttl", pyoxigraph.RdfFormat.TURTLE), (tmp_path / "g.nt", pyoxigraph.RdfFormat.N_TRIPLES)):
-        titles = {q.object.value for q in pyoxigraph.parse(path.read_bytes(), format=fmt) if q.predicate.value == str(DCTERMS.title)}
+    for path, fmt in (
+        (markup_out / "graph.ttl", pyoxigraph.RdfFormat.TURTLE),
+        (tmp_path / "g.nt", pyoxigraph.RdfFormat.N_TRIPLES),
+    ):
+        titles = {
+            q.object.value
+            for q in pyoxigraph.parse(path.read_bytes(), format=fmt)
+            if q.predicate.value == str(DCTERMS.title)
+        }
         assert titles == {r["title"] for r in MARKUP.values()}
     html = (markup_out / "graph.html").read_text(encoding="utf-8")
     for hostile in ("<script>alert('x')</script>", "<img src=x", "<b>COCO</b>", "</p><img", "\u2028"):
@@ -352,8 +473,14 @@ def test_markup_text_is_kept_exactly_and_escaped_in_every_format(markup_out: Pat
 def test_huge_abstract_is_kept_whole_and_extraction_truncated(rules, tmp_path: Path) -> None:
     (record,) = [json.loads(line) for line in gzip.open(BROKEN / "huge-abstract.jsonl.gz", "rt", encoding="utf-8")]
     assert len(record["abstract"]) >= 1_000_000 > Config().max_abstract_chars
-    result = pipeline.build([BROKEN / "huge-abstract.jsonl.gz"], tmp_path, CONFIG, html=False, records=True,
-                            extractor=_extractor(rules, CONFIG))
+    result = pipeline.build(
+        [BROKEN / "huge-abstract.jsonl.gz"],
+        tmp_path,
+        CONFIG,
+        html=False,
+        records=True,
+        extractor=_extractor(rules, CONFIG),
+    )
     (item,) = result.mentions
     assert item.paper.abstract == record["abstract"]
     abstract_mentions = [m for m in item.mentions if m.field == "abstract"]
@@ -364,8 +491,9 @@ def test_huge_abstract_is_kept_whole_and_extraction_truncated(rules, tmp_path: P
 
 
 # ---------------------------------------------------------------------------------- hostile records
-def test_lone_surrogate_escapes_in_jsonl_are_rejected_not_a_crash(shared_extractor, tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_lone_surrogate_escapes_in_jsonl_are_rejected_not_a_crash(
+    shared_extractor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     r"""JSON can escape a lone UTF-16 surrogate (``"\ud800"``): valid JSON, but not text. Today such a title
     crashes spaCy's tokenizer and such an id crashes writing rejects.jsonl (UnicodeEncodeError).
 
@@ -374,17 +502,25 @@ def test_lone_surrogate_escapes_in_jsonl_are_rejected_not_a_crash(shared_extract
     character (a lone surrogate)"``, hint ``"fix or remove the escape; JSON text must be valid Unicode"``,
     excerpt/id with the surrogates replaced by U+FFFD."""
     path = tmp_path / "surrogates.jsonl"
-    path.write_text("\n".join([
-        '{"arxiv_id": "2201.00001", "title": "We use ImageNet", "abstract": "We train ResNet on ImageNet."}',
-        '{"arxiv_id": "2201.00002", "title": "A \\ud800 title", "abstract": "We use ImageNet."}',
-        '{"arxiv_id": "2201.00003", "title": "T", "abstract": "lone \\udfff low surrogate"}',
-        '{"arxiv_id": "bad\\ud800", "title": "T", "abstract": "A."}',
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                '{"arxiv_id": "2201.00001", "title": "We use ImageNet", "abstract": "We train ResNet on ImageNet."}',
+                '{"arxiv_id": "2201.00002", "title": "A \\ud800 title", "abstract": "We use ImageNet."}',
+                '{"arxiv_id": "2201.00003", "title": "T", "abstract": "lone \\udfff low surrogate"}',
+                '{"arxiv_id": "bad\\ud800", "title": "T", "abstract": "A."}',
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     code = main(["build", str(path), "-o", str(tmp_path / "out"), "--no-model", "--no-html"])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert SUMMARY.search(out).groups() == ("4", "1", "3")
-    rejects = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    rejects = [
+        json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert [r["line"] for r in rejects] == [2, 3, 4]
 
 
@@ -398,21 +534,30 @@ def test_atom_external_entities_are_never_resolved(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET", encoding="utf-8")
     feed = tmp_path / "xxe.atom.xml"
-    feed.write_text(f"""<?xml version="1.0"?>
+    feed.write_text(
+        f"""<?xml version="1.0"?>
 <!DOCTYPE feed [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>
 <feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2201.00001v1</id>
-<title>T &xxe;</title><summary>We use ImageNet.</summary></entry></feed>""", encoding="utf-8")
+<title>T &xxe;</title><summary>We use ImageNet.</summary></entry></feed>""",
+        encoding="utf-8",
+    )
     records = list(read_records([feed]))
-    assert not any("TOP-SECRET" in (r.title + r.abstract if isinstance(r, Paper) else r.reason + r.excerpt) for r in records)
+    assert not any(
+        "TOP-SECRET" in (r.title + r.abstract if isinstance(r, Paper) else r.reason + r.excerpt) for r in records
+    )
 
 
 def test_atom_entity_expansion_bomb_is_refused_quickly(tmp_path: Path) -> None:
     entities = '<!ENTITY a0 "lollollollollollollollollollol">' + "".join(
-        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+    )
     feed = tmp_path / "bomb.atom.xml"
-    feed.write_text(f"""<?xml version="1.0"?><!DOCTYPE feed [{entities}]>
+    feed.write_text(
+        f"""<?xml version="1.0"?><!DOCTYPE feed [{entities}]>
 <feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2201.00001v1</id>
-<title>&a9;</title><summary>x</summary></entry></feed>""", encoding="utf-8")
+<title>&a9;</title><summary>x</summary></entry></feed>""",
+        encoding="utf-8",
+    )
     started = time.perf_counter()
     records = list(read_records([feed]))
     assert time.perf_counter() - started < 5
@@ -422,8 +567,16 @@ def test_atom_entity_expansion_bomb_is_refused_quickly(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------------------------- SPARQL
 HOSTILE_LABEL = 'Foo "Net" } { ?s ?p ?o } #'
-INJECTIONS = ['x" } ; DROP ALL ; #', "x' } UNION { ?p ?q ?r } #", 'dataset/x" } ;', "method/} {", "<http://evil>",
-              "http://example.org/a b>", "\\u0022 }", "x\n} #"]
+INJECTIONS = [
+    'x" } ; DROP ALL ; #',
+    "x' } UNION { ?p ?q ?r } #",
+    'dataset/x" } ;',
+    "method/} {",
+    "<http://evil>",
+    "http://example.org/a b>",
+    "\\u0022 }",
+    "x\n} #",
+]
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
@@ -432,7 +585,9 @@ def hostile_kg(request):
 
     paper = Paper("2201.00001", 1, 'A "paper" } {', "We use Foo Net and ImageNet.", date="2022-01-03")
     start = paper.abstract.index("Foo Net")
-    mention = Mention(EntityType.METHOD, "abstract", start, start + 7, "Foo Net", sentence=paper.abstract, source="vocabulary")
+    mention = Mention(
+        EntityType.METHOD, "abstract", start, start + 7, "Foo Net", sentence=paper.abstract, source="vocabulary"
+    )
     entity = Entity("method/foo-net", EntityType.METHOD, HOSTILE_LABEL, aliases=((HOSTILE_LABEL, 1),))
     graph = rdf.to_rdflib([paper], [entity], [Link(paper.id, entity.id, Role.USES, (mention,))])
     return KnowledgeGraph.from_rdflib(graph, engine=request.param)
@@ -490,9 +645,20 @@ def driver() -> Iterator[object]:
     profile = tempfile.mkdtemp(prefix="kg-chrome-")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,800",
-                 f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,800",
+        f"--user-data-dir={profile}",
+        "--proxy-server=127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     chrome = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
@@ -519,6 +685,12 @@ def test_built_markup_view_shows_hostile_text_as_text(driver, markup_out: Path) 
             driver.switch_to.alert.text  # noqa: B018
         assert driver.execute_script("return document.querySelector('#details h2').textContent") == record["title"]
         assert record["title"] in driver.find_element("id", "details").get_property("textContent")
-    assert driver.execute_script("return document.querySelectorAll('img, [onerror], #details script, #details b').length") == 0
-    assert driver.execute_script("return [...document.scripts].some(s => s.textContent.includes(\"alert('x')</script>\"))") is False
+    assert (
+        driver.execute_script("return document.querySelectorAll('img, [onerror], #details script, #details b').length")
+        == 0
+    )
+    assert (
+        driver.execute_script("return [...document.scripts].some(s => s.textContent.includes(\"alert('x')</script>\"))")
+        is False
+    )
     assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []

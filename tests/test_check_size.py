@@ -1,5 +1,6 @@
 """scripts/check_size.py: modules over 400 lines and functions over 60 fail CI unless their package's
 README.md lists them as a size-exception."""
+
 from __future__ import annotations
 
 import subprocess
@@ -31,15 +32,18 @@ def test_an_oversized_function_fails_until_it_is_listed(tmp_path: Path) -> None:
     result = _check("--root", str(tmp_path))
     assert result.returncode == 1
     assert result.stdout.splitlines() == ["pkg/big.py:long_one: 61 lines  NOT LISTED"]
-    (package / "README.md").write_text("# pkg\n\n- size-exception: big.py:long_one -- a table of cases\n", encoding="utf-8")
+    (package / "README.md").write_text(
+        "# pkg\n\n- size-exception: big.py:long_one -- a table of cases\n", encoding="utf-8"
+    )
     result = _check("--root", str(tmp_path))
     assert result.returncode == 0, result.stdout
     assert "exception" in result.stdout
 
 
 def test_an_oversized_module_fails_and_a_listed_module_excuses_its_functions(tmp_path: Path) -> None:
-    (tmp_path / "long.py").write_text("".join(f"x{i} = {i}\n" for i in range(401)) + _function("long_one", 70),
-                                      encoding="utf-8")
+    (tmp_path / "long.py").write_text(
+        "".join(f"x{i} = {i}\n" for i in range(401)) + _function("long_one", 70), encoding="utf-8"
+    )
     result = _check("--root", str(tmp_path))
     assert result.returncode == 1
     assert "long.py: 471 lines  NOT LISTED" in result.stdout

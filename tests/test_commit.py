@@ -1,6 +1,7 @@
 """All or nothing (kg/build/commit.py): staged outputs and a new store are put in place together or not at all,
 a build that dies after its commit point is finished by the next one, what dead builds leave is swept;
 and a store build or update SIGKILLed at random points never leaves a broken or mixed build behind."""
+
 from __future__ import annotations
 
 import json
@@ -105,8 +106,14 @@ def test_a_build_that_died_after_its_commit_point_is_finished(tmp_path: Path) ->
     staging = _staged(out, {"a": "new a", "b": "new b"})
     (out / "b").write_text("old b", encoding="utf-8")
     (out / "stale").write_text("old", encoding="utf-8")
-    commit_module._write_journal(staging, {"files": ["a", "b"], "remove": ["stale"], "store": {
-        "folder": str(new.resolve()), "target": str((out / "store").resolve()), "id": "2"}})
+    commit_module._write_journal(
+        staging,
+        {
+            "files": ["a", "b"],
+            "remove": ["stale"],
+            "store": {"folder": str(new.resolve()), "target": str((out / "store").resolve()), "id": "2"},
+        },
+    )
     os.replace(staging / "a", out / "a")
     swept = recover(out, out / "store")
     assert swept.finished == (".kg-staging-test",)
@@ -139,7 +146,10 @@ def test_recover_sweeps_what_dead_builds_left_and_says_how_much(tmp_path: Path) 
     swept = recover(out, out / "store", keep=[mine])
     assert sorted(swept.paths) == sorted([staging.name, checkpoint.name])
     assert swept.freed == 160_000
-    assert str(swept) == "removed 2 staging folders and store checkpoints left by builds that did not finish (0.2 MB freed)"
+    assert (
+        str(swept)
+        == "removed 2 staging folders and store checkpoints left by builds that did not finish (0.2 MB freed)"
+    )
     assert mine.exists() and not staging.exists() and not checkpoint.exists()
     assert _value(out / "store") == "old"
     assert recover(out, out / "store", keep=[mine]) == Swept()
@@ -155,10 +165,12 @@ def _snapshot(out: Path) -> dict[str, object]:
     manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert read_store_id(out / "store") == manifest["store_id"], "the store is not the one the files describe"
     index = Index.load(out / INDEX_NAME)  # gzip: its bytes hold the time it was written
-    return {"papers": sorted(map(tuple, manifest["papers"])),
-            "files": {name: (out / name).read_bytes() for name in ("mentions.jsonl", "entities.csv", "rejects.jsonl")},
-            "index": (index.papers, index.entities),  # type: ignore[union-attr]
-            "triples": {str(q) for q in open_store(out / "store")}}
+    return {
+        "papers": sorted(map(tuple, manifest["papers"])),
+        "files": {name: (out / name).read_bytes() for name in ("mentions.jsonl", "entities.csv", "rejects.jsonl")},
+        "index": (index.papers, index.entities),  # type: ignore[union-attr]
+        "triples": {str(q) for q in open_store(out / "store")},
+    }
 
 
 def _leftovers(out: Path) -> list[str]:
@@ -166,8 +178,9 @@ def _leftovers(out: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_points_never_breaks_the_build(small_store: Path, tmp_path: Path, kg_runner,
-                                                         corpus_rows: list[dict]) -> None:
+def test_sigkill_at_random_points_never_breaks_the_build(
+    small_store: Path, tmp_path: Path, kg_runner, corpus_rows: list[dict]
+) -> None:
     """A store build and an update of it (two new papers), each SIGKILLed at a random moment of its run,
     in turns: after each kill the build is the one before or the one after (files and store from the same
     build, never a mix). After every second kill the next build runs to its end: it succeeds, cleans up

@@ -5,6 +5,7 @@ The signal tests run ``python -m kg build`` twice in a subprocess: the first com
 few hundred papers (tests/data/corpus-sample.jsonl repeated under new ids), gets the signal as soon as
 its staging folder appears (it is then writing the new outputs), or after a while if it never appears.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,10 +45,16 @@ def _big_input(path: Path, n: int = N_PAPERS) -> Path:
 
 
 def _kg(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kg", "build", *args, "--no-model", "--no-html"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            # a background shell may have left SIGINT ignored: Python then ignores it too
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", *args, "--no-model", "--no-html"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a background shell may have left SIGINT ignored: Python then ignores it too
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        **kwargs,
+    )
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
@@ -114,10 +121,19 @@ def _fail(*args, **kwargs):
     raise RuntimeError("disk on fire")
 
 
-@pytest.mark.parametrize("stage", ["kg.rdf.write_turtle", "kg.build.sinks.paper_mention_record", "kg.build.write.relabel_line",
-                                   "kg.build.write.write_entities_rows", "kg.rdf.bind_prefixes"])
-def test_exception_in_a_stage_leaves_previous_outputs(previous, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      stage: str) -> None:
+@pytest.mark.parametrize(
+    "stage",
+    [
+        "kg.rdf.write_turtle",
+        "kg.build.sinks.paper_mention_record",
+        "kg.build.write.relabel_line",
+        "kg.build.write.write_entities_rows",
+        "kg.rdf.bind_prefixes",
+    ],
+)
+def test_exception_in_a_stage_leaves_previous_outputs(
+    previous, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
     source, before, big = previous
     out = tmp_path / "out"
     shutil.copytree(source, out)
@@ -129,8 +145,9 @@ def test_exception_in_a_stage_leaves_previous_outputs(previous, tmp_path: Path, 
     _assert_intact(out, before)
 
 
-def test_failure_while_moving_outputs_in_leaves_previous_outputs(previous, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_while_moving_outputs_in_leaves_previous_outputs(
+    previous, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The staged files are moved in one by one with ``os.replace``; a failure on one of them (a full disk, a
     read-only file) puts back the files already moved (``kg.build.commit``): never outputs of two different builds."""
     source, before, big = previous

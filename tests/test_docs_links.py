@@ -1,5 +1,6 @@
 """Every relative link of README.md and docs/*.md resolves: the file (or folder) is in the repository and,
 for a ``#fragment`` into a markdown file, a heading of that file has that anchor (GitHub's rule)."""
+
 from __future__ import annotations
 
 import re
@@ -64,9 +65,11 @@ def test_relative_links_resolve(path: Path) -> None:
 
 def test_every_doc_is_linked_from_the_readme() -> None:
     """A page nobody links to is not found: the README links each docs/*.md."""
-    linked = {(ROOT / target.partition("#")[0]).resolve()
-              for target in LINK.findall(_prose((ROOT / "README.md").read_text(encoding="utf-8")))
-              if not EXTERNAL.match(target)}
+    linked = {
+        (ROOT / target.partition("#")[0]).resolve()
+        for target in LINK.findall(_prose((ROOT / "README.md").read_text(encoding="utf-8")))
+        if not EXTERNAL.match(target)
+    }
     assert [p.name for p in DOCUMENTS[1:] if p.resolve() not in linked] == []
 
 
@@ -77,7 +80,9 @@ def test_the_checker_finds_broken_links(tmp_path: Path) -> None:
     doc.write_text(
         "# Title\n\n[ok](docs/a.md) [ok](docs/a.md#its-part) [ok](#title) [web](https://example.org/x)\n"
         "[missing](docs/b.md) [bad anchor](docs/a.md#nowhere) [out](../../etc/passwd)\n"
-        "`[code](not-a-link.md)`\n\n```\n[fenced](not-a-link-either.md)\n```\n", encoding="utf-8")
+        "`[code](not-a-link.md)`\n\n```\n[fenced](not-a-link-either.md)\n```\n",
+        encoding="utf-8",
+    )
     assert broken_links(doc, tmp_path) == [
         "docs/b.md: no such file",
         "docs/a.md#nowhere: no heading #nowhere in docs/a.md",

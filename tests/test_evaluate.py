@@ -1,4 +1,5 @@
 """Scoring of extraction against gold spans (kg.evaluate), and the shipped NER model."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,9 +12,9 @@ from kg.evaluate import GoldDoc, GoldSpan, format_table, read_gold, score, write
 TEXT = "We apply deep residual networks to image classification on ImageNet."
 #        0         1         2         3         4         5         6
 #        0123456789012345678901234567890123456789012345678901234567890123456789
-METHOD = GoldSpan(9, 31, "method")      # deep residual networks
-TASK = GoldSpan(35, 55, "task")         # image classification
-DATASET = GoldSpan(59, 67, "dataset")   # ImageNet
+METHOD = GoldSpan(9, 31, "method")  # deep residual networks
+TASK = GoldSpan(35, 55, "task")  # image classification
+DATASET = GoldSpan(59, 67, "dataset")  # ImageNet
 
 
 def doc(*spans: GoldSpan, text: str = TEXT, id: str = "d1") -> GoldDoc:

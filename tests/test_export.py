@@ -1,6 +1,7 @@
 """``kg export`` and ``g.to_pandas(table)``: tables that read back with pandas and pyarrow as written and
 agree with the query API; GraphML and GEXF that networkx reads back as the graph ``g.to_networkx()`` gives;
 the same files from run to run."""
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,9 @@ def csv_dir(graph_file, tmp_path_factory) -> Path:
 
 def test_csv_tables_read_back_as_the_api_gives_them(csv_dir, bundled_graph):
     for table, columns in COLUMNS.items():
-        frame = pd.read_csv(csv_dir / f"{table}.csv", dtype={c: str for c, k in columns.items() if k is str},
-                            keep_default_na=False)
+        frame = pd.read_csv(
+            csv_dir / f"{table}.csv", dtype={c: str for c, k in columns.items() if k is str}, keep_default_na=False
+        )
         assert list(frame.columns) == list(columns)
         expected = bundled_graph.to_pandas(table)
         assert len(frame) == len(expected)
@@ -43,20 +45,25 @@ def test_links_carry_the_evidence_of_the_query_api(csv_dir, bundled_graph):
         links = list(csv.DictReader(f))
     saanet = [r for r in links if r["paper"] == "2112.15509" and r["entity"] == "method/saanet"]
     evidence = bundled_graph.evidence("2112.15509", "SAANet")
-    assert [(r["role"], r["field"], int(r["start"]), int(r["end"]), r["text"], r["sentence"], r["source"])
-            for r in saanet] == [(e.role, e.field, e.start, e.end, e.text, e.sentence, e.source) for e in evidence]
+    assert [
+        (r["role"], r["field"], int(r["start"]), int(r["end"]), r["text"], r["sentence"], r["source"]) for r in saanet
+    ] == [(e.role, e.field, e.start, e.end, e.text, e.sentence, e.source) for e in evidence]
     assert any("termed SAANet" in r["sentence"] for r in saanet)
     # every link of the graph has its evidence rows, and every row's text is where its offsets say
-    linked = {(p, e) for p, e, _ in ((u.split("/", 1)[1], v, k) for u, v, k in bundled_graph.to_networkx().edges(keys=True))}
+    linked = {
+        (p, e) for p, e, _ in ((u.split("/", 1)[1], v, k) for u, v, k in bundled_graph.to_networkx().edges(keys=True))
+    }
     assert {(r["paper"], r["entity"]) for r in links} == linked
     texts = {p.id: (p.title, p.abstract) for p in _papers(bundled_graph)}
     for r in links:
         title, abstract = texts[r["paper"]]
-        assert (title if r["field"] == "title" else abstract)[int(r["start"]):int(r["end"])] == r["text"]
+        assert (title if r["field"] == "title" else abstract)[int(r["start"]) : int(r["end"])] == r["text"]
 
 
 def _papers(graph):
-    rows = graph.sparql("SELECT ?id ?title ?abstract WHERE { ?p kgo:arxivId ?id ; dcterms:title ?title ; dcterms:abstract ?abstract }")
+    rows = graph.sparql(
+        "SELECT ?id ?title ?abstract WHERE { ?p kgo:arxivId ?id ; dcterms:title ?title ; dcterms:abstract ?abstract }"
+    )
     return [type("P", (), {"id": r["id"], "title": r["title"], "abstract": r["abstract"]}) for r in rows]
 
 
@@ -80,8 +87,9 @@ def test_parquet_reads_back_typed_with_pyarrow(graph_file, csv_dir, tmp_path):
         assert read.schema.names == list(columns)
         kinds = {str: "string", int: "int64", float: "double"}
         assert [str(t) for t in read.schema.types] == [kinds[k] for k in columns.values()]
-        from_csv = pd.read_csv(csv_dir / f"{table}.csv", dtype={c: str for c, k in columns.items() if k is str},
-                               keep_default_na=False)
+        from_csv = pd.read_csv(
+            csv_dir / f"{table}.csv", dtype={c: str for c, k in columns.items() if k is str}, keep_default_na=False
+        )
         pd.testing.assert_frame_equal(read.to_pandas(), from_csv, check_dtype=False)
 
 
@@ -94,7 +102,10 @@ def test_network_files_read_back_into_networkx(graph_file, bundled_graph, tmp_pa
     assert set(read.nodes) == set(original.nodes)
     assert sorted((u, v) for u, v in read.edges()) == sorted((u, v) for u, v, _ in original.edges(keys=True))
     node = "dataset/cifar-10"
-    assert read.nodes[node]["label"] == "CIFAR-10" and int(read.nodes[node]["n_papers"]) == original.nodes[node]["n_papers"]
+    assert (
+        read.nodes[node]["label"] == "CIFAR-10"
+        and int(read.nodes[node]["n_papers"]) == original.nodes[node]["n_papers"]
+    )
     roles = {d["role"] for _, _, d in read.edges(data=True)}
     assert roles == {"uses", "proposes", "introduces", "addresses"}
 
@@ -141,6 +152,7 @@ def test_a_store_exports_the_tables_of_its_graph(small_store, tmp_path):
 def test_an_unknown_format_or_table_lists_the_valid_ones(graph_file, tmp_path, capsys, bundled_graph):
     assert cli.main(["export", str(graph_file), "--to", str(tmp_path), "--format", "xlsx"]) == 2
     assert "unknown export format 'xlsx'; valid: csv, gexf, graphml, parquet" in capsys.readouterr().err
-    with pytest.raises(Exception, match="unknown table 'edges'; valid: cooccurrences, entities, links, papers, relations"):
+    with pytest.raises(
+        Exception, match="unknown table 'edges'; valid: cooccurrences, entities, links, papers, relations"
+    ):
         bundled_graph.to_pandas("edges")
-

@@ -1,4 +1,5 @@
 """Extraction on real text: the bundled listing and sentences written the way abstracts are."""
+
 from __future__ import annotations
 
 import re
@@ -44,15 +45,18 @@ def test_offsets_and_sentences_point_into_the_fields(bundled_build):
     for item in result.mentions:
         for m in item.mentions:
             text = item.paper.text(m.field)
-            assert text[m.start:m.end] == m.text
-            assert text[m.sentence_start:m.sentence_end] == m.sentence
+            assert text[m.start : m.end] == m.text
+            assert text[m.sentence_start : m.sentence_end] == m.sentence
             assert m.sentence_start <= m.start and m.end <= m.sentence_end
 
 
 def test_abbreviation_links_long_and_short_form_and_proposes(rules_only):
-    item = rules_only.extract_one(paper(
-        "Counting People in Crowds",
-        "We propose a Scene-Adaptive Attention Network (SAANet) for crowd counting. SAANet is trained end to end."))
+    item = rules_only.extract_one(
+        paper(
+            "Counting People in Crowds",
+            "We propose a Scene-Adaptive Attention Network (SAANet) for crowd counting. SAANet is trained end to end.",
+        )
+    )
     forms = {(m.text, m.type, m.role) for m in item.mentions}
     assert ("Scene-Adaptive Attention Network", EntityType.METHOD, Role.PROPOSES) in forms
     assert ("SAANet", EntityType.METHOD, Role.PROPOSES) in forms
@@ -61,8 +65,9 @@ def test_abbreviation_links_long_and_short_form_and_proposes(rules_only):
 
 
 def test_known_methods_and_datasets_are_used_not_proposed(rules_only):
-    item = rules_only.extract_one(paper(
-        "Better Detectors", "We train a ResNet-50 backbone and report results on the COCO and KITTI datasets."))
+    item = rules_only.extract_one(
+        paper("Better Detectors", "We train a ResNet-50 backbone and report results on the COCO and KITTI datasets.")
+    )
     roles = {m.text: (m.type, m.role) for m in item.mentions}
     assert roles["COCO"] == (EntityType.DATASET, Role.USES)
     assert roles["KITTI"] == (EntityType.DATASET, Role.USES)
@@ -70,29 +75,40 @@ def test_known_methods_and_datasets_are_used_not_proposed(rules_only):
 
 
 def test_new_dataset_is_introduced(rules_only):
-    item = rules_only.extract_one(paper(
-        "A New Benchmark", "We introduce FooBar-5K, a new dataset of 5,000 annotated street scenes for depth estimation."))
+    item = rules_only.extract_one(
+        paper(
+            "A New Benchmark",
+            "We introduce FooBar-5K, a new dataset of 5,000 annotated street scenes for depth estimation.",
+        )
+    )
     by_text = {m.text: m for m in item.mentions}
     assert by_text["FooBar-5K"].type == EntityType.DATASET and by_text["FooBar-5K"].role == Role.INTRODUCES
     assert by_text["depth estimation"].type == EntityType.TASK
 
 
 def test_task_patterns(rules_only):
-    item = rules_only.extract_one(paper("Transformers for Video Moment Retrieval", "We study the task of temporal sentence grounding."))
+    item = rules_only.extract_one(
+        paper("Transformers for Video Moment Retrieval", "We study the task of temporal sentence grounding.")
+    )
     tasks = {m.text for m in item.mentions if m.type == EntityType.TASK}
     assert "Video Moment Retrieval" in tasks and "temporal sentence grounding" in tasks
 
 
 def test_generic_words_are_not_mentions(rules_only):
-    item = rules_only.extract_one(paper("On Methods", "Our method outperforms the baseline on this task and the dataset."))
+    item = rules_only.extract_one(
+        paper("On Methods", "Our method outperforms the baseline on this task and the dataset.")
+    )
     assert not [m for m in item.mentions if m.text.lower() in {"our method", "method", "task", "dataset", "baseline"}]
 
 
-@pytest.mark.parametrize("short,window,expected", [
-    ("CNN", "we use a convolutional neural network", "convolutional neural network"),
-    ("GAN", "generative adversarial network", "generative adversarial network"),
-    ("ViT", "the Vision Transformer", "Vision Transformer"),
-])
+@pytest.mark.parametrize(
+    "short,window,expected",
+    [
+        ("CNN", "we use a convolutional neural network", "convolutional neural network"),
+        ("GAN", "generative adversarial network", "generative adversarial network"),
+        ("ViT", "the Vision Transformer", "Vision Transformer"),
+    ],
+)
 def test_schwartz_hearst(short, window, expected):
     assert best_long_form(short, window) == expected
 
@@ -106,10 +122,13 @@ def test_model_pipeline_finds_unseen_names(extractor):
     """The trained NER finds names that no vocabulary lists (a made-up method on a made-up dataset)."""
     if not extractor.config.use_model:
         pytest.skip("model disabled")
-    item = extractor.extract_one(paper(
-        "Zorblax: Efficient Zero-Shot Segmentation",
-        "We propose Zorblax, a lightweight transformer for zero-shot semantic segmentation, "
-        "and evaluate it on the QuuxScenes benchmark, where it outperforms Mask2Former."))
+    item = extractor.extract_one(
+        paper(
+            "Zorblax: Efficient Zero-Shot Segmentation",
+            "We propose Zorblax, a lightweight transformer for zero-shot semantic segmentation, "
+            "and evaluate it on the QuuxScenes benchmark, where it outperforms Mask2Former.",
+        )
+    )
     found = {m.text for m in item.mentions}
     assert "Zorblax" in found and "QuuxScenes" in found
 
@@ -146,8 +165,12 @@ def test_generic_task_word_yields_to_a_longer_task(rules_only):
 
 
 def test_latex_markup_is_not_part_of_a_name(extractor):
-    paper = Paper("latex", None, "Personas for agents",
-                  r"We propose \textit{Mixture of Personas} (MoP) and \emph{Draft-Conditioned Constrained Decoding}.")
+    paper = Paper(
+        "latex",
+        None,
+        "Personas for agents",
+        r"We propose \textit{Mixture of Personas} (MoP) and \emph{Draft-Conditioned Constrained Decoding}.",
+    )
     texts = [m.text for m in extractor.extract_one(paper).mentions]
     assert "Mixture of Personas" in texts and "Draft-Conditioned Constrained Decoding" in texts
     assert not [t for t in texts if "\\" in t or "{" in t]

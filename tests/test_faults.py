@@ -3,6 +3,7 @@ permission denied, a read-only folder, an output folder that is a file, a store 
 open. Each says what kg was doing and on which file, what to do, and that the previous outputs are
 unchanged; the build exits 1 and its previous outputs and store are as they were. --debug shows the
 traceback."""
+
 from __future__ import annotations
 
 import errno
@@ -51,8 +52,10 @@ def new_paper(tmp_path: Path, corpus_rows: list[dict]) -> Path:
 def _before(out: Path) -> dict[str, object]:
     from kg.store import open_store
 
-    return {"files": {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()},
-            "store": {str(q) for q in open_store(out / "store")}}
+    return {
+        "files": {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()},
+        "store": {str(q) for q in open_store(out / "store")},
+    }
 
 
 def _update(out: Path, new_paper: Path, *extra: str) -> list[str]:
@@ -71,10 +74,18 @@ def _assert_unchanged(out: Path, before: dict[str, object]) -> None:
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no staging, no lock left
 
 
-@pytest.mark.parametrize("number, problem", [
-    (errno.ENOSPC, "disk full"), (errno.EDQUOT, "disk quota exceeded"), (errno.EACCES, "permission denied"),
-    (errno.EROFS, "read-only file system"), (errno.ENOTDIR, "a file is where a folder should be"),
-    (errno.EFBIG, "a file grew past the size limit"), (errno.EIO, "Input/output error")])
+@pytest.mark.parametrize(
+    "number, problem",
+    [
+        (errno.ENOSPC, "disk full"),
+        (errno.EDQUOT, "disk quota exceeded"),
+        (errno.EACCES, "permission denied"),
+        (errno.EROFS, "read-only file system"),
+        (errno.ENOTDIR, "a file is where a folder should be"),
+        (errno.EFBIG, "a file grew past the size limit"),
+        (errno.EIO, "Input/output error"),
+    ],
+)
 def test_each_fault_has_a_problem_and_a_remedy(number: int, problem: str) -> None:
     said, todo = faults.describe(OSError(number, os.strerror(number)))
     assert said == problem and "run again" in todo
@@ -82,11 +93,15 @@ def test_each_fault_has_a_problem_and_a_remedy(number: int, problem: str) -> Non
 
 def test_rocksdb_errors_are_read_from_their_text() -> None:
     assert faults.describe(OSError("IO error: No space left on device"))[0] == "disk full"
-    assert faults.describe(OSError("IO error: While lock file: s/LOCK: Resource temporarily unavailable")) == faults.STORE_HELD
+    assert (
+        faults.describe(OSError("IO error: While lock file: s/LOCK: Resource temporarily unavailable"))
+        == faults.STORE_HELD
+    )
 
 
-def test_disk_full_while_writing(out: Path, new_paper: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_disk_full_while_writing(
+    out: Path, new_paper: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A write that finds the disk full (no file name on the error): the message names the step and file."""
     from kg.build import spool
 
@@ -137,8 +152,9 @@ def test_a_file_size_limit_in_a_child_process(small_store: Path, tmp_path: Path,
     assert len(kg.load(target / "store", FAST).papers()) == 13
 
 
-def test_permission_denied_creating_the_staging_folder(out: Path, new_paper: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_permission_denied_creating_the_staging_folder(
+    out: Path, new_paper: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = _before(out)
 
     def denied(*args, dir=None, **kwargs):
@@ -152,8 +168,9 @@ def test_permission_denied_creating_the_staging_folder(out: Path, new_paper: Pat
     _assert_unchanged(out, before)
 
 
-def test_read_only_output_folder(out: Path, new_paper: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_read_only_output_folder(
+    out: Path, new_paper: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A folder on a read-only file system: the lock file cannot even be made (simulated: tests run as root
     here, and root writes through chmod; ``test_chmod_read_only_folder`` does it for real as a user)."""
     before = _before(out)
@@ -168,7 +185,9 @@ def test_read_only_output_folder(out: Path, new_paper: Path, monkeypatch: pytest
     assert main(_update(out, new_paper)) == 1
     monkeypatch.undo()
     line = _one_line_error(capsys.readouterr().err)
-    assert line.startswith(f"kg: error: read-only file system while taking the lock on the output folder ({out}/.kg-lock)")
+    assert line.startswith(
+        f"kg: error: read-only file system while taking the lock on the output folder ({out}/.kg-lock)"
+    )
     assert "give a folder on a writable disk with -o" in line
     _assert_unchanged(out, before)
 
@@ -206,15 +225,18 @@ def test_a_store_open_in_another_program(out: Path, new_paper: Path, capsys: pyt
         del server
         gc.collect()
     line = _one_line_error(capsys.readouterr().err)
-    assert line.startswith(f"kg: error: the store is open in another program (pid {os.getpid()}) while opening the store")
+    assert line.startswith(
+        f"kg: error: the store is open in another program (pid {os.getpid()}) while opening the store"
+    )
     assert "close the program" in line and "unchanged" in line
     _assert_unchanged(out, before)
     assert main(_update(out, new_paper)) == 0
     assert len(kg.load(out / "store", FAST).papers()) == 13
 
 
-def test_the_pipeline_raises_and_only_the_cli_prints(out: Path, new_paper: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_pipeline_raises_and_only_the_cli_prints(
+    out: Path, new_paper: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import pyoxigraph as ox
 
     server = ox.Store(str(out / "store"))
@@ -228,8 +250,9 @@ def test_the_pipeline_raises_and_only_the_cli_prints(out: Path, new_paper: Path,
     assert capsys.readouterr().err == ""
 
 
-def test_an_os_error_outside_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_extractor,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_os_error_outside_a_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_extractor, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(parallel, "Extractor", lambda config: fast_extractor)
     (tmp_path / "file").write_text("", encoding="utf-8")
     assert main(["extract", "--no-model", "-o", str(tmp_path / "file" / "mentions.jsonl")]) == 1

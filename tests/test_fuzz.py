@@ -1,5 +1,6 @@
 """The fuzz targets of benchmarks/fuzz.py with a few examples each (the benchmark runs 10,000), and
 property tests that complement tests/test_rdf.py: minted IRIs, JSON-LD and every paper field."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -22,7 +23,9 @@ from kg.rdf.terms import _text
 from kg.records import Entity, EntityType, Link, Mention, Paper, Role
 from kg.slug import entity_id
 
-_spec = importlib.util.spec_from_file_location("kg_fuzz", Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz.py")
+_spec = importlib.util.spec_from_file_location(
+    "kg_fuzz", Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz.py"
+)
 fuzz = importlib.util.module_from_spec(_spec)
 sys.modules["kg_fuzz"] = fuzz  # dataclasses look their module up
 _spec.loader.exec_module(fuzz)  # type: ignore[union-attr]
@@ -52,21 +55,36 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 def test_minted_iris_are_valid(label: str, type_: EntityType, component: str) -> None:
     """Entity ids minted from any label, any component name: IRIs that Oxigraph accepts and Turtle keeps."""
     eid = entity_id(type_.value, label.encode("utf-8", "replace").decode("utf-8"))
-    for iri in (rdf.entity_iri(eid), rdf.component_iri(component), rdf.activity_iri(component),
-                rdf.label_iri(eid, label), rdf.cooccurrence_iri(eid, eid),
-                rdf.annotation_iri("2201.00001", eid, Role.USES, "title", 0, 1)):
+    for iri in (
+        rdf.entity_iri(eid),
+        rdf.component_iri(component),
+        rdf.activity_iri(component),
+        rdf.label_iri(eid, label),
+        rdf.cooccurrence_iri(eid, eid),
+        rdf.annotation_iri("2201.00001", eid, Role.USES, "title", 0, 1),
+    ):
         pyoxigraph.NamedNode(str(iri))
         assert rdf.term_text(iri).startswith("<")
 
 
 @SETTINGS
-@given(title=TEXT, abstract=TEXT, authors=st.lists(TEXT.filter(str.strip), max_size=3), categories=st.lists(TEXT, max_size=2),
-       date=TEXT, quote=TEXT)
-def test_every_paper_field_round_trips_through_jsonld_and_ntriples(title, abstract, authors, categories, date, quote) -> None:
+@given(
+    title=TEXT,
+    abstract=TEXT,
+    authors=st.lists(TEXT.filter(str.strip), max_size=3),
+    categories=st.lists(TEXT, max_size=2),
+    date=TEXT,
+    quote=TEXT,
+)
+def test_every_paper_field_round_trips_through_jsonld_and_ntriples(
+    title, abstract, authors, categories, date, quote
+) -> None:
     text = abstract + quote + abstract
     start = len(abstract)
     paper = Paper("2201.00001", 1, title, text, authors=tuple(authors), categories=tuple(categories), date=date or None)
-    mention = Mention(EntityType.METHOD, "abstract", start, start + len(quote), quote, sentence=text, source=quote or "x")
+    mention = Mention(
+        EntityType.METHOD, "abstract", start, start + len(quote), quote, sentence=text, source=quote or "x"
+    )
     graph = rdf.to_rdflib([paper], [], [Link(paper.id, "method/x", Role.USES, (mention,))])
     nt = io.StringIO()
     rdf.write_ntriples(graph, nt)
@@ -79,8 +97,11 @@ def test_every_paper_field_round_trips_through_jsonld_and_ntriples(title, abstra
         assert str(back.value(p, DCTERMS.abstract) or "") == text
         assert {str(o) for o in back.objects(p, DC.creator)} == set(authors)
     assert isomorphic(back_nt, graph)
-    assert {q.object.value for q in pyoxigraph.parse(nt.getvalue().encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-            if q.predicate.value == str(DCTERMS.title)} == {title}
+    assert {
+        q.object.value
+        for q in pyoxigraph.parse(nt.getvalue().encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        if q.predicate.value == str(DCTERMS.title)
+    } == {title}
 
 
 @SETTINGS
@@ -97,16 +118,26 @@ ANY_TEXT = st.text(max_size=40)  # lone surrogates included
 
 
 @SETTINGS
-@given(title=ANY_TEXT, abstract=ANY_TEXT, quote=ANY_TEXT, author=ANY_TEXT, date=ANY_TEXT,
-       paper_id=st.sampled_from(["2201.00001", "math/0501001", "2201.00001 x"]))
-def test_paper_triples_as_text_are_the_bytes_of_the_rdflib_terms(title, abstract, quote, author, date, paper_id) -> None:
+@given(
+    title=ANY_TEXT,
+    abstract=ANY_TEXT,
+    quote=ANY_TEXT,
+    author=ANY_TEXT,
+    date=ANY_TEXT,
+    paper_id=st.sampled_from(["2201.00001", "math/0501001", "2201.00001 x"]),
+)
+def test_paper_triples_as_text_are_the_bytes_of_the_rdflib_terms(
+    title, abstract, quote, author, date, paper_id
+) -> None:
     """The streaming build writes papers with NTriplesTerms; the result must be what writing the rdflib
     terms of the same triples gives, byte for byte."""
     text = abstract + quote + abstract
     start = len(abstract)
     paper = Paper(paper_id, 2, title, text, authors=(author,), categories=("cs.CV",), date=date or None)
-    mentions = (Mention(EntityType.METHOD, "abstract", start, start + len(quote), quote, sentence=text, source=quote),
-                Mention(EntityType.METHOD, "title", 0, len(title), title, confidence=0.25, source="ner"))
+    mentions = (
+        Mention(EntityType.METHOD, "abstract", start, start + len(quote), quote, sentence=text, source=quote),
+        Mention(EntityType.METHOD, "title", 0, len(title), title, confidence=0.25, source="ner"),
+    )
     links = [Link(paper_id, entity_id("method", quote or "x"), Role.PROPOSES, mentions)]
     via_rdflib, via_text = io.StringIO(), io.StringIO()
     rdf.NTriplesWriter(via_rdflib).write(rdf.paper_triples(paper, links))
@@ -128,9 +159,11 @@ def test_relabel_line_is_a_json_rewrite(texts: list[str], labels: list[str], tit
     clean = [_SURROGATE.sub("\ufffd", t) for t in texts]  # JSON lines hold valid UTF-8 only
     paper = Paper("2201.00001", 1, _SURROGATE.sub("\ufffd", title), " ".join(clean))
     mentions = [Mention(EntityType.TASK, "abstract", 0, len(t), t, sentence=t) for t in clean]
-    links = [Link(paper.id, f"task/{i}\\\"x", Role.ADDRESSES, (m,)) for i, m in enumerate(mentions)]
-    line = json.dumps(paper_mention_record(PaperMentions(paper, tuple(mentions)), links, None), ensure_ascii=False) + "\n"
-    names = {f"task/{i}\\\"x": _SURROGATE.sub("\ufffd", label) for i, label in enumerate(labels)}
+    links = [Link(paper.id, f'task/{i}\\"x', Role.ADDRESSES, (m,)) for i, m in enumerate(mentions)]
+    line = (
+        json.dumps(paper_mention_record(PaperMentions(paper, tuple(mentions)), links, None), ensure_ascii=False) + "\n"
+    )
+    names = {f'task/{i}\\"x': _SURROGATE.sub("\ufffd", label) for i, label in enumerate(labels)}
     expected = json.loads(line)
     for m in expected["mentions"]:
         m["label"] = names.get(m["entity"], m["text"])
@@ -139,12 +172,23 @@ def test_relabel_line_is_a_json_rewrite(texts: list[str], labels: list[str], tit
 
 
 @SETTINGS
-@given(label=ANY_TEXT, forms=st.lists(st.tuples(ANY_TEXT, st.integers(1, 9)), max_size=4), description=ANY_TEXT,
-       type_=st.sampled_from(list(EntityType)))
+@given(
+    label=ANY_TEXT,
+    forms=st.lists(st.tuples(ANY_TEXT, st.integers(1, 9)), max_size=4),
+    description=ANY_TEXT,
+    type_=st.sampled_from(list(EntityType)),
+)
 def test_entity_triples_as_text_are_the_bytes_of_the_rdflib_terms(label, forms, description, type_) -> None:
     eid = entity_id(type_.value, label or "x")
-    entity = Entity(eid, type_, label, aliases=tuple(forms) + ((label, 1),), vocabulary_id=eid if forms else "",
-                    broader=(entity_id(type_.value, "base"),), description=description)
+    entity = Entity(
+        eid,
+        type_,
+        label,
+        aliases=tuple(forms) + ((label, 1),),
+        vocabulary_id=eid if forms else "",
+        broader=(entity_id(type_.value, "base"),),
+        description=description,
+    )
     via_rdflib, via_text = io.StringIO(), io.StringIO()
     rdf.NTriplesWriter(via_rdflib).write(rdf.entity_triples(entity, 3))
     writer = rdf.NTriplesWriter(via_text)

@@ -1,4 +1,5 @@
 """Incremental resolution (kg.build.incremental): an update of a resolution equals resolving the final papers anew."""
+
 from __future__ import annotations
 
 import marshal
@@ -17,17 +18,55 @@ from kg.vocabulary import Vocabulary
 # surface forms that collide on purpose: spelling variants, abbreviations with competing long forms,
 # versions of a base name, vocabulary terms, plurals
 SURFACES = {
-    T.DATASET: ["CIFAR10", "CIFAR-10", "cifar 10 dataset", "ImageNet", "ImageNet-1k", "ImageNet 21k", "COCO",
-                "MS COCO", "KITTI", "the KITTI benchmark"],
-    T.METHOD: ["CNN", "CNNs", "convolutional neural network", "Convolutional Neural Networks", "GAN",
-               "generative adversarial network", "RL", "reinforcement learning", "representation learning",
-               "ResNet", "ResNet-50", "ResNet50", "Mask R-CNN", "MaskRCNN", "ViT", "Vision Transformer"],
-    T.TASK: ["object detection", "Object Detection", "SR", "super-resolution", "speech recognition",
-             "semantic segmentation", "VQA", "visual question answering"],
+    T.DATASET: [
+        "CIFAR10",
+        "CIFAR-10",
+        "cifar 10 dataset",
+        "ImageNet",
+        "ImageNet-1k",
+        "ImageNet 21k",
+        "COCO",
+        "MS COCO",
+        "KITTI",
+        "the KITTI benchmark",
+    ],
+    T.METHOD: [
+        "CNN",
+        "CNNs",
+        "convolutional neural network",
+        "Convolutional Neural Networks",
+        "GAN",
+        "generative adversarial network",
+        "RL",
+        "reinforcement learning",
+        "representation learning",
+        "ResNet",
+        "ResNet-50",
+        "ResNet50",
+        "Mask R-CNN",
+        "MaskRCNN",
+        "ViT",
+        "Vision Transformer",
+    ],
+    T.TASK: [
+        "object detection",
+        "Object Detection",
+        "SR",
+        "super-resolution",
+        "speech recognition",
+        "semantic segmentation",
+        "VQA",
+        "visual question answering",
+    ],
 }
-LONG_FORMS = {"CNN": ["convolutional neural network"], "GAN": ["generative adversarial network"],
-              "RL": ["reinforcement learning", "representation learning"], "ViT": ["Vision Transformer"],
-              "SR": ["super-resolution", "speech recognition"], "VQA": ["visual question answering"]}
+LONG_FORMS = {
+    "CNN": ["convolutional neural network"],
+    "GAN": ["generative adversarial network"],
+    "RL": ["reinforcement learning", "representation learning"],
+    "ViT": ["Vision Transformer"],
+    "SR": ["super-resolution", "speech recognition"],
+    "VQA": ["visual question answering"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +99,20 @@ def resolved(items, vocabulary):
 
 def snapshot(table, links):
     """What a build writes of a resolution: every paper's links, every entity's record and paper count."""
-    return ({pid: [(l.entity_id, l.role, l.mentions) for l in item_links] for pid, item_links in links.items()},
-            [(e, table.n_papers(e.id)) for e in table.entities()])
+    return (
+        {pid: [(l.entity_id, l.role, l.mentions) for l in item_links] for pid, item_links in links.items()},
+        [(e, table.n_papers(e.id)) for e in table.entities()],
+    )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(first=st.lists(st.lists(mentions(), max_size=6), min_size=1, max_size=8),
-       later=st.lists(st.tuples(st.integers(0, 20), st.lists(mentions(), max_size=6)), max_size=6),
-       use_vocabulary=st.booleans())
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    first=st.lists(st.lists(mentions(), max_size=6), min_size=1, max_size=8),
+    later=st.lists(st.tuples(st.integers(0, 20), st.lists(mentions(), max_size=6)), max_size=6),
+    use_vocabulary=st.booleans(),
+)
 def test_an_update_equals_a_fresh_resolution(vocabulary, first, later, use_vocabulary):
     vocab = vocabulary if use_vocabulary else None
     papers = {str(i): paper(str(i), 1, found) for i, found in enumerate(first)}
@@ -81,8 +126,7 @@ def test_an_update_equals_a_fresh_resolution(vocabulary, first, later, use_vocab
         added[pid] = paper(pid, version, found)
     removed = [papers[pid] for pid in added if pid in papers]
     kept = {pid: item for pid, item in papers.items() if pid not in added}
-    result = incremental.update(table, removed, list(added.values()),
-                                lambda ids: [kept[pid] for pid in sorted(ids)])
+    result = incremental.update(table, removed, list(added.values()), lambda ids: [kept[pid] for pid in sorted(ids)])
     links.update({pid: item_links for pid, (_, item_links) in result.links.items()})
     for entity in result.entities:
         table.entity(entity)
@@ -98,14 +142,17 @@ def test_an_update_equals_a_fresh_resolution(vocabulary, first, later, use_vocab
 
 
 def test_resolution_does_not_depend_on_paper_order(vocabulary):
-    found = [[Mention(T.METHOD, "abstract", 0, 3, "CNN", long_form=f)] for f in LONG_FORMS["CNN"] * 2] + \
-            [[Mention(T.METHOD, "abstract", 0, 3, text)] for text in SURFACES[T.METHOD]]
+    found = [[Mention(T.METHOD, "abstract", 0, 3, "CNN", long_form=f)] for f in LONG_FORMS["CNN"] * 2] + [
+        [Mention(T.METHOD, "abstract", 0, 3, text)] for text in SURFACES[T.METHOD]
+    ]
     items = [paper(str(i), 1, f) for i, f in enumerate(found)]
     assert snapshot(*resolved(items, vocabulary)) == snapshot(*resolved(items[::-1], vocabulary))
 
 
 def test_state_round_trips(vocabulary, tmp_path):
-    items = [paper(str(i), 1, [Mention(T.DATASET, "abstract", 0, len(t), t)]) for i, t in enumerate(SURFACES[T.DATASET])]
+    items = [
+        paper(str(i), 1, [Mention(T.DATASET, "abstract", 0, len(t), t)]) for i, t in enumerate(SURFACES[T.DATASET])
+    ]
     table, links = resolved(items, vocabulary)
     incremental.save_state(table, {"0": (0, 10)}, tmp_path / "state")
     loaded, positions = incremental.load_state(tmp_path / "state", vocabulary)
@@ -116,12 +163,14 @@ def test_state_round_trips(vocabulary, tmp_path):
 
 
 def test_damaged_or_older_state(vocabulary, tmp_path):
-    items = [paper(str(i), 1, [Mention(T.DATASET, "abstract", 0, len(t), t)]) for i, t in enumerate(SURFACES[T.DATASET])]
+    items = [
+        paper(str(i), 1, [Mention(T.DATASET, "abstract", 0, len(t), t)]) for i, t in enumerate(SURFACES[T.DATASET])
+    ]
     table, _ = resolved(items, vocabulary)
     state = tmp_path / "state"
     incremental.save_state(table, {"0": (0, 10)}, state)
     whole = state.read_bytes()
-    state.write_bytes(whole[:len(whole) // 2])  # cut off mid-way: an interrupted copy
+    state.write_bytes(whole[: len(whole) // 2])  # cut off mid-way: an interrupted copy
     with pytest.raises(StoreError, match="damaged build state.*rebuild without --update"):
         incremental.load_state(state, vocabulary)
     state.write_bytes(marshal.dumps((2, {}, {})))  # the previous format, one marshalled tuple: resolve again

@@ -1,4 +1,5 @@
 """Ingest of the three formats on real text: the seed listing, an arXiv API Atom response, corpus JSONL."""
+
 from __future__ import annotations
 
 import io
@@ -23,7 +24,9 @@ def test_listing_reads_all_58_papers_with_exact_text(sample_listing):
     assert len(papers) == 58 and not [r for r in records if isinstance(r, Reject)]
     first = papers[0]
     assert first.id == "2112.15589" and first.version is None and first.date == "2022-01-03"
-    assert first.title == "3-D Material Style Transfer for Reconstructing Unknown Appearance in Complex Natural Materials"
+    assert (
+        first.title == "3-D Material Style Transfer for Reconstructing Unknown Appearance in Complex Natural Materials"
+    )
     assert first.abstract.startswith("We propose a 3-D material style transfer framework")
     assert first.abstract.endswith("generating synthetic textures.")
     assert first.categories == ("cs.CV",) and first.line == 2
@@ -54,8 +57,16 @@ def test_jsonl_plain_and_gzip_agree(data_dir):
 
 def test_format_by_content_and_stdin(data_dir):
     body = (data_dir / "corpus-sample.jsonl").read_bytes()
-    run = subprocess.run([sys.executable, "-c", "import sys\nfrom kg.ingest import read_papers\n"
-                          "print(sum(1 for _ in read_papers(['-'])))"], input=body, capture_output=True, check=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom kg.ingest import read_papers\nprint(sum(1 for _ in read_papers(['-'])))",
+        ],
+        input=body,
+        capture_output=True,
+        check=True,
+    )
     assert run.stdout.strip() == b"20"
     assert detect_format("noext", b'{"id"') == "jsonl"
     assert detect_format("noext", b"<?xml") == "atom"
@@ -69,9 +80,11 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 
 def test_versions_and_duplicates_keep_one_paper_and_reject_the_rest():
-    rows = [b'{"id": "2201.00001v1", "title": "T", "abstract": "A"}\n',
-            b'{"id": "2201.00001v2", "title": "T2", "abstract": "A2"}\n',
-            b'{"id": "2201.00001v2", "title": "T2", "abstract": "A2"}\n']
+    rows = [
+        b'{"id": "2201.00001v1", "title": "T", "abstract": "A"}\n',
+        b'{"id": "2201.00001v2", "title": "T2", "abstract": "A2"}\n',
+        b'{"id": "2201.00001v2", "title": "T2", "abstract": "A2"}\n',
+    ]
     from kg.ingest import dedupe
 
     records = list(dedupe(parse_jsonl(rows, "x.jsonl")))
@@ -82,11 +95,18 @@ def test_versions_and_duplicates_keep_one_paper_and_reject_the_rest():
     assert "superseded by v2" in rejects[0].reason and "duplicate" in rejects[1].reason
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2201.00001", ("2201.00001", None)), ("2201.00001v12", ("2201.00001", 12)),
-    ("https://arxiv.org/pdf/2112.15589.pdf", ("2112.15589", None)), ("math.GT/0309136v2", ("math.GT/0309136", 2)),
-    ("arXiv:1706.03762", ("1706.03762", None)), ("12345", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2201.00001", ("2201.00001", None)),
+        ("2201.00001v12", ("2201.00001", 12)),
+        ("https://arxiv.org/pdf/2112.15589.pdf", ("2112.15589", None)),
+        ("math.GT/0309136v2", ("math.GT/0309136", 2)),
+        ("arXiv:1706.03762", ("1706.03762", None)),
+        ("12345", None),
+        ("", None),
+    ],
+)
 def test_arxiv_ids(text, expected):
     assert parse_arxiv_id(text) == expected
 
@@ -102,8 +122,12 @@ def test_parsers_never_crash_on_bytes(data):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.text(min_size=1, max_size=80).filter(lambda t: t.strip() and "\n" not in t and "\r" not in t and not t.startswith(("#", ">"))),
-       st.text(min_size=1, max_size=200).filter(lambda t: t.strip()))
+@given(
+    st.text(min_size=1, max_size=80).filter(
+        lambda t: t.strip() and "\n" not in t and "\r" not in t and not t.startswith(("#", ">"))
+    ),
+    st.text(min_size=1, max_size=200).filter(lambda t: t.strip()),
+)
 def test_listing_keeps_title_text(title, abstract):
     line = f"### 1.{title} [ :arrow_down: ](https://arxiv.org/pdf/2201.00001.pdf)\n>  {abstract}\n".encode()
     records = list(parse_listing(io.BytesIO(line), "t.md"))

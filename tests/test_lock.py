@@ -1,6 +1,7 @@
 """One writer at a time (kg/build/lock.py): a build locks its output folder and its store; a second build fails
 at once naming the holder, or waits with --wait; a lock left by a killed build is taken over; readers
 need no lock; concurrent updates of a store end with every paper in it."""
+
 from __future__ import annotations
 
 import json
@@ -103,7 +104,9 @@ def test_wait_takes_the_lock_once_it_is_free(tmp_path: Path) -> None:
 def test_wait_gives_up_after_the_time_given(tmp_path: Path) -> None:
     with build_lock(tmp_path):
         started = time.monotonic()
-        with pytest.raises(BusyError, match=r"still locked after waiting 0.3 s; run again later or with a longer --wait"):
+        with pytest.raises(
+            BusyError, match=r"still locked after waiting 0.3 s; run again later or with a longer --wait"
+        ):
             with build_lock(tmp_path, wait=0.3):
                 pass
         assert 0.25 < time.monotonic() - started < 3
@@ -152,8 +155,9 @@ def test_readers_need_no_lock(small_store: Path, tmp_path: Path, capsys: pytest.
     assert "papers: 12" in capsys.readouterr().out
 
 
-def test_a_refused_cli_build_exits_1_and_says_why(small_store: Path, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_refused_cli_build_exits_1_and_says_why(
+    small_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = _copy(small_store, tmp_path)
     with build_lock(out):
         code = main(["build", "--no-model", "-o", str(out), "--store", str(out / "store"), "--update"])
@@ -172,6 +176,7 @@ def test_an_output_folder_that_is_a_file(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------------------ concurrent updates
 
+
 def _state(out: Path) -> dict[str, object]:
     """What a store build is, order aside: its papers, mentions lines, entities table and store triples;
     and the store is the one the files were written with."""
@@ -179,36 +184,43 @@ def _state(out: Path) -> dict[str, object]:
 
     manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert read_store_id(out / "store") == manifest["store_id"], "the store is not the build's"
-    return {"papers": sorted(map(tuple, manifest["papers"])),
-            "mentions": sorted((out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()),
-            "entities": (out / "entities.csv").read_bytes(),
-            "triples": {str(q) for q in open_store(out / "store")}}
+    return {
+        "papers": sorted(map(tuple, manifest["papers"])),
+        "mentions": sorted((out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()),
+        "entities": (out / "entities.csv").read_bytes(),
+        "triples": {str(q) for q in open_store(out / "store")},
+    }
 
 
 def _update(out: Path, inputs: Path, *extra: str) -> dict:
-    return {"argv": ["build", str(inputs), "--no-model", "-o", str(out), "--store", str(out / "store"), "--update",
-                     *extra], "log": str(inputs.with_suffix(".log")), "kill_after": None}
+    return {
+        "argv": ["build", str(inputs), "--no-model", "-o", str(out), "--store", str(out / "store"), "--update", *extra],
+        "log": str(inputs.with_suffix(".log")),
+        "kill_after": None,
+    }
 
 
 def _new_papers(rows: list[dict], n: int, folder: Path) -> list[Path]:
     """One input file for each of the papers after the first 12 (those of the small store)."""
     folder.mkdir()
     paths = [folder / f"new-{i}.jsonl" for i in range(n)]
-    for path, row in zip(paths, rows[12:12 + n]):
+    for path, row in zip(paths, rows[12 : 12 + n]):
         path.write_text(json.dumps(row) + "\n", encoding="utf-8")
     return paths
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("n", [2, 8])
-def test_concurrent_updates_with_wait_all_land(small_store: Path, tmp_path: Path, kg_runner, corpus_rows, n: int) -> None:
+def test_concurrent_updates_with_wait_all_land(
+    small_store: Path, tmp_path: Path, kg_runner, corpus_rows, n: int
+) -> None:
     out = _copy(small_store, tmp_path)
     inputs = _new_papers(corpus_rows, n, tmp_path / "new")
     results = kg_runner.run([_update(out, path, "--wait", "120") for path in inputs])
     assert [r["rc"] for r in results] == [0] * n, [r["log"] for r in results]
     assert any("waiting up to 120 s" in r["log"] for r in results)  # they did meet
     concurrent = _state(out)
-    assert {pid for pid, _ in concurrent["papers"]} == {row["arxiv_id"] for row in corpus_rows[:12 + n]}  # type: ignore[union-attr]
+    assert {pid for pid, _ in concurrent["papers"]} == {row["arxiv_id"] for row in corpus_rows[: 12 + n]}  # type: ignore[union-attr]
     # the same as applying them one after the other
     one_by_one = tmp_path / "one-by-one"
     shutil.copytree(small_store, one_by_one)
@@ -220,8 +232,9 @@ def test_concurrent_updates_with_wait_all_land(small_store: Path, tmp_path: Path
 
 
 @pytest.mark.slow
-def test_concurrent_updates_without_wait_are_refused_or_land(small_store: Path, tmp_path: Path, kg_runner,
-                                                             corpus_rows) -> None:
+def test_concurrent_updates_without_wait_are_refused_or_land(
+    small_store: Path, tmp_path: Path, kg_runner, corpus_rows
+) -> None:
     out = _copy(small_store, tmp_path)
     inputs = _new_papers(corpus_rows, 8, tmp_path / "new")
     results = kg_runner.run([_update(out, path) for path in inputs])

@@ -1,4 +1,5 @@
 """The shipped ontology (ontologies/kg.ttl), shapes (shapes.ttl) and JSON-LD context, and how kg.rdf uses them."""
+
 from __future__ import annotations
 
 import json
@@ -69,11 +70,19 @@ def test_ontology_header(onto: Graph) -> None:
     assert (KGO.Vocabulary, RDF.type, SKOS.ConceptScheme) in onto
 
 
-@pytest.mark.parametrize("sub, sup", [
-    (KGO.Paper, SCHEMA.ScholarlyArticle), (KGO.Paper, FABIO.Expression),
-    (KGO.Dataset, SCHEMA.Dataset), (KGO.Dataset, KGO.Entity), (KGO.Method, KGO.Entity),
-    (KGO.Task, KGO.Entity), (KGO.Task, SKOS.Concept), (KGO.Component, PROV.SoftwareAgent),
-])
+@pytest.mark.parametrize(
+    "sub, sup",
+    [
+        (KGO.Paper, SCHEMA.ScholarlyArticle),
+        (KGO.Paper, FABIO.Expression),
+        (KGO.Dataset, SCHEMA.Dataset),
+        (KGO.Dataset, KGO.Entity),
+        (KGO.Method, KGO.Entity),
+        (KGO.Task, KGO.Entity),
+        (KGO.Task, SKOS.Concept),
+        (KGO.Component, PROV.SoftwareAgent),
+    ],
+)
 def test_class_hierarchy(onto: Graph, sub: URIRef, sup: URIRef) -> None:
     assert (sub, RDFS.subClassOf, sup) in onto
 

@@ -1,5 +1,6 @@
 """Packaging stays honest, offline: what kg imports is declared, core dependencies have no upper bound,
 the classifiers match the Pythons that scripts/check_wheels.py checks, and the locks cover pyproject."""
+
 from __future__ import annotations
 
 import ast
@@ -24,8 +25,15 @@ PROJECT = PYPROJECT["project"]
 SUPPORTED = ["3.10", "3.11", "3.12", "3.13", "3.14"]
 
 # Import name -> distribution name, where they differ and the distribution may not be installed here.
-IMPORT_TO_DIST = {"yaml": "pyyaml", "igraph": "igraph", "sklearn": "scikit-learn", "PIL": "pillow",
-                  "dateutil": "python-dateutil", "bs4": "beautifulsoup4", "distributed": "distributed"}
+IMPORT_TO_DIST = {
+    "yaml": "pyyaml",
+    "igraph": "igraph",
+    "sklearn": "scikit-learn",
+    "PIL": "pillow",
+    "dateutil": "python-dateutil",
+    "bs4": "beautifulsoup4",
+    "distributed": "distributed",
+}
 
 
 def canonical(name: str) -> str:
@@ -76,8 +84,13 @@ class Imports(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if (isinstance(func, ast.Attribute) and func.attr == "files" and node.args
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "files"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             self._add(node.args[0].value, node)
         self.generic_visit(node)
 
@@ -103,8 +116,9 @@ class Imports(ast.NodeVisitor):
 
     def visit_If(self, node: ast.If) -> None:
         test = node.test
-        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
-                (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"):
+        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+        ):
             self._lazily(node)
         else:
             self.generic_visit(node)
@@ -136,15 +150,17 @@ def test_the_scan_sees_what_kg_is_known_to_use() -> None:
 
 def test_every_import_is_declared() -> None:
     every = CORE.union(*EXTRAS.values())
-    missing = [f"{where}: {module} (distribution {distribution(module)})"
-               for module, _, where in IMPORTS if distribution(module) not in every]
+    missing = [
+        f"{where}: {module} (distribution {distribution(module)})"
+        for module, _, where in IMPORTS
+        if distribution(module) not in every
+    ]
     assert not missing, "imported but declared neither in dependencies nor in an extra:\n" + "\n".join(missing)
 
 
 def test_eager_imports_are_core_dependencies() -> None:
     """An extra may only be imported lazily: `import kg` must work with the core dependencies alone."""
-    wrong = [f"{where}: {module}" for module, lazy, where in IMPORTS
-             if not lazy and distribution(module) not in CORE]
+    wrong = [f"{where}: {module}" for module, lazy, where in IMPORTS if not lazy and distribution(module) not in CORE]
     assert not wrong, "imported when kg is imported, but only in an extra:\n" + "\n".join(wrong)
 
 
@@ -171,7 +187,9 @@ def test_requires_python_and_classifiers_match_the_checked_pythons() -> None:
     assert check_wheels.PYTHONS == SUPPORTED
     assert PROJECT["requires-python"] == f">={SUPPORTED[0]}"  # no upper cap: pip would pick an old kg
     classifiers = PROJECT["classifiers"]
-    listed = [c.rsplit(" :: ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
+    listed = [
+        c.rsplit(" :: ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
+    ]
     assert listed == SUPPORTED
     assert "Programming Language :: Python :: 3 :: Only" in classifiers
 
@@ -196,9 +214,16 @@ def test_lock_covers_pyproject(name: str, extras: list[str], python: str) -> Non
     """Each requirement of pyproject (with the lock's extras) is pinned, with hashes, to a version it
     allows, on every supported Python: so a change to pyproject.toml without `python scripts/lock.py`
     fails here."""
-    env = {"python_version": python, "python_full_version": f"{python}.0", "sys_platform": "linux",
-           "platform_machine": "x86_64", "platform_system": "Linux", "os_name": "posix",
-           "implementation_name": "cpython", "platform_python_implementation": "CPython"}
+    env = {
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "sys_platform": "linux",
+        "platform_machine": "x86_64",
+        "platform_system": "Linux",
+        "os_name": "posix",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+    }
     pins = [(n, v, h) for n, v, m, h in lock_pins(name) if m is None or m.evaluate(env)]
     assert all(h > 0 for _, _, h in pins)
     pinned: dict[str, Version] = {}
@@ -211,14 +236,18 @@ def test_lock_covers_pyproject(name: str, extras: list[str], python: str) -> Non
             continue
         n = canonical(requirement.name)
         assert n in pinned, f"{name} lacks {n} on Python {python}: run python scripts/lock.py"
-        assert requirement.specifier.contains(pinned[n], prereleases=True), \
+        assert requirement.specifier.contains(pinned[n], prereleases=True), (
             f"{name} pins {n}=={pinned[n]}, outside {requirement.specifier}: run python scripts/lock.py"
+        )
 
 
 def test_every_package_folder_is_packaged() -> None:
     """A folder of kg/ with an ``__init__.py`` that pyproject's ``packages`` leaves out would be missing
     from the wheel (an install from it fails on import, not at build time)."""
-    folders = {"kg"} | {"kg." + ".".join(p.parent.relative_to(ROOT / "kg").parts)
-                        for p in (ROOT / "kg").rglob("__init__.py") if p.parent != ROOT / "kg"}
+    folders = {"kg"} | {
+        "kg." + ".".join(p.parent.relative_to(ROOT / "kg").parts)
+        for p in (ROOT / "kg").rglob("__init__.py")
+        if p.parent != ROOT / "kg"
+    }
     listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
     assert folders <= listed, sorted(folders - listed)

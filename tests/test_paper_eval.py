@@ -1,4 +1,5 @@
 """kg.paper_eval and `kg eval --paper-level` on the shipped development set."""
+
 from __future__ import annotations
 
 import json
@@ -24,15 +25,21 @@ def test_every_annotated_surface_is_in_its_paper():
 
 
 def test_relaxed_matching_takes_overlap_and_exact_takes_the_words():
-    paper = PaperGold("p", "Pedestrian detection", "We detect.", (GoldEntity("task", "pedestrian detection",
-                                                                             ("Pedestrian detection",), "addresses"),))
+    paper = PaperGold(
+        "p",
+        "Pedestrian detection",
+        "We detect.",
+        (GoldEntity("task", "pedestrian detection", ("Pedestrian detection",), "addresses"),),
+    )
     shorter = {"p": [PredEntity("task", "task/detection", "addresses", (("title", 11, 20, "detection"),))]}
     s = score_papers([paper], shorter)
     assert s.types["task"].relaxed.f1 == 1.0 and s.types["task"].exact.f1 == 0.0
 
 
 def test_one_prediction_matches_one_gold_entity():
-    paper = PaperGold("p", "A and B", "", (GoldEntity("method", "A", ("A",), "uses"), GoldEntity("method", "B", ("B",), "uses")))
+    paper = PaperGold(
+        "p", "A and B", "", (GoldEntity("method", "A", ("A",), "uses"), GoldEntity("method", "B", ("B",), "uses"))
+    )
     both = {"p": [PredEntity("method", "method/a-and-b", "uses", (("title", 0, 7, "A and B"),))]}
     prf = score_papers([paper], both).types["method"].relaxed
     assert (prf.tp, prf.n_pred, prf.n_gold) == (1, 1, 2)
@@ -50,8 +57,12 @@ def test_kg_eval_paper_level_prints_the_table(tmp_path):
     papers = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()[:12]]
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(p) + "\n" for p in papers), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "kg", "eval", "--paper-level", "--gold", str(gold), "--format", "json"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "eval", "--paper-level", "--gold", str(gold), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     scores = json.loads(done.stdout)
     assert set(scores["types"]) == {"dataset", "method", "task", "all"}
     assert scores["types"]["all"]["relaxed"]["n_gold"] == sum(len(p["entities"]) for p in papers)

@@ -1,4 +1,5 @@
 """End to end on the bundled listing: files, the extract contract, determinism, two RDF parsers."""
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,15 @@ SELECT ?id WHERE {
 def test_bundled_build_writes_every_file_with_all_58_papers(bundled_build):
     result, out = bundled_build
     assert result.summary()["papers"] == 58 and result.summary()["rejected"] == 0
-    for name in ("graph.ttl", "graph.html", "mentions.jsonl", "entities.csv", "rejects.jsonl", "report.html", "report.md"):
+    for name in (
+        "graph.ttl",
+        "graph.html",
+        "mentions.jsonl",
+        "entities.csv",
+        "rejects.jsonl",
+        "report.html",
+        "report.md",
+    ):
         assert (out / name).is_file(), name
     assert not list(out.glob(".kg-staging-*"))
     graph = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
@@ -54,16 +63,32 @@ def test_extract_contract_offsets_point_at_their_text(bundled_build, sample_list
         paper = papers[row["id"]]
         assert row["title"] == paper.title
         for m in row["mentions"]:
-            assert set(m) >= {"type", "field", "start", "end", "text", "label", "entity", "role", "confidence", "source",
-                              "in_graph"}
+            assert set(m) >= {
+                "type",
+                "field",
+                "start",
+                "end",
+                "text",
+                "label",
+                "entity",
+                "role",
+                "confidence",
+                "source",
+                "in_graph",
+            }
             text = paper.title if m["field"] == "title" else paper.abstract
-            assert text[m["start"]:m["end"]] == m["text"]
+            assert text[m["start"] : m["end"]] == m["text"]
             assert m["type"] in ("dataset", "method", "task")
             if m["in_graph"]:
                 assert m["entity"].startswith(m["type"] + "/")
             else:  # reported, not linked: a generic phrase or a thing named only in passing
                 assert m["entity"] is None and m["label"] is None
-            assert m["role"] in {"dataset": ("uses", "introduces"), "method": ("uses", "proposes"), "task": ("addresses",)}[m["type"]]
+            assert (
+                m["role"]
+                in {"dataset": ("uses", "introduces"), "method": ("uses", "proposes"), "task": ("addresses",)}[
+                    m["type"]
+                ]
+            )
             assert 0 < m["confidence"] <= 1
 
 
@@ -84,13 +109,21 @@ def test_repository_outputs_are_not_stale(bundled_build):
 
 
 def test_cli_build_and_extract(tmp_path, data_dir):
-    run = subprocess.run([sys.executable, "-m", "kg", "build", str(data_dir / "arxiv-api.atom.xml"), "-o", str(tmp_path),
-                          "--no-html"], capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(data_dir / "arxiv-api.atom.xml"), "-o", str(tmp_path), "--no-html"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "read 3 papers: 3 built, 0 rejected" in run.stdout
     assert (tmp_path / "graph.ttl").is_file() and not (tmp_path / "graph.html").exists()
     out = tmp_path / "m.jsonl"
-    subprocess.run([sys.executable, "-m", "kg", "extract", str(data_dir / "corpus-sample.jsonl"), "-o", str(out)],
-                   capture_output=True, text=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "kg", "extract", str(data_dir / "corpus-sample.jsonl"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 20 and all(r["mentions"] for r in rows)
 
@@ -98,7 +131,9 @@ def test_cli_build_and_extract(tmp_path, data_dir):
 def test_python_api_builds_and_loads(tmp_path):
     import kg
 
-    graph = kg.build([str(REPO / "tests" / "data" / "arxiv-api.atom.xml")], out_dir=tmp_path, config=Config(use_model=False))
+    graph = kg.build(
+        [str(REPO / "tests" / "data" / "arxiv-api.atom.xml")], out_dir=tmp_path, config=Config(use_model=False)
+    )
     assert [p.id for p in graph.papers()] == ["2112.15509", "2112.15571", "2112.15589"]
     graph.save(tmp_path / "copy.ttl")
     again = kg.load(tmp_path / "copy.ttl")

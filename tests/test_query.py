@@ -1,6 +1,7 @@
 """The query API and `kg query` on the bundled build. Expected answers were checked by reading the
 listing (kg/data/arxiv-cs.CV-2022-01-03.md): e.g. four abstracts report CIFAR-10 results, SAANet is the
 method "termed SAANet" in 2112.15509, and every paper of the listing is dated 2022-01-03."""
+
 from __future__ import annotations
 
 import csv
@@ -54,7 +55,9 @@ def test_a_page_of_an_entitys_papers_is_a_slice_of_all_of_them(bundled_graph, tm
             everything = graph.papers(**{kind: entity.id})
             assert everything, entity
             for limit, offset in ((1, 0), (2, 1), (50, 0), (3, len(everything) - 1)):
-                assert graph.papers(**{kind: entity.id}, limit=limit, offset=offset) == everything[offset:offset + limit]
+                assert (
+                    graph.papers(**{kind: entity.id}, limit=limit, offset=offset) == everything[offset : offset + limit]
+                )
             checked += 1
     assert checked > 100
     both = dict(dataset="CIFAR-10", method="generative adversarial network")
@@ -121,22 +124,31 @@ def paired(tmp_path_factory, extractor):
     from kg.query import KnowledgeGraph
 
     out = tmp_path_factory.mktemp("paired")
-    pipeline.build(None, out, extractor.config.replace(cooccurrence_min_support=1), records=True, extractor=extractor, html=False)
+    pipeline.build(
+        None, out, extractor.config.replace(cooccurrence_min_support=1), records=True, extractor=extractor, html=False
+    )
     return out / "graph.ttl", KnowledgeGraph.from_file(out / "graph.ttl")
 
 
-@pytest.mark.parametrize("type_a,type_b,role", [("dataset", "task", "usedForTask"), ("method", "task", "appliedToTask"),
-                                                 ("method", "dataset", "evaluatedOn")])
+@pytest.mark.parametrize(
+    "type_a,type_b,role",
+    [("dataset", "task", "usedForTask"), ("method", "task", "appliedToTask"), ("method", "dataset", "evaluatedOn")],
+)
 def test_relations_answer_as_the_plain_query(paired, type_a, type_b, role):
     """``relations`` reads the strongest pairs first; it must give what the one plain query gives (README 7)."""
     bundled_graph = paired[1]
-    plain = [(r["al"], r["bl"], int(r["n"])) for r in bundled_graph.sparql(f"""SELECT ?al ?bl ?n WHERE {{
+    plain = [
+        (r["al"], r["bl"], int(r["n"]))
+        for r in bundled_graph.sparql(f"""SELECT ?al ?bl ?n WHERE {{
         ?c a kgo:Cooccurrence ; kgo:role kgo:{role} ; kgo:subjectEntity ?a ; kgo:objectEntity ?b ; kgo:supportCount ?n .
-        ?a skos:prefLabel ?al . ?b skos:prefLabel ?bl . }} ORDER BY DESC(?n) ?al ?bl""")]
+        ?a skos:prefLabel ?al . ?b skos:prefLabel ?bl . }} ORDER BY DESC(?n) ?al ?bl""")
+    ]
     assert plain, "the bundled build states relations of every kind"
     for n in (1, 3, 10, len(plain) + 5):
         assert [(p.a_label, p.b_label, p.count) for p in bundled_graph.relations(type_a, type_b, n)] == plain[:n]
-    assert all(p.a.startswith(type_a + "/") and p.b.startswith(type_b + "/") for p in bundled_graph.relations(type_a, type_b))
+    assert all(
+        p.a.startswith(type_a + "/") and p.b.startswith(type_b + "/") for p in bundled_graph.relations(type_a, type_b)
+    )
 
 
 def test_relations_the_same_in_rdflib(paired):
@@ -156,17 +168,20 @@ def _kg(*args: str) -> str:
     return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.mark.parametrize("preset,extra,column,expected", [
-    ("top-datasets", [], "label", "CIFAR-10"),
-    ("top-methods", [], "label", None),
-    ("top-tasks", [], "label", None),
-    ("papers", ["--dataset", "CIFAR-10"], "id", "2112.14968"),
-    ("related", ["--entity", "SAANet"], "label", "NWPU-Crowd"),
-    ("cooccurrence", ["--a", "dataset", "--b", "dataset"], "a_label", "CIFAR-10"),
-    ("relations", ["--a", "method", "--b", "dataset"], "b_label", "CIFAR-10"),
-    ("timeline", ["--entity", "CIFAR-10"], "date", "2022-01-03"),
-    ("evidence", ["--paper", "2112.15509", "--entity", "SAANet"], "text", "SAANet"),
-])
+@pytest.mark.parametrize(
+    "preset,extra,column,expected",
+    [
+        ("top-datasets", [], "label", "CIFAR-10"),
+        ("top-methods", [], "label", None),
+        ("top-tasks", [], "label", None),
+        ("papers", ["--dataset", "CIFAR-10"], "id", "2112.14968"),
+        ("related", ["--entity", "SAANet"], "label", "NWPU-Crowd"),
+        ("cooccurrence", ["--a", "dataset", "--b", "dataset"], "a_label", "CIFAR-10"),
+        ("relations", ["--a", "method", "--b", "dataset"], "b_label", "CIFAR-10"),
+        ("timeline", ["--entity", "CIFAR-10"], "date", "2022-01-03"),
+        ("evidence", ["--paper", "2112.15509", "--entity", "SAANet"], "text", "SAANet"),
+    ],
+)
 def test_presets_csv_and_json_parse_back(bundled_build, preset, extra, column, expected):
     graph = str(bundled_build[1] / "graph.ttl")
     rows_csv = list(csv.DictReader(io.StringIO(_kg("query", preset, "--graph", graph, "--format", "csv", *extra))))
@@ -186,9 +201,14 @@ def test_top_datasets_for_a_task_and_table_output(bundled_build):
 
 
 def test_unknown_preset_lists_the_valid_ones(bundled_build):
-    run = subprocess.run([sys.executable, "-m", "kg", "query", "top-gadgets", "--graph", str(bundled_build[1] / "graph.ttl")],
-                         capture_output=True, text=True)
-    assert run.returncode == 2 and "valid: benchmarks, compared-with, cooccurrence, evaluated-on, evidence" in run.stderr
+    run = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "top-gadgets", "--graph", str(bundled_build[1] / "graph.ttl")],
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        run.returncode == 2 and "valid: benchmarks, compared-with, cooccurrence, evaluated-on, evidence" in run.stderr
+    )
 
 
 def test_the_same_answers_from_a_persistent_store(bundled_build, bundled_graph, tmp_path):
@@ -226,6 +246,7 @@ def test_papers_preset_pages_from_the_command_line(bundled_build, bundled_graph)
 
 # ------------------------------------------------------------------ values bound to any variable, both engines
 
+
 @pytest.fixture(scope="module")
 def both_engines(bundled_build):
     import kg
@@ -243,9 +264,12 @@ def test_sparql_binds_a_variable_the_query_does_not_project(both_engines, engine
     assert sorted(r["p"] for r in rows) == sorted(r["p"] for r in inline)
     assert {r["p"].rsplit("/", 1)[-1] for r in rows} >= {"2112.15541", "2112.15402"}
     # a literal, unprojected, in a query with prefixes, an aggregate and a comment holding a brace
-    count = graph.sparql("""# { not the clause
+    count = graph.sparql(
+        """# { not the clause
         PREFIX dcterms: <http://purl.org/dc/terms/>
-        SELECT (COUNT(?t) AS ?n) WHERE { ?p kgo:arxivId ?id ; dcterms:title ?t }""", id="2112.15509")
+        SELECT (COUNT(?t) AS ?n) WHERE { ?p kgo:arxivId ?id ; dcterms:title ?t }""",
+        id="2112.15509",
+    )
     assert count == [{"n": 1}]
 
 
@@ -273,13 +297,16 @@ def test_values_go_into_the_where_clause_of_any_query_form():
 
     bound = {"x": Literal("a{b}")}
     assert inject_values("ASK { ?s ?p ?x }", bound) == 'ASK { VALUES (?x) { ("a{b}") } ?s ?p ?x }'
-    assert inject_values("CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?x }", bound).endswith('WHERE { VALUES (?x) { ("a{b}") } ?s ?p ?x }')
-    assert inject_values('SELECT ?s WHERE { ?s ?p "}" . ?s ?q ?x }', bound).startswith('SELECT ?s WHERE { VALUES')
+    assert inject_values("CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?x }", bound).endswith(
+        'WHERE { VALUES (?x) { ("a{b}") } ?s ?p ?x }'
+    )
+    assert inject_values('SELECT ?s WHERE { ?s ?p "}" . ?s ?q ?x }', bound).startswith("SELECT ?s WHERE { VALUES")
     with pytest.raises(KGError, match="no WHERE"):
         inject_values("DESCRIBE <https://x/a>", bound)
 
 
 # ------------------------------------------------------------------ every write path gives the same graph
+
 
 def _same_graph(a, b) -> bool:
     """Isomorphic, for graphs without blank nodes (kg writes none): the same triples, term for term (a
@@ -332,8 +359,10 @@ def test_a_store_saves_the_graph_it_was_built_from(tmp_path, monkeypatch):
     pipeline.build(None, tmp_path / "memory", fast, html=False)
     pipeline.build(None, tmp_path / "stream", fast, store=tmp_path / "stream" / "store")
     saved = kg.load(tmp_path / "stream" / "store", fast).save(tmp_path / "saved.nt")
-    assert _same_graph(rdflib.Graph().parse(saved, format="nt"),
-                       rdflib.Graph().parse(tmp_path / "memory" / "graph.ttl", format="turtle"))
+    assert _same_graph(
+        rdflib.Graph().parse(saved, format="nt"),
+        rdflib.Graph().parse(tmp_path / "memory" / "graph.ttl", format="turtle"),
+    )
 
 
 def test_narrow_integer_types_are_the_shapes_ones():
@@ -345,10 +374,23 @@ def test_narrow_integer_types_are_the_shapes_ones():
     from kg.rdf import NARROW_INTEGERS, ontology_file
 
     shapes = Graph().parse(ontology_file("shapes.ttl"))
-    integers = {XSD.nonNegativeInteger, XSD.positiveInteger, XSD.nonPositiveInteger, XSD.negativeInteger,
-                XSD.int, XSD.long, XSD.short, XSD.byte, XSD.unsignedInt, XSD.unsignedLong}
-    declared = {str(shapes.value(shape, SH.path)): str(datatype)
-                for shape, datatype in shapes.subject_objects(SH.datatype) if datatype in integers}
+    integers = {
+        XSD.nonNegativeInteger,
+        XSD.positiveInteger,
+        XSD.nonPositiveInteger,
+        XSD.negativeInteger,
+        XSD.int,
+        XSD.long,
+        XSD.short,
+        XSD.byte,
+        XSD.unsignedInt,
+        XSD.unsignedLong,
+    }
+    declared = {
+        str(shapes.value(shape, SH.path)): str(datatype)
+        for shape, datatype in shapes.subject_objects(SH.datatype)
+        if datatype in integers
+    }
     assert declared == dict(NARROW_INTEGERS)
 
 

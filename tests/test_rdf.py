@@ -1,4 +1,5 @@
 """kg.rdf: IRIs, triples from records, writers (Turtle, N-Triples, JSON-LD) and SHACL validation."""
+
 from __future__ import annotations
 
 import io
@@ -51,28 +52,63 @@ ABSTRACT_2 = "We introduce the JHU-Crowd dataset for crowd counting and evaluate
 ABSTRACT_3 = 'Mask R-CNN is applied to "crowd counting"; see \\cite{x}.\nA second line.'
 
 
-def mention(text: str, etype: EntityType, needle: str, *, field: str = "abstract", role: Role = Role.USES,
-            source: str = "vocabulary", confidence: float = 0.9) -> Mention:
+def mention(
+    text: str,
+    etype: EntityType,
+    needle: str,
+    *,
+    field: str = "abstract",
+    role: Role = Role.USES,
+    source: str = "vocabulary",
+    confidence: float = 0.9,
+) -> Mention:
     start = text.index(needle)
-    return Mention(etype, field, start, start + len(needle), needle, role=role, confidence=confidence,
-                   source=source, sentence_start=0, sentence_end=len(text))
+    return Mention(
+        etype,
+        field,
+        start,
+        start + len(needle),
+        needle,
+        role=role,
+        confidence=confidence,
+        source=source,
+        sentence_start=0,
+        sentence_end=len(text),
+    )
 
 
 def records() -> tuple[list[Paper], list[Entity], list[Link]]:
-    p1 = Paper("2201.00001", 1, "SAANet: Scene-Adaptive Attention for Crowd Counting", ABSTRACT_1,
-               authors=("Ada Lovelace", "Alan Turing"), categories=("cs.CV", "cs.LG"), date="2022-01-03")
+    p1 = Paper(
+        "2201.00001",
+        1,
+        "SAANet: Scene-Adaptive Attention for Crowd Counting",
+        ABSTRACT_1,
+        authors=("Ada Lovelace", "Alan Turing"),
+        categories=("cs.CV", "cs.LG"),
+        date="2022-01-03",
+    )
     p2 = Paper("2201.00002", 2, "JHU-Crowd: a benchmark", ABSTRACT_2, categories=("cs.CV",), date="2022-01-03")
     p3 = Paper("math/0501001", None, 'A "quoted" title with \\ and <script>alert(1)</script> 😀', ABSTRACT_3)
     M, D, T = EntityType.METHOD, EntityType.DATASET, EntityType.TASK
     links = [
-        Link(p1.id, "method/saanet", Role.PROPOSES,
-             (mention(p1.title, M, "SAANet", field="title", role=Role.PROPOSES, source="pattern:title-colon"),
-              mention(ABSTRACT_1, M, "SAANet", role=Role.PROPOSES, source="ner", confidence=0.7))),
+        Link(
+            p1.id,
+            "method/saanet",
+            Role.PROPOSES,
+            (
+                mention(p1.title, M, "SAANet", field="title", role=Role.PROPOSES, source="pattern:title-colon"),
+                mention(ABSTRACT_1, M, "SAANet", role=Role.PROPOSES, source="ner", confidence=0.7),
+            ),
+        ),
         Link(p1.id, "task/crowd-counting", Role.ADDRESSES, (mention(ABSTRACT_1, T, "crowd counting"),)),
         Link(p1.id, "dataset/shanghaitech", Role.USES, (mention(ABSTRACT_1, D, "ShanghaiTech"),)),
         Link(p1.id, "dataset/ucf-qnrf", Role.USES, (mention(ABSTRACT_1, D, "UCF-QNRF", confidence=1.0),)),
-        Link(p2.id, "dataset/jhu-crowd", Role.INTRODUCES,
-             (mention(p2.title, D, "JHU-Crowd", field="title", role=Role.INTRODUCES),)),
+        Link(
+            p2.id,
+            "dataset/jhu-crowd",
+            Role.INTRODUCES,
+            (mention(p2.title, D, "JHU-Crowd", field="title", role=Role.INTRODUCES),),
+        ),
         Link(p2.id, "task/crowd-counting", Role.ADDRESSES, (mention(ABSTRACT_2, T, "crowd counting"),)),
         Link(p2.id, "method/saanet", Role.USES, (mention(ABSTRACT_2, M, "SAANet", source="ner"),)),
         Link(p2.id, "dataset/shanghaitech", Role.USES, (mention(ABSTRACT_2, D, "ShanghaiTech"),)),
@@ -81,10 +117,21 @@ def records() -> tuple[list[Paper], list[Entity], list[Link]]:
     ]
     entities = [
         Entity("method/saanet", M, "SAANet", aliases=(("SAANet", 4),)),
-        Entity("method/mask-r-cnn", M, "Mask R-CNN", aliases=(("Mask R-CNN", 1), ("Mask-RCNN", 2)),
-               vocabulary_id="mask-r-cnn"),
-        Entity("dataset/shanghaitech", D, "ShanghaiTech", aliases=(("SHT", 1), ("ShanghaiTech", 2)),
-               vocabulary_id="shanghaitech", description="Crowd counting images from Shanghai."),
+        Entity(
+            "method/mask-r-cnn",
+            M,
+            "Mask R-CNN",
+            aliases=(("Mask R-CNN", 1), ("Mask-RCNN", 2)),
+            vocabulary_id="mask-r-cnn",
+        ),
+        Entity(
+            "dataset/shanghaitech",
+            D,
+            "ShanghaiTech",
+            aliases=(("SHT", 1), ("ShanghaiTech", 2)),
+            vocabulary_id="shanghaitech",
+            description="Crowd counting images from Shanghai.",
+        ),
         Entity("dataset/ucf-qnrf", D, "UCF-QNRF"),
         Entity("dataset/jhu-crowd", D, "JHU-Crowd", broader=("dataset/shanghaitech",)),
         Entity("task/crowd-counting", T, "crowd counting", aliases=(("crowd counting", 3),)),
@@ -182,7 +229,9 @@ def test_annotations_carry_the_evidence(graph: Graph) -> None:
     position, quote = URIRef(a + "#position"), URIRef(a + "#quote")
     assert set(graph.objects(target, OA.hasSelector)) == {position, quote}
     assert (graph.value(position, OA.start), graph.value(position, OA.end)) == (
-        Literal(0, datatype=XSD.nonNegativeInteger), Literal(6, datatype=XSD.nonNegativeInteger))
+        Literal(0, datatype=XSD.nonNegativeInteger),
+        Literal(6, datatype=XSD.nonNegativeInteger),
+    )
     assert graph.value(quote, OA.exact) == Literal("SAANet")
     assert graph.value(quote, OA.prefix) is None  # nothing before the start of the title
     assert graph.value(quote, OA.suffix) == Literal(papers[0].title[6:38])
@@ -212,8 +261,10 @@ def test_entity_triples_keep_labels_counts_and_vocabulary() -> None:
     assert g.value(e, KGO.paperCount) == Literal(2)
     assert (e, SKOS.inScheme, KGO.Vocabulary) in g and g.value(e, KGO.vocabularyId) == Literal("shanghaitech")
     assert g.value(e, SKOS.definition) == Literal("Crowd counting images from Shanghai.")
-    counts = {str(g.value(lbl, SKOSXL.literalForm)): int(g.value(lbl, KGO.mentionCount))
-              for lbl in g.subjects(RDF.type, SKOSXL.Label)}
+    counts = {
+        str(g.value(lbl, SKOSXL.literalForm)): int(g.value(lbl, KGO.mentionCount))
+        for lbl in g.subjects(RDF.type, SKOSXL.Label)
+    }
     assert counts == {"SHT": 1, "ShanghaiTech": 2}
     pref = g.value(e, SKOSXL.prefLabel)
     assert str(pref).startswith(str(e) + "#label-") and g.value(pref, SKOSXL.literalForm) == Literal("ShanghaiTech")
@@ -249,8 +300,9 @@ def test_min_support_filters_cooccurrences() -> None:
     types = {e.id: e.type for e in entities}
     g = Graph()
     g += cooccurrence_triples(links, types)  # by default a pair needs two supporting papers
-    pairs = {(str(s).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1]) for s, _, o in
-             g.triples((None, KGO.appliedToTask, None))}
+    pairs = {
+        (str(s).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1]) for s, _, o in g.triples((None, KGO.appliedToTask, None))
+    }
     assert pairs == {("saanet", "crowd-counting")}
     assert {int(n) for n in g.objects(None, KGO.supportCount)} == {2}
 
@@ -259,9 +311,16 @@ ENTITY_IDS = [f"{kind}/{name}" for kind in ("dataset", "method", "task") for nam
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["2201.00001", "2201.00002", "2201.00010", "math/0501001"]),
-                          st.lists(st.sampled_from(ENTITY_IDS), max_size=6)), max_size=12),
-       st.integers(min_value=1, max_value=3))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["2201.00001", "2201.00002", "2201.00010", "math/0501001"]),
+            st.lists(st.sampled_from(ENTITY_IDS), max_size=6),
+        ),
+        max_size=12,
+    ),
+    st.integers(min_value=1, max_value=3),
+)
 def test_pair_counter_counts_as_sets_do(papers: list[tuple[str, list[str]]], min_support: int) -> None:
     # the reference: a set of papers per related pair, sorted as strings
     support: dict[tuple[str, str], set[str]] = {}
@@ -323,21 +382,26 @@ def test_annotation_without_selector_is_reported(graph: Graph) -> None:
     assert focus == str(a) + "#target" and path == "oa:hasSelector" and "TextPositionSelector" in message
 
 
-@pytest.mark.parametrize("change, expected", [
-    ("confidence", "kgo:confidence, an xsd:decimal in [0, 1]"),
-    ("start-after-end", "oa:start, an xsd:nonNegativeInteger <= oa:end"),
-    ("wrong-class", "the object of kgo:usesDataset must be a kgo:Dataset"),
-    ("two-labels", "exactly one skos:prefLabel"),
-    ("no-component", "prov:wasAttributedTo exactly one kgo:Component"),
-    ("untyped-entity", "exactly one of kgo:Dataset, kgo:Method, kgo:Task"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ("confidence", "kgo:confidence, an xsd:decimal in [0, 1]"),
+        ("start-after-end", "oa:start, an xsd:nonNegativeInteger <= oa:end"),
+        ("wrong-class", "the object of kgo:usesDataset must be a kgo:Dataset"),
+        ("two-labels", "exactly one skos:prefLabel"),
+        ("no-component", "prov:wasAttributedTo exactly one kgo:Component"),
+        ("untyped-entity", "exactly one of kgo:Dataset, kgo:Method, kgo:Task"),
+    ],
+)
 def test_other_violations_have_clear_messages(graph: Graph, change: str, expected: str) -> None:
     a = next(iter(graph.subjects(RDF.type, OA.Annotation)))
     p, e = paper_iri("2201.00001"), entity_iri("task/crowd-counting")
     edits = {
         "confidence": ([(a, KGO.confidence, None)], [(a, KGO.confidence, Literal("1.5", datatype=XSD.decimal))]),
-        "start-after-end": ([(URIRef(a + "#position"), OA.start, None)],
-                            [(URIRef(a + "#position"), OA.start, Literal(999, datatype=XSD.nonNegativeInteger))]),
+        "start-after-end": (
+            [(URIRef(a + "#position"), OA.start, None)],
+            [(URIRef(a + "#position"), OA.start, Literal(999, datatype=XSD.nonNegativeInteger))],
+        ),
         "wrong-class": ([], [(p, KGO.usesDataset, e)]),
         "two-labels": ([], [(e, SKOS.prefLabel, Literal("counting crowds"))]),
         "no-component": ([(a, PROV.wasAttributedTo, None)], []),
@@ -361,7 +425,12 @@ def test_validate_a_file(graph: Graph, tmp_path: Path) -> None:
 def test_format_report_limits_long_reports() -> None:
     violations = tuple((f"https://x/{i}", "", "bad") for i in range(5))
     text = format_report(ValidationReport(False, violations), limit=2)  # type: ignore[arg-type]
-    assert text.splitlines() == ["5 SHACL violations:", "  <https://x/0> bad", "  <https://x/1> bad", "  ... and 3 more"]
+    assert text.splitlines() == [
+        "5 SHACL violations:",
+        "  <https://x/0> bad",
+        "  <https://x/1> bad",
+        "  ... and 3 more",
+    ]
 
 
 # ---------------------------------------------------------------------------------------- writers
@@ -412,8 +481,14 @@ def test_ntriples_per_paper_streams_load_into_one_store(tmp_path: Path) -> None:
             write_ntriples(paper_triples(paper, [l for l in links if l.paper_id == paper.id]), out)
     store = pyoxigraph.Store()
     store.load(path=str(tmp_path / "g.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    assert len(list(store.quads_for_pattern(None, pyoxigraph.NamedNode(str(RDF.type)),
-                                            pyoxigraph.NamedNode(str(KGO.Paper))))) == 3
+    assert (
+        len(
+            list(
+                store.quads_for_pattern(None, pyoxigraph.NamedNode(str(RDF.type)), pyoxigraph.NamedNode(str(KGO.Paper)))
+            )
+        )
+        == 3
+    )
 
 
 def test_writes_are_atomic(graph: Graph, tmp_path: Path) -> None:
@@ -456,9 +531,20 @@ def test_exporter_registry(graph: Graph, tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------------------- escaping
 NASTY = [
-    'He said "hi"', "back\\slash", "ends with backslash\\", 'new\nline then \\"', "tab\tcr\r\nlf",
-    '"""triple"""', "<script>alert('x')</script>", "non-BMP 😀 𝔘 and accents é", "\x00\x01\x08\x0b\x0c\x1f\x7f",
-    "", " leading and trailing ", "\u2028\u2029\ufeff", "\\u0041 is not A", "@prefix x: <y> .",
+    'He said "hi"',
+    "back\\slash",
+    "ends with backslash\\",
+    'new\nline then \\"',
+    "tab\tcr\r\nlf",
+    '"""triple"""',
+    "<script>alert('x')</script>",
+    "non-BMP 😀 𝔘 and accents é",
+    "\x00\x01\x08\x0b\x0c\x1f\x7f",
+    "",
+    " leading and trailing ",
+    "\u2028\u2029\ufeff",
+    "\\u0041 is not A",
+    "@prefix x: <y> .",
 ]
 
 
@@ -473,10 +559,16 @@ def roundtrip(title: str) -> tuple[str, str, str]:
     p = paper_iri(paper.id)
     from_ttl = Graph().parse(data=ttl, format="turtle").value(p, DCTERMS.title)
     from_nt = Graph().parse(data=nt.getvalue(), format="nt").value(p, DCTERMS.title)
-    oxi = {q.object.value for q in pyoxigraph.parse(nt.getvalue().encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-           if q.predicate.value == str(DCTERMS.title)}
-    oxi_ttl = {q.object.value for q in pyoxigraph.parse(ttl.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
-               if q.predicate.value == str(DCTERMS.title)}
+    oxi = {
+        q.object.value
+        for q in pyoxigraph.parse(nt.getvalue().encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        if q.predicate.value == str(DCTERMS.title)
+    }
+    oxi_ttl = {
+        q.object.value
+        for q in pyoxigraph.parse(ttl.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+        if q.predicate.value == str(DCTERMS.title)
+    }
     assert oxi == oxi_ttl
     assert nt.getvalue().count("\n") == len(g)  # one line per triple, whatever the text
     return str(from_ttl), str(from_nt), oxi.pop()

@@ -21,6 +21,7 @@ the reason; a README example that is wrong is in ``XFAIL`` with the reason (stri
 are matched by a substring of the example, not by line number, so they survive edits of the README.
 Test ids name the file and line: ``README.md:49:kg_query_top-datasets``.
 """
+
 from __future__ import annotations
 
 import ast
@@ -49,36 +50,22 @@ COMMAND_TIMEOUT = 300  # seconds, per command
 # --- rules, each keyed by a substring of the example -------------------------------------------------
 
 SKIPS: dict[str, str] = {
-    "--require-hashes -r requirements.lock":
-        "set-up: creates a venv and installs from PyPI; the test runs inside that environment",
-    "--require-hashes -r requirements-test.lock":
-        "set-up: creates a venv, installs from PyPI and runs the whole test suite (this file included)",
-    "benchmarks/convert_gold.py":
-        "needs the gold annotations in ../shared/gold, which are not shipped",
-    "benchmarks/quality.py --speed 5000":
-        "every dev set of ../shared/gold (not shipped), then speed on 5,000 corpus abstracts: minutes",
-    "dask scheduler":
-        "starts a long-running Dask scheduler server; tests/test_scale.py builds on a local Dask cluster",
-    "dask worker":
-        "starts a Dask worker that connects to a scheduler at tcp://10.0.0.5:8786 (network)",
-    "--engine dask --scheduler tcp://10.0.0.5:8786":
-        "needs the Dask scheduler at tcp://10.0.0.5:8786; tests/test_scale.py builds on a local Dask cluster",
-    "benchmarks/build_corpus.py":
-        "builds the 74,728-abstract corpus (../shared, not shipped): minutes",
-    "benchmarks/store_benchmark.py":
-        "loads a synthetic store of 1,000,000 papers and times queries: minutes to 40 minutes",
-    "benchmarks/paper_level/agreement.py":
-        "a benchmark script printing the annotators' agreement; its scorer (kg.paper_eval) is tested in "
-        "tests/test_paper_eval.py",
-    "arxiv-2025-2026.jsonl.gz -o big --store big/store":
-        "builds the 74,728-abstract corpus of ../shared (not shipped): minutes",
-    "benchmarks/topk_audit.py big/store":
-        "reads the store of the whole corpus (the build above); tests/test_readme_examples.py runs kg on small data",
-    "benchmarks/fuzz.py --examples 10000":
-        "70,000 hypothesis examples, about 7 minutes; tests/test_fuzz.py runs the same targets with 200 each",
-    "benchmarks/view_benchmark.py":
-        "lays out and draws synthetic graphs of up to 5,000 nodes in headless Chromium: minutes; "
-        "tests/test_view_browser.py drives the browser on the bundled view",
+    "--require-hashes -r requirements.lock": "set-up: creates a venv and installs from PyPI; the test runs inside that environment",
+    "--require-hashes -r requirements-test.lock": "set-up: creates a venv, installs from PyPI and runs the whole test suite (this file included)",
+    "benchmarks/convert_gold.py": "needs the gold annotations in ../shared/gold, which are not shipped",
+    "benchmarks/quality.py --speed 5000": "every dev set of ../shared/gold (not shipped), then speed on 5,000 corpus abstracts: minutes",
+    "dask scheduler": "starts a long-running Dask scheduler server; tests/test_scale.py builds on a local Dask cluster",
+    "dask worker": "starts a Dask worker that connects to a scheduler at tcp://10.0.0.5:8786 (network)",
+    "--engine dask --scheduler tcp://10.0.0.5:8786": "needs the Dask scheduler at tcp://10.0.0.5:8786; tests/test_scale.py builds on a local Dask cluster",
+    "benchmarks/build_corpus.py": "builds the 74,728-abstract corpus (../shared, not shipped): minutes",
+    "benchmarks/store_benchmark.py": "loads a synthetic store of 1,000,000 papers and times queries: minutes to 40 minutes",
+    "benchmarks/paper_level/agreement.py": "a benchmark script printing the annotators' agreement; its scorer (kg.paper_eval) is tested in "
+    "tests/test_paper_eval.py",
+    "arxiv-2025-2026.jsonl.gz -o big --store big/store": "builds the 74,728-abstract corpus of ../shared (not shipped): minutes",
+    "benchmarks/topk_audit.py big/store": "reads the store of the whole corpus (the build above); tests/test_readme_examples.py runs kg on small data",
+    "benchmarks/fuzz.py --examples 10000": "70,000 hypothesis examples, about 7 minutes; tests/test_fuzz.py runs the same targets with 200 each",
+    "benchmarks/view_benchmark.py": "lays out and draws synthetic graphs of up to 5,000 nodes in headless Chromium: minutes; "
+    "tests/test_view_browser.py drives the browser on the bundled view",
 }
 
 # the rules that name README.md's "Set up" commands, which .ci/run runs (see test_every_readme_command_runs)
@@ -94,9 +81,15 @@ EXPECTED_RC: dict[str, int] = {
 # Python statements that need an optional package: the test is skipped (with the reason) without it.
 REQUIRES: dict[str, str] = {".to_pandas()": "pandas"}
 
-GOLD = {"id": "d1", "text": "We apply deep residual networks to image classification on ImageNet.",
-        "spans": [{"start": 9, "end": 31, "type": "method"}, {"start": 35, "end": 55, "type": "task"},
-                  {"start": 59, "end": 67, "type": "dataset"}]}
+GOLD = {
+    "id": "d1",
+    "text": "We apply deep residual networks to image classification on ImageNet.",
+    "spans": [
+        {"start": 9, "end": 31, "type": "method"},
+        {"start": 35, "end": 55, "type": "task"},
+        {"start": 59, "end": 67, "type": "dataset"},
+    ],
+}
 
 
 def _corpus_rows() -> list[str]:
@@ -124,27 +117,30 @@ PLACEHOLDERS: dict[str, Callable[[Path], None]] = {
     "new.jsonl": lambda p: p.write_text("".join(row + "\n" for row in _corpus_rows()[12:]), encoding="utf-8"),
     "todays-listing.md": lambda p: shutil.copyfile(_bundled_listing(), p),
     "gold.jsonl": lambda p: p.write_text(json.dumps(GOLD) + "\n", encoding="utf-8"),
-    "kg.toml": lambda p: p.write_text('[kg]\ncooccurrence_min_support = 1\nbase_iri = "https://example.org/kg/"\n',
-                                      encoding="utf-8"),
+    "kg.toml": lambda p: p.write_text(
+        '[kg]\ncooccurrence_min_support = 1\nbase_iri = "https://example.org/kg/"\n', encoding="utf-8"
+    ),
     "benchmarks/gold/scier_dev.jsonl": lambda p: p.write_text(json.dumps(GOLD) + "\n", encoding="utf-8"),
     "queries/papers-using-dataset.rq": lambda p: p.write_text(_readme_query_one(), encoding="utf-8"),
     # the paper-level development set, 6 of its papers (the whole set is scored by benchmarks, not tests)
     "benchmarks/paper_level/dev.jsonl": lambda p: p.write_text(
         "".join((ROOT / "benchmarks" / "paper_level" / "dev.jsonl").read_text(encoding="utf-8").splitlines(True)[:6]),
-        encoding="utf-8"),
+        encoding="utf-8",
+    ),
 }
 BIG = "big/"  # the 74,728-paper build of the README: a copy of the session's small store build
 
 
 # --- collection ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Example:
-    doc: str          # README.md or docs/NAME.md
-    line: int         # 1-based line of the example in doc
-    kind: str         # python, shell or json
-    text: str         # the statement, the command line or the json text
-    block: int = 0    # index of the fenced block in doc (Python names are shared within a block)
+    doc: str  # README.md or docs/NAME.md
+    line: int  # 1-based line of the example in doc
+    kind: str  # python, shell or json
+    text: str  # the statement, the command line or the json text
+    block: int = 0  # index of the fenced block in doc (Python names are shared within a block)
     argv: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -174,8 +170,10 @@ def _blocks(path: Path) -> list[tuple[str, int, list[str]]]:
 def _python_examples(doc: str, index: int, start: int, lines: list[str]) -> list[Example]:
     source = "\n".join(lines)
     tree = ast.parse(source)
-    return [Example(doc, start + stmt.lineno - 1, "python", ast.get_source_segment(source, stmt) or "", index)
-            for stmt in tree.body]
+    return [
+        Example(doc, start + stmt.lineno - 1, "python", ast.get_source_segment(source, stmt) or "", index)
+        for stmt in tree.body
+    ]
 
 
 def _shell_examples(doc: str, index: int, start: int, lines: list[str], prompt_only: bool) -> list[Example]:
@@ -241,6 +239,7 @@ def _params(examples: list[Example]) -> list[Any]:
 
 # --- working directories ------------------------------------------------------------------------------
 
+
 def _seed(folder: Path, text: str, graph_ttl: Path, big: Callable[[], Path] | None = None) -> Path:
     """What every example finds in its working directory, and the placeholders that ``text`` names."""
     shutil.copyfile(_bundled_listing(), folder / "listing.md")
@@ -288,6 +287,7 @@ def big_build(tmp_path_factory, graph_ttl) -> Callable[[], Path]:
 
 
 # --- Python -------------------------------------------------------------------------------------------
+
 
 class DependencyFailed(Exception):
     pass
@@ -354,9 +354,16 @@ def test_python_example(example: Example, tmp_path, monkeypatch, graph_ttl) -> N
 
 # --- shell --------------------------------------------------------------------------------------------
 
+
 def _kg(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def _kg_args(example: Example) -> list[str] | None:
@@ -376,8 +383,11 @@ class ShellRun:
 @pytest.fixture(scope="session")
 def shell_runs(request, tmp_path_factory, graph_ttl, big_build) -> dict[Example, ShellRun]:
     """Every selected shell example that runs, two at a time, each in its own folder: ran once for all."""
-    selected = {item.callspec.params["example"] for item in request.session.items
-                if getattr(item, "originalname", "") == "test_shell_example" and hasattr(item, "callspec")}
+    selected = {
+        item.callspec.params["example"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_shell_example" and hasattr(item, "callspec")
+    }
     todo = [e for e in SHELL if e in selected and _rule(SKIPS, e) is None and _kg_args(e) is not None]
     if any(BIG in e.text and not _creates_big(e.text) for e in todo):
         big_build()  # before the threads start
@@ -393,8 +403,9 @@ def shell_runs(request, tmp_path_factory, graph_ttl, big_build) -> dict[Example,
 @pytest.mark.parametrize("example", _params(SHELL))
 def test_shell_example(example: Example, shell_runs) -> None:
     args = _kg_args(example)
-    assert args is not None, (f"{example.id}: {example.text!r} is not a kg command; run it here or add it to "
-                              "SKIPS with the reason")
+    assert args is not None, (
+        f"{example.id}: {example.text!r} is not a kg command; run it here or add it to SKIPS with the reason"
+    )
     run = shell_runs[example]
     expected = _rule(EXPECTED_RC, example) or 0
     output = f"$ {example.text}\n--- stdout\n{run.result.stdout[-3000:]}\n--- stderr\n{run.result.stderr[-3000:]}"
@@ -409,6 +420,7 @@ def test_shell_example(example: Example, shell_runs) -> None:
 
 # --- the extract contract -----------------------------------------------------------------------------
 
+
 def _written(bundled_build, paper: str) -> dict[str, Any]:
     with open(bundled_build[1] / "mentions.jsonl", encoding="utf-8") as f:
         for line in f:
@@ -422,7 +434,9 @@ def test_json_example_has_the_keys_kg_writes(example: Example, bundled_build) ->
     documented = json.loads(example.text)
     actual = _written(bundled_build, documented["id"])
     assert set(documented) <= set(actual)
-    assert {k: actual[k] for k in documented if k != "mentions"} == {k: v for k, v in documented.items() if k != "mentions"}
+    assert {k: actual[k] for k in documented if k != "mentions"} == {
+        k: v for k, v in documented.items() if k != "mentions"
+    }
     keys = {key for m in actual["mentions"] for key in m}
     for mention in documented["mentions"]:
         assert set(mention) <= keys
@@ -439,7 +453,7 @@ def test_json_example_mentions_are_what_kg_finds(example: Example, bundled_build
     actual = _written(bundled_build, documented["id"])
     for mention in documented["mentions"]:
         if mention["field"] in documented:
-            span = documented[mention["field"]][mention["start"]:mention["end"]]
+            span = documented[mention["field"]][mention["start"] : mention["end"]]
             assert span == mention["text"], f"{mention['field']}[{mention['start']}:{mention['end']}] is {span!r}"
         shown = {k: mention[k] for k in STABLE if k in mention}
         found = [{k: m.get(k) for k in shown} for m in actual["mentions"] if m["text"] == mention["text"]]
@@ -447,6 +461,7 @@ def test_json_example_mentions_are_what_kg_finds(example: Example, bundled_build
 
 
 # --- the collection itself ----------------------------------------------------------------------------
+
 
 def test_examples_were_collected() -> None:
     assert len(PYTHON) >= 10 and len(SHELL) >= 10 and JSON
@@ -487,4 +502,3 @@ def test_every_readme_command_runs() -> None:
     assert all(any(key in command for key in SETUP_SKIPS) for command in setup)
     assert all(_kg_args(e) is not None for e in readme if e.text not in skipped)
     assert not [e for e in EXAMPLES if e.doc == "README.md" and _rule(XFAIL, e) is not None]
-

@@ -1,6 +1,7 @@
 """The ten SPARQL queries of docs/rdf.md ("SPARQL: ten questions") and the README's SPARQL, run on the
 bundled build in rdflib and in pyoxigraph: both engines give the same answers, and the answers hold facts
 checked by reading the listing."""
+
 from __future__ import annotations
 
 import re
@@ -110,7 +111,10 @@ def test_answers_hold_facts_from_the_listing(engines):
 
 def test_stored_paper_counts_are_the_counted_links(engines):
     """Query 2 reads each task's kgo:paperCount; counting the kgo:addressesTask links gives the same."""
-    counted = run_both(engines, """SELECT ?task (COUNT(DISTINCT ?p) AS ?papers) WHERE {
+    counted = run_both(
+        engines,
+        """SELECT ?task (COUNT(DISTINCT ?p) AS ?papers) WHERE {
       ?p kgo:addressesTask ?t . ?t skos:prefLabel ?task .
-    } GROUP BY ?task ORDER BY DESC(?papers) ?task LIMIT 10""")
+    } GROUP BY ?task ORDER BY DESC(?papers) ?task LIMIT 10""",
+    )
     assert run_both(engines, readme_queries()[1]) == counted

@@ -1,4 +1,5 @@
 """Stated relations in the graph: aggregation, RDF with evidence (SHACL-valid), networkx edges, queries."""
+
 from __future__ import annotations
 
 import pytest
@@ -91,6 +92,19 @@ def test_build_with_relations_is_byte_identical_and_presets_answer(tmp_path, cap
         outs.append((tmp_path / name / "graph.ttl").read_bytes())
     assert outs[0] == outs[1] and b"kgo:StatedRelation" in outs[0]
     capsys.readouterr()
-    assert main(["query", "compared-with", "--method", "SLIM", "--graph", str(tmp_path / "a" / "graph.ttl"),
-                 "--format", "csv"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "compared-with",
+                "--method",
+                "SLIM",
+                "--graph",
+                str(tmp_path / "a" / "graph.ttl"),
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     assert "compare-with" in capsys.readouterr().out

@@ -1,4 +1,5 @@
 """Relations: the cue patterns, the kg_relations component, the extract contract and the SciER scoring."""
+
 from __future__ import annotations
 
 import json
@@ -56,12 +57,17 @@ def test_a_list_shares_the_relation_of_its_first_member() -> None:
     assert {(label, h, t) for label, h, t, _, _ in found} == {
         ("evaluated-with", (2, 3, "method"), (4, 5, "dataset")),
         ("evaluated-with", (2, 3, "method"), (6, 7, "dataset")),
-        ("evaluated-with", (2, 3, "method"), (8, 9, "dataset"))}
+        ("evaluated-with", (2, 3, "method"), (8, 9, "dataset")),
+    }
 
 
 def test_extract_gives_relations_between_the_papers_mentions(rel_extractor: Extractor) -> None:
-    paper = Paper("2201.00001", 1, "PointPillars: fast encoders for object detection from point clouds",
-                  "We propose PointPillars for 3D object detection. We evaluate PointPillars on the KITTI dataset.")
+    paper = Paper(
+        "2201.00001",
+        1,
+        "PointPillars: fast encoders for object detection from point clouds",
+        "We propose PointPillars for 3D object detection. We evaluate PointPillars on the KITTI dataset.",
+    )
     item = rel_extractor.extract_one(paper)
     assert item.relations
     found = {(r.type, r.head.text, r.tail.text) for r in item.relations}
@@ -70,7 +76,7 @@ def test_extract_gives_relations_between_the_papers_mentions(rel_extractor: Extr
         assert r.head in item.mentions and r.tail in item.mentions
         assert r.type in SIGNATURES[(r.head.type.value, r.tail.type.value)]
         assert r.head.sentence == r.tail.sentence and 0 < r.confidence <= 1
-        assert paper.text(r.head.field)[r.head.start:r.head.end] == r.head.text
+        assert paper.text(r.head.field)[r.head.start : r.head.end] == r.head.text
 
 
 def test_relations_are_off_by_default(extractor: Extractor) -> None:
@@ -79,8 +85,31 @@ def test_relations_are_off_by_default(extractor: Extractor) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.sampled_from(["YOLO", "COCO", "on", "for", "object detection", "(", ")", "outperforms", "ResNet",
-                                 "trained", "such as", ",", "and", "we", "the"]), min_size=2, max_size=14))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "YOLO",
+                "COCO",
+                "on",
+                "for",
+                "object detection",
+                "(",
+                ")",
+                "outperforms",
+                "ResNet",
+                "trained",
+                "such as",
+                ",",
+                "and",
+                "we",
+                "the",
+            ]
+        ),
+        min_size=2,
+        max_size=14,
+    )
+)
 def test_relations_always_join_mentions_of_allowed_types(rel_extractor: Extractor, words: list[str]) -> None:
     item = rel_extractor.extract_one(Paper("2201.00002", 1, "A title", " ".join(words) + "."))
     for r in item.relations:
@@ -92,8 +121,10 @@ def test_read_both_scier_formats(data_dir) -> None:
     gold = read_relation_gold(data_dir / "relations-gold.jsonl")
     assert [s.text.split()[0] for s in gold] == ["We", "Region", "ResNet"]
     first = gold[0]
-    assert [(lab, first.text[h[0]:h[1]], first.text[t[0]:t[1]]) for lab, h, t in first.relations] == [
-        ("evaluated-with", "PointPillars", "KITTI"), ("evaluated-with", "PointPillars", "nuScenes")]
+    assert [(lab, first.text[h[0] : h[1]], first.text[t[0] : t[1]]) for lab, h, t in first.relations] == [
+        ("evaluated-with", "PointPillars", "KITTI"),
+        ("evaluated-with", "PointPillars", "nuScenes"),
+    ]
     assert {r[0] for r in gold[2].relations} == {"compare-with", "used-for"}
 
 
@@ -119,8 +150,11 @@ def test_cli_extract_relations_and_eval(data_dir, tmp_path, capsys) -> None:
     assert all(r["type"] in LABELS for r in relations) and len(records) == 58
     titles = {rec["id"]: rec["title"] for rec in records}
     assert any(r["head"]["entity"] for r in relations)
-    assert all(r["head"]["field"] != "title" or r["head"]["text"] in titles[rec["id"]]
-               for rec in records for r in rec.get("relations", []))
+    assert all(
+        r["head"]["field"] != "title" or r["head"]["text"] in titles[rec["id"]]
+        for rec in records
+        for r in rec.get("relations", [])
+    )
     capsys.readouterr()
     assert main(["eval", "--relations", "--gold", str(data_dir / "relations-gold.jsonl")]) == 0
     printed = capsys.readouterr().out

@@ -1,4 +1,5 @@
 """kg.relevance, through a build of the bundled listing: what the graph keeps of each paper's mentions."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,18 @@ import json
 from kg.records import EntityType, Mention, Role
 from kg.relevance import RelevanceModel, link_features, shipped_model
 
-GENERIC = {"deep learning", "machine learning", "classification", "detection", "segmentation", "inference",
-           "large language model", "large language models", "neural networks", "natural language processing"}
+GENERIC = {
+    "deep learning",
+    "machine learning",
+    "classification",
+    "detection",
+    "segmentation",
+    "inference",
+    "large language model",
+    "large language models",
+    "neural networks",
+    "natural language processing",
+}
 
 
 def test_generic_phrases_are_reported_but_not_linked(bundled_build):
@@ -23,24 +34,52 @@ def test_generic_phrases_are_reported_but_not_linked(bundled_build):
 
 def test_every_link_of_the_graph_has_an_in_graph_mention(bundled_build):
     result, out = bundled_build
-    rows = {json.loads(line)["id"]: json.loads(line) for line in (out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()}
+    rows = {
+        json.loads(line)["id"]: json.loads(line)
+        for line in (out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()
+    }
     for link in result.links:
         assert any(m["entity"] == link.entity_id and m["in_graph"] for m in rows[link.paper_id]["mentions"])
 
 
 def test_a_task_named_in_the_title_counts_more_than_one_in_a_list_of_examples():
     model = shipped_model()
-    title = Mention(EntityType.TASK, "title", 0, 14, "crowd counting", sentence="crowd counting with attention",
-                    role=Role.ADDRESSES, source="vocabulary")
+    title = Mention(
+        EntityType.TASK,
+        "title",
+        0,
+        14,
+        "crowd counting",
+        sentence="crowd counting with attention",
+        role=Role.ADDRESSES,
+        source="vocabulary",
+    )
     sentence = "Transformers have been applied to image classification, detection and crowd counting."
-    listed = Mention(EntityType.TASK, "abstract", 34, 54, "image classification", sentence=sentence,
-                     role=Role.ADDRESSES, source="vocabulary")
+    listed = Mention(
+        EntityType.TASK,
+        "abstract",
+        34,
+        54,
+        "image classification",
+        sentence=sentence,
+        role=Role.ADDRESSES,
+        source="vocabulary",
+    )
     assert model.probability([title], 2.0) > model.probability([listed], 2.0)
 
 
 def test_features_say_where_and_how_a_link_is_named():
-    m = Mention(EntityType.DATASET, "abstract", 30, 35, "COCO", sentence="We report results on the COCO benchmark.",
-                sentence_start=0, role=Role.USES, source="vocabulary")
+    m = Mention(
+        EntityType.DATASET,
+        "abstract",
+        30,
+        35,
+        "COCO",
+        sentence="We report results on the COCO benchmark.",
+        sentence_start=0,
+        role=Role.USES,
+        source="vocabulary",
+    )
     feats = dict(link_features([m], 3.0))
     assert feats["dataset|field=abstract"] == 1.0 and feats["dataset|source=vocabulary"] == 1.0
     assert feats["dataset|cue=evaluate"] == 1.0 and feats["dataset|specificity"] == 1.0

@@ -1,4 +1,5 @@
 """kg report (kg.report) on the bundled listing: what it names, with which sentences, offline, and against a graph."""
+
 from __future__ import annotations
 
 import html
@@ -45,7 +46,11 @@ def test_report_names_every_introduced_dataset_and_proposed_method_with_its_sent
 def test_charts_are_inline_svg_with_the_counts(build) -> None:
     page = report_text(build.papers, build.entities, build.links)
     d = digest(build.papers, build.entities, build.links)
-    assert page.count("<svg") == 3 and "<script" not in page and not re.search(r"""(src|href)=["'](?!https://arxiv\.org/abs/)""", page)
+    assert (
+        page.count("<svg") == 3
+        and "<script" not in page
+        and not re.search(r"""(src|href)=["'](?!https://arxiv\.org/abs/)""", page)
+    )
     assert "default-src 'none'" in page
     for kind in ("task", "dataset", "method"):
         (label, n), *_ = d.top[kind]
@@ -60,7 +65,9 @@ def test_markdown_variant_and_determinism(build, tmp_path: Path) -> None:
     assert md.startswith("# What 58 papers brought: 2022-01-03\n")
     for label, paper, _ in claims(build, Role.INTRODUCES):
         assert f"**{label}**" in md and f"(arXiv:{paper})" in md
-    assert write_report(build, tmp_path / "a.html").read_bytes() == write_report(build, tmp_path / "b.html").read_bytes()
+    assert (
+        write_report(build, tmp_path / "a.html").read_bytes() == write_report(build, tmp_path / "b.html").read_bytes()
+    )
     assert (REPO / "outputs" / "report.md").read_text(encoding="utf-8") == md
 
 
@@ -72,8 +79,14 @@ def test_against_a_graph_lists_new_entities_and_timelines(tmp_path: Path, capsys
     md = out.read_text(encoding="utf-8")
     assert f"## New against {graph}" in md
     known = kg.load(graph)
-    new_lines = [line for line in md.splitlines() if line.startswith("- ") and ": " in line and "**" not in line
-                 and line.split(":")[0][2:] in ("Datasets", "Methods", "Tasks")]
+    new_lines = [
+        line
+        for line in md.splitlines()
+        if line.startswith("- ")
+        and ": " in line
+        and "**" not in line
+        and line.split(":")[0][2:] in ("Datasets", "Methods", "Tasks")
+    ]
     assert new_lines
     names = [n for line in new_lines for n in line.split(": ", 1)[1].split(", ")]
     labels = {e.label for t in ("dataset", "method", "task") for e in known.entities(t, min_papers=0)}

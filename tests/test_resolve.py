@@ -1,4 +1,5 @@
 """Resolution: one entity per real thing, no wrong merges, stable ids."""
+
 from __future__ import annotations
 
 import json
@@ -37,13 +38,16 @@ def ids(items, vocabulary=None) -> dict[tuple[str, str], str]:
     return {(l.paper_id, m.text): l.entity_id for l in links for m in l.mentions}
 
 
-@pytest.mark.parametrize("forms", [
-    ["CIFAR10", "CIFAR-10", "CIFAR 10", "cifar-10 dataset"],
-    ["Mask R-CNN", "Mask RCNN", "mask r-cnn", "MaskRCNN"],
-    ["convolutional neural networks", "Convolutional Neural Network", "convolutional-neural network"],
-    ["U-Net", "UNet", "U Net"],
-    ["ImageNet", "the ImageNet benchmark", "ImageNet dataset"],
-])
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ["CIFAR10", "CIFAR-10", "CIFAR 10", "cifar-10 dataset"],
+        ["Mask R-CNN", "Mask RCNN", "mask r-cnn", "MaskRCNN"],
+        ["convolutional neural networks", "Convolutional Neural Network", "convolutional-neural network"],
+        ["U-Net", "UNet", "U Net"],
+        ["ImageNet", "the ImageNet benchmark", "ImageNet dataset"],
+    ],
+)
 def test_spelling_variants_are_one_entity(forms):
     type_ = T.METHOD if "Net" in forms[0] or "network" in forms[0].lower() or "CNN" in forms[0] else T.DATASET
     found = ids([item(str(i), (type_, f)) for i, f in enumerate(forms)])
@@ -51,52 +55,69 @@ def test_spelling_variants_are_one_entity(forms):
 
 
 def test_acronym_and_long_form_merge_within_and_across_papers():
-    found = ids([
-        item("1", (T.METHOD, "Scene-Adaptive Attention Network"), (T.METHOD, "SAANet", "Scene-Adaptive Attention Network")),
-        item("2", (T.METHOD, "SAANet")),
-        item("3", (T.METHOD, "scene-adaptive attention networks")),
-    ])
+    found = ids(
+        [
+            item(
+                "1",
+                (T.METHOD, "Scene-Adaptive Attention Network"),
+                (T.METHOD, "SAANet", "Scene-Adaptive Attention Network"),
+            ),
+            item("2", (T.METHOD, "SAANet")),
+            item("3", (T.METHOD, "scene-adaptive attention networks")),
+        ]
+    )
     assert len(set(found.values())) == 1 and set(found.values()) == {"method/saanet"}
 
 
 def test_one_short_form_with_different_long_forms_stays_apart(vocabulary):
     rcnn = vocabulary.lookup("R-CNN", T.METHOD)
-    found = ids([
-        item("1", (T.METHOD, "R-CNN", "", rcnn.id if rcnn else "")),
-        item("2", (T.METHOD, "R-CNN", "", rcnn.id if rcnn else "")),
-        item("3", (T.METHOD, "Recurring-Convolution Neural Network"),
-             (T.METHOD, "R-CNN", "Recurring-Convolution Neural Network", rcnn.id if rcnn else "")),
-        item("4", (T.METHOD, "Region-based CNN"), (T.METHOD, "R-CNN", "Region-based CNN")),
-    ], vocabulary)
+    found = ids(
+        [
+            item("1", (T.METHOD, "R-CNN", "", rcnn.id if rcnn else "")),
+            item("2", (T.METHOD, "R-CNN", "", rcnn.id if rcnn else "")),
+            item(
+                "3",
+                (T.METHOD, "Recurring-Convolution Neural Network"),
+                (T.METHOD, "R-CNN", "Recurring-Convolution Neural Network", rcnn.id if rcnn else ""),
+            ),
+            item("4", (T.METHOD, "Region-based CNN"), (T.METHOD, "R-CNN", "Region-based CNN")),
+        ],
+        vocabulary,
+    )
     assert found[("1", "R-CNN")] == found[("2", "R-CNN")]
     assert found[("3", "R-CNN")] == found[("3", "Recurring-Convolution Neural Network")]
     assert found[("3", "R-CNN")] != found[("1", "R-CNN")]
 
 
 def test_long_forms_that_differ_only_by_interchangeable_words_merge():
-    """"Visual Language Models (VLMs)" and "Vision-Language Models (VLMs)" define one short form; a
+    """ "Visual Language Models (VLMs)" and "Vision-Language Models (VLMs)" define one short form; a
     video LLM that some papers also call VLM stays apart."""
-    found = ids([
-        item("1", (T.METHOD, "Visual Language Models"), (T.METHOD, "VLMs", "Visual Language Models")),
-        item("2", (T.METHOD, "Vision-Language Models"), (T.METHOD, "VLMs", "Vision-Language Models")),
-        item("3", (T.METHOD, "vision language model")),
-        item("4", (T.METHOD, "Video Language Models"), (T.METHOD, "VLMs", "Video Language Models")),
-    ])
+    found = ids(
+        [
+            item("1", (T.METHOD, "Visual Language Models"), (T.METHOD, "VLMs", "Visual Language Models")),
+            item("2", (T.METHOD, "Vision-Language Models"), (T.METHOD, "VLMs", "Vision-Language Models")),
+            item("3", (T.METHOD, "vision language model")),
+            item("4", (T.METHOD, "Video Language Models"), (T.METHOD, "VLMs", "Video Language Models")),
+        ]
+    )
     assert found[("1", "VLMs")] == found[("2", "VLMs")] == found[("3", "vision language model")]
     assert found[("4", "VLMs")] != found[("1", "VLMs")]
 
 
 def test_generic_heads_and_joiners_do_not_split_an_entity(vocabulary):
-    """"deep learning models" and "deep learning methods" both name the known method; "Vision and Language
+    """ "deep learning models" and "deep learning methods" both name the known method; "Vision and Language
     Navigation" is "Vision-Language Navigation"; a name that only looks like it stays apart."""
-    found = ids([
-        item("1", (T.METHOD, "deep learning models")),
-        item("2", (T.METHOD, "deep learning methods")),
-        item("3", (T.METHOD, "Deep Learning")),
-        item("4", (T.TASK, "Vision and Language Navigation")),
-        item("5", (T.TASK, "Vision-Language Navigation")),
-        item("6", (T.METHOD, "language models")),
-    ], vocabulary)
+    found = ids(
+        [
+            item("1", (T.METHOD, "deep learning models")),
+            item("2", (T.METHOD, "deep learning methods")),
+            item("3", (T.METHOD, "Deep Learning")),
+            item("4", (T.TASK, "Vision and Language Navigation")),
+            item("5", (T.TASK, "Vision-Language Navigation")),
+            item("6", (T.METHOD, "language models")),
+        ],
+        vocabulary,
+    )
     assert found[("1", "deep learning models")] == found[("2", "deep learning methods")] == "method/deep-learning"
     assert found[("4", "Vision and Language Navigation")] == found[("5", "Vision-Language Navigation")]
     assert found[("6", "language models")] != "method/deep-learning"
@@ -113,8 +134,15 @@ def test_audit_verdicts_are_well_formed():
 
 
 def test_versions_and_subsets_are_separate_but_broader():
-    entities, _ = resolve([item("1", (T.DATASET, "ImageNet")), item("2", (T.DATASET, "ImageNet-1k")),
-                           item("3", (T.DATASET, "COCO")), item("4", (T.DATASET, "COCO 2017"))], specific_only=False)
+    entities, _ = resolve(
+        [
+            item("1", (T.DATASET, "ImageNet")),
+            item("2", (T.DATASET, "ImageNet-1k")),
+            item("3", (T.DATASET, "COCO")),
+            item("4", (T.DATASET, "COCO 2017")),
+        ],
+        specific_only=False,
+    )
     by_label = {e.label: e for e in entities}
     assert by_label["ImageNet-1k"].id != by_label["ImageNet"].id
     assert by_label["ImageNet-1k"].broader == (by_label["ImageNet"].id,)
@@ -127,8 +155,11 @@ def test_different_types_do_not_merge():
 
 
 def test_vocabulary_linking_and_aliases_with_counts(vocabulary):
-    entities, _ = resolve([item("1", (T.DATASET, "CIFAR10")), item("2", (T.DATASET, "CIFAR-10")),
-                           item("3", (T.DATASET, "CIFAR-10"))], vocabulary, specific_only=False)
+    entities, _ = resolve(
+        [item("1", (T.DATASET, "CIFAR10")), item("2", (T.DATASET, "CIFAR-10")), item("3", (T.DATASET, "CIFAR-10"))],
+        vocabulary,
+        specific_only=False,
+    )
     (entity,) = entities
     assert entity.vocabulary_id and entity.id == entity.vocabulary_id
     assert dict(entity.aliases) == {"CIFAR10": 1, "CIFAR-10": 2}
@@ -137,9 +168,13 @@ def test_vocabulary_linking_and_aliases_with_counts(vocabulary):
 def test_roles_keep_the_strongest():
     _, links = resolve([item("1", (T.METHOD, "FooNet"), (T.METHOD, "FooNet"))])
     assert links[0].role == Role.USES
-    strong = PaperMentions(Paper("1", 1, "t", "a"), (
-        Mention(T.METHOD, "abstract", 0, 6, "FooNet", role=Role.USES),
-        Mention(T.METHOD, "abstract", 10, 16, "FooNet", role=Role.PROPOSES)))
+    strong = PaperMentions(
+        Paper("1", 1, "t", "a"),
+        (
+            Mention(T.METHOD, "abstract", 0, 6, "FooNet", role=Role.USES),
+            Mention(T.METHOD, "abstract", 10, 16, "FooNet", role=Role.PROPOSES),
+        ),
+    )
     assert resolve([strong])[1][0].role == Role.PROPOSES
 
 
@@ -155,12 +190,39 @@ def test_normalisation_is_idempotent(text):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(["CIFAR-10", "CIFAR10", "ResNet-50", "ResNet50", "SAANet", "crowd counting",
-                                 "Crowd Counting", "object detection", "KITTI", "nuScenes", "ViT", "U-Net"]),
-                min_size=1, max_size=8), st.randoms())
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "CIFAR-10",
+                "CIFAR10",
+                "ResNet-50",
+                "ResNet50",
+                "SAANet",
+                "crowd counting",
+                "Crowd Counting",
+                "object detection",
+                "KITTI",
+                "nuScenes",
+                "ViT",
+                "U-Net",
+            ]
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.randoms(),
+)
 def test_ids_do_not_depend_on_input_order(forms, rnd):
-    types = {"crowd counting": T.TASK, "Crowd Counting": T.TASK, "object detection": T.TASK, "KITTI": T.DATASET,
-             "nuScenes": T.DATASET, "CIFAR-10": T.DATASET, "CIFAR10": T.DATASET}
+    types = {
+        "crowd counting": T.TASK,
+        "Crowd Counting": T.TASK,
+        "object detection": T.TASK,
+        "KITTI": T.DATASET,
+        "nuScenes": T.DATASET,
+        "CIFAR-10": T.DATASET,
+        "CIFAR10": T.DATASET,
+    }
     items = [item(str(i), (types.get(f, T.METHOD), f)) for i, f in enumerate(forms)]
     shuffled = items[:]
     rnd.shuffle(shuffled)
@@ -189,8 +251,10 @@ def _resolve_forms(forms: list[str], type_: T, vocabulary, definitions: list[tup
         return term.id if term else ""
 
     items = [item(f"f{i}", (type_, form, "", vid(form))) for i, form in enumerate(forms)]
-    items += [item(f"d{i}", (type_, long, "", vid(long)), (type_, short, long, vid(short)))
-              for i, (short, long) in enumerate(definitions)]
+    items += [
+        item(f"d{i}", (type_, long, "", vid(long)), (type_, short, long, vid(short)))
+        for i, (short, long) in enumerate(definitions)
+    ]
     return {text: entity for (pid, text), entity in ids(items, vocabulary).items() if pid.startswith("f")}
 
 

@@ -1,4 +1,5 @@
 """Streaming builds: workers, --update, the pyoxigraph store, the Dask engine, interrupted builds."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,20 @@ FAST = Config(use_model=False)
 def write_jsonl(papers, path: Path) -> Path:
     with open(path, "w", encoding="utf-8") as out:
         for p in papers:
-            out.write(json.dumps({"id": p.id, "version": p.version, "title": p.title, "abstract": p.abstract,
-                                  "authors": list(p.authors), "categories": list(p.categories),
-                                  "date": p.date}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": p.id,
+                        "version": p.version,
+                        "title": p.title,
+                        "abstract": p.abstract,
+                        "authors": list(p.authors),
+                        "categories": list(p.categories),
+                        "date": p.date,
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
@@ -95,24 +107,32 @@ def nt_triples(path: Path) -> set:
 
 def assert_same_triples(store: Path, nt: Path) -> None:
     got, expected = store_triples(store), nt_triples(nt)
-    assert not (got - expected) and not (expected - got), (sorted(map(str, got - expected))[:5], sorted(map(str, expected - got))[:5])
+    assert not (got - expected) and not (expected - got), (
+        sorted(map(str, got - expected))[:5],
+        sorted(map(str, expected - got))[:5],
+    )
 
 
 def test_update_extracts_only_new_papers_and_replaces_links(sample_papers, tmp_path):
     from dataclasses import replace
 
     first, rest = sample_papers[:40], sample_papers[40:]
-    changed = replace(first[0], version=(first[0].version or 1) + 1, title="A survey of ImageNet",
-                      abstract="We evaluate on ImageNet only.")
+    changed = replace(
+        first[0],
+        version=(first[0].version or 1) + 1,
+        title="A survey of ImageNet",
+        abstract="We evaluate on ImageNet only.",
+    )
     out = tmp_path / "out"
     pipeline.build([write_jsonl(first, tmp_path / "a.jsonl")], out, FAST, store=out / "store")
     assert not (out / "graph.nt").exists()  # the store holds the graph
     before = kg.load(out / "store", FAST).sparql("SELECT (COUNT(*) AS ?n) WHERE { ?p kgo:arxivId ?id }")[0]["n"]
     assert before == 40
-    summary = pipeline.build([write_jsonl(first[1:3] + [changed] + rest, tmp_path / "b.jsonl")], out, FAST,
-                                       store=out / "store", update=True).summary()
+    summary = pipeline.build(
+        [write_jsonl(first[1:3] + [changed] + rest, tmp_path / "b.jsonl")], out, FAST, store=out / "store", update=True
+    ).summary()
     assert summary["mode"] == "delta"
-    assert summary["extracted"] == len(rest) + 1      # the new papers and the new version, nothing else
+    assert summary["extracted"] == len(rest) + 1  # the new papers and the new version, nothing else
     assert summary["unchanged"] == 2
     assert summary["papers"] == 58
     assert summary["delta"]["papers"] >= len(rest) + 1 and summary["delta"]["triples_removed"] > 0
@@ -142,13 +162,17 @@ def test_updates_in_a_row_equal_a_full_build(sample_papers, tmp_path):
         return replace(paper, version=(paper.version or 1) + 1, abstract=paper.abstract + " " + text)
 
     out, store = tmp_path / "out", tmp_path / "out" / "store"
-    steps = [sample_papers[:20], sample_papers[20:35] + [bump(sample_papers[3], "We use CIFAR-10.")],
-             [bump(sample_papers[25], "We use COCO."), bump(bump(sample_papers[3], "We use CIFAR-10."), "And KITTI.")]
-             + sample_papers[35:45]]
+    steps = [
+        sample_papers[:20],
+        sample_papers[20:35] + [bump(sample_papers[3], "We use CIFAR-10.")],
+        [bump(sample_papers[25], "We use COCO."), bump(bump(sample_papers[3], "We use CIFAR-10."), "And KITTI.")]
+        + sample_papers[35:45],
+    ]
     kept: dict[str, object] = {}
     for n, papers in enumerate(steps):
-        summary = pipeline.build([write_jsonl(papers, tmp_path / f"s{n}.jsonl")], out, FAST, store=store,
-                                           update=n > 0).summary()
+        summary = pipeline.build(
+            [write_jsonl(papers, tmp_path / f"s{n}.jsonl")], out, FAST, store=store, update=n > 0
+        ).summary()
         assert summary["mode"] == ("delta" if n else "full")
         for p in papers:
             kept.pop(p.id, None)
@@ -157,8 +181,9 @@ def test_updates_in_a_row_equal_a_full_build(sample_papers, tmp_path):
         pipeline.build([write_jsonl(list(kept.values()), tmp_path / f"f{n}.jsonl")], full, FAST, ntriples=True)
         assert_same_triples(store, full / "graph.nt")
         assert (out / "mentions.jsonl").read_bytes() == (full / "mentions.jsonl").read_bytes(), n
-    summary = pipeline.build([write_jsonl(sample_papers[45:50], tmp_path / "last.jsonl")], out, FAST,
-                                       store=store, update=True, ntriples=True).summary()
+    summary = pipeline.build(
+        [write_jsonl(sample_papers[45:50], tmp_path / "last.jsonl")], out, FAST, store=store, update=True, ntriples=True
+    ).summary()
     assert summary["mode"] == "full" and (out / "graph.nt").is_file()
     assert_same_triples(store, out / "graph.nt")
 
@@ -167,8 +192,9 @@ def test_update_onto_another_store_loads_it_whole(sample_papers, tmp_path):
     """A delta is computed against the store the previous build wrote; any other store is rebuilt."""
     out = tmp_path / "out"
     pipeline.build([write_jsonl(sample_papers[:10], tmp_path / "a.jsonl")], out, FAST, store=tmp_path / "s1")
-    summary = pipeline.build([write_jsonl(sample_papers[10:12], tmp_path / "b.jsonl")], out, FAST,
-                                       store=tmp_path / "s2", update=True).summary()
+    summary = pipeline.build(
+        [write_jsonl(sample_papers[10:12], tmp_path / "b.jsonl")], out, FAST, store=tmp_path / "s2", update=True
+    ).summary()
     assert summary["mode"] == "full"
     assert len(kg.load(tmp_path / "s2", FAST).papers()) == 12
 
@@ -202,11 +228,13 @@ def test_dask_cluster_builds_the_same_graph(one_worker, tmp_path):
     distributed = pytest.importorskip("distributed")
     out1, _ = one_worker
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        summary = pipeline.build(None, tmp_path, FAST, engine="dask", scheduler=cluster.scheduler_address,
-                                 ntriples=True).summary()
+        summary = pipeline.build(
+            None, tmp_path, FAST, engine="dask", scheduler=cluster.scheduler_address, ntriples=True
+        ).summary()
     assert summary["engine"] == "dask" and summary["extracted"] == 58
-    assert isomorphic(rdflib.Graph().parse(out1 / "graph.nt", format="nt"),
-                      rdflib.Graph().parse(tmp_path / "graph.nt", format="nt"))
+    assert isomorphic(
+        rdflib.Graph().parse(out1 / "graph.nt", format="nt"), rdflib.Graph().parse(tmp_path / "graph.nt", format="nt")
+    )
 
 
 def test_missing_dask_is_a_config_error(monkeypatch):
@@ -269,8 +297,12 @@ def test_interrupted_full_store_build_stops_its_loader(sample_papers, tmp_path, 
 
     monkeypatch.setattr(rdf, "cooccurrence_triples", boom)  # after the papers' triples went to the loader
     with pytest.raises(KeyboardInterrupt):
-        pipeline.build([write_jsonl(sample_papers[10:30], tmp_path / "b.jsonl")], out,
-                                 FAST.replace(store_load_triples=50), store=out / "store").summary()
+        pipeline.build(
+            [write_jsonl(sample_papers[10:30], tmp_path / "b.jsonl")],
+            out,
+            FAST.replace(store_load_triples=50),
+            store=out / "store",
+        ).summary()
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     assert store_triples(out / "store") == before
     assert not [t for t in threading.enumerate() if t.name == "kg-store-loader"]  # no loader left behind

@@ -3,6 +3,7 @@ SPARQLStore) give the rows ``kg query`` gives, on a graph file and on a store kg
 from 8 threads all come back right; the printed SPARQLWrapper example runs as printed; Ctrl-C and SIGTERM
 stop the server and leave nothing behind; a taken port, a missing server and a store a build is writing
 each get one clear line."""
+
 from __future__ import annotations
 
 import csv
@@ -47,8 +48,14 @@ QUERIES = [README.PREFIXES + q for q in README.readme_queries()]
 def kg_serve(graph: Path, *options: str, stop: int = signal.SIGTERM):
     """``kg serve GRAPH --port 0`` in its own process group; yields (endpoint URL, process, output so far);
     stopped with ``stop`` sent to the group (as a terminal's Ctrl-C reaches every process of it)."""
-    process = subprocess.Popen([*KG, "serve", str(graph), "--port", "0", *options], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True, cwd=ROOT)
+    process = subprocess.Popen(
+        [*KG, "serve", str(graph), "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        cwd=ROOT,
+    )
     said: list[str] = []
     try:
         for line in process.stdout:  # type: ignore[union-attr]
@@ -94,7 +101,9 @@ def through_sparqlstore(url: str, query: str) -> list[tuple[str, ...]]:
 def bundled_store(tmp_path_factory, kg_runner) -> Path:
     """The bundled listing built into a store by ``kg build --store`` (the shipped model included)."""
     base = tmp_path_factory.mktemp("served-store")
-    result = kg_runner.kg("build", "-o", str(base / "out"), "--store", str(base / "out" / "store"), log=base / "build.log")
+    result = kg_runner.kg(
+        "build", "-o", str(base / "out"), "--store", str(base / "out" / "store"), log=base / "build.log"
+    )
     assert result["rc"] == 0, result["log"]
     return base / "out" / "store"
 
@@ -129,6 +138,7 @@ def test_a_thousand_queries_from_eight_threads(bundled_store):
     right = [kg_query(bundled_store, q) for q in QUERIES]
     wrong: list[str] = []
     with kg_serve(bundled_store) as (url, process, _):
+
         def client(part: list[tuple[int, str]]) -> None:
             for number, query in part:
                 try:
@@ -150,7 +160,7 @@ def test_the_printed_python_example_runs_as_printed(bundled_build):
     graph = bundled_build[1] / "graph.ttl"
     with kg_serve(graph) as (url, _, said):
         text = "".join(said)
-        python = text[text.index("  from SPARQLWrapper"):text.index("Ctrl-C")]
+        python = text[text.index("  from SPARQLWrapper") : text.index("Ctrl-C")]
         out = io.StringIO()
         with redirect_stdout(out):
             exec(compile("\n".join(line[2:] for line in python.splitlines()), "example", "exec"), {})
@@ -200,8 +210,9 @@ def test_a_store_a_build_is_writing_is_refused(bundled_store):
     lock = FileLock(lock_path(bundled_store, store=True))
     assert lock.try_acquire() is None  # as a build holds it
     try:
-        result = subprocess.run([*KG, "serve", str(bundled_store), "--port", "0"], capture_output=True, text=True,
-                                timeout=60, cwd=ROOT)
+        result = subprocess.run(
+            [*KG, "serve", str(bundled_store), "--port", "0"], capture_output=True, text=True, timeout=60, cwd=ROOT
+        )
     finally:
         lock.release()
     assert result.returncode == 1 and result.stdout == ""
@@ -229,8 +240,11 @@ def test_read_only_refuses_updates(bundled_build):
     from urllib.request import Request, urlopen
 
     with kg_serve(bundled_build[1] / "graph.ttl") as (url, _, _):
-        request = Request(url.replace("/query", "/update"), data=b"update=INSERT DATA { <https://x/s> <https://x/p> 1 }",
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+        request = Request(
+            url.replace("/query", "/update"),
+            data=b"update=INSERT DATA { <https://x/s> <https://x/p> 1 }",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         with pytest.raises(HTTPError):
             urlopen(request, timeout=30)
         assert over_http(url, "SELECT ?o WHERE { <https://x/s> ?p ?o }") == []

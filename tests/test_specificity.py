@@ -1,4 +1,5 @@
 """kg.specificity: names a researcher looks up against generic phrases, with the shipped weights."""
+
 from __future__ import annotations
 
 import json
@@ -14,25 +15,39 @@ LABELS = Path(__file__).resolve().parents[1] / "benchmarks" / "specificity" / "l
 
 def test_umbrella_and_process_words_are_not_specific():
     model = shipped_model()
-    for type_, name in [("method", "neural networks"), ("method", "foundation models"), ("method", "unified framework"),
-                        ("task", "inference"), ("task", "generalization"), ("task", "ablation studies"),
-                        ("task", "downstream"), ("dataset", "RGB images"), ("dataset", "Existing")]:
+    for type_, name in [
+        ("method", "neural networks"),
+        ("method", "foundation models"),
+        ("method", "unified framework"),
+        ("task", "inference"),
+        ("task", "generalization"),
+        ("task", "ablation studies"),
+        ("task", "downstream"),
+        ("dataset", "RGB images"),
+        ("dataset", "Existing"),
+    ]:
         assert not model.is_specific(type_, name), (type_, name)
 
 
 def test_named_things_are_specific():
     model = shipped_model()
-    for type_, name, vocabulary in [("dataset", "ImageNet", "curated"), ("dataset", "nuScenes", "pwc"),
-                                    ("method", "ResNet-50", ""), ("method", "SAANet", ""),
-                                    ("task", "pedestrian detection", "pwc"), ("task", "semantic segmentation", "curated")]:
+    for type_, name, vocabulary in [
+        ("dataset", "ImageNet", "curated"),
+        ("dataset", "nuScenes", "pwc"),
+        ("method", "ResNet-50", ""),
+        ("method", "SAANet", ""),
+        ("task", "pedestrian detection", "pwc"),
+        ("task", "semantic segmentation", "curated"),
+    ]:
         assert model.is_specific(type_, name, vocabulary=vocabulary), (type_, name)
 
 
 def test_the_model_agrees_with_most_hand_judged_names():
     rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
     model = shipped_model()
-    right = sum(model.is_specific(r["type"], r["name"], vocabulary=r["vocabulary"]) == (r["verdict"] != "generic")
-                for r in rows)
+    right = sum(
+        model.is_specific(r["type"], r["name"], vocabulary=r["vocabulary"]) == (r["verdict"] != "generic") for r in rows
+    )
     assert right / len(rows) > 0.85  # training data: a floor, not a score (the held-out score is the trainer's)
 
 
@@ -47,6 +62,8 @@ def test_probability_is_a_probability_and_features_are_stable(type_, name):
 
 def test_weights_load_from_a_file(tmp_path):
     path = tmp_path / "w.json"
-    path.write_text(json.dumps({"threshold": 0.5, "weights": {"task|bias": 2.0, "method|bias": -2.0}}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"threshold": 0.5, "weights": {"task|bias": 2.0, "method|bias": -2.0}}), encoding="utf-8"
+    )
     model = SpecificityModel.load(path)
     assert model.is_specific("task", "anything") and not model.is_specific("method", "anything")

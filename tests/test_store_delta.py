@@ -7,6 +7,7 @@ merges two clusters), a new version replacing a paper's links, a paper gone, a n
 label, aliases and paper count change, an entity gone, co-occurrence pairs that lose or gain support,
 and an extraction component no annotation uses any more.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -51,8 +52,10 @@ class Build:
         by_entity: dict[str, list[Mention]] = {}
         for entity_id, m in linked:
             by_entity.setdefault(entity_id, []).append(m)
-        self.links[p.id] = tuple(Link(p.id, e, max((m.role for m in ms), key=lambda r: r != Role.USES), tuple(ms))
-                                 for e, ms in sorted(by_entity.items()))
+        self.links[p.id] = tuple(
+            Link(p.id, e, max((m.role for m in ms), key=lambda r: r != Role.USES), tuple(ms))
+            for e, ms in sorted(by_entity.items())
+        )
         return self
 
     def entities(self) -> list[tuple[Entity, int]]:
@@ -65,13 +68,21 @@ class Build:
         out = []
         for eid, forms in sorted(surfaces.items()):
             label = self.labels.get(eid, (forms.most_common(1)[0][0],))[0]
-            out.append((Entity(eid, EntityType(eid.split("/")[0]), label, tuple(sorted(forms.items()))), len(papers[eid])))
+            out.append(
+                (Entity(eid, EntityType(eid.split("/")[0]), label, tuple(sorted(forms.items()))), len(papers[eid]))
+            )
         return out
 
     def triples(self) -> list[rdf.Triple]:
         entities = self.entities()
-        return list(rdf.iter_triples([i.paper for i in self.items.values()], [e for e, _ in entities],
-                                     [l for links in self.links.values() for l in links], CONFIG))
+        return list(
+            rdf.iter_triples(
+                [i.paper for i in self.items.values()],
+                [e for e, _ in entities],
+                [l for links in self.links.values() for l in links],
+                CONFIG,
+            )
+        )
 
     def entity_papers(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
@@ -81,8 +92,10 @@ class Build:
         return out
 
     def index(self) -> index_module.Index:
-        return index_module.Index({pid: index_module.paper_digest(self.items[pid], self.links[pid]) for pid in self.items},
-                           {e.id: (index_module.entity_digest(e, n), e.label) for e, n in self.entities()})
+        return index_module.Index(
+            {pid: index_module.paper_digest(self.items[pid], self.links[pid]) for pid in self.items},
+            {e.id: (index_module.entity_digest(e, n), e.label) for e, n in self.entities()},
+        )
 
 
 def load(triples: list[rdf.Triple], folder: Path) -> Path:
@@ -103,20 +116,41 @@ def two_builds() -> tuple[Build, Build]:
     p3 = paper("2501.00003", "A ResNet on CIFAR-10 for image classification.")
     p4 = paper("2501.00004", "We use SSD on COCO.")
     old = Build()
-    old.add(p1, ("method/gan", mention(p1, M, "GAN")), ("dataset/cifar-10", mention(p1, D, "CIFAR-10")),
-            ("task/image-generation", mention(p1, T, "image generation")))
-    old.add(p2, ("method/foonet", mention(p2, M, "FooNet", Role.PROPOSES, "ner")), ("dataset/coco", mention(p2, D, "COCO")),
-            ("task/object-detection", mention(p2, T, "object detection")))
-    old.add(p3, ("method/resnet", mention(p3, M, "ResNet")), ("dataset/cifar-10", mention(p3, D, "CIFAR-10")),
-            ("task/image-classification", mention(p3, T, "image classification")))
+    old.add(
+        p1,
+        ("method/gan", mention(p1, M, "GAN")),
+        ("dataset/cifar-10", mention(p1, D, "CIFAR-10")),
+        ("task/image-generation", mention(p1, T, "image generation")),
+    )
+    old.add(
+        p2,
+        ("method/foonet", mention(p2, M, "FooNet", Role.PROPOSES, "ner")),
+        ("dataset/coco", mention(p2, D, "COCO")),
+        ("task/object-detection", mention(p2, T, "object detection")),
+    )
+    old.add(
+        p3,
+        ("method/resnet", mention(p3, M, "ResNet")),
+        ("dataset/cifar-10", mention(p3, D, "CIFAR-10")),
+        ("task/image-classification", mention(p3, T, "image classification")),
+    )
     old.add(p4, ("method/ssd", mention(p4, M, "SSD")), ("dataset/coco", mention(p4, D, "COCO")))
     new = Build()
-    new.items[p1.id], new.links[p1.id] = old.items[p1.id], old.links[p1.id]                  # unchanged
-    new.add(p2, ("method/foo-net", mention(p2, M, "FooNet", Role.PROPOSES)),                 # links moved
-            ("dataset/coco", mention(p2, D, "COCO")), ("task/object-detection", mention(p2, T, "object detection")))
+    new.items[p1.id], new.links[p1.id] = old.items[p1.id], old.links[p1.id]  # unchanged
+    new.add(
+        p2,
+        ("method/foo-net", mention(p2, M, "FooNet", Role.PROPOSES)),  # links moved
+        ("dataset/coco", mention(p2, D, "COCO")),
+        ("task/object-detection", mention(p2, T, "object detection")),
+    )
     p3b = paper("2501.00003", "A ResNet on CIFAR-10 and COCO for object detection.", version=2)  # a new version
-    new.add(p3b, ("method/resnet", mention(p3b, M, "ResNet")), ("dataset/cifar-10", mention(p3b, D, "CIFAR-10")),
-            ("dataset/coco", mention(p3b, D, "COCO")), ("task/object-detection", mention(p3b, T, "object detection")))
+    new.add(
+        p3b,
+        ("method/resnet", mention(p3b, M, "ResNet")),
+        ("dataset/cifar-10", mention(p3b, D, "CIFAR-10")),
+        ("dataset/coco", mention(p3b, D, "COCO")),
+        ("task/object-detection", mention(p3b, T, "object detection")),
+    )
     # 2501.00004 is gone; 2501.00005 is new and renames CIFAR-10's label through its alias counts
     p5 = paper("2501.00005", "A GAN on CIFAR10 and CIFAR10 again.")
     new.add(p5, ("method/gan", mention(p5, M, "GAN")), ("dataset/cifar-10", mention(p5, D, "CIFAR10")))
@@ -133,13 +167,25 @@ def test_delta_gives_the_store_of_a_full_build(tmp_path):
     assert "image-classification" in " ".join(old_index.removed_entities(new_index))
     entities = {e.id: (e, n) for e, n in new.entities()}
     changed = {pid: (new.items[pid], new.links[pid]) for pid in old_index.changed_papers(new_index)}
-    folder, counts = store_module.update_store(previous, lambda source: delta.compute_delta(
-        source, changed, old_index.removed_papers(new_index),
-        {eid: entities[eid] for eid in old_index.changed_entities(new_index)}, old_index.removed_entities(new_index),
-        {eid: e.type for eid, (e, _) in entities.items()}, CONFIG, new.entity_papers()))
+    folder, counts = store_module.update_store(
+        previous,
+        lambda source: delta.compute_delta(
+            source,
+            changed,
+            old_index.removed_papers(new_index),
+            {eid: entities[eid] for eid in old_index.changed_entities(new_index)},
+            old_index.removed_entities(new_index),
+            {eid: e.type for eid, (e, _) in entities.items()},
+            CONFIG,
+            new.entity_papers(),
+        ),
+    )
     got = set(ox.Store.read_only(str(folder)))
     expected = canonical(new.triples())
-    assert not (got - expected) and not (expected - got), (sorted(map(str, got - expected))[:3], sorted(map(str, expected - got))[:3])
+    assert not (got - expected) and not (expected - got), (
+        sorted(map(str, got - expected))[:3],
+        sorted(map(str, expected - got))[:3],
+    )
     assert counts["papers"] == 3 and counts["papers_removed"] == 1 and 0 < counts["triples_added"] < len(expected)
     # the component only 2501.00002's old link used is gone with it; the previous store is untouched
     ner = ox.NamedNode(str(rdf.component_iri("ner", CONFIG)))
@@ -152,13 +198,22 @@ def test_unchanged_build_gives_an_empty_delta(tmp_path):
     previous = load(old.triples(), tmp_path / "store")
     entities = {e.id: (e, n) for e, n in old.entities()}
     source = store_module.open_store(previous)
-    result = delta.compute_delta(source, {}, set(), {}, set(), {eid: e.type for eid, (e, _) in entities.items()}, CONFIG,
-                                 old.entity_papers())
+    result = delta.compute_delta(
+        source, {}, set(), {}, set(), {eid: e.type for eid, (e, _) in entities.items()}, CONFIG, old.entity_papers()
+    )
     assert result.removed == [] and result.added == []
     # writing a block again changes nothing either: the same triples out and in cancel
     pid = "2501.00001"
-    result = delta.compute_delta(source, {pid: (old.items[pid], old.links[pid])}, set(),
-                                 {"dataset/cifar-10": entities["dataset/cifar-10"]}, set(), {}, CONFIG, old.entity_papers())
+    result = delta.compute_delta(
+        source,
+        {pid: (old.items[pid], old.links[pid])},
+        set(),
+        {"dataset/cifar-10": entities["dataset/cifar-10"]},
+        set(),
+        {},
+        CONFIG,
+        old.entity_papers(),
+    )
     assert result.removed == [] and result.added == []
 
 
@@ -179,11 +234,17 @@ def test_a_failed_delta_leaves_no_folder_and_the_store_as_it_was(tmp_path):
 def test_digests_follow_what_the_triples_are_made_of():
     old, new = two_builds()
     pid = "2501.00002"
-    assert index_module.paper_digest(old.items[pid], old.links[pid]) != index_module.paper_digest(new.items[pid], new.links[pid])
+    assert index_module.paper_digest(old.items[pid], old.links[pid]) != index_module.paper_digest(
+        new.items[pid], new.links[pid]
+    )
     same = old.items["2501.00001"], old.links["2501.00001"]
-    assert index_module.paper_digest(*same) == index_module.paper_digest(new.items["2501.00001"], new.links["2501.00001"])
+    assert index_module.paper_digest(*same) == index_module.paper_digest(
+        new.items["2501.00001"], new.links["2501.00001"]
+    )
     gan = Entity("method/gan", M, "GAN", (("GAN", 2),))
-    assert index_module.entity_digest(gan, 2) != index_module.entity_digest(Entity("method/gan", M, "GAN", (("GAN", 3),)), 2)
+    assert index_module.entity_digest(gan, 2) != index_module.entity_digest(
+        Entity("method/gan", M, "GAN", (("GAN", 3),)), 2
+    )
 
 
 def test_keys_of_kg_triples_match_the_keys_of_their_quads(bundled_build):
@@ -215,8 +276,10 @@ def test_a_store_loaded_in_pieces_holds_every_triple_once(bundled_build, tmp_pat
     assert set(ox.Store.read_only(str(folder))) == canonical(triples)
 
 
-@given(lines=st.lists(st.binary(max_size=5).map(lambda b: b.replace(b"\n", b"") + b"\n"), max_size=30),
-       size=st.integers(1, 8))
+@given(
+    lines=st.lists(st.binary(max_size=5).map(lambda b: b.replace(b"\n", b"") + b"\n"), max_size=30),
+    size=st.integers(1, 8),
+)
 def test_pieces_keep_every_line_in_order(lines, size):
     got = list(store_module.pieces(lines, size))
     assert b"".join(got) == b"".join(lines)

@@ -1,4 +1,5 @@
 """kg_type_votes: a name's type is what the paper says, then what the vocabulary knows, then the NER's."""
+
 from __future__ import annotations
 
 from kg.extract.types import base_name, vocabulary_types
@@ -14,7 +15,9 @@ def _types(extractor, title: str, abstract: str) -> dict[str, set[str]]:
 
 def test_a_name_the_vocabulary_knows_as_one_type_takes_that_type(extractor):
     # the long form reads like a task to the NER; the vocabulary knows RAG as a method only
-    types = _types(extractor, "Better retrieval", "Retrieval-augmented generation (RAG) helps. We improve RAG with a reranker.")
+    types = _types(
+        extractor, "Better retrieval", "Retrieval-augmented generation (RAG) helps. We improve RAG with a reranker."
+    )
     assert types["RAG"] == {"method"}
 
 
@@ -24,7 +27,9 @@ def test_a_task_acronym_before_a_dataset_noun_is_the_task(extractor):
 
 
 def test_a_name_introduced_as_a_dataset_stays_a_dataset_whatever_the_vocabulary(extractor):
-    types = _types(extractor, "A new benchmark", "We collect a new dataset, named FooBench-2, and release the FooBench-2 dataset.")
+    types = _types(
+        extractor, "A new benchmark", "We collect a new dataset, named FooBench-2, and release the FooBench-2 dataset."
+    )
     assert types["FooBench-2"] == {"dataset"}
 
 
@@ -60,8 +65,13 @@ def test_a_coined_benchmark_name_is_a_dataset():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     doc = nlp("Even GPT-4o fails on Ego-MC-Bench, which probes memory, and on HallusionBench.")
-    doc.spans["kg"] = [doc.char_span(m.start(), m.end(), "METHOD")
-                       for m in re.finditer(r"GPT-4o|Ego-MC-Bench|HallusionBench", doc.text)]
+    doc.spans["kg"] = [
+        doc.char_span(m.start(), m.end(), "METHOD")
+        for m in re.finditer(r"GPT-4o|Ego-MC-Bench|HallusionBench", doc.text)
+    ]
     doc = TypeVotes(lambda text: {})(doc)  # nothing from the vocabulary: the name alone decides
     assert {s.text: s.label_ for s in doc.spans["kg"]} == {
-        "GPT-4o": "METHOD", "Ego-MC-Bench": "DATASET", "HallusionBench": "DATASET"}
+        "GPT-4o": "METHOD",
+        "Ego-MC-Bench": "DATASET",
+        "HallusionBench": "DATASET",
+    }

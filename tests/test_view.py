@@ -1,4 +1,5 @@
 """Unit tests of the HTML view (kg.view): escaping, offline page, determinism, sub-views."""
+
 from __future__ import annotations
 
 import json
@@ -19,24 +20,48 @@ HOSTILE = '</script><script>alert(1)</script><img src=x onerror="window.__pwned=
 
 def mention(paper: Paper, text: str, type_: EntityType, role: Role = Role.USES) -> Mention:
     start = paper.abstract.index(text)
-    return Mention(type=type_, field="abstract", start=start, end=start + len(text), text=text,
-                   sentence=paper.abstract, role=role, confidence=0.9, source="vocabulary")
+    return Mention(
+        type=type_,
+        field="abstract",
+        start=start,
+        end=start + len(text),
+        text=text,
+        sentence=paper.abstract,
+        role=role,
+        confidence=0.9,
+        source="vocabulary",
+    )
 
 
 def small_graph(extra_title: str = "Residual learning on ImageNet") -> nx.MultiDiGraph:
     """3 papers, 4 entities: ImageNet (2 papers), ResNet (2), classification (1), COCO (1)."""
-    p1 = Paper(id="2201.00001", version=2, title=extra_title, abstract="We train ResNet on ImageNet.",
-               authors=("Ada Lovelace", "Alan Turing"), categories=("cs.CV",), date="2022-01-03")
-    p2 = Paper(id="2201.00002", version=1, title="Detection on COCO", abstract="ResNet backbones for COCO.",
-               date="2022-01-04")
-    p3 = Paper(id="2201.00003", version=1, title="Classifying images", abstract="Image classification on ImageNet.",
-               date="2022-01-05")
+    p1 = Paper(
+        id="2201.00001",
+        version=2,
+        title=extra_title,
+        abstract="We train ResNet on ImageNet.",
+        authors=("Ada Lovelace", "Alan Turing"),
+        categories=("cs.CV",),
+        date="2022-01-03",
+    )
+    p2 = Paper(
+        id="2201.00002", version=1, title="Detection on COCO", abstract="ResNet backbones for COCO.", date="2022-01-04"
+    )
+    p3 = Paper(
+        id="2201.00003",
+        version=1,
+        title="Classifying images",
+        abstract="Image classification on ImageNet.",
+        date="2022-01-05",
+    )
     entities = [
-        Entity(id="dataset/imagenet", type=EntityType.DATASET, label="ImageNet",
-               aliases=(("ILSVRC", 1), ("ImageNet", 3))),
+        Entity(
+            id="dataset/imagenet", type=EntityType.DATASET, label="ImageNet", aliases=(("ILSVRC", 1), ("ImageNet", 3))
+        ),
         Entity(id="dataset/coco", type=EntityType.DATASET, label="COCO", aliases=(("MS COCO", 1),)),
-        Entity(id="method/resnet", type=EntityType.METHOD, label="ResNet",
-               aliases=(("ResNet", 2), ("residual network", 1))),
+        Entity(
+            id="method/resnet", type=EntityType.METHOD, label="ResNet", aliases=(("ResNet", 2), ("residual network", 1))
+        ),
         Entity(id="task/image-classification", type=EntityType.TASK, label="image classification"),
     ]
     links = [
@@ -44,8 +69,12 @@ def small_graph(extra_title: str = "Residual learning on ImageNet") -> nx.MultiD
         Link(p1.id, "method/resnet", Role.USES, (mention(p1, "ResNet", EntityType.METHOD),)),
         Link(p2.id, "method/resnet", Role.USES, (mention(p2, "ResNet", EntityType.METHOD),)),
         Link(p2.id, "dataset/coco", Role.USES, (mention(p2, "COCO", EntityType.DATASET),)),
-        Link(p3.id, "task/image-classification", Role.ADDRESSES,
-             (mention(p3, "classification", EntityType.TASK, Role.ADDRESSES),)),
+        Link(
+            p3.id,
+            "task/image-classification",
+            Role.ADDRESSES,
+            (mention(p3, "classification", EntityType.TASK, Role.ADDRESSES),),
+        ),
         Link(p3.id, "dataset/imagenet", Role.USES, (mention(p3, "ImageNet", EntityType.DATASET),)),
     ]
     return build_graph([p1, p2, p3], entities, links)
@@ -153,7 +182,7 @@ def test_view_data_carries_details_and_evidence() -> None:
     assert nodes["dataset/imagenet"]["degree"] == 2
     link = next(l for l in data["links"] if l["from"] == "paper/2201.00001" and l["to"] == "method/resnet")
     ev = link["evidence"][0]
-    assert link["role"] == "uses" and ev["sentence"][ev["hl"][0]:ev["hl"][1]] == "ResNet"
+    assert link["role"] == "uses" and ev["sentence"][ev["hl"][0] : ev["hl"][1]] == "ResNet"
     assert data["kinds"] == {"paper": 3, "dataset": 2, "method": 1, "task": 1}
 
 
@@ -177,7 +206,12 @@ def test_focus_subgraph_hops() -> None:
     assert set(subgraph(graph, "ImageNet", hops=0)) == {"dataset/imagenet"}
     assert set(subgraph(graph, "ImageNet", hops=1)) == {"dataset/imagenet", "paper/2201.00001", "paper/2201.00003"}
     assert set(subgraph(graph, "ImageNet", hops=2)) == {
-        "dataset/imagenet", "paper/2201.00001", "paper/2201.00003", "method/resnet", "task/image-classification"}
+        "dataset/imagenet",
+        "paper/2201.00001",
+        "paper/2201.00003",
+        "method/resnet",
+        "task/image-classification",
+    }
     assert set(subgraph(graph, "residual network", hops=3)) == set(graph.nodes) - {"task/image-classification"}
 
 
@@ -206,7 +240,12 @@ def test_top_subgraph() -> None:
     # ImageNet and ResNet have 2 papers each; COCO and classification 1
     assert set(top_subgraph(graph, 1)) == {"dataset/imagenet", "paper/2201.00001", "paper/2201.00003"}
     assert set(top_subgraph(graph, 2)) == {
-        "dataset/imagenet", "method/resnet", "paper/2201.00001", "paper/2201.00002", "paper/2201.00003"}
+        "dataset/imagenet",
+        "method/resnet",
+        "paper/2201.00001",
+        "paper/2201.00002",
+        "paper/2201.00003",
+    }
     assert set(top_subgraph(graph, 100)) == set(graph.nodes)
     assert len(top_subgraph(graph, 0)) == 0
 

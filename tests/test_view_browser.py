@@ -4,6 +4,7 @@ Skips when the Debian packages ``chromium`` and ``chromium-driver`` are not inst
 (``apt-get install -y chromium chromium-driver``). Selenium Manager is kept offline: the driver path
 is given explicitly and ``SE_OFFLINE=true``.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,25 +31,51 @@ LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:", "chrome:", "chrome-extensi
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                       reason=f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"),
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason=f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)",
+    ),
 ]
 
 
 def graph():
     """Two papers (one with a hostile title) and three entities."""
-    p1 = Paper(id="2201.00001", version=2, title="Residual learning on ImageNet", abstract="We train ResNet on ImageNet.",
-               authors=("Ada Lovelace", "Alan Turing"), date="2022-01-03")
-    p2 = Paper(id="2201.00002", version=1, title=HOSTILE, abstract="ResNet backbones for object detection.",
-               date="2022-01-04")
+    p1 = Paper(
+        id="2201.00001",
+        version=2,
+        title="Residual learning on ImageNet",
+        abstract="We train ResNet on ImageNet.",
+        authors=("Ada Lovelace", "Alan Turing"),
+        date="2022-01-03",
+    )
+    p2 = Paper(
+        id="2201.00002", version=1, title=HOSTILE, abstract="ResNet backbones for object detection.", date="2022-01-04"
+    )
 
     def link(paper: Paper, entity: str, text: str, type_: EntityType, role: Role = Role.USES) -> Link:
         start = paper.abstract.index(text)
-        return Link(paper.id, entity, role, (Mention(type=type_, field="abstract", start=start, end=start + len(text),
-                                                     text=text, sentence=paper.abstract, role=role, source="vocabulary"),))
+        return Link(
+            paper.id,
+            entity,
+            role,
+            (
+                Mention(
+                    type=type_,
+                    field="abstract",
+                    start=start,
+                    end=start + len(text),
+                    text=text,
+                    sentence=paper.abstract,
+                    role=role,
+                    source="vocabulary",
+                ),
+            ),
+        )
 
     entities = [
-        Entity(id="dataset/imagenet", type=EntityType.DATASET, label="ImageNet", aliases=(("ILSVRC", 1), ("ImageNet", 3))),
+        Entity(
+            id="dataset/imagenet", type=EntityType.DATASET, label="ImageNet", aliases=(("ILSVRC", 1), ("ImageNet", 3))
+        ),
         Entity(id="method/resnet", type=EntityType.METHOD, label="ResNet", aliases=(("ResNet", 2),)),
         Entity(id="task/object-detection", type=EntityType.TASK, label="object detection"),
     ]
@@ -70,10 +97,21 @@ def driver() -> Iterator[object]:
     profile = tempfile.mkdtemp(prefix="kg-chrome-")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,800", f"--user-data-dir={profile}",
-                 "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,800",
+        f"--user-data-dir={profile}",
+        "--proxy-server=127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     chrome = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
@@ -147,8 +185,7 @@ def test_search_filters_and_neighbourhood(page) -> None:
     assert [r.text for r in results] == ["ImageNet"]
     results[0].click()
     assert page.execute_script("return window.kgView.network.getSelectedNodes()") == ["dataset/imagenet"]
-    dimmed = page.execute_script(
-        "return window.kgView.nodes.get().filter(n => n.opacity < 1).map(n => n.id).sort()")
+    dimmed = page.execute_script("return window.kgView.nodes.get().filter(n => n.opacity < 1).map(n => n.id).sort()")
     assert dimmed == ["method/resnet", "paper/2201.00002", "task/object-detection"]
 
     page.find_element("css selector", "#legend input[data-kind=paper]").click()
@@ -213,17 +250,25 @@ def click_node(driver, node: str) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
     canvas = driver.find_element("css selector", "#graph canvas")
-    x, y = driver.execute_script("""
+    x, y = driver.execute_script(
+        """
         var net = window.kgView.network, p = net.canvasToDOM(net.getPosition(arguments[0]));
-        return [p.x, p.y];""", node)
+        return [p.x, p.y];""",
+        node,
+    )
     rect = canvas.rect
-    ActionChains(driver).move_to_element_with_offset(canvas, x - rect["width"] / 2, y - rect["height"] / 2).click().perform()
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, x - rect["width"] / 2, y - rect["height"] / 2
+    ).click().perform()
 
 
 @pytest.fixture(scope="module")
 def map_page(driver, tmp_path_factory) -> object:
-    html = write_map(StoreSource.open(REPO / "outputs" / "graph.ttl"), tmp_path_factory.mktemp("map") / "map.html",
-                     title="cs.CV, 3 January 2022")
+    html = write_map(
+        StoreSource.open(REPO / "outputs" / "graph.ttl"),
+        tmp_path_factory.mktemp("map") / "map.html",
+        title="cs.CV, 3 January 2022",
+    )
     return open_page(driver, html)
 
 
@@ -266,7 +311,9 @@ def test_selecting_an_entity_on_the_map_lists_papers_sentences_and_neighbours(ma
     # the papers behind a link: the neighbour's "shared" toggle lists them with their sentences
     toggle = map_page.find_elements("css selector", "#details .navlist li .role[title]")[0]
     toggle.click()
-    shared = map_page.find_elements("css selector", "#details .navlist ul:not([hidden]) li.paper, #details ul.navlist + ul:not([hidden]) li.paper")
+    shared = map_page.find_elements(
+        "css selector", "#details .navlist ul:not([hidden]) li.paper, #details ul.navlist + ul:not([hidden]) li.paper"
+    )
     assert int(toggle.text.split()[0]) >= 1 and len(shared) >= 1
 
 
@@ -283,9 +330,14 @@ def test_map_colour_switch_filters_and_search(map_page) -> None:
     box.clear()
     box.send_keys("cifar")
     results = [r.text for r in map_page.find_elements("css selector", "#search-results li")]
-    assert results[:2] == ["CIFAR-10\n5 papers", "CIFAR-100\n3 papers"] or results[:2] == ["CIFAR-105 papers", "CIFAR-1003 papers"]
+    assert results[:2] == ["CIFAR-10\n5 papers", "CIFAR-100\n3 papers"] or results[:2] == [
+        "CIFAR-105 papers",
+        "CIFAR-1003 papers",
+    ]
     map_page.find_element("id", "reset").click()
-    assert int(map_page.find_element("id", "node-count").text) == len(map_page.execute_script("return window.kgView.data.nodes"))
+    assert int(map_page.find_element("id", "node-count").text) == len(
+        map_page.execute_script("return window.kgView.data.nodes")
+    )
     assert_offline(map_page)
 
 
@@ -301,7 +353,9 @@ def test_the_bundled_paper_view_names_shared_entities_at_first_sight(driver) -> 
     page.execute_script("""var k = window.kgView, n = k.data.nodes.find(n => n.id === "dataset/imagenet");
         k.network.moveTo({position: {x: n.x, y: n.y}, scale: k.data.base * Math.pow(2, n.z / 2) * 1.01});""")
     time.sleep(0.2)
-    assert "dataset/imagenet" not in first and "dataset/imagenet" in page.execute_script("return window.kgView.labels()")
+    assert "dataset/imagenet" not in first and "dataset/imagenet" in page.execute_script(
+        "return window.kgView.labels()"
+    )
     page.execute_script("window.kgView.network.fit({animation: false})")
     time.sleep(0.2)
     screenshot(page, DOCS / "papers.png")
@@ -310,7 +364,9 @@ def test_the_bundled_paper_view_names_shared_entities_at_first_sight(driver) -> 
 
 def screenshot(driver, png: Path) -> None:
     """Keep what the test saw, for the README (docs/): no tooltip, the side panel from its top."""
-    driver.execute_script("document.getElementById('tip').style.display = 'none'; document.getElementById('side').scrollTop = 0")
+    driver.execute_script(
+        "document.getElementById('tip').style.display = 'none'; document.getElementById('side').scrollTop = 0"
+    )
     time.sleep(0.5)  # the focus animation
     png.parent.mkdir(exist_ok=True)
     driver.save_screenshot(str(png))
@@ -321,12 +377,17 @@ def assert_offline(page) -> None:
     url = page.current_url
     events = [json.loads(entry["message"])["message"] for entry in page.get_log("performance")]
     # every request the page made (a CSP-blocked one is logged too), not the browser's own background ones
-    requested = {e["params"]["requestId"]: e["params"]["request"]["url"] for e in events
-                 if e["method"] == "Network.requestWillBeSent" and url in (e["params"].get("documentURL"),
-                                                                          e["params"]["request"]["url"])}
+    requested = {
+        e["params"]["requestId"]: e["params"]["request"]["url"]
+        for e in events
+        if e["method"] == "Network.requestWillBeSent"
+        and url in (e["params"].get("documentURL"), e["params"]["request"]["url"])
+    }
     assert url in requested.values(), "the performance log did not record the page"
     remote = [u for u in requested.values() if not u.startswith(LOCAL_SCHEMES)]
-    failed = [e["params"] for e in events if e["method"] == "Network.loadingFailed" and e["params"]["requestId"] in requested]
+    failed = [
+        e["params"] for e in events if e["method"] == "Network.loadingFailed" and e["params"]["requestId"] in requested
+    ]
     assert remote == [] and failed == []
     errors = [e for e in page.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
@@ -342,7 +403,9 @@ def test_the_bundled_report_reads_offline_with_its_charts(driver) -> None:
     sections = driver.execute_script("return [...document.querySelectorAll('section h2')].map(h => h.textContent)")
     assert sections[:3] == ["Most addressed and most used ", "Datasets introduced (4)", sections[2]]
     assert sections[2].startswith("Methods proposed (")
-    bars = driver.execute_script("return [...document.querySelectorAll('svg rect')].map(r => r.getBoundingClientRect().width)")
+    bars = driver.execute_script(
+        "return [...document.querySelectorAll('svg rect')].map(r => r.getBoundingClientRect().width)"
+    )
     assert len(bars) == 30 and all(w > 0 for w in bars)
     first = driver.execute_script("return document.querySelector('#introduced li').textContent")
     assert "FS2K" in first and "arXiv:2112.15439" in first and "we first introduce a high-quality dataset" in first

@@ -1,4 +1,5 @@
 """Unit tests of the map (kg.view.mapdata, kg.view.sources, kg.view.labels) on the bundled listing's graph."""
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,9 @@ def test_map_entities_carry_papers_with_titles_dates_and_sentences(store_map) ->
     cifar = next(n for n in store_map["nodes"] if n["label"] == "CIFAR-10")
     assert cifar["n"] == len(cifar["p"]) >= 2
     rows = [store_map["papers"][row[0]] for row in cifar["p"]]
-    assert all(re.fullmatch(r"\d{4}\.\d{4,5}", arxiv) and title and date.startswith("2022-") for arxiv, title, date in rows)
+    assert all(
+        re.fullmatch(r"\d{4}\.\d{4,5}", arxiv) and title and date.startswith("2022-") for arxiv, title, date in rows
+    )
     assert [p[0] for p in rows] == sorted((p[0] for p in rows), reverse=True)  # most recent first
     import kg
 
@@ -56,8 +59,11 @@ def test_graph_and_store_sources_give_the_same_map() -> None:
     from_graph = map_data(GraphSource(kg.load(GRAPH).to_networkx()), title="listing")
     from_store = map_data(StoreSource.open(GRAPH), title="listing")
     for key in ("nodes", "links", "clusters", "papers"):
-        strip = (lambda items: [{k: v for k, v in n.items() if k not in ("p", "aliases")} for n in items]) \
-            if key == "nodes" else (lambda items: items)
+        strip = (
+            (lambda items: [{k: v for k, v in n.items() if k not in ("p", "aliases")} for n in items])
+            if key == "nodes"
+            else (lambda items: items)
+        )
         assert strip(from_graph[key]) == strip(from_store[key]), key
 
 
@@ -85,8 +91,12 @@ def test_kg_view_picks_the_view_that_fits(tmp_path: Path, capsys, monkeypatch) -
 
 
 def test_cooccurrence_and_strongest_links() -> None:
-    papers_of = [[("p1", "uses"), ("p2", "uses"), ("p3", "uses")], [("p1", "uses"), ("p2", "uses")],
-                 [("p3", "addresses")], [("p9", "uses")]]
+    papers_of = [
+        [("p1", "uses"), ("p2", "uses"), ("p3", "uses")],
+        [("p1", "uses"), ("p2", "uses")],
+        [("p3", "addresses")],
+        [("p9", "uses")],
+    ]
     counts = cooccurrence(papers_of, 1)
     assert counts == {(0, 1): 2, (0, 2): 1}
     assert cooccurrence(papers_of, 2) == {(0, 1): 2}
@@ -101,8 +111,13 @@ def test_clusters_are_seeded_and_numbered_by_size() -> None:
     assert first[5] == first[8] == 0 and first[0] == first[2] == 1 and first[3] == first[4] == 2
 
 
-boxes = st.lists(st.tuples(st.floats(-500, 500), st.floats(-500, 500), st.text("abcdefgh", min_size=1, max_size=20),
-                           st.integers(1, 100)), min_size=1, max_size=40)
+boxes = st.lists(
+    st.tuples(
+        st.floats(-500, 500), st.floats(-500, 500), st.text("abcdefgh", min_size=1, max_size=20), st.integers(1, 100)
+    ),
+    min_size=1,
+    max_size=40,
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -113,9 +128,11 @@ def test_labels_never_overlap_at_any_level_and_stay_once_shown(items) -> None:
     levels = label_levels(xs, ys, texts, fonts, weights, base=0.5, levels=8)
     for level in range(8):
         scale = 0.5 * 2 ** (level / 2)
-        shown = [_box(xs[i], ys[i], texts[i], fonts[i], scale) for i, z in enumerate(levels) if z is not None and z <= level]
+        shown = [
+            _box(xs[i], ys[i], texts[i], fonts[i], scale) for i, z in enumerate(levels) if z is not None and z <= level
+        ]
         for i, a in enumerate(shown):
-            for b in shown[i + 1:]:
+            for b in shown[i + 1 :]:
                 assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
     heaviest = max(range(len(weights)), key=lambda i: (weights[i], -i))
     assert levels[heaviest] == 0  # the heaviest label is always drawn

@@ -2,6 +2,7 @@
 
 Only the shipped files are used: these tests do not need ../shared.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,11 +31,45 @@ GENERATED = {"datasets.jsonl": "dataset", "methods.jsonl": "method", "tasks.json
 
 #: names that must never be a term on their own: split names, placeholders, generic words
 NOISE = {
-    "n/a", "na", "-", "test", "val", "dev", "train", "2017 val", "test-dev", "images", "image", "video",
-    "videos", "model", "models", "network", "networks", "dataset", "datasets", "data", "accuracy",
-    "benchmark", "synthetic", "real", "mixed", "all", "other",
-    "recognition", "retrieval", "prediction", "regression", "clustering", "learning",
-    "attention", "convolution", "linear", "pooling", "text", "audio",
+    "n/a",
+    "na",
+    "-",
+    "test",
+    "val",
+    "dev",
+    "train",
+    "2017 val",
+    "test-dev",
+    "images",
+    "image",
+    "video",
+    "videos",
+    "model",
+    "models",
+    "network",
+    "networks",
+    "dataset",
+    "datasets",
+    "data",
+    "accuracy",
+    "benchmark",
+    "synthetic",
+    "real",
+    "mixed",
+    "all",
+    "other",
+    "recognition",
+    "retrieval",
+    "prediction",
+    "regression",
+    "clustering",
+    "learning",
+    "attention",
+    "convolution",
+    "linear",
+    "pooling",
+    "text",
+    "audio",
 }
 
 
@@ -162,8 +197,15 @@ def test_known_hierarchy() -> None:
 
 #: generic words that annotators mark as entities (SciER dev: "classification" alone is a task 50 of 59
 #: times, "deep learning" a method 5 of 5); kept as hand-curated terms of one type, never generated
-GENERIC_TERMS = {"classification": "task", "detection": "task", "segmentation": "task", "localization": "task",
-                 "tracking": "task", "deep learning": "method", "machine learning": "method"}
+GENERIC_TERMS = {
+    "classification": "task",
+    "detection": "task",
+    "segmentation": "task",
+    "localization": "task",
+    "tracking": "task",
+    "deep learning": "method",
+    "machine learning": "method",
+}
 
 
 def test_generic_words_are_curated_terms_of_one_type_only(vocab: Vocabulary) -> None:
@@ -178,9 +220,9 @@ def test_no_noise_entries(vocab: Vocabulary) -> None:
         for surface in term.surfaces:
             assert surface.strip().lower() not in NOISE, (term.id, surface)
         label = term.label
-        assert re.search(r"[A-Za-z]", label), term.id                      # not numbers only
-        assert len(label.split()) <= 8, term.id                            # not a sentence
-        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .+'&/-]*", label), term.id   # no odd characters
+        assert re.search(r"[A-Za-z]", label), term.id  # not numbers only
+        assert len(label.split()) <= 8, term.id  # not a sentence
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .+'&/-]*", label), term.id  # no odd characters
         assert label == " ".join(label.split()), term.id
         assert not re.search(r"\b(test|val|dev)$", label, re.I), term.id  # no split names
 
@@ -197,14 +239,28 @@ def test_tasks_are_task_phrases(vocab: Vocabulary) -> None:
 
 def test_well_known_terms_are_there(vocab: Vocabulary) -> None:
     expected = {
-        "ImageNet": "dataset/imagenet", "MS COCO": "dataset/coco", "KITTI": "dataset/kitti",
-        "Cityscapes": "dataset/cityscapes", "ADE20K": "dataset/ade20k", "PASCAL VOC": "dataset/pascal-voc",
-        "nuScenes": "dataset/nuscenes", "ScanNet": "dataset/scannet", "CIFAR-100": "dataset/cifar-100",
-        "ViT": "method/vision-transformer", "ResNet": "method/resnet", "U-Net": "method/u-net",
-        "YOLO": "method/yolo", "BERT": "method/bert", "CLIP": "method/clip", "LSTM": "method/long-short-term-memory",
-        "NeRF": "method/neural-radiance-field", "graph neural network": "method/graph-neural-network",
-        "CNN": "method/convolutional-neural-network", "diffusion models": "method/diffusion-model",
-        "semantic segmentation": "task/semantic-segmentation", "object detection": "task/object-detection",
+        "ImageNet": "dataset/imagenet",
+        "MS COCO": "dataset/coco",
+        "KITTI": "dataset/kitti",
+        "Cityscapes": "dataset/cityscapes",
+        "ADE20K": "dataset/ade20k",
+        "PASCAL VOC": "dataset/pascal-voc",
+        "nuScenes": "dataset/nuscenes",
+        "ScanNet": "dataset/scannet",
+        "CIFAR-100": "dataset/cifar-100",
+        "ViT": "method/vision-transformer",
+        "ResNet": "method/resnet",
+        "U-Net": "method/u-net",
+        "YOLO": "method/yolo",
+        "BERT": "method/bert",
+        "CLIP": "method/clip",
+        "LSTM": "method/long-short-term-memory",
+        "NeRF": "method/neural-radiance-field",
+        "graph neural network": "method/graph-neural-network",
+        "CNN": "method/convolutional-neural-network",
+        "diffusion models": "method/diffusion-model",
+        "semantic segmentation": "task/semantic-segmentation",
+        "object detection": "task/object-detection",
     }
     for surface, term_id in expected.items():
         term = vocab.lookup(surface)
@@ -284,8 +340,10 @@ def test_patterns_are_fast(vocab: Vocabulary, patterns: list[dict]) -> None:
 
 
 def test_span_ruler_finds_terms_in_a_sentence(nlp: spacy.language.Language) -> None:
-    text = ("We pre-train a Vision Transformer on ImageNet and fine-tune it for object detection "
-            "and semantic segmentation on MS COCO and Cityscapes.")
+    text = (
+        "We pre-train a Vision Transformer on ImageNet and fine-tune it for object detection "
+        "and semantic segmentation on MS COCO and Cityscapes."
+    )
     doc = nlp(text)
     found = {(s.text, s.label_, s.id_) for s in doc.spans["vocab"]}
     assert ("ImageNet", "DATASET", "dataset/imagenet") in found
@@ -296,8 +354,9 @@ def test_span_ruler_finds_terms_in_a_sentence(nlp: spacy.language.Language) -> N
 
 
 def test_span_ruler_variants(nlp: spacy.language.Language) -> None:
-    found = spans(nlp, "Results on CIFAR10, CIFAR-10 and CIFAR 10 with GANs and graph neural networks "
-                       "for object-detection.")
+    found = spans(
+        nlp, "Results on CIFAR10, CIFAR-10 and CIFAR 10 with GANs and graph neural networks for object-detection."
+    )
     assert {t for t, _, i in found if i == "dataset/cifar-10"} == {"CIFAR10", "CIFAR-10", "CIFAR 10"}
     assert ("GANs", "METHOD", "method/generative-adversarial-network") in found
     assert ("graph neural networks", "METHOD", "method/graph-neural-network") in found
@@ -320,8 +379,15 @@ def write(folder: Path, name: str, lines: list[object]) -> Path:
     return path
 
 
-ROW = {"id": "dataset/cifar-10", "type": "dataset", "label": "CIFAR-10", "alt": ["CIFAR10"], "broader": [],
-       "source": "pwc", "n": 7}
+ROW = {
+    "id": "dataset/cifar-10",
+    "type": "dataset",
+    "label": "CIFAR-10",
+    "alt": ["CIFAR10"],
+    "broader": [],
+    "source": "pwc",
+    "n": 7,
+}
 
 
 @pytest.mark.parametrize(
@@ -378,12 +444,17 @@ def test_phrase_patterns_find_the_same_terms(vocab: Vocabulary, nlp: spacy.langu
     assert set(patterns) == {"LOWER", "ORTH"}
     for attr, pats in patterns.items():
         assert all(set(p) == {"label", "pattern", "id"} and isinstance(p["pattern"], str) for p in pats)
-        ruler = fast.add_pipe("span_ruler", name=f"vocabulary_{attr.lower()}",
-                              config={"spans_key": "vocab", "phrase_matcher_attr": attr, "overwrite": False})
+        ruler = fast.add_pipe(
+            "span_ruler",
+            name=f"vocabulary_{attr.lower()}",
+            config={"spans_key": "vocab", "phrase_matcher_attr": attr, "overwrite": False},
+        )
         ruler.add_patterns(pats)
-    text = ("We pre-train Vision Transformers on ImageNet-1k and CIFAR10 with GANs for object-detection, "
-            "3D human pose estimation and semantic segmentation on MS COCO, KITTI and Places, "
-            "not in other places, and compare with CLIP and Mask R-CNN.")
+    text = (
+        "We pre-train Vision Transformers on ImageNet-1k and CIFAR10 with GANs for object-detection, "
+        "3D human pose estimation and semantic segmentation on MS COCO, KITTI and Places, "
+        "not in other places, and compare with CLIP and Mask R-CNN."
+    )
     expected = {(t, i) for t, _, i in spans(nlp, text)}
     doc = fast(text)
     found = {(s.text, s.id_) for s in doc.spans["vocab"]}

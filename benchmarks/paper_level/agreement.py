@@ -5,6 +5,7 @@
 Scores the second annotation (``second.jsonl``) against the first (``dev.jsonl``) on the papers both
 annotated, with the same paper-level scorer as ``kg eval --paper-level``: F1 is then the agreement.
 """
+
 from __future__ import annotations
 
 import sys
@@ -20,9 +21,15 @@ def main() -> int:
     first = {p.id: p for p in read_paper_gold(HERE / "dev.jsonl")}
     second = [p for p in read_paper_gold(HERE / "second.jsonl") if p.id in first]
     as_predicted = {
-        p.id: [PredEntity(e.type, e.name, e.role, tuple((f, a, b, s) for s in e.surfaces
-                                                        for f, a, b in occurrences(first[p.id], s)))
-               for e in p.entities]
+        p.id: [
+            PredEntity(
+                e.type,
+                e.name,
+                e.role,
+                tuple((f, a, b, s) for s in e.surfaces for f, a, b in occurrences(first[p.id], s)),
+            )
+            for e in p.entities
+        ]
         for p in second
     }
     print(f"{len(second)} papers annotated twice; the second annotation scored against the first:")

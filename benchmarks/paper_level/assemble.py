@@ -7,6 +7,7 @@ Writes ``dev.jsonl`` (160 papers with the first annotation of each: the gold), `
 annotated once: what ``scripts/train_relevance.py`` trains on; the development set never trains). Sample and annotations are in
 ``batches/`` and ``annotations/``; see README.md.
 """
+
 from __future__ import annotations
 
 import json

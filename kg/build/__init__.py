@@ -24,6 +24,7 @@ for (``graph.ttl``, ``graph.nt``, ``graph.jsonld``, ``graph.html``, a pyoxigraph
 ``kg.build`` (the function of the top-level package) shadows this package as an attribute of ``kg``: import
 its modules with ``from kg.build import pipeline`` or ``from kg.build.pipeline import build``.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -18,6 +18,7 @@ dead builds left, and says how much that freed.
 >>> (out / "a.txt").read_text(), recover(out).paths
 ('new', ('.kg-staging-x',))
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,10 @@ class Swept:
         if self.finished:
             parts.append(f"finished moving in the outputs of {len(self.finished)} build(s) that died while doing it")
         if self.paths:
-            parts.append(f"removed {len(self.paths)} staging folder{'s' if len(self.paths) != 1 else ''} and store "
-                         f"checkpoints left by builds that did not finish ({self.freed / 1e6:.1f} MB freed)")
+            parts.append(
+                f"removed {len(self.paths)} staging folder{'s' if len(self.paths) != 1 else ''} and store "
+                f"checkpoints left by builds that did not finish ({self.freed / 1e6:.1f} MB freed)"
+            )
         return "; ".join(parts)
 
 
@@ -106,15 +109,22 @@ def _keep_previous(staging: Path, out: Path, names: Sequence[str]) -> Path:
     return previous
 
 
-def commit(staging: Path, out: Path, files: Sequence[str], remove: Sequence[str] = (),
-           store: StoreSwap | None = None) -> list[Path]:
+def commit(
+    staging: Path, out: Path, files: Sequence[str], remove: Sequence[str] = (), store: StoreSwap | None = None
+) -> list[Path]:
     """Move ``files`` from ``staging`` into ``out``, remove ``remove`` from ``out`` and swap ``store`` in:
     all or nothing. Returns the paths changed in ``out``. SIGINT and SIGTERM wait until it is done."""
     previous = _keep_previous(staging, out, [*files, *remove])
-    journal = _write_journal(staging, {
-        "files": list(files), "remove": list(remove),
-        "store": None if store is None else {"folder": str(store.folder.resolve()), "target": str(store.target.resolve()),
-                                             "id": store.build_id}})
+    journal = _write_journal(
+        staging,
+        {
+            "files": list(files),
+            "remove": list(remove),
+            "store": None
+            if store is None
+            else {"folder": str(store.folder.resolve()), "target": str(store.target.resolve()), "id": store.build_id},
+        },
+    )
     changed: list[Path] = []
     swapped: list[Path | None] = []
     with store_module.signals_held():
@@ -138,8 +148,10 @@ def commit(staging: Path, out: Path, files: Sequence[str], remove: Sequence[str]
             raise
         journal.unlink()
     if swapped and swapped[0] is not None:  # the previous store: the new one's folder after an exchange
-        shutil.rmtree(swapped[0] if swapped[0] == store.folder else swapped[0].parent,  # type: ignore[union-attr]
-                      ignore_errors=True)
+        shutil.rmtree(
+            swapped[0] if swapped[0] == store.folder else swapped[0].parent,  # type: ignore[union-attr]
+            ignore_errors=True,
+        )
     return changed
 
 

@@ -24,6 +24,7 @@ previous store held those of the previous build (it is the store that build wrot
 >>> sorted(old.changed_papers(new)), sorted(old.removed_papers(new)), old.changed_entities(new)
 (['2201.00001', '2201.00002'], [], set())
 """
+
 from __future__ import annotations
 
 import re
@@ -69,9 +70,24 @@ def _quads(store: Any, subject: Any, predicate: Any = None, object_: Any = None)
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER_TYPES = frozenset(_XSD + t for t in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                                              "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
-                                              "unsignedInt", "unsignedShort", "unsignedByte"))
+_INTEGER_TYPES = frozenset(
+    _XSD + t
+    for t in (
+        "integer",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
 
 
 def _literal_key(datatype: str, lexical: str, language: str | None) -> tuple[Any, ...]:
@@ -142,8 +158,11 @@ def old_paper_quads(store: Any, paper_iri: str) -> tuple[list[Any], set[str]]:
             if q.predicate.value == str(rdf.OA.hasSelector):
                 quads += _quads(store, q.object)
         # kg names a target after its annotation (rdf.annotation_iri + "#target"): one lookup fewer
-        annotations = ([_iri(target.value[:-len("#target")])] if target.value.endswith("#target") else
-                       [a.subject for a in _quads(store, None, _iri(str(rdf.OA.hasTarget)), target)])
+        annotations = (
+            [_iri(target.value[: -len("#target")])]
+            if target.value.endswith("#target")
+            else [a.subject for a in _quads(store, None, _iri(str(rdf.OA.hasTarget)), target)]
+        )
         for annotation in annotations:
             quads += _quads(store, annotation)
     return quads, linked
@@ -183,15 +202,17 @@ def pairs_of(entity_ids: Iterable[str], types: Mapping[str, EntityType]) -> set[
     return {(s, o) for s in ids for o in ids if _relation(s, o, types) is not None}
 
 
-def pair_triples(subject: str, object_: str, papers: Iterable[str], types: Mapping[str, EntityType],
-                 config: Config) -> list[rdf.Triple]:
+def pair_triples(
+    subject: str, object_: str, papers: Iterable[str], types: Mapping[str, EntityType], config: Config
+) -> list[rdf.Triple]:
     """The triples of one co-occurrence pair supported by ``papers`` (none when there are none), as
     ``rdf.cooccurrence_triples`` writes them in a full build."""
     links = [Link(p, e, Role.USES) for p in papers for e in (subject, object_)]
     node = rdf.cooccurrence_iri(subject, object_, config)
     s_iri, o_iri = rdf.entity_iri(subject, config), rdf.entity_iri(object_, config)
-    return [t for t in rdf.cooccurrence_triples(links, types, config)
-            if t[0] == node or (t[0] == s_iri and t[2] == o_iri)]
+    return [
+        t for t in rdf.cooccurrence_triples(links, types, config) if t[0] == node or (t[0] == s_iri and t[2] == o_iri)
+    ]
 
 
 def to_quads(triples: Iterable[rdf.Triple]) -> list[Any]:
@@ -200,11 +221,18 @@ def to_quads(triples: Iterable[rdf.Triple]) -> list[Any]:
     return list(_ox().parse(text, format=_ox().RdfFormat.N_TRIPLES)) if text else []
 
 
-def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]], removed_papers: Iterable[str],
-                  entities: Mapping[str, tuple[Entity, int]], removed_entities: Iterable[str],
-                  types: Mapping[str, EntityType], config: Config,
-                  entity_papers: Mapping[str, AbstractSet[str]], previous: Container[str] | None = None,
-                  old_blocks: Mapping[str, tuple[PaperMentions, Sequence[Link]]] | None = None) -> Delta:
+def compute_delta(
+    store: Any,
+    changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]],
+    removed_papers: Iterable[str],
+    entities: Mapping[str, tuple[Entity, int]],
+    removed_entities: Iterable[str],
+    types: Mapping[str, EntityType],
+    config: Config,
+    entity_papers: Mapping[str, AbstractSet[str]],
+    previous: Container[str] | None = None,
+    old_blocks: Mapping[str, tuple[PaperMentions, Sequence[Link]]] | None = None,
+) -> Delta:
     """The delta from the graph in ``store`` (the previous build) to the new build, given the papers whose
     block changed or is new (with their new links), the papers gone, the entities whose block changed or
     is new (with their new record and paper count), the entities gone, and the papers that link each
@@ -230,9 +258,15 @@ def compute_delta(store: Any, changed: Mapping[str, tuple[PaperMentions, Sequenc
     work.lap("entities_and_pairs")
     delta = work.diff()
     work.lap("diff")
-    delta.counts = {"papers": len(changed), "papers_removed": len(gone), "entities": len(entities),
-                    "entities_removed": len(set(removed_entities)), "pairs": n_pairs,
-                    "triples_removed": len(delta.removed), "triples_added": len(delta.added)}
+    delta.counts = {
+        "papers": len(changed),
+        "papers_removed": len(gone),
+        "entities": len(entities),
+        "entities_removed": len(set(removed_entities)),
+        "pairs": n_pairs,
+        "triples_removed": len(delta.removed),
+        "triples_added": len(delta.added),
+    }
     delta.seconds = work.seconds
     return delta
 
@@ -265,8 +299,12 @@ class _Blocks:
     def lines(self, item: PaperMentions, links: Sequence[Link]) -> set[str]:
         return {f"{s} {p} {o} .\n" for s, p, o in rdf.paper_triples(item.paper, links, self.config, self.terms)}
 
-    def old_papers(self, pids: Sequence[str], previous: Container[str] | None,
-                   old_blocks: Mapping[str, tuple[PaperMentions, Sequence[Link]]] | None) -> None:
+    def old_papers(
+        self,
+        pids: Sequence[str],
+        previous: Container[str] | None,
+        old_blocks: Mapping[str, tuple[PaperMentions, Sequence[Link]]] | None,
+    ) -> None:
         """The previous blocks of the changed and gone papers, with the entities each linked."""
         attributed = f" {rdf.term_text(rdf.PROV.wasAttributedTo)} "
         for pid in pids:
@@ -276,7 +314,9 @@ class _Blocks:
             if old_blocks is not None and pid in old_blocks:
                 item, links = old_blocks[pid]
                 block = self.lines(item, links)
-                self.old_text |= {line for line in block if not line.startswith("<" + self.shared)}  # components are shared
+                self.old_text |= {
+                    line for line in block if not line.startswith("<" + self.shared)
+                }  # components are shared
                 self.components |= {line.split(" ", 3)[2][1:-1] for line in block if attributed in line}
                 self.old_links[pid] = {link.entity_id for link in links}
                 self.as_text.add(pid)
@@ -286,8 +326,13 @@ class _Blocks:
             self.components |= {q.object.value for q in quads if q.predicate.value == str(rdf.PROV.wasAttributedTo)}
             self.old_links[pid] = {_entity_id(iri, self.config) for iri in linked}
 
-    def pairs(self, changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]], changed_ids: set[str],
-              types: Mapping[str, EntityType], entity_papers: Mapping[str, AbstractSet[str]]) -> int:
+    def pairs(
+        self,
+        changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]],
+        changed_ids: set[str],
+        types: Mapping[str, EntityType],
+        entity_papers: Mapping[str, AbstractSet[str]],
+    ) -> int:
         """Co-occurrence pairs: only those the changed papers support, before or after, can change. A pair's
         triples follow from the papers that support it: now, those linking both entities; before, the same
         less the changed papers, plus those of the changed papers whose previous links had both. Returns
@@ -296,8 +341,8 @@ class _Blocks:
         touched: set[tuple[str, str]] = set()
         for ids in list(self.old_links.values()) + list(new_links.values()):
             touched |= pairs_of(ids, types)
-        holders = {e: entity_papers.get(e, frozenset()) for pair in touched for e in pair}   # entity -> papers, now
-        old_holders: dict[str, set[str]] = defaultdict(set)   # entity -> changed papers that linked it before
+        holders = {e: entity_papers.get(e, frozenset()) for pair in touched for e in pair}  # entity -> papers, now
+        old_holders: dict[str, set[str]] = defaultdict(set)  # entity -> changed papers that linked it before
         for pid, ids in self.old_links.items():
             for e in ids:
                 old_holders[e].add(pid)
@@ -322,9 +367,14 @@ class _Blocks:
         old_keys.update(pair_keys)
         removed += to_quads([t for t, key in zip(self.old_pairs, pair_keys) if key not in added])
         removed += _parse(self.old_text - self.new_text)
-        added_quads = to_quads([t for key, t in added.items() if key not in old_keys]) + _parse(self.new_text - self.old_text)
-        return Delta(removed, [q for q in added_quads if not (q.subject.value.startswith(self.shared) and q in self.store)],
-                     self.components)
+        added_quads = to_quads([t for key, t in added.items() if key not in old_keys]) + _parse(
+            self.new_text - self.old_text
+        )
+        return Delta(
+            removed,
+            [q for q in added_quads if not (q.subject.value.startswith(self.shared) and q in self.store)],
+            self.components,
+        )
 
 
 def _parse(lines: Iterable[str]) -> list[Any]:
@@ -334,7 +384,7 @@ def _parse(lines: Iterable[str]) -> list[Any]:
 
 def _entity_id(iri: str, config: Config) -> str:
     base = str(rdf.entity_iri("", config))
-    return iri[len(base):] if iri.startswith(base) else iri
+    return iri[len(base) :] if iri.startswith(base) else iri
 
 
 def apply_delta(store: Any, delta: Delta) -> None:

@@ -1,6 +1,7 @@
 """Pass 1 of a build: read the inputs, extract each new paper's mentions (one process, worker processes
 or Dask, in chunks), spool them to disk and feed the resolver's counts; rejects go to ``rejects.jsonl``.
 Then the papers the build keeps, read back from the spools in order."""
+
 from __future__ import annotations
 
 import shutil
@@ -28,7 +29,7 @@ class Extracted:
     resolver: Resolver
     vocabulary: Any
     latest: dict[str, int] = field(default_factory=dict)
-    ids: list[str] = field(default_factory=list)   # in the order spooled
+    ids: list[str] = field(default_factory=list)  # in the order spooled
     positions: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -100,8 +101,11 @@ def extract(job: Job) -> Extracted:
             bar.update(len(chunk))
     done.positions = spool.positions
     bar.close()
-    job.warnings += [f"{name}: no papers found (empty input?)" for name in
-                     ("<stdin>" if str(s) == "-" else str(s) for s in job.sources) if not job.seen[name]]
+    job.warnings += [
+        f"{name}: no papers found (empty input?)"
+        for name in ("<stdin>" if str(s) == "-" else str(s) for s in job.sources)
+        if not job.seen[name]
+    ]
     job.lap("extract")
     return done
 

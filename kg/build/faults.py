@@ -14,6 +14,7 @@ CLI prints these (``--debug`` adds the traceback).
 Traceback (most recent call last):
 kg.errors.OutputError: disk full while writing mentions.jsonl (out/.kg-staging-1/mentions.jsonl): free some space on that disk (or build into a folder on another disk with -o) and run again; the previous outputs in out are unchanged
 """
+
 from __future__ import annotations
 
 import errno
@@ -30,7 +31,10 @@ _NOT_A_FOLDER = "give a folder for -o and --store (or move the file away) and ru
 _BY_ERRNO: dict[int, tuple[str, str]] = {
     errno.ENOSPC: ("disk full", _FULL),
     errno.EDQUOT: ("disk quota exceeded", _FULL),
-    errno.EFBIG: ("a file grew past the size limit", "raise the limit (ulimit -f) or use another disk with -o, then run again"),
+    errno.EFBIG: (
+        "a file grew past the size limit",
+        "raise the limit (ulimit -f) or use another disk with -o, then run again",
+    ),
     errno.EACCES: ("permission denied", _DENIED),
     errno.EPERM: ("operation not permitted", _DENIED),
     errno.EROFS: ("read-only file system", "give a folder on a writable disk with -o and run again"),
@@ -43,12 +47,19 @@ _BY_ERRNO: dict[int, tuple[str, str]] = {
     errno.ENOMEM: ("out of memory", "close other programs or use fewer --workers, then run again"),
 }
 #: pyoxigraph raises ``OSError`` with RocksDB's text and no errno
-_BY_TEXT = (("No space left", errno.ENOSPC), ("Disk quota", errno.EDQUOT), ("File too large", errno.EFBIG),
-            ("Permission denied", errno.EACCES), ("Read-only file system", errno.EROFS),
-            ("Not a directory", errno.ENOTDIR))
+_BY_TEXT = (
+    ("No space left", errno.ENOSPC),
+    ("Disk quota", errno.EDQUOT),
+    ("File too large", errno.EFBIG),
+    ("Permission denied", errno.EACCES),
+    ("Read-only file system", errno.EROFS),
+    ("Not a directory", errno.ENOTDIR),
+)
 _STORE_LOCKED = ("While lock file", "lock hold by")
-STORE_HELD = ("the store is open in another program",
-              "close the program that has it open for writing (an oxigraph server, a notebook) and run again")
+STORE_HELD = (
+    "the store is open in another program",
+    "close the program that has it open for writing (an oxigraph server, a notebook) and run again",
+)
 
 
 def error_number(err: OSError) -> int | None:
@@ -117,4 +128,3 @@ def converted(activity: Activity) -> Iterator[None]:
         if isinstance(err.__cause__, OSError):
             raise activity.error(err.__cause__) from err
         raise
-

@@ -2,6 +2,7 @@
 paper is linked), ``entities.csv``, ``rejects.jsonl``; whole files written atomically, the outputs of one
 write pass sent to several places (``Tee``), and the resident memory a build reports.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,24 +21,36 @@ if TYPE_CHECKING:
     from kg.build.result import Build
 
 
-def paper_mention_record(item: PaperMentions, links: Iterable[Link], labels: Mapping[str, str] | None) -> dict[str, object]:
+def paper_mention_record(
+    item: PaperMentions, links: Iterable[Link], labels: Mapping[str, str] | None
+) -> dict[str, object]:
     """One line of ``mentions.jsonl``: a paper and its linked mentions in text order. Without ``labels``
     the ``label`` fields are ``None`` (the build fills them in once every paper is linked)."""
     linked = [(m, link) for link in links for m in link.mentions]
     in_graph = {id(m) for m, _ in linked}
-    rows = sorted(linked + [(m, None) for m in item.mentions if id(m) not in in_graph],
-                  key=lambda ml: (ml[0].field != "title", ml[0].start, ml[0].end))
+    rows = sorted(
+        linked + [(m, None) for m in item.mentions if id(m) not in in_graph],
+        key=lambda ml: (ml[0].field != "title", ml[0].start, ml[0].end),
+    )
     record: dict[str, object] = {
         "id": item.paper.id,
         "version": item.paper.version,
         "title": item.paper.title,
         "mentions": [
             {
-                "type": m.type.value, "field": m.field, "start": m.start, "end": m.end, "text": m.text,
+                "type": m.type.value,
+                "field": m.field,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
                 "label": labels.get(link.entity_id, m.text) if labels is not None and link else None,
-                "entity": link.entity_id if link else None, "role": m.role.value,
-                "link_role": link.role.value if link else None, "confidence": m.confidence, "source": m.source,
-                "sentence": m.sentence, "in_graph": link is not None,
+                "entity": link.entity_id if link else None,
+                "role": m.role.value,
+                "link_role": link.role.value if link else None,
+                "confidence": m.confidence,
+                "source": m.source,
+                "sentence": m.sentence,
+                "in_graph": link is not None,
             }
             for m, link in rows
         ],
@@ -86,7 +99,9 @@ def write_entities_rows(entities: Iterable[Entity], n_papers: Mapping[str, int],
     writer.writerow(["id", "type", "label", "aliases", "papers", "vocabulary"])
     for entity in sorted(entities, key=lambda e: e.id):
         aliases = "|".join(f"{form}:{count}" for form, count in entity.aliases)
-        writer.writerow([entity.id, entity.type.value, entity.label, aliases, n_papers.get(entity.id, 0), entity.vocabulary_id])
+        writer.writerow(
+            [entity.id, entity.type.value, entity.label, aliases, n_papers.get(entity.id, 0), entity.vocabulary_id]
+        )
 
 
 def entities_csv_text(entities: Iterable[Entity], n_papers: Mapping[str, int]) -> str:
@@ -98,8 +113,13 @@ def entities_csv_text(entities: Iterable[Entity], n_papers: Mapping[str, int]) -
 
 def reject_line(r: Reject) -> str:
     """One line of ``rejects.jsonl``."""
-    return json.dumps({"source": r.source, "line": r.line, "id": r.id, "reason": r.reason, "hint": r.hint,
-                       "excerpt": r.excerpt}, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"source": r.source, "line": r.line, "id": r.id, "reason": r.reason, "hint": r.hint, "excerpt": r.excerpt},
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def mention_line_id(line: str | bytes) -> str:
@@ -135,6 +155,7 @@ def relabel_line(line: str, labels: Mapping[str, str]) -> str:
     >>> json.loads(relabel_line(line, {}))["mentions"][0]["label"]
     'a "b"'
     """
+
     def label(match: re.Match[str]) -> str:
         text, entity = match.group(1), match.group(2)
         found = labels.get(json.loads(entity) if "\\" in entity else entity[1:-1])

@@ -18,6 +18,7 @@ and where each paper lies in the spool. ``update`` then changes that resolution 
 
 The tests compare an update with a full build of the same papers, file for file and triple for triple.
 """
+
 from __future__ import annotations
 
 import gc
@@ -48,11 +49,22 @@ def save_state(table: EntityTable, positions: dict[str, tuple[int, int]], path: 
     buffer of up to twice the file's size (about 170 MB on the corpus) at a build's largest.
     """
     resolver = table.resolver
-    parts = (resolver.surfaces, resolver.vocabulary_seen, resolver.pairs,
-             {k: v for k, v in table.lookups.items() if v}, {k: r for k, r in table.root.items() if r != k},
-             {r: v for r, v in table.cluster_vocab.items() if v}, table.ambiguous, table.ids,
-             {r: b for r, b in table.base_ids.items() if b != table.ids[r]}, table.surfaces, table.papers,
-             table.key_papers, {e: b for e, b in table.bases.items() if b}, positions)
+    parts = (
+        resolver.surfaces,
+        resolver.vocabulary_seen,
+        resolver.pairs,
+        {k: v for k, v in table.lookups.items() if v},
+        {k: r for k, r in table.root.items() if r != k},
+        {r: v for r, v in table.cluster_vocab.items() if v},
+        table.ambiguous,
+        table.ids,
+        {r: b for r, b in table.base_ids.items() if b != table.ids[r]},
+        table.surfaces,
+        table.papers,
+        table.key_papers,
+        {e: b for e, b in table.bases.items() if b},
+        positions,
+    )
     with open(path, "wb") as out:
         out.write(_MAGIC)
         for part in parts:
@@ -66,15 +78,16 @@ def _read_parts(data: bytes) -> Iterator[Any]:
     """The values ``save_state`` wrote into ``data`` (after its magic), in order."""
     view, at = memoryview(data), len(_MAGIC)
     while at < len(data):
-        size = int.from_bytes(view[at:at + 8], "little")
+        size = int.from_bytes(view[at : at + 8], "little")
         if size == 0 or at + 8 + size > len(data):
             raise ValueError(f"a part of {size} bytes at byte {at} runs past the end ({len(data)} bytes)")
-        yield marshal.loads(view[at + 8:at + 8 + size])
+        yield marshal.loads(view[at + 8 : at + 8 + size])
         at += 8 + size
 
 
-def load_state(path: str | Path, vocabulary: object | None, specificity: bool = True
-               ) -> tuple[EntityTable, dict[str, tuple[int, int]]] | None:
+def load_state(
+    path: str | Path, vocabulary: object | None, specificity: bool = True
+) -> tuple[EntityTable, dict[str, tuple[int, int]]] | None:
     """The resolution saved at ``path`` and the spool positions, or ``None`` when there is none (or of
     another format: the update then resolves every paper again)."""
     enabled = gc.isenabled()
@@ -86,8 +99,22 @@ def load_state(path: str | Path, vocabulary: object | None, specificity: bool = 
         state = tuple(_read_parts(data))
         if len(state) != 14:
             raise ValueError(f"{len(state)} parts where there should be 14")
-        (surfaces, vocabulary_seen, pairs, lookups, roots, cluster_vocab, ambiguous, ids, base_ids,
-         entity_surfaces, papers, key_papers, bases, positions) = state
+        (
+            surfaces,
+            vocabulary_seen,
+            pairs,
+            lookups,
+            roots,
+            cluster_vocab,
+            ambiguous,
+            ids,
+            base_ids,
+            entity_surfaces,
+            papers,
+            key_papers,
+            bases,
+            positions,
+        ) = state
         resolver = Resolver(vocabulary, specificity)
         resolver.surfaces, resolver.vocabulary_seen, resolver.pairs = surfaces, vocabulary_seen, pairs
         table = EntityTable.__new__(EntityTable)
@@ -122,17 +149,21 @@ class Update:
     the new build) and those gone."""
 
     links: dict[str, tuple[PaperMentions, tuple[Link, ...]]]
-    old_links: dict[str, tuple[PaperMentions, tuple[Link, ...]]]   # what those papers were before
+    old_links: dict[str, tuple[PaperMentions, tuple[Link, ...]]]  # what those papers were before
     entities: frozenset[str]
     removed_entities: frozenset[str]
     relinked: int
 
 
-def update(table: EntityTable, removed: Sequence[PaperMentions], added: Sequence[PaperMentions],
-           read: Callable[[set[str]], Iterable[PaperMentions]]) -> Update:
+def update(
+    table: EntityTable,
+    removed: Sequence[PaperMentions],
+    added: Sequence[PaperMentions],
+    read: Callable[[set[str]], Iterable[PaperMentions]],
+) -> Update:
     """Take the ``removed`` papers out of a resolution and put the ``added`` ones in (see the module
     docstring); ``read`` gives back the kept papers of a set of ids, to link again."""
-    existed: dict[str, bool] = {}   # entity -> whether it was linked before the update
+    existed: dict[str, bool] = {}  # entity -> whether it was linked before the update
     touched_entities: set[str] = set()
     old_links: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
 
@@ -208,16 +239,24 @@ class _Clusters:
             holders[name].append(cluster_root)
         ids: dict[Key, str] = {}
         for roots in holders.values():
-            vocab = {r: self.cluster_vocab[r] if r in self.cluster_vocab else table.cluster_vocab.get(r, "") for r in roots}
+            vocab = {
+                r: self.cluster_vocab[r] if r in self.cluster_vocab else table.cluster_vocab.get(r, "") for r in roots
+            }
             keys = {r: self.members[r] if r in self.members else table.members[r] for r in roots}
-            ids.update(settled_ids(roots, {**{r: table.base_ids.get(r, "") for r in roots}, **self.base_ids}, vocab, keys))
+            ids.update(
+                settled_ids(roots, {**{r: table.base_ids.get(r, "") for r in roots}, **self.base_ids}, vocab, keys)
+            )
         return ids
 
     def changed_keys(self) -> set[Key]:
         """Keys whose entity changes: in the neighbourhood, or in an untouched cluster whose id was settled anew."""
         table, root, ids = self.table, self.root, self.ids
-        changed = {k for k in self.reached if table.entity_of(k) != (ids[root[k]] if k in root else None)
-                   or (k in table.ambiguous) != (k in self.ambiguous)}
+        changed = {
+            k
+            for k in self.reached
+            if table.entity_of(k) != (ids[root[k]] if k in root else None)
+            or (k in table.ambiguous) != (k in self.ambiguous)
+        }
         for cluster_root, new_id in ids.items():
             if cluster_root not in self.members and table.ids[cluster_root] != new_id:
                 changed.update(table.members[cluster_root])
@@ -290,20 +329,25 @@ def _broader_dependents(table: EntityTable, keys: set[Key], came_or_went: set[st
     out = {e for e, entity_bases in table.bases.items() if not bases.isdisjoint(entity_bases)}
     vocabulary = cast("Vocabulary | None", table.resolver.vocabulary)  # kg.resolve keeps it as an object
     if vocabulary is not None and came_or_went:
-        out |= {term.id for term in vocabulary if term.id in table.surfaces
-                and not came_or_went.isdisjoint(term.broader)}
+        out |= {
+            term.id for term in vocabulary if term.id in table.surfaces and not came_or_went.isdisjoint(term.broader)
+        }
     return out
 
 
-def read_papers(spool: Path, positions: dict[str, tuple[int, int]], versions: dict[str, int]) -> Callable[[set[str]], Iterator[PaperMentions]]:
+def read_papers(
+    spool: Path, positions: dict[str, tuple[int, int]], versions: dict[str, int]
+) -> Callable[[set[str]], Iterator[PaperMentions]]:
     """A ``read`` for ``update``: the kept version of each paper asked for, from its chunk of ``spool``."""
     from kg.build.spool import read_spool_at
 
     def read(ids: set[str]) -> Iterator[PaperMentions]:
         missing = ids - positions.keys()
         if missing:
-            raise StoreError(f"{spool}: the build state names no place for {len(missing)} papers "
-                             f"(e.g. {min(missing)}); rebuild without --update")
+            raise StoreError(
+                f"{spool}: the build state names no place for {len(missing)} papers "
+                f"(e.g. {min(missing)}); rebuild without --update"
+            )
         for item in read_spool_at(spool, [positions[pid] for pid in ids]):
             if item.paper.id in ids and (item.paper.version or 0) == versions.get(item.paper.id):
                 yield item

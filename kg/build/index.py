@@ -1,6 +1,7 @@
 """The digests a build keeps of each paper and entity (``build.index``): what an update compares to find
 what changed (``kg.build.delta``, ``kg.build.update``).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -57,8 +58,11 @@ class Index:
 
     def save(self, path: str | Path) -> None:
         with gzip.open(Path(path), "wb", compresslevel=1) as out:
-            pickle.dump({"format": _INDEX_FORMAT, "papers": self.papers, "entities": self.entities}, out,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                {"format": _INDEX_FORMAT, "papers": self.papers, "entities": self.entities},
+                out,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
 
     @classmethod
     def load(cls, path: str | Path) -> Index | None:
@@ -90,7 +94,9 @@ class Index:
 
     def relabelled(self, new: Index) -> set[str]:
         """Entities present in both whose label changed."""
-        return {eid for eid, (_, label) in new.entities.items() if eid in self.entities and self.entities[eid][1] != label}
+        return {
+            eid for eid, (_, label) in new.entities.items() if eid in self.entities and self.entities[eid][1] != label
+        }
 
 
 # ---------------------------------------------------------------------------------------- the delta

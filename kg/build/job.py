@@ -1,5 +1,6 @@
 """What a build is asked for (``Outputs``, ``Job``) and what it keeps while it runs: the staging folder,
 counts, warnings, and the seconds and memory of each stage."""
+
 from __future__ import annotations
 
 import time
@@ -17,13 +18,31 @@ from kg.records import Reject
 #: graph files a build can write, by ``--format`` name
 GRAPH_FILES = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}
 #: every file a build may leave in its output folder; those a build does not write are removed
-ALL_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "report.html", "report.md", "mentions.jsonl", "entities.csv",
-             "rejects.jsonl", "build.json", "mentions.spool", "build.index", "build.state")
+ALL_FILES = (
+    "graph.ttl",
+    "graph.nt",
+    "graph.jsonld",
+    "graph.html",
+    "report.html",
+    "report.md",
+    "mentions.jsonl",
+    "entities.csv",
+    "rejects.jsonl",
+    "build.json",
+    "mentions.spool",
+    "build.index",
+    "build.state",
+)
 #: what a build does after each stage of its summary's ``timings`` (for ``kg.build.faults.Activity``)
-NEXT_STEP = {"extract": "resolving the entities", "resolve": "writing the papers' triples and mentions",
-             "write": "writing the entities", "link": "writing the entities",
-             "entities": "writing the co-occurrence pairs", "pairs": "writing the spool",
-             "spool": "writing mentions.jsonl, entities.csv, build.index and build.state"}
+NEXT_STEP = {
+    "extract": "resolving the entities",
+    "resolve": "writing the papers' triples and mentions",
+    "write": "writing the entities",
+    "link": "writing the entities",
+    "entities": "writing the co-occurrence pairs",
+    "pairs": "writing the spool",
+    "spool": "writing mentions.jsonl, entities.csv, build.index and build.state",
+}
 
 
 @dataclass(frozen=True)
@@ -85,10 +104,10 @@ class Job:
     seen: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-    previous: dict[str, int] = field(default_factory=dict)   # id -> version of the previous build's papers
+    previous: dict[str, int] = field(default_factory=dict)  # id -> version of the previous build's papers
     manifest: dict[str, Any] | None = None  # JSON, as read
     old_spool: Path | None = None
-    old_index: Any = None    # the previous build's kg.build.index.Index when its store takes a delta
+    old_index: Any = None  # the previous build's kg.build.index.Index when its store takes a delta
     _clock: float = 0.0
 
     @property
@@ -116,8 +135,10 @@ class Job:
 
     def check_fingerprint(self, fingerprint: dict[str, object]) -> None:
         if self.manifest is not None and self.manifest.get("fingerprint") != fingerprint:
-            raise ConfigError(f"{self.out}: the previous build used other settings {self.manifest.get('fingerprint')}; "
-                              "rebuild without --update")
+            raise ConfigError(
+                f"{self.out}: the previous build used other settings {self.manifest.get('fingerprint')}; "
+                "rebuild without --update"
+            )
 
 
 def sources_of(inputs: Any) -> list[Any]:

@@ -19,6 +19,7 @@ True
 >>> (folder / LOCK_NAME).exists()
 False
 """
+
 from __future__ import annotations
 
 import json
@@ -151,23 +152,33 @@ class FileLock:
 
 
 def _busy_error(what: Path, lock_file: Path, holder: Holder, waited: float | None) -> BusyError:
-    hint = (f"still locked after waiting {waited:g} s; run again later or with a longer --wait" if waited
-            else "wait for it to end, or run with --wait SECONDS to wait for it")
-    return BusyError(f"{what} is locked by another kg build ({holder})", "taking the lock", lock_file,
-                     hint + "; nothing was changed")
+    hint = (
+        f"still locked after waiting {waited:g} s; run again later or with a longer --wait"
+        if waited
+        else "wait for it to end, or run with --wait SECONDS to wait for it"
+    )
+    return BusyError(
+        f"{what} is locked by another kg build ({holder})", "taking the lock", lock_file, hint + "; nothing was changed"
+    )
 
 
 def _open_folder(folder: Path, out: Path) -> None:
     """Make the folder a lock file goes into (an output folder, a store's parent) or explain why not."""
     if folder.exists() and not folder.is_dir():
-        raise OutputError("a file is where a folder should be", "taking the lock", folder,
-                          "give a folder for -o and --store (or move the file away) and run again", str(out))
+        raise OutputError(
+            "a file is where a folder should be",
+            "taking the lock",
+            folder,
+            "give a folder for -o and --store (or move the file away) and run again",
+            str(out),
+        )
     folder.mkdir(parents=True, exist_ok=True)
 
 
 @contextmanager
-def build_lock(out: str | Path, store: str | Path | None = None, wait: float = 0.0,
-               notify: Callable[[str], None] | None = None) -> Iterator[list[Holder]]:
+def build_lock(
+    out: str | Path, store: str | Path | None = None, wait: float = 0.0, notify: Callable[[str], None] | None = None
+) -> Iterator[list[Holder]]:
     """Hold the locks of the output folder ``out`` and of ``store`` (when given) for the block.
 
     Busy locks raise ``BusyError`` naming the holder, at once or (with ``wait`` > 0) after waiting up to
@@ -199,6 +210,8 @@ def build_lock(out: str | Path, store: str | Path | None = None, wait: float = 0
             if lock.took_over is not None and lock.took_over not in taken_over:
                 taken_over.append(lock.took_over)
                 if notify is not None:
-                    notify(f"{targets[path]}: the build that held it ({lock.took_over}) ended without "
-                           "finishing; cleaning up after it")
+                    notify(
+                        f"{targets[path]}: the build that held it ({lock.took_over}) ended without "
+                        "finishing; cleaning up after it"
+                    )
         yield taken_over

@@ -1,6 +1,7 @@
 """``build.json``: what a build kept for the next ``--update`` (its settings' fingerprint, its papers and
 versions, the id of the store it wrote) and its summary.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,12 +11,27 @@ from typing import Any
 from kg.config import Config
 from kg.errors import StoreError
 
-STREAM_FILES = ("graph.nt", "mentions.jsonl", "entities.csv", "rejects.jsonl", "build.json", "mentions.spool",
-                "build.index", "build.state")
+STREAM_FILES = (
+    "graph.nt",
+    "mentions.jsonl",
+    "entities.csv",
+    "rejects.jsonl",
+    "build.json",
+    "mentions.spool",
+    "build.index",
+    "build.state",
+)
 MANIFEST = "build.json"
 #: Config fields whose change invalidates the extracted mentions or the written triples of a build
-_FINGERPRINT = ("use_model", "model_dir", "min_confidence", "ner_confidence", "max_abstract_chars", "base_iri",
-                "cooccurrence_min_support")
+_FINGERPRINT = (
+    "use_model",
+    "model_dir",
+    "min_confidence",
+    "ner_confidence",
+    "max_abstract_chars",
+    "base_iri",
+    "cooccurrence_min_support",
+)
 
 
 def fingerprint(config: Config) -> dict[str, object]:
@@ -34,11 +50,29 @@ def read_manifest(out_dir: str | Path) -> dict[str, Any] | None:
         raise StoreError(f"{path}: cannot read the build manifest: {err}; rebuild without --update") from err
 
 
-def write_manifest(staging: Path, config: Config, summary: dict[str, object], store_id: str | None,
-                   spool_records: int, papers: list[tuple[str, int | None]]) -> None:
+def write_manifest(
+    staging: Path,
+    config: Config,
+    summary: dict[str, object],
+    store_id: str | None,
+    spool_records: int,
+    papers: list[tuple[str, int | None]],
+) -> None:
     """``build.json`` into ``staging``: the fingerprint, the summary, the store's id, the number of records
     in ``mentions.spool`` and every paper with its version, in the order built."""
-    (staging / MANIFEST).write_text(json.dumps({
-        "format": 1, "fingerprint": fingerprint(config), "summary": summary, "store_id": store_id,
-        "spool_records": spool_records, "papers": [[pid, version] for pid, version in papers],
-    }, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+    (staging / MANIFEST).write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "fingerprint": fingerprint(config),
+                "summary": summary,
+                "store_id": store_id,
+                "spool_records": spool_records,
+                "papers": [[pid, version] for pid, version in papers],
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+        newline="\n",
+    )

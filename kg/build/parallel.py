@@ -18,6 +18,7 @@ input order whatever finishes first, so outputs are the same bytes for any numbe
 Traceback (most recent call last):
 kg.errors.ConfigError: unknown extraction engine 'spark'; valid: dask, local
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -104,8 +105,9 @@ class ProcessMap:
     [([1, 2], 2), ([3], 1)]
     """
 
-    def __init__(self, workers: int = 1, initializer: Callable[..., None] = _ignore_sigint,
-                 initargs: tuple[Any, ...] = ()) -> None:
+    def __init__(
+        self, workers: int = 1, initializer: Callable[..., None] = _ignore_sigint, initargs: tuple[Any, ...] = ()
+    ) -> None:
         self.workers = max(1, workers)
         self.initializer = initializer
         self.initargs = initargs
@@ -121,8 +123,12 @@ class ProcessMap:
             for chunk in chunks:
                 yield chunk, function(chunk)
             return
-        yield from ordered_map(lambda chunk: (chunk, self._pool.apply_async(function, (chunk,))),
-                               lambda pending: (pending[0], pending[1].get()), chunks, window=2 * self.workers)
+        yield from ordered_map(
+            lambda chunk: (chunk, self._pool.apply_async(function, (chunk,))),
+            lambda pending: (pending[0], pending[1].get()),
+            chunks,
+            window=2 * self.workers,
+        )
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         if self._pool is not None:
@@ -245,8 +251,9 @@ class DaskEngine:
         if self.scheduler:
             self._client = distributed.Client(self.scheduler)
         else:
-            self._cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                                     dashboard_address=None)
+            self._cluster = distributed.LocalCluster(
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
             self._client = distributed.Client(self._cluster)
         self._client.register_plugin(extractor_plugin(self.config), name=PLUGIN_NAME)
         return self
@@ -255,8 +262,12 @@ class DaskEngine:
         if self._client is None:
             raise RuntimeError("use the engine as a context manager")
         n_workers = max(1, len(self._client.scheduler_info().get("workers", {})))
-        yield from ordered_map(lambda chunk: self._client.submit(extract_chunk_on_worker, chunk, pure=False),
-                               lambda future: future.result(), chunks, window=2 * n_workers)
+        yield from ordered_map(
+            lambda chunk: self._client.submit(extract_chunk_on_worker, chunk, pure=False),
+            lambda future: future.result(),
+            chunks,
+            window=2 * n_workers,
+        )
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         if self._client is not None:
@@ -297,8 +308,15 @@ class Progress:
     True
     """
 
-    def __init__(self, total: int | None = None, desc: str = "", enabled: bool = False,
-                 stream: IO[str] | None = None, every: float = 0.5, unit: str = "papers") -> None:
+    def __init__(
+        self,
+        total: int | None = None,
+        desc: str = "",
+        enabled: bool = False,
+        stream: IO[str] | None = None,
+        every: float = 0.5,
+        unit: str = "papers",
+    ) -> None:
         self.total = total
         self.desc = desc
         self.enabled = enabled

@@ -6,6 +6,7 @@
 Every build takes it, a listing of fifty papers as a corpus of millions: the sinks asked for decide what is
 written (``kg.build.job.Outputs``), and the in-memory ``Build`` of the Python API is one of them.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -29,9 +30,17 @@ from kg.build.write import Written, resolve, write, write_files, write_graph_fil
 from kg.config import Config
 
 
-def outputs_for(out_dir: str | Path | None, *, html: bool | None = None, store: str | Path | None = None,
-                update: bool = False, ntriples: bool | None = None, formats: Sequence[str] | None = None,
-                state: bool | None = None, records: bool = False) -> Outputs:
+def outputs_for(
+    out_dir: str | Path | None,
+    *,
+    html: bool | None = None,
+    store: str | Path | None = None,
+    update: bool = False,
+    ntriples: bool | None = None,
+    formats: Sequence[str] | None = None,
+    state: bool | None = None,
+    records: bool = False,
+) -> Outputs:
     """The sinks of a build from the options of ``kg build``: by default ``graph.ttl`` and ``graph.html``
     (no graph file with a ``store``), ``graph.nt`` with ``ntriples``; the state ``--update`` needs with a
     store, an update or N-Triples. Without ``out_dir``, the records only.
@@ -50,12 +59,26 @@ def outputs_for(out_dir: str | Path | None, *, html: bool | None = None, store: 
     return Outputs(formats, html, Path(store) if store is not None else None, state, records)
 
 
-def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None = "outputs",
-          config: Config = Config(), html: bool | None = None, *, store: str | Path | None = None,
-          update: bool = False, engine: str | None = None, scheduler: str | None = None,
-          progress: bool | None = None, workers: int | None = None, ntriples: bool | None = None,
-          formats: Sequence[str] | None = None, state: bool | None = None, records: bool = False,
-          wait: float = 0.0, notify: Callable[[str], None] | None = None, extractor: Any = None) -> Build:
+def build(
+    inputs: Sequence[str | Path] | None = None,
+    out_dir: str | Path | None = "outputs",
+    config: Config = Config(),
+    html: bool | None = None,
+    *,
+    store: str | Path | None = None,
+    update: bool = False,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    workers: int | None = None,
+    ntriples: bool | None = None,
+    formats: Sequence[str] | None = None,
+    state: bool | None = None,
+    records: bool = False,
+    wait: float = 0.0,
+    notify: Callable[[str], None] | None = None,
+    extractor: Any = None,
+) -> Build:
     """Read, extract, resolve and write what was asked for (``outputs_for``); the ``Build``.
 
     Pass 1 extracts in chunks on ``engine`` (``"local"``: ``workers`` processes, or ``extractor`` in this
@@ -77,16 +100,26 @@ def build(inputs: Sequence[str | Path] | None = None, out_dir: str | Path | None
     """
     from kg.build.parallel import get_engine
 
-    outputs = outputs_for(out_dir, html=html, store=store, update=update, ntriples=ntriples, formats=formats,
-                          state=state, records=records)
+    outputs = outputs_for(
+        out_dir, html=html, store=store, update=update, ntriples=ntriples, formats=formats, state=state, records=records
+    )
     engine = engine or config.engine
     engine_args: dict[str, object] = {"workers": workers}
     if engine == "dask":
         engine_args["scheduler"] = scheduler
     get_engine(engine)  # an unknown name fails before anything is locked or written
-    job = Job(sources_of(inputs), Path(out_dir) if out_dir is not None else None, config, outputs,
-              faults.Activity(out_dir or "", "taking the lock on the output folder", out_dir or ""), update, engine,
-              engine_args, config.progress if progress is None else progress, extractor)
+    job = Job(
+        sources_of(inputs),
+        Path(out_dir) if out_dir is not None else None,
+        config,
+        outputs,
+        faults.Activity(out_dir or "", "taking the lock on the output folder", out_dir or ""),
+        update,
+        engine,
+        engine_args,
+        config.progress if progress is None else progress,
+        extractor,
+    )
     if job.out is None:
         with tempfile.TemporaryDirectory(prefix="kg-build-") as staging:
             job.staging = Path(staging)
@@ -144,7 +177,9 @@ def _prepare(job: Job) -> None:
     job.activity.now("reading the previous build", job.out / manifest_module.MANIFEST)  # type: ignore[operator]
     manifest = manifest_module.read_manifest(job.out)  # type: ignore[arg-type]
     if manifest is None or not (job.out / SPOOL_NAME).is_file():  # type: ignore[operator]
-        job.warnings.append(f"{job.out}: no previous build with its state (build.json, mentions.spool) to update; building from scratch")
+        job.warnings.append(
+            f"{job.out}: no previous build with its state (build.json, mentions.spool) to update; building from scratch"
+        )
         return
     job.manifest = manifest
     job.check_fingerprint(manifest_module.fingerprint(job.config))
@@ -160,8 +195,11 @@ def _stream(job: Job) -> Build:
     with sigterm_as_interrupt(), ExitStack() as stack:
         stack.callback(_clean_up, pending)
         done = extract(job)
-        state = (incremental.load_state(job.out / incremental.STATE_NAME, done.vocabulary, job.config.specific_only)
-                 if job.delta_mode and job.out is not None else None)
+        state = (
+            incremental.load_state(job.out / incremental.STATE_NAME, done.vocabulary, job.config.specific_only)
+            if job.delta_mode and job.out is not None
+            else None
+        )
         if state is not None:
             return _in_place(job, done, state, pending)
         table = resolve(job, done)
@@ -230,9 +268,20 @@ def _store(job: Job, pending: dict[str, Any], written: Written, table: Any, summ
         old, new = job.old_index, written.index.index
         by_id = {e.id: e for e in written.entities}
         rows = {eid: (by_id[eid], written.n_papers[eid]) for eid in old.changed_entities(new)}
-        pending["store"], summary["delta"] = store_module.update_store(store_dir, lambda store: delta_module.compute_delta(
-            store, written.index.changed, old.removed_papers(new), rows, old.removed_entities(new), written.types,
-            job.config, table.papers, job.previous))
+        pending["store"], summary["delta"] = store_module.update_store(
+            store_dir,
+            lambda store: delta_module.compute_delta(
+                store,
+                written.index.changed,
+                old.removed_papers(new),
+                rows,
+                old.removed_entities(new),
+                written.types,
+                job.config,
+                table.papers,
+                job.previous,
+            ),
+        )
     job.lap("store")
 
 
@@ -248,18 +297,23 @@ def _summary(job: Job, written: Written | None, outcome: dict[str, Any] | None =
     else:
         per_type, papers, links = outcome["per_type"], len(outcome["papers"]), outcome["links"]  # type: ignore[index]
     return {
-        "read": job.counts["read"], "papers": papers, "rejected": job.counts["rejected"],
-        "entities": {t.value: per_type.get(t.value, 0) for t in EntityType}, "links": links,
-        "extracted": job.counts["extracted"], "unchanged": job.counts["unchanged"],
-        "triples": written.triples if written is not None and (job.outputs.formats or job.outputs.store)
-        and not job.delta_mode else None,
-        "engine": job.engine, "store": str(job.outputs.store) if job.outputs.store else None,
+        "read": job.counts["read"],
+        "papers": papers,
+        "rejected": job.counts["rejected"],
+        "entities": {t.value: per_type.get(t.value, 0) for t in EntityType},
+        "links": links,
+        "extracted": job.counts["extracted"],
+        "unchanged": job.counts["unchanged"],
+        "triples": written.triples
+        if written is not None and (job.outputs.formats or job.outputs.store) and not job.delta_mode
+        else None,
+        "engine": job.engine,
+        "store": str(job.outputs.store) if job.outputs.store else None,
         "mode": "delta" if job.delta_mode else "full",
     }
 
 
-def _finish(job: Job, summary: dict[str, object], spool_records: int, papers: list,
-            pending: dict[str, Any]) -> None:
+def _finish(job: Job, summary: dict[str, object], spool_records: int, papers: list, pending: dict[str, Any]) -> None:
     """``build.json`` written and everything moved into the output folder at once."""
     import time
 
@@ -299,9 +353,18 @@ def _result(job: Job, summary: dict[str, object], written: Written | None) -> Bu
     """The ``Build`` handed back: the records when they were kept, the summary always."""
     records = written.records if written is not None else None
     entities = written.entities if written is not None and records is not None else []
-    build = Build(records.papers_ if records else [], entities, records.links if records else [], job.rejects,
-                  records.mentions if records else [], job.counts["read"], float(summary["seconds"]),  # type: ignore[arg-type]
-                  job.config, job.warnings, stats=summary)
+    build = Build(
+        records.papers_ if records else [],
+        entities,
+        records.links if records else [],
+        job.rejects,
+        records.mentions if records else [],
+        job.counts["read"],
+        float(summary["seconds"]),  # type: ignore[arg-type]
+        job.config,
+        job.warnings,
+        stats=summary,
+    )
     return build
 
 

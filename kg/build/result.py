@@ -1,4 +1,5 @@
 """What a build hands back: ``Build``, its records in memory (when asked for) and its summary."""
+
 from __future__ import annotations
 
 from collections import Counter

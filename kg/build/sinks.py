@@ -2,6 +2,7 @@
 entities (``entities``), then ``close``: the graph as N-Triples text (``graph.nt`` and the store's bulk load)
 and as an rdflib graph (``graph.ttl``, ``graph.jsonld``), the lines of ``mentions.jsonl``, the records of the
 Python API and ``graph.html``, the compacted spool and each paper's digest (``build.index``)."""
+
 from __future__ import annotations
 
 import json
@@ -80,8 +81,9 @@ class MentionsSink:
         self.file = open(path, "w", encoding="utf-8", newline="\n")
 
     def papers(self, batch: Batch) -> None:
-        self.file.writelines(json.dumps(paper_mention_record(item, links, None), ensure_ascii=False) + "\n"
-                             for item, links in batch)
+        self.file.writelines(
+            json.dumps(paper_mention_record(item, links, None), ensure_ascii=False) + "\n" for item, links in batch
+        )
 
     def close(self) -> None:
         self.file.close()

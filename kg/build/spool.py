@@ -21,6 +21,7 @@ start, or one chunk at a time from the place the writer gives for each record (`
 >>> list(read_spool(path)), list(read_spool_at(path, [spool.positions[0]]))
 ([0, 1, 2, 3, 4, 5], [5])
 """
+
 from __future__ import annotations
 
 import gzip
@@ -66,8 +67,9 @@ class SpoolWriter:
 
     def _flush(self) -> None:
         if self._buffer:
-            member = gzip.compress(pickle.dumps(self._buffer, protocol=pickle.HIGHEST_PROTOCOL),
-                                   compresslevel=self.level, mtime=0)
+            member = gzip.compress(
+                pickle.dumps(self._buffer, protocol=pickle.HIGHEST_PROTOCOL), compresslevel=self.level, mtime=0
+            )
             place = (self._file.tell(), len(member))
             self._file.write(member)
             self.positions.extend([place] * len(self._buffer))

@@ -2,6 +2,7 @@
 previous build's index when its store can take a delta, and the update whose previous build saved its
 resolution (``kg.build.incremental``): only what the new papers touch is resolved, linked and written.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,12 +23,20 @@ from kg.build.spool import SPOOL_NAME, SpoolWriter, read_spool
 from kg.records import Entity, EntityType, Link, PaperMentions
 
 
-def merge_mentions(old: Path, new: Path, keep: set[str], changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]],
-                   appended: Sequence[str], relabelled: set[str], labels: Mapping[str, str]) -> None:
+def merge_mentions(
+    old: Path,
+    new: Path,
+    keep: set[str],
+    changed: Mapping[str, tuple[PaperMentions, Sequence[Link]]],
+    appended: Sequence[str],
+    relabelled: set[str],
+    labels: Mapping[str, str],
+) -> None:
     """``mentions.jsonl`` of an update from the previous one: the previous papers in ``keep`` in their
     order, a changed one written again and one that links a relabelled entity with its labels set again,
     the others copied as they are (as bytes: most of a large build's lines are copied, and decoding and
     encoding them was most of the cost); then the ``appended`` papers (new papers and new versions)."""
+
     def record(pid: str) -> bytes:
         item, links = changed[pid]
         return (json.dumps(paper_mention_record(item, links, labels), ensure_ascii=False) + "\n").encode("utf-8")
@@ -63,7 +72,9 @@ def delta_base(out: Path, store: str | Path | None, manifest: Mapping[str, objec
 def merge_entities_csv(old: Path, new: Path, rows: Mapping[str, tuple[Entity, int]], removed: Iterable[str]) -> None:
     """``entities.csv`` of an update from the previous one: its rows less those of ``removed`` entities,
     with the rows of ``rows`` (changed and new entities, with their paper counts) in id order."""
-    fresh = list(csv.reader(io.StringIO(entities_csv_text((e for e, _ in rows.values()), {k: n for k, (_, n) in rows.items()}))))
+    fresh = list(
+        csv.reader(io.StringIO(entities_csv_text((e for e, _ in rows.values()), {k: n for k, (_, n) in rows.items()})))
+    )
     header, fresh = fresh[0], fresh[1:]
     dropped = set(removed) | set(rows)
     with open(old, encoding="utf-8", newline="") as src, open(new, "w", encoding="utf-8", newline="") as dst:
@@ -99,8 +110,15 @@ def update_in_place(job: Job, latest: Mapping[str, int], added: list[PaperMentio
     labels = {eid: label for eid, (_, label) in index.entities.items()}
     refresh = set().union(*(table.papers.get(e, ()) for e in relabelled)) - changed.keys()
     keep = {pid for pid in previous if pid not in latest}
-    merge_mentions(out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed,
-                   [item.paper.id for item in added], refresh, labels)
+    merge_mentions(
+        out / "mentions.jsonl",
+        staging / "mentions.jsonl",
+        keep,
+        changed,
+        [item.paper.id for item in added],
+        refresh,
+        labels,
+    )
     merge_entities_csv(out / "entities.csv", staging / "entities.csv", rows, result.removed_entities)
     index.save(staging / INDEX_NAME)
     incremental.save_state(table, positions, staging / incremental.STATE_NAME)
@@ -110,14 +128,32 @@ def update_in_place(job: Job, latest: Mapping[str, int], added: list[PaperMentio
     types = {eid: EntityType(t) for eid, t in table.types.items()}
 
     def store_delta(store: object) -> object:
-        return delta_module.compute_delta(store, changed, (), rows, result.removed_entities, types, job.config,
-                                          table.papers, previous, result.old_links)
+        return delta_module.compute_delta(
+            store,
+            changed,
+            (),
+            rows,
+            result.removed_entities,
+            types,
+            job.config,
+            table.papers,
+            previous,
+            result.old_links,
+        )
 
-    return {"papers": papers, "per_type": Counter(table.types.values()), "links": sum(len(p) for p in table.papers.values()),
-            "spool_records": spool_records, "store_delta": store_delta, "relinked": result.relinked}
+    return {
+        "papers": papers,
+        "per_type": Counter(table.types.values()),
+        "links": sum(len(p) for p in table.papers.values()),
+        "spool_records": spool_records,
+        "store_delta": store_delta,
+        "relinked": result.relinked,
+    }
 
 
-def _relinked(index: Index, links: Mapping[str, tuple[PaperMentions, tuple[Link, ...]]]) -> dict[str, tuple[PaperMentions, tuple[Link, ...]]]:
+def _relinked(
+    index: Index, links: Mapping[str, tuple[PaperMentions, tuple[Link, ...]]]
+) -> dict[str, tuple[PaperMentions, tuple[Link, ...]]]:
     """The relinked papers whose digest changed; ``index`` takes the new digests."""
     changed: dict[str, tuple[PaperMentions, tuple[Link, ...]]] = {}
     for pid, (item, paper_links) in links.items():

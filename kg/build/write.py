@@ -1,6 +1,7 @@
 """Resolve and pass 2 of a build: the entities resolved over every kept paper, then each paper linked, a
 chunk at a time, and handed to the sinks (``kg.build.sinks``); then the entities and co-occurrence pairs,
 and the files that need every label (``mentions.jsonl``, ``entities.csv``, ``build.index``, ``build.state``)."""
+
 from __future__ import annotations
 
 import os
@@ -40,16 +41,16 @@ def resolve(job: Job, done: Extracted) -> Any:
 class Written:
     """What the write pass leaves for the files, the store and the summary."""
 
-    papers: list[tuple[str, int | None]] = field(default_factory=list)   # (id, version) in written order
-    appended: list[str] = field(default_factory=list)                    # this run's papers, in order
+    papers: list[tuple[str, int | None]] = field(default_factory=list)  # (id, version) in written order
+    appended: list[str] = field(default_factory=list)  # this run's papers, in order
     entities: list[Entity] = field(default_factory=list)
     n_papers: dict[str, int] = field(default_factory=dict)
     types: dict[str, EntityType] = field(default_factory=dict)
     triples: int = 0
     spool_records: int = 0
-    graph: Any = None            # the rdflib graph (Turtle, JSON-LD)
-    records: Any = None          # a sinks.RecordsSink
-    index: Any = None            # a sinks.IndexSink
+    graph: Any = None  # the rdflib graph (Turtle, JSON-LD)
+    records: Any = None  # a sinks.RecordsSink
+    index: Any = None  # a sinks.IndexSink
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def release(self) -> None:
@@ -154,11 +155,14 @@ def write_files(job: Job, table: Any, written: Written) -> None:
         refresh = set().union(*(table.papers.get(e, ()) for e in relabelled)) - changed.keys()
         keep = {pid for pid in job.previous if pid not in written.appended}
         assert job.out is not None, "an update has an output folder"
-        merge_mentions(job.out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed, written.appended,
-                       refresh, labels)
+        merge_mentions(
+            job.out / "mentions.jsonl", staging / "mentions.jsonl", keep, changed, written.appended, refresh, labels
+        )
     elif job.outputs.files:
-        with open(staging / "mentions.partial", encoding="utf-8") as partial, \
-                open(staging / "mentions.jsonl", "w", encoding="utf-8", newline="\n") as final:
+        with (
+            open(staging / "mentions.partial", encoding="utf-8") as partial,
+            open(staging / "mentions.jsonl", "w", encoding="utf-8", newline="\n") as final,
+        ):
             for line in partial:
                 final.write(relabel_line(line, labels))
         (staging / "mentions.partial").unlink()

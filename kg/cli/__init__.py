@@ -1,6 +1,7 @@
 """The ``kg`` command: a thin layer over ``kg.build`` and ``kg.query``. Only here do errors become
 exit codes (1 general, an environment fault or a busy output folder, 2 bad input or usage, 3 validation
 failed) and one-line messages (``--debug`` shows the traceback too)."""
+
 from __future__ import annotations
 
 import sys

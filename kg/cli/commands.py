@@ -1,5 +1,6 @@
 """The commands of ``kg``: each reads its arguments, calls ``kg.build``, ``kg.query``, ``kg.view``, ...
 and prints what it did; errors are left to :func:`kg.cli.main`."""
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,10 @@ def _config(args: argparse.Namespace) -> Config:
 def _print_summary(summary: dict[str, Any], out: str | None) -> None:
     ents = summary["entities"]
     print(f"read {summary['read']} papers: {summary['papers']} built, {summary['rejected']} rejected")
-    print(f"entities: {ents['dataset']} datasets, {ents['method']} methods, {ents['task']} tasks; "
-          f"{summary['links']} links; {summary['seconds']:.1f} s")
+    print(
+        f"entities: {ents['dataset']} datasets, {ents['method']} methods, {ents['task']} tasks; "
+        f"{summary['links']} links; {summary['seconds']:.1f} s"
+    )
     if out:
         print(f"wrote {out}/")
 
@@ -57,22 +60,41 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise unknown_name("graph format", args.format, sorted(GRAPH_FILES))
     if args.wait < 0:
         raise KGError(f"--wait takes seconds, 0 or more, not {args.wait:g}")
-    result = build(args.inputs, args.output, config, html=not args.no_html, store=args.store, update=args.update,
-                   engine=args.engine, scheduler=args.scheduler, progress=args.progress or sys.stderr.isatty(),
-                   formats=None if args.format is None else (args.format,), wait=args.wait, notify=_notify)
+    result = build(
+        args.inputs,
+        args.output,
+        config,
+        html=not args.no_html,
+        store=args.store,
+        update=args.update,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        progress=args.progress or sys.stderr.isatty(),
+        formats=None if args.format is None else (args.format,),
+        wait=args.wait,
+        notify=_notify,
+    )
     summary = result.summary()
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for reject in result.rejects:
-        print(f"rejected: {reject.source}:{reject.line}: {reject.reason}" + (f" ({reject.hint})" if reject.hint else ""),
-              file=sys.stderr)
+        print(
+            f"rejected: {reject.source}:{reject.line}: {reject.reason}" + (f" ({reject.hint})" if reject.hint else ""),
+            file=sys.stderr,
+        )
     _print_summary(summary, args.output)
     if args.store or args.update or args.format == "nt":  # the large builds: what was extracted and written
-        written = (f"{summary['triples']} triples" if summary.get("triples") is not None else
-                   "store updated: {papers} papers, {entities} entities, {pairs} co-occurrence pairs changed "
-                   "(-{triples_removed} +{triples_added} triples)".format(**cast("dict[str, int]", summary["delta"])))
-        print(f"extracted {summary['extracted']} papers ({summary['unchanged']} unchanged); " + written
-              + (f"; store {summary['store']}" if summary.get("store") else ""))
+        written = (
+            f"{summary['triples']} triples"
+            if summary.get("triples") is not None
+            else "store updated: {papers} papers, {entities} entities, {pairs} co-occurrence pairs changed "
+            "(-{triples_removed} +{triples_added} triples)".format(**cast("dict[str, int]", summary["delta"]))
+        )
+        print(
+            f"extracted {summary['extracted']} papers ({summary['unchanged']} unchanged); "
+            + written
+            + (f"; store {summary['store']}" if summary.get("store") else "")
+        )
     return 1 if (config.strict and result.rejects) else 0
 
 
@@ -102,8 +124,9 @@ def _graph(path: str):
 def cmd_view(args: argparse.Namespace) -> int:
     from kg.view import view
 
-    path, mode = view(args.graph, args.output, mode=args.mode, focus=args.focus, hops=args.hops, top=args.top,
-                      config=_config(args))
+    path, mode = view(
+        args.graph, args.output, mode=args.mode, focus=args.focus, hops=args.hops, top=args.top, config=_config(args)
+    )
     print(f"wrote {path} ({mode} view)")
     return 0
 
@@ -115,8 +138,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     config = _config(args)
     build = pipeline.run(args.inputs, config)
     graph = _graph(args.graph) if args.graph else None
-    path = write_report(build, args.output, fmt=args.format, graph=graph,
-                        graph_name=args.graph or "")
+    path = write_report(build, args.output, fmt=args.format, graph=graph, graph_name=args.graph or "")
     for reject in build.rejects:
         print(f"rejected: {reject.source}:{reject.line}: {reject.reason}", file=sys.stderr)
     print(f"wrote {path}")
@@ -145,7 +167,7 @@ PRESETS = {
     "related": "entities sharing papers with --entity (--type to restrict)",
     "cooccurrence": "pairs of --a and --b types linked by the same papers (e.g. --a dataset --b task)",
     "relations": "the strongest co-occurrence links from --a to --b (dataset task, method task, method dataset): "
-                 "papers naming both, not what a paper states (for that: evaluated-on, methods-for, ...)",
+    "papers naming both, not what a paper states (for that: evaluated-on, methods-for, ...)",
     "timeline": "papers per listing date for --entity",
     "evidence": "sentences and spans behind the link --paper -> --entity",
     # answered from relations stated in text (a build made with --relations; kg.relation_graph)
@@ -166,8 +188,15 @@ def _rows(graph, args: argparse.Namespace) -> list[Any]:
                 return rows[: args.n]
             return graph.top(type_, args.n)
         if q == "papers":
-            return graph.papers(dataset=args.dataset, method=args.method, task=args.task, since=args.since,
-                                until=args.until, limit=args.limit, offset=args.offset)
+            return graph.papers(
+                dataset=args.dataset,
+                method=args.method,
+                task=args.task,
+                since=args.since,
+                until=args.until,
+                limit=args.limit,
+                offset=args.offset,
+            )
         if q == "related":
             return graph.related(_need(args, "entity"), type=args.type)[: args.n]
         if q == "cooccurrence":

@@ -7,6 +7,7 @@
 >>> [(m.text, m.type.value, m.role.value) for m in extractor.extract_one(paper).mentions][:2]
 [('PiFeNet', 'method', 'proposes'), ('3D Object Detection', 'task', 'addresses')]
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,7 @@ class Extractor:
 
     def extract(self, papers: Iterable[Paper]) -> Iterator[PaperMentions]:
         """Mentions for each paper, in input order."""
+
         def docs() -> Iterator:
             for paper in papers:
                 doc = self.nlp.make_doc(self._doc_text(paper))
@@ -84,10 +86,20 @@ class Extractor:
             sent_end = min(doc[last - 1].idx + len(doc[last - 1].text), field_end)
             type_ = _TYPES[span.label_]
             yield Mention(
-                type=type_, field=field, start=span.start_char - offset, end=span.end_char - offset,
-                text=text[span.start_char:span.end_char], sentence=text[sent_start:sent_end],
-                sentence_start=sent_start - offset, sentence_end=sent_end - offset,
-                role=Role(roles.get((span.start_char, span.end_char), "addresses" if type_ is EntityType.TASK else "uses")),
-                confidence=score, source=span.id_ or "ner", vocabulary_id=span.kb_id_,
-                long_form=pairs.get(span.text, ""), short_form=long_to_short.get(span.text.lower(), ""),
+                type=type_,
+                field=field,
+                start=span.start_char - offset,
+                end=span.end_char - offset,
+                text=text[span.start_char : span.end_char],
+                sentence=text[sent_start:sent_end],
+                sentence_start=sent_start - offset,
+                sentence_end=sent_end - offset,
+                role=Role(
+                    roles.get((span.start_char, span.end_char), "addresses" if type_ is EntityType.TASK else "uses")
+                ),
+                confidence=score,
+                source=span.id_ or "ner",
+                vocabulary_id=span.kb_id_,
+                long_form=pairs.get(span.text, ""),
+                short_form=long_to_short.get(span.text.lower(), ""),
             )

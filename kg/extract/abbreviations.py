@@ -7,6 +7,7 @@ A pure, spaCy-free module so that it can be tested (and reused) on strings.
 >>> find_abbreviations("results (e.g. accuracy) improve (2019)")
 []
 """
+
 from __future__ import annotations
 
 import re

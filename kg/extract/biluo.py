@@ -23,6 +23,7 @@ missing), and writes ``doc.ents`` like ``ner``.
 >>> [(e.text, e.label_) for e in doc.ents]
 [('BERT', 'METHOD'), ('question answering', 'TASK')]
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -61,12 +62,13 @@ DEFAULT_MODEL = Config().from_str(default_model_config)["model"]
 
 
 @registry.architectures("kg.BiluoTagger.v1")
-def build_biluo_tagger(
-    tok2vec: Model, hidden_width: int = 64, maxout_pieces: int = 2, nO: int | None = None
-) -> Model:
+def build_biluo_tagger(tok2vec: Model, hidden_width: int = 64, maxout_pieces: int = 2, nO: int | None = None) -> Model:
     """Token vectors -> a maxout layer -> softmax over the BILUO labels (``hidden_width=0``: softmax only)."""
-    head = Softmax(nO=nO) if not hidden_width else chain(Maxout(nO=hidden_width, nP=maxout_pieces, normalize=True,
-                                                               dropout=0.0), Softmax(nO=nO))
+    head = (
+        Softmax(nO=nO)
+        if not hidden_width
+        else chain(Maxout(nO=hidden_width, nP=maxout_pieces, normalize=True, dropout=0.0), Softmax(nO=nO))
+    )
     model: Model = chain(tok2vec, with_array(head))
     model.set_ref("tok2vec", tok2vec)
     model.set_ref("output_layer", head)
@@ -139,15 +141,21 @@ class BiluoNER(Tagger):
         from thinc.api import SequenceCategoricalCrossentropy
 
         validate_examples(examples, "BiluoNER.get_loss")
-        loss_func = SequenceCategoricalCrossentropy(names=self.labels, normalize=False,
-                                                    label_smoothing=self.cfg["label_smoothing"])
+        loss_func = SequenceCategoricalCrossentropy(
+            names=self.labels, normalize=False, label_smoothing=self.cfg["label_smoothing"]
+        )
         truths = [[tag if tag in self.labels else None for tag in eg.get_aligned_ner()] for eg in examples]
         # arg-type: a None tag is the loss's missing_value (its default), which thinc's annotation leaves out
         d_scores, loss = loss_func(scores, truths)  # type: ignore[arg-type]
         return float(loss), d_scores
 
-    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None,
-                   labels: Iterable[str] | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]],
+        *,
+        nlp: Language | None = None,
+        labels: Iterable[str] | None = None,
+    ) -> None:
         """Take the entity types from the examples (or ``labels``) and size the model."""
         if labels is None:
             labels = sorted({ent.label_ for eg in get_examples() for ent in eg.reference.ents})
@@ -208,8 +216,11 @@ def decode(scores: numpy.ndarray, tables: TagTables, sure: float = 0.9) -> list[
     for run in numpy.split(unsure, cuts):
         a, b = int(run[0]), int(run[-1]) + 1
         path = scores[a:b].argmax(axis=1).tolist()
-        valid = path[0] in tables.starts and path[-1] in tables.ends and all(
-            (i, j) in tables.allowed for i, j in zip(path, path[1:]))
+        valid = (
+            path[0] in tables.starts
+            and path[-1] in tables.ends
+            and all((i, j) in tables.allowed for i, j in zip(path, path[1:]))
+        )
         if not valid:  # the most probable tags do not form spans: search the best sequence that does
             path = _viterbi(numpy.log(numpy.maximum(scores[a:b], 1e-9)), tables)
         open_at = -1

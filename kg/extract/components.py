@@ -26,18 +26,78 @@ from kg.extract.rules import Rules, is_name_like, literal_phrases
 LABELS = ("DATASET", "METHOD", "TASK")
 # lower wins when candidates overlap
 PRIORITY = {"pattern": 0, "abbreviation": 1, "vocabulary": 2, "ner": 3}
-_BREAK_WORDS = {"and", "or", "with", "using", "via", "by", "in", "on", "for", "from", "to", "that", "which",
-                "is", "are", "was", "were", "based", "under", "through", "as", "at", "into", "while", "where"}
+_BREAK_WORDS = {
+    "and",
+    "or",
+    "with",
+    "using",
+    "via",
+    "by",
+    "in",
+    "on",
+    "for",
+    "from",
+    "to",
+    "that",
+    "which",
+    "is",
+    "are",
+    "was",
+    "were",
+    "based",
+    "under",
+    "through",
+    "as",
+    "at",
+    "into",
+    "while",
+    "where",
+}
 
 
-_METRIC_HEADS = {"score", "scores", "accuracy", "error", "rate", "distance", "precision", "recall", "ratio", "index",
-                 "coefficient", "metric", "measure", "similarity", "divergence", "f1", "auc", "iou"}
+_METRIC_HEADS = {
+    "score",
+    "scores",
+    "accuracy",
+    "error",
+    "rate",
+    "distance",
+    "precision",
+    "recall",
+    "ratio",
+    "index",
+    "coefficient",
+    "metric",
+    "measure",
+    "similarity",
+    "divergence",
+    "f1",
+    "auc",
+    "iou",
+}
 
 
 _TASK_TAIL = {"task", "tasks", "problem", "problems", "challenge", "challenges", "setting", "settings"}
-_TRAILING_GENERIC = {"architecture", "architectures", "method", "methods", "approach", "approaches", "framework",
-                     "frameworks", "technique", "techniques", "algorithm", "algorithms", "models", "model",
-                     "strategy", "strategies", "system", "systems"}
+_TRAILING_GENERIC = {
+    "architecture",
+    "architectures",
+    "method",
+    "methods",
+    "approach",
+    "approaches",
+    "framework",
+    "frameworks",
+    "technique",
+    "techniques",
+    "algorithm",
+    "algorithms",
+    "models",
+    "model",
+    "strategy",
+    "strategies",
+    "system",
+    "systems",
+}
 
 
 def sentence_of(doc: Doc, i: int) -> tuple[int, int]:
@@ -122,14 +182,18 @@ class CuePatterns:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        matches = sorted(set(self.phrases(doc)) | set(self.matcher(doc)) if len(self.matcher) else self.phrases(doc),
-                         key=lambda m: (m[1], m[2]))
+        matches = sorted(
+            set(self.phrases(doc)) | set(self.matcher(doc)) if len(self.matcher) else self.phrases(doc),
+            key=lambda m: (m[1], m[2]),
+        )
         for match_id, start, end in matches:
             rule = self.by_id[doc.vocab.strings[match_id]]
             span = self._take(doc, rule.kind, start, end)
             if span is not None:
                 label = rule.label
-                if rule.kind == "after_cue" and any(t.lower_ in self.rules.dataset_heads for t in doc[span[1]:span[1] + 6]):
+                if rule.kind == "after_cue" and any(
+                    t.lower_ in self.rules.dataset_heads for t in doc[span[1] : span[1] + 6]
+                ):
                     label = "DATASET"  # "termed FS2K dataset", "we introduce X, a new benchmark": a dataset's name
                 spans.append(Span(doc, span[0], span[1], label=label, span_id=f"pattern:{rule.id}"))
         spans.extend(self._title(doc))
@@ -141,8 +205,11 @@ class CuePatterns:
         if kind == "before_cue":
             in_title = doc[start].idx < title_end(doc)  # titles capitalise every word: only real names count
             i = start
-            while i > sent_start and i > start - 5 and (
-                    is_name_like(doc[i - 1].text) if in_title else self._name_token(doc[i - 1])):
+            while (
+                i > sent_start
+                and i > start - 5
+                and (is_name_like(doc[i - 1].text) if in_title else self._name_token(doc[i - 1]))
+            ):
                 i -= 1
             if i == start:
                 return None
@@ -156,7 +223,9 @@ class CuePatterns:
             if is_name_like(doc[end].text):
                 return end, j
             # "we propose Zorblax, a ...": a capitalised word set off by a comma or a bracket is a name too
-            introduced = j == end + 1 and doc[end].text[:1].isupper() and doc[end].text not in self.rules.stop_name_words
+            introduced = (
+                j == end + 1 and doc[end].text[:1].isupper() and doc[end].text not in self.rules.stop_name_words
+            )
             return (end, j) if introduced and j < len(doc) and doc[j].text in {",", "(", ":"} else None
         if kind == "phrase_after_cue":
             j = end
@@ -166,8 +235,12 @@ class CuePatterns:
         return None
 
     def _name_token(self, token) -> bool:
-        return (is_name_like(token.text) or token.text in "-" or token.is_digit
-                or (token.text[:1].isupper() and token.text not in self.rules.stop_name_words))
+        return (
+            is_name_like(token.text)
+            or token.text in "-"
+            or token.is_digit
+            or (token.text[:1].isupper() and token.text not in self.rules.stop_name_words)
+        )
 
     def _title(self, doc: Doc) -> list[Span]:
         """``Name: description`` names the paper's method (or dataset); ``... for X`` names its task."""
@@ -180,11 +253,18 @@ class CuePatterns:
         if colon:
             name = colon.group(1)
             words = name.split()
-            single_name = (len(words) == 1 and name[:1].isupper() and name not in self.rules.stop_name_words
-                           and not name.lower().endswith("ing"))  # "Zorblax: ...", not "Benchmarking: ..."
-            if 1 <= len(words) <= 4 and (single_name or any(is_name_like(w.strip("()")) for w in words)) \
-                    and not re.search(r"[.?!,]", name):
-                after = title[colon.end() - 1:].lower()
+            single_name = (
+                len(words) == 1
+                and name[:1].isupper()
+                and name not in self.rules.stop_name_words
+                and not name.lower().endswith("ing")
+            )  # "Zorblax: ...", not "Benchmarking: ..."
+            if (
+                1 <= len(words) <= 4
+                and (single_name or any(is_name_like(w.strip("()")) for w in words))
+                and not re.search(r"[.?!,]", name)
+            ):
+                after = title[colon.end() - 1 :].lower()
                 label = "DATASET" if any(h in after.split() for h in self.rules.dataset_heads) else "METHOD"
                 span = doc.char_span(colon.start(1), colon.end(1), label=label, alignment_mode="expand")
                 if span is not None:
@@ -192,7 +272,7 @@ class CuePatterns:
         for_matches = list(re.finditer(r"\b(?:for|of)\s+", title))
         for_match = for_matches[-1] if for_matches else None
         if for_match:
-            tail = title[for_match.end():]
+            tail = title[for_match.end() :]
             tail = re.split(r"[:,;(]| via | with | using | in | from | by | on | under ", tail)[0].rstrip(" .")
             words = tail.split()
             if 1 <= len(words) <= 6 and self.rules.head_type(tail) == "TASK":
@@ -241,6 +321,7 @@ class Abbreviations:
     def _label(self, long_span: Span, short_span: Span, known: list[Span]) -> str:
         if long_span.text.lower().split()[-1] in _METRIC_HEADS:
             return ""  # "Inception score (IS)", "mean average precision (mAP)": metrics are not entities
+
         def overlapping(target: Span) -> list[Span]:
             return [s for s in known if s.label_ in LABELS and s.start < target.end and target.start < s.end]
 
@@ -263,8 +344,9 @@ def _source(span: Span) -> str:
 
 @Language.factory(
     "kg_merge",
-    default_config={"confidence": {"pattern": 0.8, "abbreviation": 0.85, "vocabulary": 0.9, "ner": 0.7,
-                                   "propagation": 0.75}},
+    default_config={
+        "confidence": {"pattern": 0.8, "abbreviation": 0.85, "vocabulary": 0.9, "ner": 0.7, "propagation": 0.75}
+    },
 )
 def make_merge(nlp: Language, name: str, confidence: dict[str, float]) -> "Merge":
     """One mention per stretch of text: overlaps resolved by source priority, then length."""
@@ -287,11 +369,11 @@ class _Tokens:
     def lower(self, i: int) -> str:
         word = self._lower.get(i)
         if word is None:
-            word = self._lower[i] = self.text[self.idx[i]:self.idx[i] + self.length[i]].lower()
+            word = self._lower[i] = self.text[self.idx[i] : self.idx[i] + self.length[i]].lower()
         return word
 
     def orth(self, i: int) -> str:
-        return self.text[self.idx[i]:self.idx[i] + self.length[i]]
+        return self.text[self.idx[i] : self.idx[i] + self.length[i]]
 
     def chars(self, start: int, end: int) -> tuple[int, int]:
         return self.idx[start], self.idx[end - 1] + self.length[end - 1]
@@ -320,8 +402,9 @@ class Merge:
             return any(c.isupper() or c.isdigit() for c in text)
         return True
 
-    def _widen(self, start: int, end: int, label: str, ents: list[tuple[int, int, str]],
-               tokens: _Tokens) -> tuple[int, int]:
+    def _widen(
+        self, start: int, end: int, label: str, ents: list[tuple[int, int, str]], tokens: _Tokens
+    ) -> tuple[int, int]:
         """A vocabulary name inside a slightly longer NER mention of the same type takes the NER
         boundaries ("VGG" in "VGG-16", "CNNs" in "sparse CNNs"), less trailing generic words
         ("Transformer architecture" -> "Transformer"); a task only to the left ("few-shot segmentation"). The vocabulary id is dropped: a longer name is
@@ -331,9 +414,13 @@ class Merge:
         for ent_start, ent_end, ent_label in ents:
             if label == "TASK" and ent_end != end:
                 continue  # a task grows only by its modifiers ("video-based activity recognition")
-            if (ent_label == label and ent_start <= start and end <= ent_end
-                    and (ent_start, ent_end) != (start, end)
-                    and (ent_end - ent_start) - (end - start) <= self.max_widen):
+            if (
+                ent_label == label
+                and ent_start <= start
+                and end <= ent_end
+                and (ent_start, ent_end) != (start, end)
+                and (ent_end - ent_start) - (end - start) <= self.max_widen
+            ):
                 new_end = ent_end
                 while new_end > end and label == "METHOD" and tokens.lower(new_end - 1) in _TRAILING_GENERIC:
                     new_end -= 1
@@ -391,7 +478,7 @@ class Merge:
         for name, label in names.items():
             for char_start in find_whole(text, name):
                 extra = doc.char_span(char_start, char_start + len(name))
-                if extra is None or any(taken[extra.start:extra.end]):
+                if extra is None or any(taken[extra.start : extra.end]):
                     continue
                 for i in range(extra.start, extra.end):
                     taken[i] = True
@@ -418,7 +505,9 @@ _LATEX = re.compile(r"\\[A-Za-z]+\{?")  # "\emph{": markup, split off by the tok
 def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] | None:
     """Drop leading determiners/pronouns and trailing punctuation from a candidate."""
     lower, punct, space = tokens.lower, tokens.punct, tokens.space
-    while start < end and (punct[start] or space[start] or lower(start) in _LEADING or _LATEX.fullmatch(tokens.orth(start))):
+    while start < end and (
+        punct[start] or space[start] or lower(start) in _LEADING or _LATEX.fullmatch(tokens.orth(start))
+    ):
         start += 1
     while end > start and (punct[end - 1] and tokens.orth(end - 1) not in _KEEP_TRAILING or space[end - 1]):
         end -= 1
@@ -446,7 +535,7 @@ class Roles:
         pairs = doc.user_data.get("kg_abbreviation_pairs", {})
         text = doc_text(doc)
         spans = list(doc.spans.get("kg", []))
-        keys = [text[span.start_char:span.end_char].lower() for span in spans]
+        keys = [text[span.start_char : span.end_char].lower() for span in spans]
         for span, key in zip(spans, keys):
             if span.label_ == "METHOD" and self._proposes(span):
                 proposed.add(key)
@@ -471,12 +560,12 @@ class Roles:
         if span.id_ in ("pattern:title-colon", "pattern:method-naming", "pattern:method-we-propose-name"):
             return True
         sent_start, _ = sentence_of(span.doc, span.start)
-        before = [t.lower_ for t in span.doc[max(sent_start, span.start - 3):span.start]]
+        before = [t.lower_ for t in span.doc[max(sent_start, span.start - 3) : span.start]]
         if any(w in ("our", "novel", "proposed", "new") for w in before):
             return True
         if span.kb_id_:  # a known method (ResNet, Transformer) is used, unless the paper says "our"
             return False
-        sentence_words = {t.lower_ for t in span.doc[sent_start:span.start]}
+        sentence_words = {t.lower_ for t in span.doc[sent_start : span.start]}
         return bool(sentence_words & self.rules.propose_cues) and "we" in sentence_words
 
     def _introduces(self, span: Span) -> bool:
@@ -484,7 +573,7 @@ class Roles:
             return True
         sent_start, sent_end = sentence_of(span.doc, span.start)
         words = {t.lower_ for t in span.doc[sent_start:sent_end]}
-        before = [t.lower_ for t in span.doc[max(sent_start, span.start - 3):span.start]]
+        before = [t.lower_ for t in span.doc[max(sent_start, span.start - 3) : span.start]]
         if any(w in ("our", "new", "novel", "proposed") for w in before):
             return True
         has_head = bool(words & self.rules.dataset_heads)

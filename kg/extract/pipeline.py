@@ -5,6 +5,7 @@
 
 The trained ``tok2vec``/``ner`` come from the shipped model when it is present and ``config.use_model``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -63,9 +64,12 @@ def phrase_patterns(vocabulary: vocabulary_module.Vocabulary) -> tuple[list[dict
                     continue  # "ID", "IS": two letters name too many things
                 if " " not in form and form.isalpha() and form[1:].islower() and "curated" not in term.source:
                     continue  # one plain word ("Geo", "Places") is English far more often than a name
-                case_sensitive = term.case_sensitive or vocabulary_module.is_exact_surface(form) or \
-                    (form.endswith("s") and vocabulary_module.is_exact_surface(form[:-1])) or \
-                    _names_a_part(form, term, vocabulary)
+                case_sensitive = (
+                    term.case_sensitive
+                    or vocabulary_module.is_exact_surface(form)
+                    or (form.endswith("s") and vocabulary_module.is_exact_surface(form[:-1]))
+                    or _names_a_part(form, term, vocabulary)
+                )
                 signature = (label, form if case_sensitive else form.lower())
                 if signature in seen:
                     continue
@@ -132,7 +136,9 @@ def make_nlp(config: Config = Config()) -> Language:
         use_numpy_gemm(nlp, config.blas_threads)
     else:
         if config.use_model and config.model_dir:
-            raise ModelError(f"no trained model at {model_path}", )
+            raise ModelError(
+                f"no trained model at {model_path}",
+            )
         nlp = spacy.blank("en")
     nlp.max_length = max(nlp.max_length, config.max_abstract_chars * 2)
     split_latex_commands(nlp)
@@ -145,11 +151,21 @@ def make_nlp(config: Config = Config()) -> Language:
     # two phrase rulers: PhraseMatcher is fast at any vocabulary size (a token Matcher over 10k
     # patterns is not); one compares lowercase, one exact case for acronyms and case-sensitive names
     # the rulers go in first: a ruler runs the components before it on each of its patterns
-    for name, attr, patterns, place in (("kg_vocabulary", "LOWER", folded, {"first": True}),
-                                        ("kg_vocabulary_exact", "ORTH", exact, {"after": "kg_vocabulary"})):
-        ruler = nlp.add_pipe("span_ruler", name=name, **place, config={
-            "spans_key": "kg_vocabulary", "validate": False, "overwrite": name == "kg_vocabulary",
-            "phrase_matcher_attr": attr})
+    for name, attr, patterns, place in (
+        ("kg_vocabulary", "LOWER", folded, {"first": True}),
+        ("kg_vocabulary_exact", "ORTH", exact, {"after": "kg_vocabulary"}),
+    ):
+        ruler = nlp.add_pipe(
+            "span_ruler",
+            name=name,
+            **place,
+            config={
+                "spans_key": "kg_vocabulary",
+                "validate": False,
+                "overwrite": name == "kg_vocabulary",
+                "phrase_matcher_attr": attr,
+            },
+        )
         ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.tokenizer = tokenizer
     nlp.add_pipe("sentencizer", before="kg_vocabulary")

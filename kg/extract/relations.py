@@ -16,6 +16,7 @@ as :class:`Found` tuples.
 >>> [(f.label, f.pattern) for f in match_patterns(words, (2, 3, "method"), (4, 5, "dataset"))]
 [('evaluated-with', 'evaluated-with/on')]
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,17 @@ from spacy.tokens import Doc
 from kg.extract.components import sentence_of
 from kg.records import Mention, Relation
 
-LABELS: tuple[str, ...] = ("used-for", "evaluated-with", "benchmark-for", "trained-with", "compare-with",
-                           "part-of", "subclass-of", "subtask-of", "synonym-of")
+LABELS: tuple[str, ...] = (
+    "used-for",
+    "evaluated-with",
+    "benchmark-for",
+    "trained-with",
+    "compare-with",
+    "part-of",
+    "subclass-of",
+    "subtask-of",
+    "synonym-of",
+)
 
 #: (head type, tail type) -> the labels such a pair may take
 SIGNATURES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -48,10 +58,10 @@ SIGNATURES: dict[tuple[str, str], tuple[str, ...]] = {
     ("dataset", "dataset"): ("subclass-of", "synonym-of"),
 }
 
-Arg = tuple[int, int, str]          # token start, token end (exclusive) within the sentence, type
+Arg = tuple[int, int, str]  # token start, token end (exclusive) within the sentence, type
 _TYPES = {"DATASET": "dataset", "METHOD": "method", "TASK": "task"}
 _LIST_WORDS = {",", "and", "or", ", and", ", or", "as well as"}
-MAX_DISTANCE = 40                   # tokens between the two arguments of a candidate
+MAX_DISTANCE = 40  # tokens between the two arguments of a candidate
 
 
 @dataclass(frozen=True)
@@ -63,10 +73,10 @@ class Pattern:
     label: str
     head: str
     tail: str
-    order: str                      # "head-first" or "tail-first"
+    order: str  # "head-first" or "tail-first"
     between: re.Pattern
     confidence: float
-    shorter_head: bool = False      # the head is the shorter name (an abbreviation)
+    shorter_head: bool = False  # the head is the shorter name (an abbreviation)
     same_type: bool = False
     no_task: bool = False
 
@@ -80,7 +90,7 @@ class Pattern:
         first, second = (head, tail) if self.order == "head-first" else (tail, head)
         if first[1] > second[0]:
             return False
-        return self.between.fullmatch(" ".join(words[first[1]:second[0]]).lower()) is not None
+        return self.between.fullmatch(" ".join(words[first[1] : second[0]]).lower()) is not None
 
 
 class Hit(NamedTuple):
@@ -93,14 +103,14 @@ class Found(NamedTuple):
     """A relation on a spaCy doc: character offsets of head and tail, the label, score and source."""
 
     label: str
-    head: tuple[int, int, str]      # start_char, end_char, type
+    head: tuple[int, int, str]  # start_char, end_char, type
     tail: tuple[int, int, str]
     confidence: float
     source: str
 
 
 def _length(words: list[str], arg: Arg) -> int:
-    return sum(len(w) for w in words[arg[0]:arg[1]])
+    return sum(len(w) for w in words[arg[0] : arg[1]])
 
 
 def _data_path(name: str) -> Path:
@@ -119,17 +129,31 @@ def load_patterns(path: str = "") -> tuple[Pattern, ...]:
     for line in Path(path or _data_path("relation_patterns.jsonl")).read_text(encoding="utf-8").splitlines():
         if line.strip():
             d = json.loads(line)
-            out.append(Pattern(d["id"], d["label"], d["head"], d["tail"], d["order"], re.compile(d["between"]),
-                               float(d["confidence"]), d.get("shorter_head", False), d.get("same_type", False),
-                               d.get("no_task", False)))
+            out.append(
+                Pattern(
+                    d["id"],
+                    d["label"],
+                    d["head"],
+                    d["tail"],
+                    d["order"],
+                    re.compile(d["between"]),
+                    float(d["confidence"]),
+                    d.get("shorter_head", False),
+                    d.get("same_type", False),
+                    d.get("no_task", False),
+                )
+            )
     return tuple(out)
 
 
 def match_patterns(words: list[str], head: Arg, tail: Arg, patterns: Iterable[Pattern] = ()) -> list[Hit]:
     """The patterns that state a relation from ``head`` to ``tail`` (token spans of ``words``)."""
     labels = SIGNATURES.get((head[2], tail[2]), ())
-    return [Hit(p.label, p.id, p.confidence) for p in (patterns or load_patterns())
-            if p.label in labels and p.matches(words, head, tail)]
+    return [
+        Hit(p.label, p.id, p.confidence)
+        for p in (patterns or load_patterns())
+        if p.label in labels and p.matches(words, head, tail)
+    ]
 
 
 def _bucket(n: int) -> str:
@@ -147,7 +171,7 @@ def pair_features(words: list[str], head: Arg, tail: Arg, others: int = 0, rival
     head_first = head[0] < tail[0]
     first, second = (head, tail) if head_first else (tail, head)
     order = "hf" if head_first else "tf"
-    between = [w.lower() for w in words[first[1]:second[0]]]
+    between = [w.lower() for w in words[first[1] : second[0]]]
     sig = f"{head[2]}>{tail[2]}"
     feats = [f"sig={sig}", f"order={order}", f"dist={_bucket(len(between))}", f"sig_order={sig}:{order}"]
     feats += sorted({f"w={w}" for w in between[:8]} | {f"w={w}" for w in between[-4:]})
@@ -202,7 +226,7 @@ def candidates(spans: list[Arg]) -> Iterator[tuple[Arg, Arg, int, int]]:
                 continue  # overlapping spans
             if b[0] - a[1] > MAX_DISTANCE:
                 break
-            others = sum(1 for s in spans[i + 1:j] if s[0] >= a[1] and s[1] <= b[0])
+            others = sum(1 for s in spans[i + 1 : j] if s[0] >= a[1] and s[1] <= b[0])
             for head, tail in ((a, b), (b, a)):
                 if (head[2], tail[2]) in SIGNATURES:
                     same = head[2] == tail[2]
@@ -210,8 +234,9 @@ def candidates(spans: list[Arg]) -> Iterator[tuple[Arg, Arg, int, int]]:
                     yield head, tail, others, pairs - 1
 
 
-def classify(words: list[str], spans: list[Arg], model: Model, patterns: tuple[Pattern, ...],
-             default_threshold: float = 0.5) -> list[tuple[str, Arg, Arg, float, str]]:
+def classify(
+    words: list[str], spans: list[Arg], model: Model, patterns: tuple[Pattern, ...], default_threshold: float = 0.5
+) -> list[tuple[str, Arg, Arg, float, str]]:
     """Relations of one sentence: (label, head, tail, confidence, source), at most one per pair.
 
     >>> classify("Experiments on KITTI show that PointPillars is fast".split(),
@@ -238,8 +263,9 @@ def classify(words: list[str], spans: list[Arg], model: Model, patterns: tuple[P
     return sorted(found + _conjuncts(words, spans, found), key=lambda r: (r[1], r[2], r[0]))
 
 
-def _conjuncts(words: list[str], spans: list[Arg], found: list[tuple[str, Arg, Arg, float, str]]
-               ) -> list[tuple[str, Arg, Arg, float, str]]:
+def _conjuncts(
+    words: list[str], spans: list[Arg], found: list[tuple[str, Arg, Arg, float, str]]
+) -> list[tuple[str, Arg, Arg, float, str]]:
     """A pattern relation to one member of a list ("on KITTI, nuScenes and Waymo") holds for the others."""
     spans = sorted(spans)
     taken = {(h, t) for _, h, t, _, _ in found} | {(t, h) for _, h, t, _, _ in found}
@@ -253,7 +279,7 @@ def _conjuncts(words: list[str], spans: list[Arg], found: list[tuple[str, Arg, A
             for step in (1, -1):
                 j, prev = i + step, arg
                 while 0 <= j < len(spans) and spans[j][2] == arg[2] and spans[j] != other:
-                    gap = words[prev[1]:spans[j][0]] if step == 1 else words[spans[j][1]:prev[0]]
+                    gap = words[prev[1] : spans[j][0]] if step == 1 else words[spans[j][1] : prev[0]]
                     if " ".join(gap).lower() not in _LIST_WORDS:
                         break
                     pair = (spans[j], other) if side == "head" else (other, spans[j])
@@ -274,23 +300,33 @@ def to_records(found: Iterable[Found], mentions: Iterable[Mention], abstract_sta
     >>> r[0].type, r[0].head.text, r[0].tail.text
     ('evaluated-with', 'YOLO', 'COCO')
     """
-    at = {(m.start + (0 if m.field == "title" else abstract_start), m.end + (0 if m.field == "title" else abstract_start)): m
-          for m in mentions}
+    at = {
+        (
+            m.start + (0 if m.field == "title" else abstract_start),
+            m.end + (0 if m.field == "title" else abstract_start),
+        ): m
+        for m in mentions
+    }
     out = []
     for f in found:
         head, tail = at.get(f.head[:2]), at.get(f.tail[:2])
         if head is not None and tail is not None:
             out.append(Relation(f.label, head, tail, f.confidence, f.source))
     order = {"title": 0, "abstract": 1}
-    return tuple(sorted(out, key=lambda r: (order[r.head.field], min(r.head.start, r.tail.start), r.head.start,
-                                            r.tail.start, r.type)))
+    return tuple(
+        sorted(
+            out,
+            key=lambda r: (order[r.head.field], min(r.head.start, r.tail.start), r.head.start, r.tail.start, r.type),
+        )
+    )
 
 
 class Relations:
     """The ``kg_relations`` component: relations between the final mentions of each sentence."""
 
-    def __init__(self, patterns_path: str = "", model_path: str = "", min_mention_confidence: float = 0.5,
-                 threshold: float = 0.5) -> None:
+    def __init__(
+        self, patterns_path: str = "", model_path: str = "", min_mention_confidence: float = 0.5, threshold: float = 0.5
+    ) -> None:
         self.patterns = load_patterns(patterns_path)
         self.model = Model.load(model_path)
         self.min_mention_confidence = min_mention_confidence
@@ -309,9 +345,12 @@ class Relations:
             words = [t.text for t in doc[start:end]]
             args = [(s.start - start, s.end - start, _TYPES[s.label_]) for s in spans if s.end <= end]
             for label, head, tail, score, source in classify(words, args, self.model, self.patterns, self.threshold):
-                h, t = doc[head[0] + start:head[1] + start], doc[tail[0] + start:tail[1] + start]
-                found.append(Found(label, (h.start_char, h.end_char, head[2]), (t.start_char, t.end_char, tail[2]),
-                                   score, source))
+                h, t = doc[head[0] + start : head[1] + start], doc[tail[0] + start : tail[1] + start]
+                found.append(
+                    Found(
+                        label, (h.start_char, h.end_char, head[2]), (t.start_char, t.end_char, tail[2]), score, source
+                    )
+                )
         doc._.kg_relations = found
         return doc
 
@@ -320,9 +359,12 @@ if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
 
 
-@Language.factory("kg_relations", default_config={"patterns_path": "", "model_path": "",
-                                                   "min_mention_confidence": 0.5, "threshold": 0.5})
-def make_relations(nlp: Language, name: str, patterns_path: str, model_path: str, min_mention_confidence: float,
-                   threshold: float) -> Relations:
+@Language.factory(
+    "kg_relations",
+    default_config={"patterns_path": "", "model_path": "", "min_mention_confidence": 0.5, "threshold": 0.5},
+)
+def make_relations(
+    nlp: Language, name: str, patterns_path: str, model_path: str, min_mention_confidence: float, threshold: float
+) -> Relations:
     """Typed relations between the mentions of a sentence (see the module docstring)."""
     return Relations(patterns_path, model_path, min_mention_confidence, threshold)

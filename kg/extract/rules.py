@@ -7,6 +7,7 @@ True
 >>> [is_name_like(w) for w in ["SAANet", "KITTI", "nuScenes", "ResNet-50", "method", "The", "3D"]]
 [True, True, True, True, False, False, False]
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,8 @@ class CueRule:
     """A spaCy Matcher pattern for a cue and what to take around it."""
 
     id: str
-    kind: str            # before_cue, after_cue, phrase_after_cue
-    label: str           # DATASET, METHOD, TASK
+    kind: str  # before_cue, after_cue, phrase_after_cue
+    label: str  # DATASET, METHOD, TASK
     cue: tuple[dict, ...]
     confidence: float
     role: str = ""
@@ -90,15 +91,32 @@ class Rules:
                 continue
             try:
                 row = json.loads(line)
-                cues.append(CueRule(row["id"], row["kind"], row["label"], tuple(row["cue"]),
-                                    float(row.get("confidence", 0.7)), row.get("role", "")))
+                cues.append(
+                    CueRule(
+                        row["id"],
+                        row["kind"],
+                        row["label"],
+                        tuple(row["cue"]),
+                        float(row.get("confidence", 0.7)),
+                        row.get("role", ""),
+                    )
+                )
             except (ValueError, KeyError, TypeError) as err:
                 raise ConfigError(f"{path}:{number}: bad pattern row: {err}") from err
         try:
             words = json.loads((folder / "rules.json").read_text(encoding="utf-8"))
-            lists = {name: frozenset(words[name]) for name in (
-                "task_heads", "method_heads", "dataset_heads", "propose_cues", "introduce_dataset_cues",
-                "generic_mentions", "stop_name_words")}
+            lists = {
+                name: frozenset(words[name])
+                for name in (
+                    "task_heads",
+                    "method_heads",
+                    "dataset_heads",
+                    "propose_cues",
+                    "introduce_dataset_cues",
+                    "generic_mentions",
+                    "stop_name_words",
+                )
+            }
         except (OSError, ValueError, KeyError) as err:
             raise ConfigError(f"{folder / 'rules.json'}: cannot read rule word lists: {err}") from err
         return cls(cues=tuple(cues), **lists)

@@ -19,6 +19,7 @@ under one type only: "RAG" is a method wherever the NER or its long form made it
 >>> [(s.text, s.label_) for s in doc.spans["kg"]]
 [('FS2K', 'DATASET'), ('FS2K', 'DATASET')]
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,21 @@ from spacy.tokens import Doc, Span
 #: head nouns that, right after a name, say what it is
 HEADS = {
     "DATASET": {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "database", "data"},
-    "METHOD": {"model", "models", "network", "networks", "architecture", "algorithm", "method", "framework",
-               "loss", "module", "optimizer", "encoder", "decoder"},
+    "METHOD": {
+        "model",
+        "models",
+        "network",
+        "networks",
+        "architecture",
+        "algorithm",
+        "method",
+        "framework",
+        "loss",
+        "module",
+        "optimizer",
+        "encoder",
+        "decoder",
+    },
     "TASK": {"task", "tasks", "problem", "challenge"},
 }
 #: words that introduce a name ("..., named X"); the type is the head noun found shortly before them
@@ -61,8 +75,10 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
         out.append("DATASET")  # "X model" / "X task" also follow datasets ("ImageNet models", "GLUE tasks")
     if span.start >= 1:
         before = doc[span.start - 1].text.lower()
-        if before in NAMING or (before in {",", "as"} and span.start >= 2 and doc[span.start - 2].text.lower() in NAMING):
-            window = doc[max(span.sent.start, span.start - _LOOK_BACK):span.start]
+        if before in NAMING or (
+            before in {",", "as"} and span.start >= 2 and doc[span.start - 2].text.lower() in NAMING
+        ):
+            window = doc[max(span.sent.start, span.start - _LOOK_BACK) : span.start]
             heads = [_head_type(t.text) for t in window]
             found = [h for h in heads if h]
             if found:
@@ -102,8 +118,11 @@ def vocabulary_types(text: str) -> dict[str, str]:
     from kg.vocabulary import shipped
 
     for name in dict.fromkeys((text, base_name(text))):
-        found = {type_.value.upper(): term.id if name == text else ""
-                 for type_, term in shipped().terms_named(name).items() if not term.generic}
+        found = {
+            type_.value.upper(): term.id if name == text else ""
+            for type_, term in shipped().terms_named(name).items()
+            if not term.generic
+        }
         if found:
             return found
     return {}

@@ -7,6 +7,7 @@ Everything is streamed: files are read line by line (or chunk by chunk for XML),
 >>> len(papers), papers[0].id
 (58, '2112.15589')
 """
+
 from __future__ import annotations
 
 import gzip
@@ -30,9 +31,14 @@ Parser = Callable[[Iterable[bytes], str], Iterator[Record]]
 READERS: dict[str, Parser] = {"listing": parse_listing, "atom": parse_atom, "jsonl": parse_jsonl}
 
 _EXTENSIONS = {
-    ".md": "listing", ".markdown": "listing", ".txt": "listing",
-    ".xml": "atom", ".atom": "atom",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".md": "listing",
+    ".markdown": "listing",
+    ".txt": "listing",
+    ".xml": "atom",
+    ".atom": "atom",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
 }
 _CHUNK = 1 << 16
 
@@ -113,8 +119,12 @@ def read_records(paths: Iterable[str | Path], format: str | None = None) -> Iter
             try:
                 yield from READERS[kind](chunks, name)
             except (OSError, EOFError) as err:  # e.g. a truncated gzip stream
-                yield Reject(name, chunks.count + 1, f"input ends early: {err}",
-                             "the papers before this line were read; re-create or re-download the file")
+                yield Reject(
+                    name,
+                    chunks.count + 1,
+                    f"input ends early: {err}",
+                    "the papers before this line were read; re-create or re-download the file",
+                )
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
@@ -142,16 +152,28 @@ def dedupe(records: Iterable[Record]) -> Iterator[Record]:
             yield record
         elif version > before[0]:
             seen[record.id] = (version, record.source, record.line)
-            yield Reject(before[1], before[2], f"{record.id} {_version(before[0])} superseded by {_version(version)}",
-                         f"{_version(version)} at {record.source}:{record.line} is kept", id=record.id)
+            yield Reject(
+                before[1],
+                before[2],
+                f"{record.id} {_version(before[0])} superseded by {_version(version)}",
+                f"{_version(version)} at {record.source}:{record.line} is kept",
+                id=record.id,
+            )
             yield record
         else:
             what = "a duplicate of" if version == before[0] else f"an older version ({_version(version)}) than"
-            yield Reject(record.source, record.line, f"{record.id} is {what} the record at {before[1]}:{before[2]}",
-                         "remove the repeated record; the first one is kept", id=record.id)
+            yield Reject(
+                record.source,
+                record.line,
+                f"{record.id} is {what} the record at {before[1]}:{before[2]}",
+                "remove the repeated record; the first one is kept",
+                id=record.id,
+            )
 
 
-def read_papers(paths: Iterable[str | Path], rejects: list[Reject] | None = None, format: str | None = None) -> Iterator[Paper]:
+def read_papers(
+    paths: Iterable[str | Path], rejects: list[Reject] | None = None, format: str | None = None
+) -> Iterator[Paper]:
     """The papers of the inputs, deduplicated; rejects are appended to ``rejects`` when given."""
     for record in dedupe(read_records(paths, format)):
         if isinstance(record, Paper):

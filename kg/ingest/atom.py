@@ -9,6 +9,7 @@ any size fits in memory and every entry knows its line. External entities are ne
 >>> (p.id, p.version, p.title, p.abstract, p.authors, p.date, p.line)
 ('2201.00001', 1, 'A Title', 'We use ImageNet.', ('Ada L',), '2022-01-03', 1)
 """
+
 from __future__ import annotations
 
 import xml.sax
@@ -36,8 +37,12 @@ class _Handler(xml.sax.handler.ContentHandler):
         self.text: list[str] | None = None
         self.position: xml.sax.xmlreader.Locator | None = None  # the expat reader, which knows the current line
 
-    def startElementNS(self, name: tuple[str | None, str], qname: str | None,  # noqa: N802 (SAX API)
-                       attrs: xml.sax.xmlreader.AttributesNSImpl) -> None:
+    def startElementNS(
+        self,
+        name: tuple[str | None, str],
+        qname: str | None,  # noqa: N802 (SAX API)
+        attrs: xml.sax.xmlreader.AttributesNSImpl,
+    ) -> None:
         uri, local = name
         if uri == ATOM and local == "entry":
             self.entry, self.authors, self.categories = {}, [], []
@@ -72,14 +77,24 @@ class _Handler(xml.sax.handler.ContentHandler):
         raw_id = str(entry.get("id", "")).strip()
         parsed = parse_arxiv_id(raw_id)
         if parsed is None:
-            return Reject(self.source, self.entry_line, f"entry id {raw_id!r} is not an arXiv id",
-                          "each <entry> needs <id>http://arxiv.org/abs/ID</id>", excerpt=str(entry.get("title", ""))[:80])
+            return Reject(
+                self.source,
+                self.entry_line,
+                f"entry id {raw_id!r} is not an arXiv id",
+                "each <entry> needs <id>http://arxiv.org/abs/ID</id>",
+                excerpt=str(entry.get("title", ""))[:80],
+            )
         date = str(entry.get("published") or entry.get("updated") or "")[:10] or None
         paper = Paper(
-            id=parsed[0], version=parsed[1], title=str(entry.get("title", "")).strip(),
-            abstract=str(entry.get("summary", "")).strip(), authors=tuple(self.authors),
-            categories=tuple(dict.fromkeys(self.categories)), date=date,
-            source=self.source, line=self.entry_line,
+            id=parsed[0],
+            version=parsed[1],
+            title=str(entry.get("title", "")).strip(),
+            abstract=str(entry.get("summary", "")).strip(),
+            authors=tuple(self.authors),
+            categories=tuple(dict.fromkeys(self.categories)),
+            date=date,
+            source=self.source,
+            line=self.entry_line,
         )
         return check_paper(paper)
 
@@ -104,8 +119,13 @@ def parse_atom(chunks: Iterable[bytes], source: str) -> Iterator[Record]:
         yield from handler.done
         cut = handler.entry or {}
         parsed = parse_arxiv_id(str(cut.get("id", "")))
-        yield Reject(source, err.getLineNumber() or 0, f"malformed Atom XML: {err.getMessage()} (column {err.getColumnNumber()})",
-                     "check that the file is a complete arXiv API response; entries after this point were not read",
-                     id=parsed[0] if parsed else "", excerpt=str(cut.get("title", ""))[:80])
+        yield Reject(
+            source,
+            err.getLineNumber() or 0,
+            f"malformed Atom XML: {err.getMessage()} (column {err.getColumnNumber()})",
+            "check that the file is a complete arXiv API response; entries after this point were not read",
+            id=parsed[0] if parsed else "",
+            excerpt=str(cut.get("title", ""))[:80],
+        )
         return
     yield from handler.done

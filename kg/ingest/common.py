@@ -1,4 +1,5 @@
 """What the three readers share: arXiv id parsing, line decoding, record checks."""
+
 from __future__ import annotations
 
 import re
@@ -9,10 +10,10 @@ from kg.records import Paper, Reject
 Record = Paper | Reject
 
 # new-style ids (0704.0001 on) and old-style ids (hep-th/9901001, math.GT/0309136)
-_ARXIV_ID = re.compile(
-    r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$", re.ASCII
+_ARXIV_ID = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$", re.ASCII)
+_ARXIV_URL = re.compile(
+    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<rest>.+?)(?:\.pdf)?/?$", re.ASCII
 )
-_ARXIV_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<rest>.+?)(?:\.pdf)?/?$", re.ASCII)
 
 
 def parse_arxiv_id(text: str) -> tuple[str, int | None] | None:
@@ -75,7 +76,5 @@ def check_paper(paper: Paper) -> Record:
     if not paper.title.strip():
         return Reject(paper.source, paper.line, "paper has no title", "give every record a title", id=paper.id)
     if not paper.abstract.strip():
-        return Reject(
-            paper.source, paper.line, "paper has no abstract", "give every record an abstract", id=paper.id
-        )
+        return Reject(paper.source, paper.line, "paper has no abstract", "give every record an abstract", id=paper.id)
     return paper

@@ -8,6 +8,7 @@
 >>> print(next(parse_jsonl([b'{"title": "T"\\n'], "x.jsonl")).reason)
 line is not valid JSON: Expecting ',' delimiter (column 14)
 """
+
 from __future__ import annotations
 
 import json
@@ -43,33 +44,60 @@ def _strings(value: object) -> tuple[str, ...]:
 def parse_record(obj: object, source: str, line: int) -> Record:
     """One decoded JSON value as a paper, or a reject saying what is missing."""
     if not isinstance(obj, dict):
-        return Reject(source, line, f"line is a JSON {type(obj).__name__}, not an object", 'write one {"id": ..., "title": ..., "abstract": ...} object a line')
+        return Reject(
+            source,
+            line,
+            f"line is a JSON {type(obj).__name__}, not an object",
+            'write one {"id": ..., "title": ..., "abstract": ...} object a line',
+        )
     raw_id = obj.get("arxiv_id", obj.get("id"))
     if not isinstance(raw_id, str) or not raw_id.strip():
-        return Reject(source, line, "record has no 'id' or 'arxiv_id'", "add the arXiv id, e.g. \"arxiv_id\": \"2201.00001\"",
-                      excerpt=_SURROGATE.sub("\ufffd", str(obj.get("title", ""))[:80]))
+        return Reject(
+            source,
+            line,
+            "record has no 'id' or 'arxiv_id'",
+            'add the arXiv id, e.g. "arxiv_id": "2201.00001"',
+            excerpt=_SURROGATE.sub("\ufffd", str(obj.get("title", ""))[:80]),
+        )
     parsed = parse_arxiv_id(raw_id)
     if parsed is None:
-        return Reject(source, line, f"{raw_id!r} is not an arXiv id", "use ids like 2201.00001 or hep-th/9901001",
-                      id=_SURROGATE.sub("\ufffd", raw_id[:40]))
+        return Reject(
+            source,
+            line,
+            f"{raw_id!r} is not an arXiv id",
+            "use ids like 2201.00001 or hep-th/9901001",
+            id=_SURROGATE.sub("\ufffd", raw_id[:40]),
+        )
     title, abstract = obj.get("title"), obj.get("abstract", obj.get("summary"))
     for name, value in (("title", title), ("abstract", abstract)):
         if not isinstance(value, str):
             what = "missing" if value is None else f"a {type(value).__name__}, not a string"
-            return Reject(source, line, f"field '{name}' is {what}", f"give every record a string '{name}'", id=parsed[0])
+            return Reject(
+                source, line, f"field '{name}' is {what}", f"give every record a string '{name}'", id=parsed[0]
+            )
     for name, value in (("id", raw_id), ("title", title), ("abstract", abstract)):
         if _SURROGATE.search(value):  # type: ignore[arg-type]
-            return Reject(source, line, f"field '{name}' has an escape that is not a character (a lone surrogate)",
-                          "fix or remove the \\ud800-\\udfff escape; JSON text must be valid Unicode",
-                          id=_SURROGATE.sub("\ufffd", parsed[0]))
+            return Reject(
+                source,
+                line,
+                f"field '{name}' has an escape that is not a character (a lone surrogate)",
+                "fix or remove the \\ud800-\\udfff escape; JSON text must be valid Unicode",
+                id=_SURROGATE.sub("\ufffd", parsed[0]),
+            )
     version = parsed[1]
     if version is None and isinstance(obj.get("version"), (int, str)) and str(obj["version"]).lstrip("v").isdigit():
         version = int(str(obj["version"]).lstrip("v"))
     date = obj.get("listing_date") or obj.get("date") or obj.get("published") or None
     paper = Paper(
-        id=parsed[0], version=version, title=str(title), abstract=str(abstract),  # strings: checked above
-        authors=_strings(obj.get("authors")), categories=_strings(obj.get("categories")),
-        date=str(date)[:10] if date else None, source=source, line=line,
+        id=parsed[0],
+        version=version,
+        title=str(title),
+        abstract=str(abstract),  # strings: checked above
+        authors=_strings(obj.get("authors")),
+        categories=_strings(obj.get("categories")),
+        date=str(date)[:10] if date else None,
+        source=source,
+        line=line,
     )
     return check_paper(paper)
 
@@ -85,7 +113,12 @@ def parse_jsonl(lines: Iterable[bytes], source: str) -> Iterator[Record]:
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as err:
-            yield Reject(source, number, f"line is not valid JSON: {err.msg} (column {err.colno})",
-                         "fix or remove the line; each line must be one complete JSON object", excerpt=text[:80])
+            yield Reject(
+                source,
+                number,
+                f"line is not valid JSON: {err.msg} (column {err.colno})",
+                "fix or remove the line; each line must be one complete JSON object",
+                excerpt=text[:80],
+            )
             continue
         yield parse_record(obj, source, number)

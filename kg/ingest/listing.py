@@ -13,6 +13,7 @@ An abstract may continue on further lines (``>`` or plain text); they are joined
 >>> next(parse_listing(text.encode().splitlines(keepends=True), "x.md")).date
 '2022-01-03'
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -55,12 +56,21 @@ class _Entry:
             return dataclasses.replace(self.bad, id=parsed[0]) if parsed else self.bad
         if parsed is None:
             return Reject(
-                source, self.line, f"header link {self.url!r} is not an arXiv PDF or abstract URL",
-                "end the header with [ :arrow_down: ](https://arxiv.org/pdf/ID.pdf)", excerpt=self.title[:80],
+                source,
+                self.line,
+                f"header link {self.url!r} is not an arXiv PDF or abstract URL",
+                "end the header with [ :arrow_down: ](https://arxiv.org/pdf/ID.pdf)",
+                excerpt=self.title[:80],
             )
         paper = Paper(
-            id=parsed[0], version=parsed[1], title=self.title, abstract="\n".join(self.abstract).strip(),
-            categories=categories, date=date, source=source, line=self.line,
+            id=parsed[0],
+            version=parsed[1],
+            title=self.title,
+            abstract="\n".join(self.abstract).strip(),
+            categories=categories,
+            date=date,
+            source=source,
+            line=self.line,
         )
         return check_paper(paper)
 
@@ -97,14 +107,20 @@ def parse_listing(lines: Iterable[bytes], source: str) -> Iterator[Record]:
                 entry.abstract.append(body.strip() if not entry.abstract else body.rstrip())
         elif text.strip():
             yield Reject(
-                source, number, "text outside any paper", "start each paper with a '### N.Title [ :arrow_down: ](URL)' line",
+                source,
+                number,
+                "text outside any paper",
+                "start each paper with a '### N.Title [ :arrow_down: ](URL)' line",
                 excerpt=text[:80],
             )
     if entry is not None:
         if entry.bad is not None and entry.bad.reason == "paper header has no arXiv link" and not ended_cleanly:
             # the file stops inside the header line: it was cut, the header is not wrong
-            entry.bad = dataclasses.replace(entry.bad, reason="input ends early, inside a paper header",
-                                            hint="the papers before this line were read; re-create or re-download the file")
+            entry.bad = dataclasses.replace(
+                entry.bad,
+                reason="input ends early, inside a paper header",
+                hint="the papers before this line were read; re-create or re-download the file",
+            )
         yield entry.finish(source, date, categories)
 
 
@@ -120,8 +136,11 @@ def _start_entry(number: int, text: str, source: str) -> _Entry:
     link = _LINK.search(rest)
     if link is None:
         bad = Reject(
-            source, number, "paper header has no arXiv link",
-            "end the header with [ :arrow_down: ](https://arxiv.org/pdf/ID.pdf)", excerpt=rest[:80],
+            source,
+            number,
+            "paper header has no arXiv link",
+            "end the header with [ :arrow_down: ](https://arxiv.org/pdf/ID.pdf)",
+            excerpt=rest[:80],
         )
         return _Entry(number, rest.strip(), "", bad)
     return _Entry(number, rest[: link.start()].strip(), link.group("url"), None)

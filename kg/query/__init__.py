@@ -17,11 +17,24 @@ networkx graph or a graph file. Every question is SPARQL underneath; values are 
 >>> [p.id for p in g.papers(method="FooGAN")]
 ['2201.00001']
 """
+
 from __future__ import annotations
 
 from kg.query.graph import ENGINES, KnowledgeGraph
 from kg.query.rows import EntityRow, Evidence, Pair, PaperRow, Related, Rows
 from kg.query.sparql import PREFIXES, VALUES_HERE, inject_values, values_clause
 
-__all__ = ["ENGINES", "EntityRow", "Evidence", "KnowledgeGraph", "PREFIXES", "Pair", "PaperRow", "Related", "Rows",
-           "VALUES_HERE", "inject_values", "values_clause"]
+__all__ = [
+    "ENGINES",
+    "EntityRow",
+    "Evidence",
+    "KnowledgeGraph",
+    "PREFIXES",
+    "Pair",
+    "PaperRow",
+    "Related",
+    "Rows",
+    "VALUES_HERE",
+    "inject_values",
+    "values_clause",
+]

@@ -1,6 +1,7 @@
 """The two query engines behind ``KnowledgeGraph``: pyoxigraph (in memory or a store folder) and rdflib,
 and the conversion of terms between them.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,9 +27,24 @@ def _python(term: Any) -> Any:
 
 
 _XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = frozenset(_XSD_NS + name for name in (
-    "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "int", "long",
-    "short", "byte", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte"))
+_INTEGERS = frozenset(
+    _XSD_NS + name
+    for name in (
+        "integer",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
 _PLAIN_INTEGER = re.compile(r"[+-]?[0-9]+")
 _PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -118,7 +134,11 @@ class _Oxigraph:
         import pyoxigraph as ox
 
         target, graph = ox.NamedNode(object_), ox.DefaultGraph()
-        return {q.subject.value for p in predicates for q in self.store.quads_for_pattern(None, ox.NamedNode(p), target, graph)}
+        return {
+            q.subject.value
+            for p in predicates
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(p), target, graph)
+        }
 
 
 def spellings(name: str) -> list[str]:

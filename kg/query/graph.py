@@ -1,6 +1,7 @@
 """``KnowledgeGraph``: a graph file or store opened for queries, SPARQL with bound values, entity lookup by
 id, IRI, label or alias, and export (networkx, files).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -65,8 +66,10 @@ class KnowledgeGraph(Presets):
         t1, t2 = "FooGAN: Better Image Generation", "Generating Faces"
         a1 = "We propose FooGAN, a GAN evaluated on CIFAR-10."
         a2 = "A GAN for face generation, evaluated on CIFAR-10 and CelebA."
-        papers = [Paper("2201.00001", 1, t1, a1, ("A. Author",), ("cs.CV",), "2022-01-03"),
-                  Paper("2201.00002", 1, t2, a2, ("B. Author",), ("cs.CV",), "2022-01-04")]
+        papers = [
+            Paper("2201.00001", 1, t1, a1, ("A. Author",), ("cs.CV",), "2022-01-03"),
+            Paper("2201.00002", 1, t2, a2, ("B. Author",), ("cs.CV",), "2022-01-04"),
+        ]
 
         def m(type_, field, text, whole, role, source="vocabulary"):
             start = whole.index(text)
@@ -74,19 +77,31 @@ class KnowledgeGraph(Presets):
 
         D, M, T = EntityType.DATASET, EntityType.METHOD, EntityType.TASK
         links = [
-            Link("2201.00001", "method/foogan", Role.PROPOSES, (m(M, "title", "FooGAN", t1, Role.PROPOSES, "pattern:title-colon"),)),
+            Link(
+                "2201.00001",
+                "method/foogan",
+                Role.PROPOSES,
+                (m(M, "title", "FooGAN", t1, Role.PROPOSES, "pattern:title-colon"),),
+            ),
             Link("2201.00001", "method/gan", Role.USES, (m(M, "abstract", "GAN", a1, Role.USES),)),
             Link("2201.00001", "dataset/cifar-10", Role.USES, (m(D, "abstract", "CIFAR-10", a1, Role.USES),)),
-            Link("2201.00001", "task/image-generation", Role.ADDRESSES, (m(T, "title", "Image Generation", t1, Role.ADDRESSES),)),
+            Link(
+                "2201.00001",
+                "task/image-generation",
+                Role.ADDRESSES,
+                (m(T, "title", "Image Generation", t1, Role.ADDRESSES),),
+            ),
             Link("2201.00002", "method/gan", Role.USES, (m(M, "abstract", "GAN", a2, Role.USES),)),
             Link("2201.00002", "dataset/cifar-10", Role.USES, (m(D, "abstract", "CIFAR-10", a2, Role.USES),)),
             Link("2201.00002", "dataset/celeba", Role.USES, (m(D, "abstract", "CelebA", a2, Role.USES),)),
         ]
-        entities = [Entity("method/foogan", M, "FooGAN", (("FooGAN", 1),)),
-                    Entity("method/gan", M, "Generative Adversarial Network", (("GAN", 2),), "method/gan"),
-                    Entity("dataset/cifar-10", D, "CIFAR-10", (("CIFAR-10", 2),), "dataset/cifar-10"),
-                    Entity("dataset/celeba", D, "CelebA", (("CelebA", 1),), "dataset/celeba"),
-                    Entity("task/image-generation", T, "Image Generation", (("Image Generation", 1),))]
+        entities = [
+            Entity("method/foogan", M, "FooGAN", (("FooGAN", 1),)),
+            Entity("method/gan", M, "Generative Adversarial Network", (("GAN", 2),), "method/gan"),
+            Entity("dataset/cifar-10", D, "CIFAR-10", (("CIFAR-10", 2),), "dataset/cifar-10"),
+            Entity("dataset/celeba", D, "CelebA", (("CelebA", 1),), "dataset/celeba"),
+            Entity("task/image-generation", T, "Image Generation", (("Image Generation", 1),)),
+        ]
         return cls.from_rdflib(rdf.to_rdflib(papers, entities, links))
 
     @classmethod
@@ -95,8 +110,12 @@ class KnowledgeGraph(Presets):
         import pyoxigraph as ox
 
         path = Path(path)
-        formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
-                   ".json": ox.RdfFormat.JSON_LD}
+        formats = {
+            ".ttl": ox.RdfFormat.TURTLE,
+            ".nt": ox.RdfFormat.N_TRIPLES,
+            ".jsonld": ox.RdfFormat.JSON_LD,
+            ".json": ox.RdfFormat.JSON_LD,
+        }
         if path.suffix not in formats:
             raise unknown_name("graph file extension", path.suffix, list(formats))
         if engine == "rdflib":
@@ -123,7 +142,9 @@ class KnowledgeGraph(Presets):
         except OSError as err:
             raise StoreError(f"{path}: cannot open store: {err}") from err
         if store is None:
-            raise StoreError(f"{path}: no store here", )
+            raise StoreError(
+                f"{path}: no store here",
+            )
         return cls(_Oxigraph(store), config)
 
     @property
@@ -155,9 +176,12 @@ class KnowledgeGraph(Presets):
         ...                                  d="https://w3id.org/kg/dataset/celeba")]
         ['2201.00002']
         """
-        bound = {k: v if isinstance(v, (URIRef, Literal)) else
-                 (URIRef(v) if isinstance(v, str) and v.startswith(("http://", "https://")) else Literal(v))
-                 for k, v in bindings.items()}
+        bound = {
+            k: v
+            if isinstance(v, (URIRef, Literal))
+            else (URIRef(v) if isinstance(v, str) and v.startswith(("http://", "https://")) else Literal(v))
+            for k, v in bindings.items()
+        }
         text = query if "PREFIX kgo:" in query else PREFIXES + query
         if bound and VALUES_HERE not in text:  # a caller's query: values bound the same way on both engines
             text, bound = inject_values(text, bound), {}
@@ -195,12 +219,15 @@ class KnowledgeGraph(Presets):
         }}"""
         rows = [row for form in spellings(entity) for row in self.sparql(exact, name=form)]
         if not rows:
-            rows = self.sparql(f"""SELECT ?name ?e ?n WHERE {{
+            rows = self.sparql(
+                f"""SELECT ?name ?e ?n WHERE {{
                 {{ ?e skos:prefLabel ?l }} UNION {{ ?e skos:altLabel ?l }}
                 FILTER(LCASE(STR(?l)) = LCASE(STR(?name)))
                 {type_filter}
                 OPTIONAL {{ ?e kgo:paperCount ?n }}
-            }}""", name=entity)
+            }}""",
+                name=entity,
+            )
         if not rows:
             raise KGError(f"no entity called {entity!r}; try `kg query` on entities or a label from entities.csv")
         return min(rows, key=lambda r: (-int(r["n"] or 0), r["e"]))["e"]
@@ -216,12 +243,23 @@ class KnowledgeGraph(Presets):
         import networkx as nx
 
         graph = nx.MultiDiGraph()
-        for r in self.sparql("SELECT ?p ?id ?title ?date WHERE { ?p a kgo:Paper ; kgo:arxivId ?id ; dcterms:title ?title . OPTIONAL { ?p dcterms:date ?date } }"):
-            graph.add_node("paper/" + r["id"], kind="paper", label=r["title"], title=r["title"], arxiv_id=r["id"],
-                           date=r["date"] or "", url=f"https://arxiv.org/abs/{r['id']}")
+        for r in self.sparql(
+            "SELECT ?p ?id ?title ?date WHERE { ?p a kgo:Paper ; kgo:arxivId ?id ; dcterms:title ?title . OPTIONAL { ?p dcterms:date ?date } }"
+        ):
+            graph.add_node(
+                "paper/" + r["id"],
+                kind="paper",
+                label=r["title"],
+                title=r["title"],
+                arxiv_id=r["id"],
+                date=r["date"] or "",
+                url=f"https://arxiv.org/abs/{r['id']}",
+            )
         for row in self.entities(min_papers=0):
             graph.add_node(row.id, kind=row.type, label=row.label, n_papers=row.papers)
-        for r in self.sparql(f"SELECT ?id ?r ?e WHERE {{ ?p ?r ?e ; kgo:arxivId ?id . VALUES ?r {{ {_LINK_VALUES} }} }}"):
+        for r in self.sparql(
+            f"SELECT ?id ?r ?e WHERE {{ ?p ?r ?e ; kgo:arxivId ?id . VALUES ?r {{ {_LINK_VALUES} }} }}"
+        ):
             role = ROLE_OF[r["r"].rsplit("#", 1)[-1]]
             graph.add_edge("paper/" + r["id"], self._id(r["e"]), key=role, role=role)
         return graph
@@ -248,8 +286,9 @@ class KnowledgeGraph(Presets):
 
         return summary_markdown(self)
 
-    def show(self, focus: str | None = None, hops: int = 1, top: int | None = None, physics: bool = False,
-             height: int = 600) -> Any:
+    def show(
+        self, focus: str | None = None, hops: int = 1, top: int | None = None, physics: bool = False, height: int = 600
+    ) -> Any:
         """The HTML view inline in a notebook, offline (``kg.notebook.show``; the options of ``kg view``)."""
         from kg.notebook import show
 
@@ -277,4 +316,4 @@ class KnowledgeGraph(Presets):
         return path
 
     def _id(self, iri: str) -> str:
-        return iri[len(self.config.base_iri):] if iri.startswith(self.config.base_iri) else iri
+        return iri[len(self.config.base_iri) :] if iri.startswith(self.config.base_iri) else iri

@@ -1,6 +1,7 @@
 """The preset questions of ``KnowledgeGraph`` (papers, entities, top, related, co-occurrence, relations,
 timeline, evidence, stats), each one SPARQL query or a few.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -26,13 +27,21 @@ class Presets:
     _backend: Any
 
     if TYPE_CHECKING:
+
         def sparql(self, query: str, **bindings: Any) -> Rows: ...
         def entity_iri(self, entity: str, type: str | None = None) -> str: ...
         def _id(self, iri: str) -> str: ...
 
-    def papers(self, dataset: str | None = None, method: str | None = None, task: str | None = None,
-               since: str | None = None, until: str | None = None, limit: int | None = None,
-               offset: int = 0) -> Rows:
+    def papers(
+        self,
+        dataset: str | None = None,
+        method: str | None = None,
+        task: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Rows:
         """Papers linked to every given entity (any role), within [since, until] by date, sorted by id;
         with ``limit``, one page of at most that many from ``offset`` on (a popular dataset has thousands of
         papers, and on a large store most of an answer's time is spent reading the titles).
@@ -66,18 +75,29 @@ class Presets:
         filt = f"FILTER({' && '.join(filters)})" if filters else ""
         projection = " ".join(f"?{name}" for name in bindings)
         if limit is None:  # the whole answer: titles and dates in the same query
-            rows = self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date {projection} WHERE {{ {VALUES_HERE}
+            rows = self.sparql(
+                f"""SELECT DISTINCT ?p ?id ?title ?date {projection} WHERE {{ {VALUES_HERE}
                 {where}
                 ?p kgo:arxivId ?id ; dcterms:title ?title .
                 OPTIONAL {{ ?p dcterms:date ?date }}
                 {filt}
-            }} ORDER BY ?id""", **bindings)
-            return Rows(PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows)
+            }} ORDER BY ?id""",
+                **bindings,
+            )
+            return Rows(
+                PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows
+            )
         page = None if filters else self._linked_page(bindings, int(limit), offset)
         if page is not None:
             return page
-        return self._page(where, filt, projection, bindings, bool(filters),
-                          f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else ""))
+        return self._page(
+            where,
+            filt,
+            projection,
+            bindings,
+            bool(filters),
+            f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else ""),
+        )
 
     def _linked_page(self, bindings: dict[str, Any], limit: int, offset: int) -> Rows | None:
         """A page of the papers linked to given entities: the papers read straight from the index of each
@@ -86,30 +106,37 @@ class Presets:
         popular dataset has thousands of papers: as a query, the join and sort of their ids took most of a
         lookup's time on a large store."""
         base = self.config.base_iri + "paper/"
-        found = [self._backend.subjects([KGO + p for p in PREDICATES[name]], str(bindings[name]))
-                 for name in ("dataset", "method", "task") if name in bindings]
+        found = [
+            self._backend.subjects([KGO + p for p in PREDICATES[name]], str(bindings[name]))
+            for name in ("dataset", "method", "task")
+            if name in bindings
+        ]
         if not found:
             return None
         chosen = set.intersection(*found)
         if not all(p.startswith(base) for p in chosen):
             return None
-        ordered = sorted(chosen, key=lambda p: unquote(p[len(base):]))  # ORDER BY the arXiv id
-        page_rows = self._papers_by_iri(ordered[offset:offset + limit])
-        return Rows(page_rows[p] for p in ordered[offset:offset + limit] if p in page_rows)
+        ordered = sorted(chosen, key=lambda p: unquote(p[len(base) :]))  # ORDER BY the arXiv id
+        page_rows = self._papers_by_iri(ordered[offset : offset + limit])
+        return Rows(page_rows[p] for p in ordered[offset : offset + limit] if p in page_rows)
 
     def _page(self, where: str, filt: str, projection: str, bindings: dict[str, Any], dated: bool, page: str) -> Rows:
         """A page: the papers sorted and cut on their ids (short literals a store keeps inline), then the
         titles and dates of that page only (on a large store, reading every title of a popular dataset's
         thousands of papers took most of the time)."""
-        rows = self.sparql(f"""SELECT DISTINCT ?p ?id {projection} WHERE {{ {VALUES_HERE}
+        rows = self.sparql(
+            f"""SELECT DISTINCT ?p ?id {projection} WHERE {{ {VALUES_HERE}
             {where}
             ?p kgo:arxivId ?id .
             {"?p dcterms:date ?date ." if dated else ""}
             {filt}
-        }} ORDER BY ?id{page}""", **bindings)
+        }} ORDER BY ?id{page}""",
+            **bindings,
+        )
         details = self._titles_and_dates([str(r["p"]) for r in rows])
-        return Rows(PaperRow(r["id"], *details.get(str(r["p"]), ("", "")), f"https://arxiv.org/abs/{r['id']}")
-                    for r in rows)
+        return Rows(
+            PaperRow(r["id"], *details.get(str(r["p"]), ("", "")), f"https://arxiv.org/abs/{r['id']}") for r in rows
+        )
 
     def _papers_by_iri(self, papers: Sequence[str]) -> dict[str, PaperRow]:
         """Paper IRI -> its row, for the given papers that have an arXiv id and a title."""
@@ -118,9 +145,11 @@ class Presets:
         if not papers:
             return {}
         values = " ".join(term_text(URIRef(p)) for p in papers)
-        return {str(r["p"]): PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}")
-                for r in self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date WHERE {{ VALUES ?p {{ {values} }}
-                    ?p kgo:arxivId ?id ; dcterms:title ?title . OPTIONAL {{ ?p dcterms:date ?date }} }}""")}
+        return {
+            str(r["p"]): PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}")
+            for r in self.sparql(f"""SELECT DISTINCT ?p ?id ?title ?date WHERE {{ VALUES ?p {{ {values} }}
+                    ?p kgo:arxivId ?id ; dcterms:title ?title . OPTIONAL {{ ?p dcterms:date ?date }} }}""")
+        }
 
     def _titles_and_dates(self, papers: Sequence[str], batch: int = 500) -> dict[str, tuple[str, str]]:
         """Paper IRI -> (title, date or "") for the given papers, ``batch`` papers a query."""
@@ -128,7 +157,7 @@ class Presets:
 
         out: dict[str, tuple[str, str]] = {}
         for start in range(0, len(papers), batch):
-            values = " ".join(term_text(URIRef(p)) for p in papers[start:start + batch])
+            values = " ".join(term_text(URIRef(p)) for p in papers[start : start + batch])
             for r in self.sparql(f"""SELECT ?p ?title ?date WHERE {{ VALUES ?p {{ {values} }}
                     ?p dcterms:title ?title . OPTIONAL {{ ?p dcterms:date ?date }} }}"""):
                 out[str(r["p"])] = (r["title"], r["date"] or "")
@@ -158,7 +187,9 @@ class Presets:
                     ?e a kgo:{CLASSES[t]} ; skos:prefLabel ?label .
                     OPTIONAL {{ ?p ?r ?e . VALUES ?r {{ {values} }} }}
                 }} GROUP BY ?e ?label""")
-            out.extend(EntityRow(self._id(r["e"]), t, r["label"], int(r["n"])) for r in rows if int(r["n"]) >= min_papers)
+            out.extend(
+                EntityRow(self._id(r["e"]), t, r["label"], int(r["n"])) for r in rows if int(r["n"]) >= min_papers
+            )
         return Rows(sorted(out, key=lambda e: (-e.papers, e.label.lower(), e.id)))
 
     def top(self, type: str, n: int = 10) -> Rows:
@@ -215,12 +246,15 @@ class Presets:
             raise unknown_name("entity type", type, list(CLASSES))
         iri = URIRef(self.entity_iri(entity))
         type_filter = f"?o a kgo:{CLASSES[type]} ." if type else ""
-        rows = self.sparql(f"""SELECT ?e ?o ?label ?cls (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {VALUES_HERE}
+        rows = self.sparql(
+            f"""SELECT ?e ?o ?label ?cls (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {VALUES_HERE}
             ?p ?r ?e . ?p ?r2 ?o . VALUES ?r {{ {_LINK_VALUES} }} VALUES ?r2 {{ {_LINK_VALUES} }}
             ?o skos:prefLabel ?label ; a ?cls . VALUES ?cls {{ kgo:Dataset kgo:Method kgo:Task }}
             {type_filter}
             FILTER(?o != ?e)
-        }} GROUP BY ?e ?o ?label ?cls""", e=iri)
+        }} GROUP BY ?e ?o ?label ?cls""",
+            e=iri,
+        )
         out = [Related(self._id(r["o"]), r["cls"].rsplit("#", 1)[-1].lower(), r["label"], int(r["n"])) for r in rows]
         return Rows(sorted(out, key=lambda r: (-r.count, r.label.lower(), r.id)))
 
@@ -290,15 +324,21 @@ class Presets:
         floor = min(int(r["support"]) for r in top)
         # 2. every co-occurrence at least that strong (of any relation: one index scan), then the entities
         #    and labels of those of this relation only, a batch at a time
-        strong = [str(r["c"]) for r in self.sparql(
-            f"SELECT ?c WHERE {{ ?c kgo:supportCount ?support . FILTER(?support >= {floor}) }}")]
+        strong = [
+            str(r["c"])
+            for r in self.sparql(f"SELECT ?c WHERE {{ ?c kgo:supportCount ?support . FILTER(?support >= {floor}) }}")
+        ]
         out: list[Pair] = []
         for start in range(0, len(strong), 500):
-            values = " ".join(term_text(URIRef(c)) for c in strong[start:start + 500])
-            out.extend(Pair(self._id(r["a"]), r["al"], self._id(r["b"]), r["bl"], int(r["support"])) for r in self.sparql(
-                f"""SELECT ?a ?al ?b ?bl ?support WHERE {{ VALUES ?c {{ {values} }}
+            values = " ".join(term_text(URIRef(c)) for c in strong[start : start + 500])
+            out.extend(
+                Pair(self._id(r["a"]), r["al"], self._id(r["b"]), r["bl"], int(r["support"]))
+                for r in self.sparql(
+                    f"""SELECT ?a ?al ?b ?bl ?support WHERE {{ VALUES ?c {{ {values} }}
                     ?c kgo:role {role} ; kgo:supportCount ?support ; kgo:subjectEntity ?a ; kgo:objectEntity ?b .
-                    ?a skos:prefLabel ?al . ?b skos:prefLabel ?bl . }}"""))
+                    ?a skos:prefLabel ?al . ?b skos:prefLabel ?bl . }}"""
+                )
+            )
         # SPARQL's ORDER BY DESC(?support) ?a_label ?b_label: labels in code point order
         return Rows(sorted(out, key=lambda p: (-p.count, p.a_label, p.b_label, p.a, p.b))[:n])
 
@@ -309,9 +349,12 @@ class Presets:
         >>> KnowledgeGraph.example().timeline("GAN")
         [{'date': '2022-01-03', 'papers': 1}, {'date': '2022-01-04', 'papers': 1}]
         """
-        rows = self.sparql(f"""SELECT ?e ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {VALUES_HERE}
+        rows = self.sparql(
+            f"""SELECT ?e ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {VALUES_HERE}
             ?p ?r ?e . VALUES ?r {{ {_LINK_VALUES} }} ?p dcterms:date ?date .
-        }} GROUP BY ?e ?date ORDER BY ?date""", e=URIRef(self.entity_iri(entity)))
+        }} GROUP BY ?e ?date ORDER BY ?date""",
+            e=URIRef(self.entity_iri(entity)),
+        )
         return Rows({"date": str(r["date"]), "papers": int(r["n"])} for r in rows)
 
     def evidence(self, paper: str, entity: str) -> Rows:
@@ -324,7 +367,8 @@ class Presets:
         """
         paper_iri = URIRef(paper if paper.startswith("http") else self.config.base_iri + "paper/" + paper)
         entity_iri = self.entity_iri(entity)
-        rows = self.sparql(f"""SELECT ?p ?e ?role ?field ?start ?end ?text ?sentence ?component ?confidence WHERE {{
+        rows = self.sparql(
+            f"""SELECT ?p ?e ?role ?field ?start ?end ?text ?sentence ?component ?confidence WHERE {{
             {VALUES_HERE}
             ?t oa:hasSource ?p . ?a oa:hasTarget ?t ; oa:hasBody ?e .
             ?a a oa:Annotation ; kgo:field ?field ; kgo:role ?role .
@@ -334,10 +378,25 @@ class Presets:
             OPTIONAL {{ ?a kgo:sentence ?sentence }}
             OPTIONAL {{ ?a kgo:confidence ?confidence }}
             OPTIONAL {{ ?a prov:wasAttributedTo ?component }}
-        }}""", p=paper_iri, e=URIRef(entity_iri))
-        out = [Evidence(self._id(str(paper_iri)), self._id(entity_iri), ROLE_OF.get(str(r["role"]).rsplit("#", 1)[-1], str(r["role"])),
-                        r["field"], int(r["start"]), int(r["end"]), r["text"], r["sentence"] or "",
-                        str(r["component"] or "").rsplit("/", 1)[-1], float(r["confidence"] or 0)) for r in rows]
+        }}""",
+            p=paper_iri,
+            e=URIRef(entity_iri),
+        )
+        out = [
+            Evidence(
+                self._id(str(paper_iri)),
+                self._id(entity_iri),
+                ROLE_OF.get(str(r["role"]).rsplit("#", 1)[-1], str(r["role"])),
+                r["field"],
+                int(r["start"]),
+                int(r["end"]),
+                r["text"],
+                r["sentence"] or "",
+                str(r["component"] or "").rsplit("/", 1)[-1],
+                float(r["confidence"] or 0),
+            )
+            for r in rows
+        ]
         return Rows(sorted(out, key=lambda e: (e.field != "title", e.start, e.end)))
 
     def stats(self, n: int = 5) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""What queries answer: ``Rows`` (a list, with ``to_pandas``) of plain frozen rows.
-"""
+"""What queries answer: ``Rows`` (a list, with ``to_pandas``) of plain frozen rows."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

@@ -1,6 +1,7 @@
 """SPARQL text: the prefixes, classes and predicates the queries name, and values bound into a query as
 RDF terms (checked and escaped), never formatted from the input.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,13 @@ PREDICATES = {
     "method": ("usesMethod", "proposesMethod"),
     "task": ("addressesTask",),
 }
-ROLE_OF = {"usesDataset": "uses", "introducesDataset": "introduces", "usesMethod": "uses",
-           "proposesMethod": "proposes", "addressesTask": "addresses"}
+ROLE_OF = {
+    "usesDataset": "uses",
+    "introducesDataset": "introduces",
+    "usesMethod": "uses",
+    "proposesMethod": "proposes",
+    "addressesTask": "addresses",
+}
 _LINK_VALUES = " ".join(f"kgo:{p}" for ps in PREDICATES.values() for p in ps)
 #: where kg's own queries take their bound values (a SPARQL comment, so a query without values still parses)
 VALUES_HERE = "#kg:values\n"
@@ -58,14 +64,17 @@ def values_clause(bindings: Mapping[str, Any]) -> str:
 
 
 # the tokens of SPARQL text that can hold a brace or a keyword without being one: comments, strings, IRIs
-_SPARQL_TOKENS = re.compile(r"""
+_SPARQL_TOKENS = re.compile(
+    r"""
     (?P<skip> \#[^\n]*
             | '''(?:[^'\\]|\\.|'(?!''))*''' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
             | '(?:[^'\\\n]|\\.)*' | "(?:[^"\\\n]|\\.)*"
             | <[^<>"{}|^`\\\x00-\x20]*> )
   | (?P<word> [?$]?[A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z0-9_.-]*)? )
   | (?P<open> [{(] ) | (?P<close> [})] )
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 
 def _where_brace(query: str) -> int:
@@ -90,7 +99,7 @@ def _where_brace(query: str) -> int:
                 after_where = True
         elif kind == "open":
             if text == "{" and depth == 0 and (form != "CONSTRUCT" or after_where):
-                if form == "CONSTRUCT" and re.search(r"CONSTRUCT\s+WHERE\s*$", query[:match.start()], re.IGNORECASE):
+                if form == "CONSTRUCT" and re.search(r"CONSTRUCT\s+WHERE\s*$", query[: match.start()], re.IGNORECASE):
                     raise KGError("values cannot be bound in a CONSTRUCT WHERE { } query; write its template out")
                 return match.end()
             depth += 1

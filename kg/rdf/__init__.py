@@ -44,6 +44,7 @@ True
 >>> validate(g).conforms
 True
 """
+
 from __future__ import annotations
 
 from kg.rdf.cooccurrence import PairCounter, cooccurrence_triples
@@ -109,4 +110,62 @@ from kg.rdf.triples import (
     to_rdflib,
 )
 
-__all__ = ['CLASS_OF_TYPE', 'CONTEXT_LENGTH', 'DC', 'DCTERMS', 'EXPORTERS', 'Exporter', 'FABIO', 'KGO', 'NARROW_INTEGERS', 'NTriplesTerms', 'NTriplesWriter', 'OA', 'ONTOLOGY', 'OWL', 'PREFIXES', 'PROV', 'PairCounter', 'RDF', 'RDFLIB_TERMS', 'RDFS', 'RELATIONS', 'ROLE_PROPERTY', 'SCHEMA', 'SKOS', 'SKOSXL', 'Terms', 'Triple', 'VOID', 'ValidationReport', 'Violation', 'XSD', 'activity_iri', 'annotation_iri', 'bind_prefixes', 'component_iri', 'cooccurrence_iri', 'cooccurrence_triples', 'entity_iri', 'entity_triples', 'format_report', 'get_exporter', 'iter_triples', 'jsonld_context', 'label_iri', 'load_graph', 'ontology_file', 'ontology_header_triples', 'paper_iri', 'paper_triples', 'role_property', 'term_text', 'to_rdflib', 'turtle_text', 'validate', 'write_jsonld', 'write_ntriples', 'write_turtle']
+__all__ = [
+    "CLASS_OF_TYPE",
+    "CONTEXT_LENGTH",
+    "DC",
+    "DCTERMS",
+    "EXPORTERS",
+    "Exporter",
+    "FABIO",
+    "KGO",
+    "NARROW_INTEGERS",
+    "NTriplesTerms",
+    "NTriplesWriter",
+    "OA",
+    "ONTOLOGY",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "PairCounter",
+    "RDF",
+    "RDFLIB_TERMS",
+    "RDFS",
+    "RELATIONS",
+    "ROLE_PROPERTY",
+    "SCHEMA",
+    "SKOS",
+    "SKOSXL",
+    "Terms",
+    "Triple",
+    "VOID",
+    "ValidationReport",
+    "Violation",
+    "XSD",
+    "activity_iri",
+    "annotation_iri",
+    "bind_prefixes",
+    "component_iri",
+    "cooccurrence_iri",
+    "cooccurrence_triples",
+    "entity_iri",
+    "entity_triples",
+    "format_report",
+    "get_exporter",
+    "iter_triples",
+    "jsonld_context",
+    "label_iri",
+    "load_graph",
+    "ontology_file",
+    "ontology_header_triples",
+    "paper_iri",
+    "paper_triples",
+    "role_property",
+    "term_text",
+    "to_rdflib",
+    "turtle_text",
+    "validate",
+    "write_jsonld",
+    "write_ntriples",
+    "write_turtle",
+]

@@ -1,6 +1,7 @@
 """Co-occurrence: the papers of each pair of related entities, counted compactly, and the relation
 triples of the pairs with enough support.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -89,15 +90,24 @@ class PairCounter:
         ends = np.append(starts[1:], len(ranked))
         by_rank = sorted(entity_ids)
         papers_by_rank = sorted(paper_ids)
-        for start, end in zip(starts[ends - starts >= min_support].tolist(), ends[ends - starts >= min_support].tolist()):
+        for start, end in zip(
+            starts[ends - starts >= min_support].tolist(), ends[ends - starts >= min_support].tolist()
+        ):
             key = int(ranked[start])
-            yield (by_rank[key >> self._SHIFT], by_rank[key & mask],
-                   [papers_by_rank[p] for p in papers[start:end].tolist()])
+            yield (
+                by_rank[key >> self._SHIFT],
+                by_rank[key & mask],
+                [papers_by_rank[p] for p in papers[start:end].tolist()],
+            )
 
 
-def cooccurrence_triples(links: Iterable[Link], entity_types: Mapping[str, EntityType],
-                         config: Config = Config(), min_support: int | None = None,
-                         counter: PairCounter | None = None) -> Iterator[Triple]:
+def cooccurrence_triples(
+    links: Iterable[Link],
+    entity_types: Mapping[str, EntityType],
+    config: Config = Config(),
+    min_support: int | None = None,
+    counter: PairCounter | None = None,
+) -> Iterator[Triple]:
     """Entity -> entity relations (``RELATIONS``) for pairs linked by at least ``min_support`` papers
     (by default ``config.cooccurrence_min_support``: a pair seen in one paper only is left to queries
     over the links; in a large build it is most pairs, and mostly chance).
@@ -126,7 +136,14 @@ def cooccurrence_triples(links: Iterable[Link], entity_types: Mapping[str, Entit
             counter.add(paper_id, ids)
         del by_paper
     a_type, cooccurrence, role, subject, object_, support_count, supporting = (
-        RDF.type, KGO.Cooccurrence, KGO.role, KGO.subjectEntity, KGO.objectEntity, KGO.supportCount, KGO.supportingPaper)
+        RDF.type,
+        KGO.Cooccurrence,
+        KGO.role,
+        KGO.subjectEntity,
+        KGO.objectEntity,
+        KGO.supportCount,
+        KGO.supportingPaper,
+    )
     for s, o, papers in counter.pairs(min_support):
         relation = RELATIONS[(entity_types.get(s) or _type_of(s), entity_types.get(o) or _type_of(o))]  # type: ignore[index]
         c = cooccurrence_iri(s, o, config)

@@ -1,5 +1,5 @@
-"""The registry of graph file writers, by name (``kg build --format``, ``KnowledgeGraph.save``).
-"""
+"""The registry of graph file writers, by name (``kg build --format``, ``KnowledgeGraph.save``)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -9,7 +9,8 @@ from kg.errors import unknown_name
 from kg.rdf.serialise import Exporter, write_jsonld, write_ntriples, write_turtle
 
 EXPORTERS: Mapping[str, Exporter] = MappingProxyType(
-    {"turtle": write_turtle, "ntriples": write_ntriples, "jsonld": write_jsonld})
+    {"turtle": write_turtle, "ntriples": write_ntriples, "jsonld": write_jsonld}
+)
 
 
 def get_exporter(name: str) -> Exporter:

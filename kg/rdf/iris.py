@@ -1,6 +1,7 @@
 """The IRIs kg mints: papers, entities, annotations, components, activities, co-occurrences and labels
 (``kg.rdf`` lists them); all deterministic, no blank nodes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,8 +50,9 @@ def entity_iri(entity_id: str, config: Config = Config()) -> URIRef:
     return _iri(config, entity_id)
 
 
-def annotation_iri(paper_id: str, entity_id: str, role: Role | str, field: str, start: int, end: int,
-                   config: Config = Config()) -> URIRef:
+def annotation_iri(
+    paper_id: str, entity_id: str, role: Role | str, field: str, start: int, end: int, config: Config = Config()
+) -> URIRef:
     """The IRI of the evidence for one mention of a link; stable across runs.
 
     >>> str(annotation_iri("2201.00001", "dataset/imagenet", Role.USES, "title", 0, 8))
@@ -59,8 +61,9 @@ def annotation_iri(paper_id: str, entity_id: str, role: Role | str, field: str, 
     return URIRef(_annotation_iri_text(paper_id, entity_id, role, field, start, end, config))
 
 
-def _annotation_iri_text(paper_id: str, entity_id: str, role: Role | str, field: str, start: int, end: int,
-                         config: Config) -> str:
+def _annotation_iri_text(
+    paper_id: str, entity_id: str, role: Role | str, field: str, start: int, end: int, config: Config
+) -> str:
     key = f"{entity_id}|{Role(role).value}|{field}|{start}|{end}"
     return _base(config) + "annotation/" + _quoted(paper_id) + "/" + _hash(key)
 

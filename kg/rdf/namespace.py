@@ -1,6 +1,7 @@
 """The closed namespace of the kg ontology (``KGO``), the other vocabularies kg writes, their prefixes,
 and the maps from entity types and roles to classes and properties.
 """
+
 from __future__ import annotations
 
 import re
@@ -89,25 +90,45 @@ class KGO(rdflib.namespace.DefinedNamespace):
 
 
 #: prefixes bound on exported graphs and used by the Turtle writer
-PREFIXES: Mapping[str, str] = MappingProxyType({
-    "kgo": str(KGO._NS), "oa": str(OA), "prov": str(PROV), "skos": str(SKOS), "skosxl": str(SKOSXL),
-    "dc": str(DC), "dcterms": str(DCTERMS), "schema": str(SCHEMA), "fabio": str(FABIO), "void": str(VOID),
-    "owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
-})
+PREFIXES: Mapping[str, str] = MappingProxyType(
+    {
+        "kgo": str(KGO._NS),
+        "oa": str(OA),
+        "prov": str(PROV),
+        "skos": str(SKOS),
+        "skosxl": str(SKOSXL),
+        "dc": str(DC),
+        "dcterms": str(DCTERMS),
+        "schema": str(SCHEMA),
+        "fabio": str(FABIO),
+        "void": str(VOID),
+        "owl": str(OWL),
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "xsd": str(XSD),
+    }
+)
 CLASS_OF_TYPE: Mapping[EntityType, URIRef] = MappingProxyType(
-    {EntityType.DATASET: KGO.Dataset, EntityType.METHOD: KGO.Method, EntityType.TASK: KGO.Task})
+    {EntityType.DATASET: KGO.Dataset, EntityType.METHOD: KGO.Method, EntityType.TASK: KGO.Task}
+)
 #: paper -> entity property for each (entity type, role); anything else is ``kgo:mentionsEntity``
-ROLE_PROPERTY: Mapping[tuple[EntityType, Role], URIRef] = MappingProxyType({
-    (EntityType.METHOD, Role.PROPOSES): KGO.proposesMethod, (EntityType.METHOD, Role.USES): KGO.usesMethod,
-    (EntityType.DATASET, Role.INTRODUCES): KGO.introducesDataset,
-    (EntityType.DATASET, Role.USES): KGO.usesDataset, (EntityType.TASK, Role.ADDRESSES): KGO.addressesTask,
-})
+ROLE_PROPERTY: Mapping[tuple[EntityType, Role], URIRef] = MappingProxyType(
+    {
+        (EntityType.METHOD, Role.PROPOSES): KGO.proposesMethod,
+        (EntityType.METHOD, Role.USES): KGO.usesMethod,
+        (EntityType.DATASET, Role.INTRODUCES): KGO.introducesDataset,
+        (EntityType.DATASET, Role.USES): KGO.usesDataset,
+        (EntityType.TASK, Role.ADDRESSES): KGO.addressesTask,
+    }
+)
 #: entity -> entity relation derived from co-occurrence, by (subject type, object type)
-RELATIONS: Mapping[tuple[EntityType, EntityType], URIRef] = MappingProxyType({
-    (EntityType.METHOD, EntityType.TASK): KGO.appliedToTask,
-    (EntityType.DATASET, EntityType.TASK): KGO.usedForTask,
-    (EntityType.METHOD, EntityType.DATASET): KGO.evaluatedOn,
-})
+RELATIONS: Mapping[tuple[EntityType, EntityType], URIRef] = MappingProxyType(
+    {
+        (EntityType.METHOD, EntityType.TASK): KGO.appliedToTask,
+        (EntityType.DATASET, EntityType.TASK): KGO.usedForTask,
+        (EntityType.METHOD, EntityType.DATASET): KGO.evaluatedOn,
+    }
+)
 CONTEXT_LENGTH = 32  # characters of oa:prefix / oa:suffix
 _IRI_SAFE = "/:@-._~"
 _SURROGATE = re.compile("[\ud800-\udfff]")

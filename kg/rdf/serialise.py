@@ -1,6 +1,7 @@
 """Deterministic writers: terms as N-Triples text, sorted Turtle, streamed N-Triples and sorted JSON-LD,
 each file written atomically.
 """
+
 from __future__ import annotations
 
 import io

@@ -1,5 +1,5 @@
-"""SHACL validation against ``ontologies/shapes.ttl`` and a report for people.
-"""
+"""SHACL validation against ``ontologies/shapes.ttl`` and a report for people."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,8 +16,8 @@ from kg.rdf.terms import _qname
 
 # -------------------------------------------------------------------------------------- validation
 class Violation(NamedTuple):
-    focus: str    # the node that fails, as an IRI or literal
-    path: str     # the property, as a prefixed name where possible ("" for node-level checks)
+    focus: str  # the node that fails, as an IRI or literal
+    path: str  # the property, as a prefixed name where possible ("" for node-level checks)
     message: str
 
 
@@ -49,8 +49,7 @@ def validate(graph_or_path: Graph | str | Path, shapes: Graph | str | Path | Non
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus, path = results.value(result, SH.focusNode), results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage) or results.value(result, SH.sourceConstraintComponent)
-        found.add(Violation(str(focus), (_qname(path) or str(path)) if isinstance(path, URIRef) else "",
-                            str(message)))
+        found.add(Violation(str(focus), (_qname(path) or str(path)) if isinstance(path, URIRef) else "", str(message)))
     return ValidationReport(bool(conforms), tuple(sorted(found)))
 
 

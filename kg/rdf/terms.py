@@ -1,6 +1,7 @@
 """Literals and the two term encoders: ``Terms`` makes rdflib terms (graphs, stores), ``NTriplesTerms``
 makes the same terms as N-Triples text (writers of large builds).
 """
+
 from __future__ import annotations
 
 import re
@@ -120,8 +121,7 @@ RDFLIB_TERMS = Terms()
 
 
 # ----------------------------------------------------------------------------- terms as text
-_ESCAPES = MappingProxyType({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                             "\b": "\\b", "\f": "\\f"})
+_ESCAPES = MappingProxyType({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"})
 _NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f\ud800-\udfff]')
 _BAD_IRI = re.compile('[\x00-\x20<>"{}|^`\\\\]')
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -142,8 +142,8 @@ def _iriref(iri: str) -> str:
 
 def _qname(iri: str) -> str | None:
     for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(iri[len(namespace):]):
-            return f"{prefix}:{iri[len(namespace):]}"
+        if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(iri[len(namespace) :]):
+            return f"{prefix}:{iri[len(namespace) :]}"
     return None
 
 

@@ -1,6 +1,7 @@
 """The triples of a build: a paper with its annotations, an entity with its labels, the export's header,
 and a whole build's triples as an rdflib graph.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -45,30 +46,82 @@ from kg.records import Entity, EntityType, Link, Mention, Paper
 # ----------------------------------------------------------------------------------------- triples
 # The terms written for every paper and every mention, made once: a namespace attribute builds and checks
 # a new URIRef on each access, which was a fifth of the time of writing a large build.
-_PAPER_TERMS = (RDF.type, KGO.Paper, KGO.arxivId, DCTERMS.identifier, SCHEMA.url, DCTERMS.title, DCTERMS.abstract,
-                KGO.version, DCTERMS.date, DC.creator, KGO.category, KGO.Component, RDFS.label, PROV.Activity,
-                PROV.wasAssociatedWith)
-_ANNOTATION_TERMS = (RDF.type, OA.Annotation, OA.motivatedBy, OA.identifying, OA.hasBody, OA.hasTarget, KGO.field,
-                     KGO.role, KGO.confidence, PROV.wasAttributedTo, PROV.wasGeneratedBy, KGO.sentence,
-                     OA.SpecificResource, OA.hasSource, OA.hasSelector, OA.TextPositionSelector, OA.start, OA.end,
-                     OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix)
+_PAPER_TERMS = (
+    RDF.type,
+    KGO.Paper,
+    KGO.arxivId,
+    DCTERMS.identifier,
+    SCHEMA.url,
+    DCTERMS.title,
+    DCTERMS.abstract,
+    KGO.version,
+    DCTERMS.date,
+    DC.creator,
+    KGO.category,
+    KGO.Component,
+    RDFS.label,
+    PROV.Activity,
+    PROV.wasAssociatedWith,
+)
+_ANNOTATION_TERMS = (
+    RDF.type,
+    OA.Annotation,
+    OA.motivatedBy,
+    OA.identifying,
+    OA.hasBody,
+    OA.hasTarget,
+    KGO.field,
+    KGO.role,
+    KGO.confidence,
+    PROV.wasAttributedTo,
+    PROV.wasGeneratedBy,
+    KGO.sentence,
+    OA.SpecificResource,
+    OA.hasSource,
+    OA.hasSelector,
+    OA.TextPositionSelector,
+    OA.start,
+    OA.end,
+    OA.TextQuoteSelector,
+    OA.exact,
+    OA.prefix,
+    OA.suffix,
+)
 _NON_NEGATIVE = XSD.nonNegativeInteger
 #: the predicates whose integers kg types more narrowly than xsd:integer (as ``ontologies/shapes.ttl`` says).
 #: A pyoxigraph store keeps numbers by value and gives every integer back as xsd:integer; reading a store
 #: into rdflib (``KnowledgeGraph.rdflib_graph``, ``save``) types these again, so that no datatype is lost.
-NARROW_INTEGERS: Mapping[str, str] = MappingProxyType({str(OA.start): str(_NON_NEGATIVE), str(OA.end): str(_NON_NEGATIVE)})
+NARROW_INTEGERS: Mapping[str, str] = MappingProxyType(
+    {str(OA.start): str(_NON_NEGATIVE), str(OA.end): str(_NON_NEGATIVE)}
+)
 
 
-def paper_triples(paper: Paper, links: Sequence[Link], config: Config = Config(),
-                  terms: Terms = RDFLIB_TERMS) -> Iterator[Triple]:
+def paper_triples(
+    paper: Paper, links: Sequence[Link], config: Config = Config(), terms: Terms = RDFLIB_TERMS
+) -> Iterator[Triple]:
     """The triples of one paper, its links to entities and the evidence annotations of each link, with
     terms made by ``terms`` (rdflib terms by default).
 
     Components used by the annotations are typed and labelled here too, so that each paper's triples
     stand alone in a stream (a store drops the repeats).
     """
-    (a_type, paper_class, arxiv_id, identifier, url, title, abstract, version, date_, creator, category,
-     component_class, label, activity_class, associated_with) = terms.names(_PAPER_TERMS)
+    (
+        a_type,
+        paper_class,
+        arxiv_id,
+        identifier,
+        url,
+        title,
+        abstract,
+        version,
+        date_,
+        creator,
+        category,
+        component_class,
+        label,
+        activity_class,
+        associated_with,
+    ) = terms.names(_PAPER_TERMS)
     name, text = terms.name, terms.text
     p = name(paper_iri(paper.id, config))
     yield p, a_type, paper_class
@@ -107,14 +160,41 @@ def paper_triples(paper: Paper, links: Sequence[Link], config: Config = Config()
         yield activity, associated_with, c
 
 
-def _annotation_triples(paper: Paper, link: Link, prop: URIRef, entity: Node, p: Node, m: Mention, config: Config,
-                        terms: Terms) -> Iterator[Triple]:
-    (a_type, annotation, motivated_by, identifying, has_body, has_target, field, role, confidence, attributed_to,
-     generated_by, sentence_, specific_resource, has_source, has_selector, position_selector, start, end,
-     quote_selector, exact, prefix_, suffix_) = terms.names(_ANNOTATION_TERMS)
+def _annotation_triples(
+    paper: Paper, link: Link, prop: URIRef, entity: Node, p: Node, m: Mention, config: Config, terms: Terms
+) -> Iterator[Triple]:
+    (
+        a_type,
+        annotation,
+        motivated_by,
+        identifying,
+        has_body,
+        has_target,
+        field,
+        role,
+        confidence,
+        attributed_to,
+        generated_by,
+        sentence_,
+        specific_resource,
+        has_source,
+        has_selector,
+        position_selector,
+        start,
+        end,
+        quote_selector,
+        exact,
+        prefix_,
+        suffix_,
+    ) = terms.names(_ANNOTATION_TERMS)
     iri, text_of, literal = terms.iri, terms.text, terms.literal
     a_text = _annotation_iri_text(paper.id, link.entity_id, link.role, m.field, m.start, m.end, config)
-    a, target, position, quote_ = iri(a_text), iri(a_text + "#target"), iri(a_text + "#position"), iri(a_text + "#quote")
+    a, target, position, quote_ = (
+        iri(a_text),
+        iri(a_text + "#target"),
+        iri(a_text + "#position"),
+        iri(a_text + "#quote"),
+    )
     text = paper.text(m.field)
     yield a, a_type, annotation
     yield a, motivated_by, identifying
@@ -126,7 +206,7 @@ def _annotation_triples(paper: Paper, link: Link, prop: URIRef, entity: Node, p:
     yield a, attributed_to, terms.name(component_iri(m.source, config))
     # PROV: an annotation is generated by an activity (a run of the component), attributed to the component
     yield a, generated_by, terms.name(activity_iri(m.source, config))
-    sentence = m.sentence or text[m.sentence_start:m.sentence_end]
+    sentence = m.sentence or text[m.sentence_start : m.sentence_end]
     if sentence:
         yield a, sentence_, text_of(sentence)
     yield target, a_type, specific_resource
@@ -138,7 +218,7 @@ def _annotation_triples(paper: Paper, link: Link, prop: URIRef, entity: Node, p:
     yield position, end, literal(_count(m.end, _NON_NEGATIVE))
     yield quote_, a_type, quote_selector
     yield quote_, exact, text_of(m.text)
-    prefix, suffix = text[max(0, m.start - CONTEXT_LENGTH):m.start], text[m.end:m.end + CONTEXT_LENGTH]
+    prefix, suffix = text[max(0, m.start - CONTEXT_LENGTH) : m.start], text[m.end : m.end + CONTEXT_LENGTH]
     if prefix:
         yield quote_, prefix_, text_of(prefix)
     if suffix:
@@ -150,13 +230,27 @@ def _field_literal(name: str) -> Literal:
     return _text(name)
 
 
-_ENTITY_TERMS = (RDF.type, SKOS.prefLabel, KGO.paperCount, SKOS.definition, SKOS.inScheme, KGO.Vocabulary,
-                 KGO.vocabularyId, SKOS.broader, SKOS.altLabel, SKOSXL.prefLabel, SKOSXL.altLabel, SKOSXL.Label,
-                 SKOSXL.literalForm, KGO.mentionCount)
+_ENTITY_TERMS = (
+    RDF.type,
+    SKOS.prefLabel,
+    KGO.paperCount,
+    SKOS.definition,
+    SKOS.inScheme,
+    KGO.Vocabulary,
+    KGO.vocabularyId,
+    SKOS.broader,
+    SKOS.altLabel,
+    SKOSXL.prefLabel,
+    SKOSXL.altLabel,
+    SKOSXL.Label,
+    SKOSXL.literalForm,
+    KGO.mentionCount,
+)
 
 
-def entity_triples(entity: Entity, n_papers: int = 0, config: Config = Config(),
-                   terms: Terms = RDFLIB_TERMS) -> Iterator[Triple]:
+def entity_triples(
+    entity: Entity, n_papers: int = 0, config: Config = Config(), terms: Terms = RDFLIB_TERMS
+) -> Iterator[Triple]:
     """The triples of one entity: class, labels, surface forms with counts, vocabulary link, broader;
     terms made by ``terms`` (rdflib terms by default).
 
@@ -172,8 +266,22 @@ def entity_triples(entity: Entity, n_papers: int = 0, config: Config = Config(),
     >>> sorted(int(o) for o in g.objects(None, KGO.mentionCount))
     [1, 3]
     """
-    (a_type, pref_label, paper_count, definition, in_scheme, vocabulary, vocabulary_id, broader_, alt_label,
-     xl_pref_label, xl_alt_label, xl_label, literal_form, mention_count) = terms.names(_ENTITY_TERMS)
+    (
+        a_type,
+        pref_label,
+        paper_count,
+        definition,
+        in_scheme,
+        vocabulary,
+        vocabulary_id,
+        broader_,
+        alt_label,
+        xl_pref_label,
+        xl_alt_label,
+        xl_label,
+        literal_form,
+        mention_count,
+    ) = terms.names(_ENTITY_TERMS)
     name, text, literal = terms.name, terms.text, terms.literal
     iri = str(entity_iri(entity.id, config))
     e = name(entity_iri(entity.id, config))
@@ -211,8 +319,13 @@ def ontology_header_triples(config: Config = Config()) -> Iterator[Triple]:
     yield KGO.Vocabulary, SKOS.prefLabel, Literal("kg curated vocabulary", lang="en")
 
 
-def iter_triples(papers: Iterable[Paper], entities: Iterable[Entity], links: Iterable[Link],
-                 config: Config = Config(), min_support: int | None = None) -> Iterator[Triple]:
+def iter_triples(
+    papers: Iterable[Paper],
+    entities: Iterable[Entity],
+    links: Iterable[Link],
+    config: Config = Config(),
+    min_support: int | None = None,
+) -> Iterator[Triple]:
     """Every triple of a build; links of papers that are not given are left out."""
     links = list(links)
     by_paper: dict[str, list[Link]] = defaultdict(list)
@@ -239,8 +352,13 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def to_rdflib(papers: Iterable[Paper], entities: Iterable[Entity], links: Iterable[Link],
-              config: Config = Config(), min_support: int | None = None) -> Graph:
+def to_rdflib(
+    papers: Iterable[Paper],
+    entities: Iterable[Entity],
+    links: Iterable[Link],
+    config: Config = Config(),
+    min_support: int | None = None,
+) -> Graph:
     """An rdflib graph of a build, with the kg prefixes bound."""
     graph = bind_prefixes(Graph())
     for triple in iter_triples(papers, entities, links, config, min_support):

@@ -14,6 +14,7 @@ against the graph, the entities never seen before and the papers per month of th
 >>> print(text.splitlines()[6])
 - **FooSet** in [FooNet](https://arxiv.org/abs/2201.00001) (arXiv:2201.00001)
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,15 @@ __all__ = ["FORMATS", "Digest", "digest", "report_text", "write_report"]
 FORMATS = {"html": to_html, "md": to_markdown}
 
 
-def report_text(papers: Sequence[Paper], entities: Sequence[Entity], links: Sequence[Link], *, fmt: str = "html",
-                graph: Any = None, graph_name: str = "") -> str:
+def report_text(
+    papers: Sequence[Paper],
+    entities: Sequence[Entity],
+    links: Sequence[Link],
+    *,
+    fmt: str = "html",
+    graph: Any = None,
+    graph_name: str = "",
+) -> str:
     """The report of a build's records as HTML or Markdown (``fmt``), compared with ``graph`` if given."""
     if fmt not in FORMATS:
         raise unknown_name("report format", fmt, list(FORMATS))
@@ -41,13 +49,15 @@ def report_text(papers: Sequence[Paper], entities: Sequence[Entity], links: Sequ
     return FORMATS[fmt](d)
 
 
-def write_report(build: Any, path: str | os.PathLike[str], *, fmt: str | None = None, graph: Any = None,
-                 graph_name: str = "") -> Path:
+def write_report(
+    build: Any, path: str | os.PathLike[str], *, fmt: str | None = None, graph: Any = None, graph_name: str = ""
+) -> Path:
     """Write the report of ``build`` (anything with ``papers``, ``entities``, ``links``) to ``path``
     (atomically); the format is ``fmt``, or ``md`` for a ``.md`` path and ``html`` otherwise."""
     from kg.view.page import write_page
 
     path = Path(path)
     fmt = fmt or ("md" if path.suffix == ".md" else "html")
-    return write_page(report_text(build.papers, build.entities, build.links, fmt=fmt, graph=graph,
-                                  graph_name=graph_name), path)
+    return write_page(
+        report_text(build.papers, build.entities, build.links, fmt=fmt, graph=graph, graph_name=graph_name), path
+    )

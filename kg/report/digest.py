@@ -5,6 +5,7 @@ graph, the entities never seen before and how the leading ones grew over the gra
 In: the records of a build (``kg.records``: papers, entities, links) and optionally a ``KnowledgeGraph``.
 Out: a ``Digest``, plain frozen data that ``kg.report.render`` writes as HTML or Markdown.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -40,11 +41,11 @@ class Digest:
     dates: tuple[str, ...]
     introduced: tuple[Claim, ...]
     proposed: tuple[Claim, ...]
-    top: dict[str, tuple[tuple[str, int], ...]]          # type -> (label, papers), most first
-    graph: str = ""                                       # the earlier graph compared with, if any
+    top: dict[str, tuple[tuple[str, int], ...]]  # type -> (label, papers), most first
+    graph: str = ""  # the earlier graph compared with, if any
     graph_papers: int = 0
-    new: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)   # type -> (label, papers here)
-    rising: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()             # (label, ((month, papers), ...))
+    new: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)  # type -> (label, papers here)
+    rising: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # (label, ((month, papers), ...))
 
 
 def digest(papers: Sequence[Paper], entities: Sequence[Entity], links: Sequence[Link]) -> Digest:
@@ -64,14 +65,25 @@ def digest(papers: Sequence[Paper], entities: Sequence[Entity], links: Sequence[
     counts: dict[str, Counter[str]] = {"task": Counter(), "dataset": Counter(), "method": Counter()}
     for _, entity_id in sorted({(l.paper_id, l.entity_id) for l in links}):
         counts[by_id[entity_id].type.value][entity_id] += 1
-    top = {kind: tuple((by_id[e].label, n) for e, n in sorted(c.items(), key=lambda en: (-en[1], by_id[en[0]].label.lower(), en[0]))[:TOP])
-           for kind, c in counts.items()}
-    return Digest(papers=len(papers), dates=tuple(sorted({p.date for p in papers if p.date})),
-                  introduced=_claims(links, Role.INTRODUCES, by_id, by_paper),
-                  proposed=_claims(links, Role.PROPOSES, by_id, by_paper), top=top)
+    top = {
+        kind: tuple(
+            (by_id[e].label, n)
+            for e, n in sorted(c.items(), key=lambda en: (-en[1], by_id[en[0]].label.lower(), en[0]))[:TOP]
+        )
+        for kind, c in counts.items()
+    }
+    return Digest(
+        papers=len(papers),
+        dates=tuple(sorted({p.date for p in papers if p.date})),
+        introduced=_claims(links, Role.INTRODUCES, by_id, by_paper),
+        proposed=_claims(links, Role.PROPOSES, by_id, by_paper),
+        top=top,
+    )
 
 
-def _claims(links: Sequence[Link], role: Role, by_id: dict[str, Entity], by_paper: dict[str, Paper]) -> tuple[Claim, ...]:
+def _claims(
+    links: Sequence[Link], role: Role, by_id: dict[str, Entity], by_paper: dict[str, Paper]
+) -> tuple[Claim, ...]:
     out = []
     for link in links:
         if link.role is not role:
@@ -83,8 +95,9 @@ def _claims(links: Sequence[Link], role: Role, by_id: dict[str, Entity], by_pape
             at = sentence.find(mention.text)
             hl = (at, at + len(mention.text)) if at >= 0 else None
         paper = by_paper[link.paper_id]
-        out.append(Claim(link.entity_id, by_id[link.entity_id].label, paper.id, paper.title, arxiv_url(paper.id),
-                         sentence, hl))
+        out.append(
+            Claim(link.entity_id, by_id[link.entity_id].label, paper.id, paper.title, arxiv_url(paper.id), sentence, hl)
+        )
     return tuple(sorted(out, key=lambda c: (c.label.lower(), c.entity, c.paper)))
 
 
@@ -101,11 +114,18 @@ def compare(d: Digest, entities: Sequence[Entity], links: Sequence[Link], graph:
     for e in ids:
         if e not in known:
             new[by_id[e].type.value].append((by_id[e].label, papers_here[e]))
-    leading = sorted((e for e in ids if e in known), key=lambda e: (-papers_here[e], by_id[e].label.lower(), e))[:RISING]
+    leading = sorted((e for e in ids if e in known), key=lambda e: (-papers_here[e], by_id[e].label.lower(), e))[
+        :RISING
+    ]
     rising = tuple((by_id[e].label, _months(graph.timeline(e))) for e in leading)
     n = int(graph.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kgo:Paper }")[0]["n"])
-    return replace(d, graph=name, graph_papers=n, rising=rising,
-                   new={k: tuple(sorted(v, key=lambda ln: (-ln[1], ln[0].lower()))) for k, v in new.items()})
+    return replace(
+        d,
+        graph=name,
+        graph_papers=n,
+        rising=rising,
+        new={k: tuple(sorted(v, key=lambda ln: (-ln[1], ln[0].lower()))) for k, v in new.items()},
+    )
 
 
 def _known(graph: Any, ids: Sequence[str]) -> set[str]:
@@ -113,9 +133,9 @@ def _known(graph: Any, ids: Sequence[str]) -> set[str]:
     base = graph.config.base_iri
     found: set[str] = set()
     for start in range(0, len(ids), 500):
-        values = " ".join(f"<{base}{e}>" for e in ids[start:start + 500])
+        values = " ".join(f"<{base}{e}>" for e in ids[start : start + 500])
         rows = graph.sparql(f"SELECT ?e WHERE {{ VALUES ?e {{ {values} }} ?e skos:prefLabel ?l }}")
-        found.update(str(r["e"])[len(base):] for r in rows)
+        found.update(str(r["e"])[len(base) :] for r in rows)
     return found
 
 

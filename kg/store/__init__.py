@@ -19,6 +19,7 @@ the previous store (``Store.backup``: hard links, instant) and applies the remov
 >>> len(list(open_store(folder / "store")))
 1
 """
+
 from __future__ import annotations
 
 from kg.store.loader import (
@@ -37,4 +38,24 @@ from kg.store.loader import (
 )
 from kg.store.swap import check_not_held, exchange, holder_pid, signals_held, swap, swap_back, swap_in
 
-__all__ = ['STORE_ID', 'StoreLoader', 'check_not_held', 'exchange', 'holder_pid', 'is_store', 'load_store', 'new_store_dir', 'open_store', 'pieces', 'read_store_id', 'release_memory', 'signals_held', 'swap', 'swap_back', 'swap_in', 'trim_heap', 'update_store', 'write_store_id']
+__all__ = [
+    "STORE_ID",
+    "StoreLoader",
+    "check_not_held",
+    "exchange",
+    "holder_pid",
+    "is_store",
+    "load_store",
+    "new_store_dir",
+    "open_store",
+    "pieces",
+    "read_store_id",
+    "release_memory",
+    "signals_held",
+    "swap",
+    "swap_back",
+    "swap_in",
+    "trim_heap",
+    "update_store",
+    "write_store_id",
+]

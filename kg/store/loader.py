@@ -1,6 +1,7 @@
 """Loading a pyoxigraph store: opened read-only or loaded from N-Triples (in a thread, while the build
 writes), updated from a checkpoint with a delta, and marked with the id of the build that wrote it.
 """
+
 from __future__ import annotations
 
 import gc
@@ -84,8 +85,9 @@ class StoreLoader:
     2
     """
 
-    def __init__(self, target: str | Path, piece_triples: int = 250_000, queued: int = 1,
-                 lenient: bool = False) -> None:
+    def __init__(
+        self, target: str | Path, piece_triples: int = 250_000, queued: int = 1, lenient: bool = False
+    ) -> None:
         if piece_triples < 1:
             raise StoreError(f"triples per bulk load must be at least 1, not {piece_triples}")
         self.target = Path(target)
@@ -166,8 +168,9 @@ class StoreLoader:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def load_store(nt_files: Sequence[str | Path], target: str | Path, swap: bool = True,
-               piece_triples: int = 250_000) -> Path:
+def load_store(
+    nt_files: Sequence[str | Path], target: str | Path, swap: bool = True, piece_triples: int = 250_000
+) -> Path:
     """Bulk-load N-Triples files into a new store (``StoreLoader``: in pieces, then compacted) and (with
     ``swap``) put it at ``target``.
 

@@ -1,6 +1,7 @@
 """Swapping a new store folder in for the old one (two renames, or one exchange, signals held off in
 between) and telling whether another program holds a store open.
 """
+
 from __future__ import annotations
 
 import errno

@@ -25,6 +25,7 @@ vis-network inlined from the ``pyvis`` package: no CDN, no request).
 >>> html.startswith("<!DOCTYPE html>"), "cdn" in html.lower(), 'id="kg-data"' in html
 (True, False, True)
 """
+
 from __future__ import annotations
 
 import os
@@ -42,13 +43,34 @@ from kg.view.page import page, script_json, write_page
 from kg.view.select import resolve, subgraph, top_subgraph
 from kg.view.sources import GraphSource, StoreSource
 
-__all__ = ["GraphSource", "MODES", "StoreSource", "layout", "map_data", "render_html", "resolve", "script_json",
-           "subgraph", "top_subgraph", "view", "view_data", "write_html", "write_map"]
+__all__ = [
+    "GraphSource",
+    "MODES",
+    "StoreSource",
+    "layout",
+    "map_data",
+    "render_html",
+    "resolve",
+    "script_json",
+    "subgraph",
+    "top_subgraph",
+    "view",
+    "view_data",
+    "write_html",
+    "write_map",
+]
 MODES = ("auto", "map", "papers")
 
 
-def render_html(graph: nx.MultiDiGraph, *, focus: str | None = None, hops: int = 1, top: int | None = None,
-                title: str = "kg", physics: bool = False) -> str:
+def render_html(
+    graph: nx.MultiDiGraph,
+    *,
+    focus: str | None = None,
+    hops: int = 1,
+    top: int | None = None,
+    title: str = "kg",
+    physics: bool = False,
+) -> str:
     """The paper view as a string; see ``write_html``."""
     shown = graph
     if focus is not None:
@@ -58,8 +80,16 @@ def render_html(graph: nx.MultiDiGraph, *, focus: str | None = None, hops: int =
     return page(view_data(graph, shown, title=title, physics=physics), title=title)
 
 
-def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, focus: str | None = None, hops: int = 1,
-               top: int | None = None, title: str = "kg", physics: bool = False) -> Path:
+def write_html(
+    graph: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    focus: str | None = None,
+    hops: int = 1,
+    top: int | None = None,
+    title: str = "kg",
+    physics: bool = False,
+) -> Path:
     """Write the paper view as ONE self-contained HTML file (atomically) and return its path.
 
     ``focus`` (an id, label or alias) keeps the nodes within ``hops`` of it; ``top`` keeps the ``top``
@@ -71,8 +101,14 @@ def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, focus: s
     return write_page(text, path)
 
 
-def write_map(source: nx.MultiDiGraph | GraphSource | StoreSource, path: str | os.PathLike[str], *,
-              top: int | None = None, title: str = "kg", config: Config = Config()) -> Path:
+def write_map(
+    source: nx.MultiDiGraph | GraphSource | StoreSource,
+    path: str | os.PathLike[str],
+    *,
+    top: int | None = None,
+    title: str = "kg",
+    config: Config = Config(),
+) -> Path:
     """Write the map of the ``top`` entities with most papers (default ``config.view_max_nodes``) of a
     graph or a source (``kg.view.sources``) as ONE self-contained HTML file; return its path.
 
@@ -87,8 +123,16 @@ def write_map(source: nx.MultiDiGraph | GraphSource | StoreSource, path: str | o
     return write_page(page(map_data(source, config=config, top=top, title=title), title=title), path)
 
 
-def view(graph: str | os.PathLike[str], path: str | os.PathLike[str], *, mode: str = "auto",
-         focus: str | None = None, hops: int = 1, top: int | None = None, config: Config = Config()) -> tuple[Path, str]:
+def view(
+    graph: str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    *,
+    mode: str = "auto",
+    focus: str | None = None,
+    hops: int = 1,
+    top: int | None = None,
+    config: Config = Config(),
+) -> tuple[Path, str]:
     """``kg view``: the view of a graph file or store folder that fits, or the one asked for; returns
     the file written and the mode. ``auto`` picks the map above ``config.view_map_threshold`` papers
     (and never with ``focus``, which centres the paper view on one entity)."""

@@ -4,6 +4,7 @@ In: the whole graph (for degrees) and the part shown (``kg.view.select``). Out: 
 ``kg.view.page`` puts into the page. Entities shared by two or more papers are labelled (heaviest first,
 without overlap, ``kg.view.labels``); entities seen once are faded until asked for.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,24 +41,46 @@ def view_data(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph, *, title: str = "k
     links = []
     for u, v, key, attrs in shown.edges(keys=True, data=True):
         texts = {f: str(shown.nodes[u].get(f) or "") for f in ("title", "abstract")}
-        links.append({
-            "from": u, "to": v, "role": str(attrs.get("role", key)), "confidence": attrs.get("confidence"),
-            "evidence": [_evidence(ev, texts) for ev in attrs.get("evidence") or ()],
-        })
+        links.append(
+            {
+                "from": u,
+                "to": v,
+                "role": str(attrs.get("role", key)),
+                "confidence": attrs.get("confidence"),
+                "evidence": [_evidence(ev, texts) for ev in attrs.get("evidence") or ()],
+            }
+        )
     kinds = {kind: sum(1 for n in nodes if n["kind"] == kind) for kind in KINDS}
-    return {"mode": "papers", "title": title, "physics": physics, "base": round(base, 6), "nodes": nodes,
-            "links": links, "total": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
-            "kinds": kinds}
+    return {
+        "mode": "papers",
+        "title": title,
+        "physics": physics,
+        "base": round(base, 6),
+        "nodes": nodes,
+        "links": links,
+        "total": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
+        "kinds": kinds,
+    }
 
 
 def _node(graph: nx.MultiDiGraph, node: str, attrs: dict, xy: tuple[float, float]) -> dict[str, object]:
     """One node of the page: id, kind, label, position, degree and the details of its kind."""
     kind = str(attrs.get("kind") or (node.split("/", 1)[0] if "/" in node else "paper"))
     label = str(attrs.get("label") or node)
-    item: dict[str, object] = {"id": node, "kind": kind, "label": label, "short": shorten(label),
-                               "x": xy[0], "y": xy[1], "degree": len(neighbours(graph, node))}
-    keys = ("arxiv_id", "version", "url", "date", "authors", "categories") if kind == "paper" else \
-        ("aliases", "vocabulary_id", "broader", "n_papers")
+    item: dict[str, object] = {
+        "id": node,
+        "kind": kind,
+        "label": label,
+        "short": shorten(label),
+        "x": xy[0],
+        "y": xy[1],
+        "degree": len(neighbours(graph, node)),
+    }
+    keys = (
+        ("arxiv_id", "version", "url", "date", "authors", "categories")
+        if kind == "paper"
+        else ("aliases", "vocabulary_id", "broader", "n_papers")
+    )
     for key in keys:
         if attrs.get(key) not in (None, "", []):
             item[key] = attrs[key]
@@ -78,9 +101,14 @@ def _add_labels(nodes: list[dict]) -> float:
     if not nodes:
         return 1.0
     base = base_scale([n["x"] for n in nodes], [n["y"] for n in nodes])
-    levels = label_levels([n["x"] for n in nodes], [n["y"] for n in nodes], [n["short"] for n in nodes],
-                          [n.get("font", 12) for n in nodes], [n["degree"] if "font" in n else 0 for n in nodes],
-                          base=base)
+    levels = label_levels(
+        [n["x"] for n in nodes],
+        [n["y"] for n in nodes],
+        [n["short"] for n in nodes],
+        [n.get("font", 12) for n in nodes],
+        [n["degree"] if "font" in n else 0 for n in nodes],
+        base=base,
+    )
     for n, z in zip(nodes, levels):
         if z is not None:
             n["z"] = z
@@ -110,5 +138,11 @@ def _evidence(ev: dict, texts: dict[str, str]) -> dict[str, object]:
         if at < 0:
             at = sentence.casefold().find(span.casefold())
         hl = [at, at + len(span)] if at >= 0 else None
-    return {"field": ev.get("field", ""), "text": span, "sentence": sentence, "hl": hl,
-            "source": ev.get("source", ""), "confidence": ev.get("confidence")}
+    return {
+        "field": ev.get("field", ""),
+        "text": span,
+        "sentence": sentence,
+        "hl": hl,
+        "source": ev.get("source", ""),
+        "confidence": ev.get("confidence"),
+    }

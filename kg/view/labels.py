@@ -6,6 +6,7 @@ is the scale ``base * 2 ** (k / 2)``; labels keep their size on screen while the
 placed at one level never overlaps another placed label at any deeper level, and each level adds the
 heaviest labels that fit among those already placed.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,9 +31,17 @@ def base_scale(xs: Sequence[float], ys: Sequence[float]) -> float:
     return min(1.0, FIT_PIXELS / extent)
 
 
-def label_levels(xs: Sequence[float], ys: Sequence[float], texts: Sequence[str], fonts: Sequence[float],
-                 weights: Sequence[float], *, base: float, levels: int = LEVELS,
-                 radii: Sequence[float] | None = None) -> list[int | None]:
+def label_levels(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    texts: Sequence[str],
+    fonts: Sequence[float],
+    weights: Sequence[float],
+    *,
+    base: float,
+    levels: int = LEVELS,
+    radii: Sequence[float] | None = None,
+) -> list[int | None]:
     """The first level at which each label is drawn; a weight of 0 or less means never by itself.
     A label sits under its node: ``radii`` (drawing units) moves it down by the node's radius.
 
@@ -80,5 +89,8 @@ class _Grid:
             self.cells.setdefault(key, []).append(box)
 
     def hits(self, box: tuple[float, float, float, float]) -> bool:
-        return any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
-                   for key in self._keys(box) for o in self.cells.get(key, ()))
+        return any(
+            box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
+            for key in self._keys(box)
+            for o in self.cells.get(key, ())
+        )

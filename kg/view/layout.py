@@ -3,6 +3,7 @@
 In: a networkx graph (the paper view) or vertex pairs with weights (the map). Out: ``{node: (x, y)}``
 in vis-network units, rounded to 0.1, the same for the same input (seeded).
 """
+
 from __future__ import annotations
 
 import random
@@ -38,8 +39,9 @@ def layout(graph: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, tuple[float, f
     return {nodes[v]: xy for v, xy in enumerate(coords)}
 
 
-def layout_pairs(n: int, pairs: Sequence[tuple[int, int]], weights: Sequence[float] | None = None, *,
-                 seed: int = 0, niter: int = 500) -> list[tuple[float, float]]:
+def layout_pairs(
+    n: int, pairs: Sequence[tuple[int, int]], weights: Sequence[float] | None = None, *, seed: int = 0, niter: int = 500
+) -> list[tuple[float, float]]:
     """Positions of vertices ``0..n-1`` linked by ``pairs`` (weighted: heavier links pull harder).
 
     >>> layout_pairs(3, [(0, 1)], [2.0]) == layout_pairs(3, [(0, 1)], [2.0])
@@ -75,8 +77,9 @@ def seeded(seed: int) -> Iterator[random.Random]:
         igraph.set_random_number_generator(random)  # igraph's default
 
 
-def _component_layout(vertices: list[int], edges: list[tuple[int, int, float]], rng: random.Random,
-                      niter: int) -> list[tuple[float, float]]:
+def _component_layout(
+    vertices: list[int], edges: list[tuple[int, int, float]], rng: random.Random, niter: int
+) -> list[tuple[float, float]]:
     """FR positions of one connected component, centred, median edge ``EDGE_LENGTH`` long."""
     if len(vertices) == 1:
         return [(0.0, 0.0)]
@@ -90,8 +93,9 @@ def _component_layout(vertices: list[int], edges: list[tuple[int, int, float]], 
     coords = graph.layout_fruchterman_reingold(seed=start, niter=niter, weights=None if uniform else weights).coords
     cx = statistics.fmean(x for x, _ in coords)
     cy = statistics.fmean(y for _, y in coords)
-    typical = statistics.median(((coords[a][0] - coords[b][0]) ** 2 + (coords[a][1] - coords[b][1]) ** 2) ** 0.5
-                                for a, b in pairs)
+    typical = statistics.median(
+        ((coords[a][0] - coords[b][0]) ** 2 + (coords[a][1] - coords[b][1]) ** 2) ** 0.5 for a, b in pairs
+    )
     scale = EDGE_LENGTH / (typical or 1.0)
     return [((x - cx) * scale, (y - cy) * scale) for x, y in coords]
 

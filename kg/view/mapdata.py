@@ -12,6 +12,7 @@ never nodes.
 >>> [n["label"] for n in d["nodes"]][:2], d["links"][0][:3]
 (['CIFAR-10', 'Generative Adversarial Network'], [0, 1, 2])
 """
+
 from __future__ import annotations
 
 import math
@@ -29,14 +30,32 @@ from kg.view.layout import layout_pairs, seeded
 from kg.view.sources import MapEntity
 
 #: cluster colours, largest cluster first (the rest are grey)
-PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777",
-           "#4f46e5", "#65a30d", "#0d9488", "#c026d3")
+PALETTE = (
+    "#2563eb",
+    "#dc2626",
+    "#16a34a",
+    "#9333ea",
+    "#ea580c",
+    "#0891b2",
+    "#ca8a04",
+    "#db2777",
+    "#4f46e5",
+    "#65a30d",
+    "#0d9488",
+    "#c026d3",
+)
 GREY = "#94a3b8"
 NEIGHBOURS_PER_TYPE = 5
 
 
-def map_data(source: Any, *, config: Config = Config(), top: int | None = None, min_cooccurrence: int | None = None,
-             title: str = "kg") -> dict[str, Any]:
+def map_data(
+    source: Any,
+    *,
+    config: Config = Config(),
+    top: int | None = None,
+    min_cooccurrence: int | None = None,
+    title: str = "kg",
+) -> dict[str, Any]:
     """The map of the ``top`` entities with most papers (default ``config.view_max_nodes``)."""
     top = config.view_max_nodes if top is None else top
     minimum = config.view_map_min_cooccurrence if min_cooccurrence is None else min_cooccurrence
@@ -53,16 +72,28 @@ def map_data(source: Any, *, config: Config = Config(), top: int | None = None, 
     nodes = _nodes(entities, positions, membership)
     n_papers = source.count_papers()
     small = n_papers <= config.view_map_threshold  # a listing: the sentences of every paper embedded
-    papers, table = _papers(source, ids, [links[e] for e in ids], config.view_map_papers,
-                            config.view_map_papers if small else config.view_map_sentences)
+    papers, table = _papers(
+        source,
+        ids,
+        [links[e] for e in ids],
+        config.view_map_papers,
+        config.view_map_papers if small else config.view_map_sentences,
+    )
     for node, mine in zip(nodes, table):
         node["p"] = mine
     drawn = _drawn(kept, weights, len(entities))
-    return {"mode": "map", "title": title, "base": round(_labels(nodes), 6), "nodes": nodes,
-            "links": [[a, b, c, int(i in drawn)] for i, (a, b, c) in enumerate(kept)],
-            "papers": papers, "clusters": _clusters(nodes), "minimum": minimum,
-            "kinds": {kind: sum(1 for n in nodes if n["kind"] == kind) for kind in KINDS[1:]},
-            "total": {"papers": n_papers}}
+    return {
+        "mode": "map",
+        "title": title,
+        "base": round(_labels(nodes), 6),
+        "nodes": nodes,
+        "links": [[a, b, c, int(i in drawn)] for i, (a, b, c) in enumerate(kept)],
+        "papers": papers,
+        "clusters": _clusters(nodes),
+        "minimum": minimum,
+        "kinds": {kind: sum(1 for n in nodes if n["kind"] == kind) for kind in KINDS[1:]},
+        "total": {"papers": n_papers},
+    }
 
 
 def cooccurrence(papers_of: Sequence[Sequence[tuple[str, str]]], minimum: int) -> dict[tuple[int, int], int]:
@@ -82,8 +113,9 @@ def cooccurrence(papers_of: Sequence[Sequence[tuple[str, str]]], minimum: int) -
     return {pair: n for pair, n in sorted(counts.items()) if n >= minimum}
 
 
-def strongest(counts: dict[tuple[int, int], int], kinds: Sequence[str], per_type: int,
-              minimum: int = 1) -> list[tuple[int, int, int]]:
+def strongest(
+    counts: dict[tuple[int, int], int], kinds: Sequence[str], per_type: int, minimum: int = 1
+) -> list[tuple[int, int, int]]:
     """The links kept: for each entity, its ``per_type`` strongest of each neighbour type among pairs
     of ``minimum`` papers or more (both ends' picks); an entity left without any keeps its strongest
     one, so that it sits near what it is used with rather than alone.
@@ -119,8 +151,9 @@ def clusters(n: int, pairs: Sequence[tuple[int, int]], weights: Sequence[float],
         return []
     graph = igraph.Graph(n=n, edges=list(pairs))
     with seeded(seed):
-        raw = graph.community_leiden(objective_function="modularity", weights=list(weights) or None,
-                                     n_iterations=-1).membership
+        raw = graph.community_leiden(
+            objective_function="modularity", weights=list(weights) or None, n_iterations=-1
+        ).membership
     sizes = Counter(raw)
     first: dict[int, int] = {}
     for vertex, c in enumerate(raw):
@@ -130,14 +163,25 @@ def clusters(n: int, pairs: Sequence[tuple[int, int]], weights: Sequence[float],
     return [rank[c] for c in raw]
 
 
-def _nodes(entities: Sequence[MapEntity], positions: Sequence[tuple[float, float]], membership: Sequence[int]) -> list[dict]:
+def _nodes(
+    entities: Sequence[MapEntity], positions: Sequence[tuple[float, float]], membership: Sequence[int]
+) -> list[dict]:
     most = max((e.papers for e in entities), default=1)
     nodes = []
     for e, (x, y), c in zip(entities, positions, membership):
         share = math.sqrt(e.papers / most)
-        node: dict[str, Any] = {"id": e.id, "kind": e.kind, "label": e.label, "short": shorten(e.label),
-                                "n": e.papers, "x": x, "y": y, "c": c, "r": round(4 + 30 * share, 1),
-                                "font": round(11 + 7 * share, 1)}
+        node: dict[str, Any] = {
+            "id": e.id,
+            "kind": e.kind,
+            "label": e.label,
+            "short": shorten(e.label),
+            "n": e.papers,
+            "x": x,
+            "y": y,
+            "c": c,
+            "r": round(4 + 30 * share, 1),
+            "font": round(11 + 7 * share, 1),
+        }
         if e.aliases:
             node["aliases"] = [list(a) for a in e.aliases]
         nodes.append(node)
@@ -148,16 +192,24 @@ def _labels(nodes: list[dict]) -> float:
     """Each node's label zoom level ``z`` (``kg.view.labels``), weighted by papers; the base scale."""
     xs, ys = [n["x"] for n in nodes], [n["y"] for n in nodes]
     base = base_scale(xs, ys) if nodes else 1.0
-    levels = label_levels(xs, ys, [n["short"] for n in nodes], [n["font"] for n in nodes], [n["n"] for n in nodes],
-                          base=base, radii=[n["r"] for n in nodes])
+    levels = label_levels(
+        xs,
+        ys,
+        [n["short"] for n in nodes],
+        [n["font"] for n in nodes],
+        [n["n"] for n in nodes],
+        base=base,
+        radii=[n["r"] for n in nodes],
+    )
     for n, z in zip(nodes, levels):
         if z is not None:
             n["z"] = z
     return base
 
 
-def _papers(source: Any, ids: Sequence[str], papers_of: Sequence[Sequence[tuple[str, str]]], most: int,
-            sentences: int) -> tuple[list[list[str]], list[list[list]]]:
+def _papers(
+    source: Any, ids: Sequence[str], papers_of: Sequence[Sequence[tuple[str, str]]], most: int, sentences: int
+) -> tuple[list[list[str]], list[list[list]]]:
     """The papers embedded, as rows [arXiv id, title, date], and per entity its rows [paper index, roles,
     sentences]: the ``most`` recent papers (by arXiv id), with the sentences of the first ``sentences``."""
     chosen: list[list[tuple[str, str]]] = []
@@ -172,7 +224,9 @@ def _papers(source: Any, ids: Sequence[str], papers_of: Sequence[Sequence[tuple[
     paper_ids = sorted({paper for rows in chosen for paper, _ in rows})
     meta = source.papers(paper_ids)
     index = {paper: i for i, paper in enumerate(paper_ids)}
-    table = [[[index[paper], role, said.get((paper, ids[i]), [])] for paper, role in rows] for i, rows in enumerate(chosen)]
+    table = [
+        [[index[paper], role, said.get((paper, ids[i]), [])] for paper, role in rows] for i, rows in enumerate(chosen)
+    ]
     return [[paper, *meta.get(paper, ("", ""))] for paper in paper_ids], table
 
 
@@ -184,13 +238,21 @@ def _drawn(kept: Sequence[tuple[int, int, int]], weights: Sequence[float], n: in
             if node not in best or (c, weights[i]) > (kept[best[node]][2], weights[best[node]]):
                 best[node] = i
     order = sorted(range(len(kept)), key=lambda i: (-weights[i], i))
-    return set(best.values()) | set(order[:2 * n])
+    return set(best.values()) | set(order[: 2 * n])
 
 
 def _clusters(nodes: Sequence[dict]) -> list[dict]:
     """Each cluster's colour, size, papers and name (its entity with most papers)."""
     out: dict[int, dict] = {}
     for n in nodes:
-        c = out.setdefault(n["c"], {"id": n["c"], "size": 0, "label": n["label"], "colour": PALETTE[n["c"]] if n["c"] < len(PALETTE) else GREY})
+        c = out.setdefault(
+            n["c"],
+            {
+                "id": n["c"],
+                "size": 0,
+                "label": n["label"],
+                "colour": PALETTE[n["c"]] if n["c"] < len(PALETTE) else GREY,
+            },
+        )
         c["size"] += 1
     return [out[c] for c in sorted(out)]

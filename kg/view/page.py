@@ -4,6 +4,7 @@ escaped JSON and the page's own scripts, written as ONE self-contained file that
 In: the data of a view (``kg.view.data`` or ``kg.view.mapdata``). Out: HTML text, or a file written
 atomically. Every piece of text reaches the screen through ``textContent``: a hostile title shows as text.
 """
+
 from __future__ import annotations
 
 import html
@@ -41,8 +42,13 @@ def page(data: dict, *, title: str = "kg") -> str:
     >>> text.startswith("<!DOCTYPE html>"), "<title>&lt;/title&gt;</title>" in text
     (True, True)
     """
-    parts = {"HEAD": head(title, VIEW_POLICY), "CSS": asset("view.css"), "VIS": vis_script(), "DATA": script_json(data),
-             "JS": "\n".join(asset(name) for name in SCRIPTS[data.get("mode", "papers")])}
+    parts = {
+        "HEAD": head(title, VIEW_POLICY),
+        "CSS": asset("view.css"),
+        "VIS": vis_script(),
+        "DATA": script_json(data),
+        "JS": "\n".join(asset(name) for name in SCRIPTS[data.get("mode", "papers")]),
+    }
     return re.sub(r"%%(HEAD|CSS|VIS|DATA|JS)%%", lambda m: parts[m.group(1)], asset("template.html"))
 
 

@@ -3,6 +3,7 @@
 Graphs in and out are networkx ``MultiDiGraph`` s as ``kg.graph.build_graph`` makes them (paper nodes
 ``paper/<id>``, entity nodes ``dataset/...``, edges paper -> entity keyed by role).
 """
+
 from __future__ import annotations
 
 import difflib

@@ -12,6 +12,7 @@ papers embedded: reading the whole corpus store into networkx took 232 s and 2 G
 >>> source.links(["method/gan"])
 {'method/gan': [('2201.00001', 'uses'), ('2201.00002', 'uses')]}
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -27,13 +28,23 @@ from kg.graph import PAPER_PREFIX
 from kg.view.select import neighbours
 
 KGO = "https://w3id.org/kg/ontology#"
-PREFIXES = (f"PREFIX kgo: <{KGO}>\nPREFIX oa: <http://www.w3.org/ns/oa#>\n"
-            "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+PREFIXES = (
+    f"PREFIX kgo: <{KGO}>\nPREFIX oa: <http://www.w3.org/ns/oa#>\n"
+    "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+)
 #: link predicates by entity type, and the role each states
-PREDICATES = {"dataset": ("usesDataset", "introducesDataset"), "method": ("usesMethod", "proposesMethod"),
-              "task": ("addressesTask",)}
-ROLES = {"usesDataset": "uses", "introducesDataset": "introduces", "usesMethod": "uses",
-         "proposesMethod": "proposes", "addressesTask": "addresses"}
+PREDICATES = {
+    "dataset": ("usesDataset", "introducesDataset"),
+    "method": ("usesMethod", "proposesMethod"),
+    "task": ("addressesTask",),
+}
+ROLES = {
+    "usesDataset": "uses",
+    "introducesDataset": "introduces",
+    "usesMethod": "uses",
+    "proposesMethod": "proposes",
+    "addressesTask": "addresses",
+}
 BATCH = 1000
 
 
@@ -49,7 +60,7 @@ class MapEntity:
 
 
 def _ranked(entities: Iterable[MapEntity], top: int) -> list[MapEntity]:
-    return sorted(entities, key=lambda e: (-e.papers, e.id))[:max(0, top)]
+    return sorted(entities, key=lambda e: (-e.papers, e.id))[: max(0, top)]
 
 
 class GraphSource:
@@ -64,20 +75,38 @@ class GraphSource:
     def entities(self, top: int) -> list[MapEntity]:
         """The ``top`` entities with most papers (ties by id)."""
         g = self.graph
-        return _ranked((MapEntity(node, str(attrs.get("kind")), str(attrs.get("label") or node),
-                                  len(neighbours(g, node)), tuple((str(a), int(n)) for a, n in attrs.get("aliases") or ()))
-                        for node, attrs in g.nodes(data=True) if attrs.get("kind") != "paper"), top)
+        return _ranked(
+            (
+                MapEntity(
+                    node,
+                    str(attrs.get("kind")),
+                    str(attrs.get("label") or node),
+                    len(neighbours(g, node)),
+                    tuple((str(a), int(n)) for a, n in attrs.get("aliases") or ()),
+                )
+                for node, attrs in g.nodes(data=True)
+                if attrs.get("kind") != "paper"
+            ),
+            top,
+        )
 
     def links(self, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
         """Each entity's (paper id, role) pairs, sorted."""
-        return {e: sorted((str(u)[len(PAPER_PREFIX):], str(k)) for u, _, k in self.graph.in_edges(e, keys=True))
-                for e in ids}
+        return {
+            e: sorted((str(u)[len(PAPER_PREFIX) :], str(k)) for u, _, k in self.graph.in_edges(e, keys=True))
+            for e in ids
+        }
 
     def papers(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Title and date of each paper id."""
         nodes = self.graph.nodes
-        return {p: (str(nodes[PAPER_PREFIX + p].get("title") or nodes[PAPER_PREFIX + p].get("label") or p),
-                    str(nodes[PAPER_PREFIX + p].get("date") or "")) for p in ids}
+        return {
+            p: (
+                str(nodes[PAPER_PREFIX + p].get("title") or nodes[PAPER_PREFIX + p].get("label") or p),
+                str(nodes[PAPER_PREFIX + p].get("date") or ""),
+            )
+            for p in ids
+        }
 
     def sentences(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
         """The sentences behind each (paper id, entity id) link, in text order, without repeats."""
@@ -125,7 +154,7 @@ class StoreSource:
         """``query`` with ``%s`` replaced by each batch of ``values`` (already written as RDF terms)."""
         rows: list[list[str]] = []
         for start in range(0, len(values), BATCH):
-            rows.extend(self._select(query % " ".join(values[start:start + BATCH])))
+            rows.extend(self._select(query % " ".join(values[start : start + BATCH])))
         return rows
 
     def count_papers(self) -> int:
@@ -141,7 +170,9 @@ class StoreSource:
         floor = max(1, int(last[-1][0]))
         rows = self._select(f"""SELECT ?e ?n ?label ?cls WHERE {{ ?e kgo:paperCount ?n . FILTER(?n >= {floor})
             ?e skos:prefLabel ?label ; a ?cls . VALUES ?cls {{ kgo:Dataset kgo:Method kgo:Task }} }}""")
-        return _ranked((MapEntity(self._id(e), cls.rsplit("#", 1)[-1].lower(), label, int(n)) for e, n, label, cls in rows), top)
+        return _ranked(
+            (MapEntity(self._id(e), cls.rsplit("#", 1)[-1].lower(), label, int(n)) for e, n, label, cls in rows), top
+        )
 
     def links(self, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
         """Each entity's (paper id, role) pairs, sorted."""
@@ -160,15 +191,21 @@ class StoreSource:
     def papers(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Title and date of each paper id."""
         values = [f"<{self.base}paper/{p}>" for p in sorted(set(ids))]
-        rows = self._values("""SELECT ?p ?title ?date WHERE { VALUES ?p { %s } ?p dcterms:title ?title .
-            OPTIONAL { ?p dcterms:date ?date } }""", values)
+        rows = self._values(
+            """SELECT ?p ?title ?date WHERE { VALUES ?p { %s } ?p dcterms:title ?title .
+            OPTIONAL { ?p dcterms:date ?date } }""",
+            values,
+        )
         return {self._paper_id(p): (title, date) for p, title, date in rows}
 
     def sentences(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
         """The sentences behind each (paper id, entity id) link (its annotations' ``kgo:sentence``)."""
         values = [f"(<{self.base}paper/{p}> <{self.base}{e}>)" for p, e in sorted(set(pairs))]
-        rows = self._values("""SELECT ?p ?e ?s WHERE { VALUES (?p ?e) { %s }
-            ?t oa:hasSource ?p . ?a oa:hasTarget ?t ; oa:hasBody ?e ; kgo:sentence ?s }""", values)
+        rows = self._values(
+            """SELECT ?p ?e ?s WHERE { VALUES (?p ?e) { %s }
+            ?t oa:hasSource ?p . ?a oa:hasTarget ?t ; oa:hasBody ?e ; kgo:sentence ?s }""",
+            values,
+        )
         out: dict[tuple[str, str], list[str]] = {}
         for p, e, sentence in sorted(rows):
             found = out.setdefault((self._paper_id(p), self._id(e)), [])
@@ -177,7 +214,7 @@ class StoreSource:
         return out
 
     def _id(self, iri: str) -> str:
-        return iri[len(self.base):] if iri.startswith(self.base) else iri
+        return iri[len(self.base) :] if iri.startswith(self.base) else iri
 
     def _paper_id(self, iri: str) -> str:
-        return self._id(iri)[len(PAPER_PREFIX):]
+        return self._id(iri)[len(PAPER_PREFIX) :]
