@@ -244,8 +244,9 @@ def score(
     return out
 
 
-def format_table(scores: Mapping[str, Scores]) -> str:
-    """A plain-text table of the scores: one row per type, strict then relaxed P/R/F1.
+def format_table(scores: Mapping[str, Scores], column: str = "type", width: int = 8) -> str:
+    """A plain-text table of the scores: one row per type (or per ``column``, ``width`` wide: a relation
+    label), strict then relaxed P/R/F1.
 
     >>> g = [GoldDoc("d", "BERT", (GoldSpan(0, 4, "method"),))]
     >>> print(format_table(score(g, [[(0, 4, "method")]], types=("method",))))
@@ -253,11 +254,11 @@ def format_table(scores: Mapping[str, Scores]) -> str:
     method        1     1 |   1.000 1.000 1.000 |    1.000 1.000 1.000
     all           1     1 |   1.000 1.000 1.000 |    1.000 1.000 1.000
     """
-    lines = [f"{'type':<8} {'gold':>6} {'pred':>5} | strict P     R    F1 | relaxed P     R    F1"]
+    lines = [f"{column:<{width}} {'gold':>6} {'pred':>5} | strict P     R    F1 | relaxed P     R    F1"]
     for t, s in scores.items():
         st, rl = s.strict, s.relaxed
         lines.append(
-            f"{t:<8} {st.n_gold:>6} {st.n_pred:>5} | "
+            f"{t:<{width}} {st.n_gold:>6} {st.n_pred:>5} | "
             f"  {st.precision:.3f} {st.recall:.3f} {st.f1:.3f} | "
             f"   {rl.precision:.3f} {rl.recall:.3f} {rl.f1:.3f}"
         )

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.evaluate import PRF, GoldSpan, Scores, _max_matching
+from kg.evaluate import PRF, GoldSpan, Scores, _max_matching, format_table
 from kg.extract.relations import LABELS
 
 Arg = tuple[int, int, str]
@@ -198,15 +198,7 @@ def format_relation_table(scores: Mapping[str, Scores]) -> str:
 
     >>> from kg.evaluate import PRF, Scores
     >>> print(format_relation_table({"all": Scores(PRF(1, 2, 2), PRF(2, 2, 2))}))
-    label            gold  pred | strict P     R    F1 | relaxed P     R    F1
-    all                 2     2 |   0.500 0.500 0.500 |    1.000 1.000 1.000
+    label             gold  pred | strict P     R    F1 | relaxed P     R    F1
+    all                  2     2 |   0.500 0.500 0.500 |    1.000 1.000 1.000
     """
-    lines = [f"{'label':<15} {'gold':>5} {'pred':>5} | strict P     R    F1 | relaxed P     R    F1"]
-    for lab, s in scores.items():
-        st, rl = s.strict, s.relaxed
-        lines.append(
-            f"{lab:<15} {st.n_gold:>5} {st.n_pred:>5} | "
-            f"  {st.precision:.3f} {st.recall:.3f} {st.f1:.3f} | "
-            f"   {rl.precision:.3f} {rl.recall:.3f} {rl.f1:.3f}"
-        )
-    return "\n".join(lines)
+    return format_table(scores, column="label", width=15)

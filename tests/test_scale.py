@@ -11,7 +11,8 @@ import rdflib
 from rdflib.compare import isomorphic
 
 import kg
-from kg.build import files, manifest, pipeline
+from kg.build import files, pipeline
+from kg.build.job import ALL_FILES
 from kg.build.parallel import Progress, get_engine
 from kg.build.spool import SpoolWriter, read_spool
 from kg.config import Config, bundled_sample
@@ -19,6 +20,11 @@ from kg.errors import ConfigError
 from kg.ingest import read_papers
 
 FAST = Config(use_model=False)
+
+#: what a streaming build (a store, --update, --format nt) leaves in its output folder
+STREAM_FILES = tuple(
+    name for name in ALL_FILES if name not in ("graph.ttl", "graph.jsonld", "graph.html", "report.html", "report.md")
+)
 
 
 def write_jsonl(papers, path: Path) -> Path:
@@ -208,8 +214,8 @@ def test_update_with_other_settings_is_refused(one_worker, tmp_path):
 def test_interrupted_build_leaves_outputs_and_store(sample_papers, tmp_path, monkeypatch):
     out = tmp_path / "out"
     pipeline.build([write_jsonl(sample_papers[:20], tmp_path / "a.jsonl")], out, FAST, store=out / "store")
-    files = {name: (out / name).read_bytes() for name in manifest.STREAM_FILES if (out / name).exists()}
-    assert set(files) == set(manifest.STREAM_FILES) - {"graph.nt"}
+    files = {name: (out / name).read_bytes() for name in STREAM_FILES if (out / name).exists()}
+    assert set(files) == set(STREAM_FILES) - {"graph.nt"}
     from kg import rdf
 
     def boom(*args, **kwargs):
@@ -219,7 +225,7 @@ def test_interrupted_build_leaves_outputs_and_store(sample_papers, tmp_path, mon
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(None, out, FAST, store=out / "store", update=True)
     monkeypatch.undo()
-    assert {name: (out / name).read_bytes() for name in manifest.STREAM_FILES if (out / name).exists()} == files
+    assert {name: (out / name).read_bytes() for name in STREAM_FILES if (out / name).exists()} == files
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     assert len(kg.load(out / "store", FAST).papers()) == 20
 

@@ -11,16 +11,6 @@ from typing import Any
 from kg.config import Config
 from kg.errors import StoreError
 
-STREAM_FILES = (
-    "graph.nt",
-    "mentions.jsonl",
-    "entities.csv",
-    "rejects.jsonl",
-    "build.json",
-    "mentions.spool",
-    "build.index",
-    "build.state",
-)
 MANIFEST = "build.json"
 #: Config fields whose change invalidates the extracted mentions or the written triples of a build
 _FINGERPRINT = (
