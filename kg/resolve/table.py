@@ -1,0 +1,231 @@
+"""The second pass of resolution: ``EntityTable`` links each paper's mentions to entity ids, decides
+which links belong in the graph and keeps the entities' records."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from kg.names import is_coined
+from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
+from kg.resolve.cluster import base_id, settled_ids
+from kg.resolve.counts import _add
+from kg.resolve.keys import Key
+from kg.resolve.tasks import most_specific_tasks
+from kg.slug import entity_id
+
+if TYPE_CHECKING:
+    from kg.resolve.resolver import Resolver
+
+_VERSION = re.compile(r"^(?P<base>.+?)\s?(?:v?\d+(?:\.\d+)*[km]?|\d{4}|[km]|tiny|small|base|large|xl|full|lite)$")
+#: the specificity of a mention whose vocabulary term is marked generic: never linked
+GENERIC = -30.0
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9-]*[A-Z0-9]s?")  # LMs, DNNs, CT, VQA-2; not coined names (NeRF, SAANet)
+#: below this log-odds of specificity (a probability of 0.27) no context makes a link: "Existing benchmarks"
+MIN_SPECIFICITY = -1.0
+_STRONG = {Role.PROPOSES: 2, Role.INTRODUCES: 2, Role.USES: 1, Role.ADDRESSES: 1}
+
+
+class EntityTable:
+    """The clusters of one build: maps each paper's mentions to entity ids, and keeps per entity its
+    surface forms, papers and type, and per key the papers that mention it (for ``kg.incremental``)."""
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        lookups: dict[Key, str],
+        root: dict[Key, Key],
+        cluster_vocab: dict[Key, str],
+        ambiguous: dict[Key, list[str]],
+    ) -> None:
+        self.resolver = resolver
+        self.lookups = lookups
+        self.root = root
+        self.cluster_vocab = cluster_vocab
+        self.ambiguous = ambiguous
+        self.members: dict[Key, list[Key]] = defaultdict(list)
+        for key, cluster_root in root.items():
+            self.members[cluster_root].append(key)
+        self.base_ids = {r: base_id(keys, cluster_vocab[r], resolver.pairs) for r, keys in self.members.items()}
+        self.holders: dict[str, list[Key]] = defaultdict(list)  # base id -> roots
+        for cluster_root, name in self.base_ids.items():
+            self.holders[name].append(cluster_root)
+        self.ids: dict[Key, str] = {}
+        for roots in self.holders.values():
+            self.ids.update(settled_ids(roots, self.base_ids, cluster_vocab, self.members))
+        self.surfaces: dict[str, dict[str, int]] = {}
+        self.papers: dict[str, set[str]] = {}
+        self.types: dict[str, str] = {}
+        self.key_papers: dict[Key, list[str] | set[str]] = {}  # key (of a mention or a long form) -> papers
+        self.bases: dict[str, tuple[Key, ...]] = {}  # entity -> its version bases, as its record last had them
+        self._specific: dict[tuple[str, str, str, str], float] = {}
+
+    def entity_of(self, key: Key) -> str | None:
+        cluster_root = self.root.get(key)
+        return None if cluster_root is None else self.ids[cluster_root]
+
+    def entity_for(self, mention: Mention) -> str:
+        """The entity id of one mention (its paper's own abbreviation definitions win)."""
+        key = (mention.type.value, self.resolver.key(mention.text))
+        if mention.long_form and key in self.ambiguous:
+            found = self.entity_of((key[0], self.resolver.key(mention.long_form)))
+            if found is not None:
+                return found
+        found = self.entity_of(key)
+        return found if found is not None else entity_id(key[0], key[1] or mention.text)
+
+    def specificity(self, mention: Mention) -> float:
+        """The log-odds that a mention names a specific dataset, method or task (``kg.specificity``),
+        from its words and the vocabulary term its text names (a term marked generic: never). It depends
+        on the mention alone, so an update decides as a fresh build does."""
+        cache_key = (mention.type.value, mention.text, mention.vocabulary_id, mention.long_form)
+        found = self._specific.get(cache_key)
+        if found is None:
+            vocabulary = self.resolver.vocabulary
+            term = None
+            if vocabulary is not None:
+                term = vocabulary.get(mention.vocabulary_id) if mention.vocabulary_id else None  # type: ignore[attr-defined]
+                if term is None or term.type is not mention.type:
+                    term = vocabulary.lookup(mention.text, mention.type)  # type: ignore[attr-defined]
+            if (
+                (term is not None and term.generic)
+                or not any(c.isalpha() for c in mention.text)
+                or (term is None and vocabulary is not None and _generic_whatever_its_type(vocabulary, mention.text))
+            ):
+                found = GENERIC  # a vocabulary term that is not a thing, or a bare number ("10")
+            else:
+                source = term.source.split("+")[0] if term is not None else ""
+                found = self.resolver.specificity.log_odds(mention.type.value, mention.text, vocabulary=source)  # type: ignore[union-attr]
+                if mention.long_form and _ACRONYM.fullmatch(mention.text) and term is None:
+                    # an acronym's letters say little; the words it stands for say more ("LMs": language models)
+                    long_form = self.resolver.specificity.log_odds(mention.type.value, mention.long_form)  # type: ignore[union-attr]
+                    found = (found + long_form) / 2
+            self._specific[cache_key] = found
+        return found
+
+    def candidate_links(self, item: PaperMentions) -> tuple[Link, ...]:
+        """One link per (entity, strongest role) for a paper, with every mention as evidence."""
+        by_entity: dict[str, list[Mention]] = defaultdict(list)
+        for mention in item.mentions:
+            if self.resolver.key(mention.text):
+                by_entity[self.entity_for(mention)].append(mention)
+        links = []
+        for entity, mentions in sorted(by_entity.items()):
+            role = max((m.role for m in mentions), key=lambda r: _STRONG[r])
+            links.append(Link(item.paper.id, entity, role, tuple(mentions)))
+        return tuple(links)
+
+    def links_of(self, item: PaperMentions) -> tuple[Link, ...]:
+        """The candidate links that belong in the graph (``kg.relevance``: a specific thing the paper is
+        about); the mentions of the others are reported by ``kg extract`` but not linked."""
+        links = self.candidate_links(item)
+        if self.resolver.specificity is None or self.resolver.relevance is None:
+            return links
+        relevance = self.resolver.relevance
+        kept = []
+        for link in links:
+            specificity = max(self.specificity(m) for m in link.mentions)
+            if specificity > MIN_SPECIFICITY and relevance.keeps(link.mentions, specificity, item.paper.title):
+                kept.append(link)
+        return tuple(most_specific_tasks(kept))
+
+    def count(self, item: PaperMentions, links: Iterable[Link], sign: int = 1) -> set[str]:
+        """Add a paper's links to the per-entity and per-key counts (``sign=-1``: take them out); returns
+        the entities whose counts changed."""
+        pid = item.paper.id
+        touched = set()
+        for link in links:
+            entity = link.entity_id
+            touched.add(entity)
+            surfaces = self.surfaces.setdefault(entity, {})
+            for mention in link.mentions:
+                _add(surfaces, mention.text, sign)
+            if sign > 0:
+                self.papers.setdefault(entity, set()).add(pid)
+                self.types[entity] = link.mentions[0].type.value
+            else:
+                self.papers[entity].discard(pid)
+            if not surfaces:
+                del self.surfaces[entity], self.papers[entity], self.types[entity]
+        keys = {
+            (m.type.value, self.resolver.key(text)) for m in item.mentions for text in (m.text, m.long_form) if text
+        }
+        for key in keys:
+            if not key[1]:
+                continue
+            holders = self.key_papers.get(key)
+            if sign > 0:  # a list while only added to (a build: less memory), a set once taken from (an update)
+                if holders is None:
+                    self.key_papers[key] = [pid]
+                else:
+                    holders.append(pid) if isinstance(holders, list) else holders.add(pid)
+            else:
+                holders = self.key_papers[key] = set(holders)  # type: ignore[arg-type]
+                holders.discard(pid)
+                if not holders:
+                    del self.key_papers[key]
+        return touched
+
+    def link(self, item: PaperMentions) -> tuple[Link, ...]:
+        """``links_of`` a paper, counted."""
+        links = self.links_of(item)
+        self.count(item, links)
+        return links
+
+    def entities(self) -> list[Entity]:
+        """Every linked entity with its label, aliases (surface forms with counts) and broader entities."""
+        return [self.entity(e) for e in sorted(self.surfaces)]
+
+    def version_bases(self, entity: str) -> set[Key]:
+        """The keys an entity's keys are versions or subsets of (``imagenet`` for ``ImageNet-1k``)."""
+        type_ = self.types[entity]
+        out = set()
+        for surface in self.surfaces[entity]:
+            match = _VERSION.match(self.resolver.key(surface))
+            if match:
+                out.add((type_, match.group("base").strip()))
+        return out
+
+    def entity(self, entity: str) -> Entity:
+        """One linked entity's record."""
+        vocabulary = self.resolver.vocabulary
+        surfaces = self.surfaces[entity]
+        term = vocabulary.get(entity) if vocabulary is not None else None  # type: ignore[attr-defined]
+        label = term.label if term is not None else self._label(entity, surfaces)
+        broader: set[str] = set()
+        if term is not None:
+            broader.update(b for b in term.broader if b in self.surfaces)
+        bases = self.bases[entity] = tuple(sorted(self.version_bases(entity)))
+        for base in bases:
+            owner = self.entity_of(base)  # the entity its base key resolves to
+            if owner is not None and owner != entity and owner in self.surfaces:
+                broader.add(owner)
+        return Entity(
+            id=entity,
+            type=EntityType(self.types[entity]),
+            label=label,
+            aliases=tuple(sorted(surfaces.items())),
+            vocabulary_id=term.id if term is not None else "",
+            broader=tuple(sorted(broader)),
+        )
+
+    def _label(self, entity: str, surfaces: Mapping[str, int]) -> str:
+        """The most used surface form; a coined name the papers define for a longer one comes first
+        ("SAANet" for Scene-Adaptive Attention Network), since that is what readers call it."""
+        type_ = self.types[entity]
+        coined = {
+            s: n for s, n in surfaces.items() if (type_, self.resolver.key(s)) in self.resolver.pairs and is_coined(s)
+        }
+        return min((coined or surfaces).items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+
+    def n_papers(self, entity: str) -> int:
+        return len(self.papers.get(entity, ()))
+
+
+def _generic_whatever_its_type(vocabulary: object, text: str) -> bool:
+    """Whether the vocabulary knows ``text`` only as terms that are not things ("NLP", "MRI"): such a name
+    is no dataset, method or task whatever the NER typed it."""
+    known = vocabulary.terms_named(text).values()  # type: ignore[attr-defined]
+    return bool(known) and all(t.generic for t in known)
