@@ -73,20 +73,9 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = frozenset(
     _XSD + t
     for t in (
-        "integer",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
+        "integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte"
+        " unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
 )
 
 

@@ -98,17 +98,44 @@ def build(
     >>> build(out_dir=tempfile.mkdtemp(), config=Config(use_model=False), html=False).swept.paths
     ()
     """
-    from kg.build.parallel import get_engine
-
     outputs = outputs_for(
         out_dir, html=html, store=store, update=update, ntriples=ntriples, formats=formats, state=state, records=records
     )
+    job = _job(inputs, out_dir, config, outputs, update, engine, scheduler, workers, progress, extractor)
+    if job.out is None:
+        with tempfile.TemporaryDirectory(prefix="kg-build-") as staging:
+            job.staging = Path(staging)
+            return _stream(job)
+    with faults.converted(job.activity), lock_module.build_lock(job.out, store, wait=wait, notify=notify):
+        swept = _sweep(job, notify)
+        result = _staged(job)
+        result.swept = swept
+        result.stats["swept"] = {"finished": list(swept.finished), "paths": list(swept.paths), "bytes": swept.freed}
+        return result
+
+
+def _job(
+    inputs: Sequence[str | Path] | None,
+    out_dir: str | Path | None,
+    config: Config,
+    outputs: Outputs,
+    update: bool,
+    engine: str | None,
+    scheduler: str | None,
+    workers: int | None,
+    progress: bool | None,
+    extractor: Any,
+) -> Job:
+    """What ``build`` was asked for, as a ``Job``; an unknown engine fails here, before anything is locked or
+    written."""
+    from kg.build.parallel import get_engine
+
     engine = engine or config.engine
     engine_args: dict[str, object] = {"workers": workers}
     if engine == "dask":
         engine_args["scheduler"] = scheduler
     get_engine(engine)  # an unknown name fails before anything is locked or written
-    job = Job(
+    return Job(
         sources_of(inputs),
         Path(out_dir) if out_dir is not None else None,
         config,
@@ -120,16 +147,6 @@ def build(
         config.progress if progress is None else progress,
         extractor,
     )
-    if job.out is None:
-        with tempfile.TemporaryDirectory(prefix="kg-build-") as staging:
-            job.staging = Path(staging)
-            return _stream(job)
-    with faults.converted(job.activity), lock_module.build_lock(job.out, store, wait=wait, notify=notify):
-        swept = _sweep(job, notify)
-        result = _staged(job)
-        result.swept = swept
-        result.stats["swept"] = {"finished": list(swept.finished), "paths": list(swept.paths), "bytes": swept.freed}
-        return result
 
 
 def run(inputs: Sequence[str | Path] | None = None, config: Config = Config(), extractor: Any = None) -> Build:

@@ -93,7 +93,7 @@ def update_in_place(job: Job, latest: Mapping[str, int], added: list[PaperMentio
     build summary and the store delta need."""
     from kg.build import delta as delta_module
 
-    out, staging, previous = job.out, job.staging, job.previous
+    out, previous = job.out, job.previous
     assert out is not None, "an update has an output folder"
     table, positions = state
     read = incremental.read_papers(out / SPOOL_NAME, positions, dict(previous))
@@ -107,21 +107,7 @@ def update_in_place(job: Job, latest: Mapping[str, int], added: list[PaperMentio
     job.lap("entities")
     spool_records = _respool(job, latest, added, positions)
     job.lap("spool")
-    labels = {eid: label for eid, (_, label) in index.entities.items()}
-    refresh = set().union(*(table.papers.get(e, ()) for e in relabelled)) - changed.keys()
-    keep = {pid for pid in previous if pid not in latest}
-    merge_mentions(
-        out / "mentions.jsonl",
-        staging / "mentions.jsonl",
-        keep,
-        changed,
-        [item.paper.id for item in added],
-        refresh,
-        labels,
-    )
-    merge_entities_csv(out / "entities.csv", staging / "entities.csv", rows, result.removed_entities)
-    index.save(staging / INDEX_NAME)
-    incremental.save_state(table, positions, staging / incremental.STATE_NAME)
+    _merge_files(job, index, table, changed, rows, relabelled, result, latest, added, positions)
     job.lap("files")
     papers = [(pid, version) for pid, version in job.manifest["papers"] if pid not in latest]  # type: ignore[index]
     papers += [(item.paper.id, item.paper.version) for item in added]
@@ -149,6 +135,39 @@ def update_in_place(job: Job, latest: Mapping[str, int], added: list[PaperMentio
         "store_delta": store_delta,
         "relinked": result.relinked,
     }
+
+
+def _merge_files(
+    job: Job,
+    index: Index,
+    table: Any,
+    changed: dict[str, tuple[PaperMentions, tuple[Link, ...]]],
+    rows: dict[str, tuple[Entity, int]],
+    relabelled: set[str],
+    result: Any,
+    latest: Mapping[str, int],
+    added: list[PaperMentions],
+    positions: Any,
+) -> None:
+    """The files of an in-place update: ``mentions.jsonl`` and ``entities.csv`` merged with the previous
+    ones, the index and the resolution state saved, all into the staging folder."""
+    out, staging, previous = job.out, job.staging, job.previous
+    assert out is not None, "an update has an output folder"
+    labels = {eid: label for eid, (_, label) in index.entities.items()}
+    refresh = set().union(*(table.papers.get(e, ()) for e in relabelled)) - changed.keys()
+    keep = {pid for pid in previous if pid not in latest}
+    merge_mentions(
+        out / "mentions.jsonl",
+        staging / "mentions.jsonl",
+        keep,
+        changed,
+        [item.paper.id for item in added],
+        refresh,
+        labels,
+    )
+    merge_entities_csv(out / "entities.csv", staging / "entities.csv", rows, result.removed_entities)
+    index.save(staging / INDEX_NAME)
+    incremental.save_state(table, positions, staging / incremental.STATE_NAME)
 
 
 def _relinked(

@@ -1,0 +1,155 @@
+"""``kg_paragraphs`` (a sentence starts after a blank line) and ``kg_cues`` (cue patterns and the title
+rules, into ``doc.spans["kg_patterns"]``)."""
+
+import re
+
+import numpy
+from spacy.attrs import IS_SPACE
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.data import word_set
+from kg.extract.components.common import doc_text, sentence_of, title_end
+from kg.extract.rules import Rules, is_name_like, literal_phrases
+
+#: words that end a phrase after a cue ("... for X with Y")
+_BREAK_WORDS = word_set("break_words")
+
+
+@Language.factory("kg_paragraphs")
+def make_paragraphs(nlp: Language, name: str) -> "Paragraphs":
+    """A sentence starts after every blank line (the title/abstract seam among them)."""
+    return Paragraphs()
+
+
+class Paragraphs:
+    def __call__(self, doc: Doc) -> Doc:
+        doc_text(doc)  # the first kg component: later ones read the cached text
+        for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+            if i + 1 < len(doc) and "\n\n" in doc[i].text:
+                doc[i + 1].is_sent_start = True
+        return doc
+
+
+@Language.factory("kg_cues", default_config={"confidence_floor": 0.0})
+def make_cues(nlp: Language, name: str, confidence_floor: float) -> "CuePatterns":
+    """Cue patterns from ``ontologies/patterns.jsonl`` plus the title rules (``Name: ...``, ``... for TASK``)."""
+    return CuePatterns(nlp, Rules.load())
+
+
+class CuePatterns:
+    def __init__(self, nlp: Language, rules: Rules) -> None:
+        self.rules = rules
+        self.by_id = {rule.id: rule for rule in rules.cues}
+        # cues that are plain word sequences go to a PhraseMatcher (many times faster than Matcher)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher = Matcher(nlp.vocab)
+        for rule in rules.cues:
+            phrases = literal_phrases(rule.cue)
+            if phrases is None:
+                self.matcher.add(rule.id, [list(rule.cue)])
+            else:
+                self.phrases.add(rule.id, [Doc(nlp.vocab, words=list(words)) for words in phrases])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        matches = sorted(
+            set(self.phrases(doc)) | set(self.matcher(doc)) if len(self.matcher) else self.phrases(doc),
+            key=lambda m: (m[1], m[2]),
+        )
+        for match_id, start, end in matches:
+            rule = self.by_id[doc.vocab.strings[match_id]]
+            span = self._take(doc, rule.kind, start, end)
+            if span is not None:
+                label = rule.label
+                if rule.kind == "after_cue" and any(
+                    t.lower_ in self.rules.dataset_heads for t in doc[span[1] : span[1] + 6]
+                ):
+                    label = "DATASET"  # "termed FS2K dataset", "we introduce X, a new benchmark": a dataset's name
+                spans.append(Span(doc, span[0], span[1], label=label, span_id=f"pattern:{rule.id}"))
+        spans.extend(self._title(doc))
+        doc.spans["kg_patterns"] = spans
+        return doc
+
+    def _take(self, doc: Doc, kind: str, start: int, end: int) -> tuple[int, int] | None:
+        sent_start, sent_end = sentence_of(doc, start)
+        if kind == "before_cue":
+            in_title = doc[start].idx < title_end(doc)  # titles capitalise every word: only real names count
+            i = start
+            while (
+                i > sent_start
+                and i > start - 5
+                and (is_name_like(doc[i - 1].text) if in_title else self._name_token(doc[i - 1]))
+            ):
+                i -= 1
+            if i == start:
+                return None
+            return (i, end) if doc[start].text[:1].isupper() else (i, start)
+        if kind == "after_cue":
+            j = end
+            while j < sent_end and j < end + 4 and self._name_token(doc[j]):
+                j += 1
+            if j == end:
+                return None
+            if is_name_like(doc[end].text):
+                return end, j
+            # "we propose Zorblax, a ...": a capitalised word set off by a comma or a bracket is a name too
+            introduced = (
+                j == end + 1 and doc[end].text[:1].isupper() and doc[end].text not in self.rules.stop_name_words
+            )
+            return (end, j) if introduced and j < len(doc) and doc[j].text in {",", "(", ":"} else None
+        if kind == "phrase_after_cue":
+            j = end
+            while j < sent_end and j < end + 6 and not doc[j].is_punct and doc[j].lower_ not in _BREAK_WORDS:
+                j += 1
+            return (end, j) if j > end else None
+        return None
+
+    def _name_token(self, token) -> bool:
+        return (
+            is_name_like(token.text)
+            or token.text in "-"
+            or token.is_digit
+            or (token.text[:1].isupper() and token.text not in self.rules.stop_name_words)
+        )
+
+    def _title(self, doc: Doc) -> list[Span]:
+        """``Name: description`` names the paper's method (or dataset); ``... for X`` names its task."""
+        end_char = title_end(doc)
+        if not end_char:
+            return []
+        title = doc_text(doc)[:end_char]
+        spans = []
+        colon = re.match(r"^\s*([^:]{1,60}?)\s*:\s+\S", title)
+        if colon:
+            name = colon.group(1)
+            words = name.split()
+            single_name = (
+                len(words) == 1
+                and name[:1].isupper()
+                and name not in self.rules.stop_name_words
+                and not name.lower().endswith("ing")
+            )  # "Zorblax: ...", not "Benchmarking: ..."
+            if (
+                1 <= len(words) <= 4
+                and (single_name or any(is_name_like(w.strip("()")) for w in words))
+                and not re.search(r"[.?!,]", name)
+            ):
+                after = title[colon.end() - 1 :].lower()
+                label = "DATASET" if any(h in after.split() for h in self.rules.dataset_heads) else "METHOD"
+                span = doc.char_span(colon.start(1), colon.end(1), label=label, alignment_mode="expand")
+                if span is not None:
+                    spans.append(Span(doc, span.start, span.end, label=label, span_id="pattern:title-colon"))
+        for_matches = list(re.finditer(r"\b(?:for|of)\s+", title))
+        for_match = for_matches[-1] if for_matches else None
+        if for_match:
+            tail = title[for_match.end() :]
+            tail = re.split(r"[:,;(]| via | with | using | in | from | by | on | under ", tail)[0].rstrip(" .")
+            words = tail.split()
+            if 1 <= len(words) <= 6 and self.rules.head_type(tail) == "TASK":
+                start = for_match.end()
+                span = doc.char_span(start, start + len(tail), alignment_mode="expand")
+                if span is not None:
+                    spans.append(Span(doc, span.start, span.end, label="TASK", span_id="pattern:title-task"))
+        return spans
