@@ -43,6 +43,9 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help)
         return p
 
+    def graph_argument(p: argparse.ArgumentParser, help: str | None = "graph file or store folder") -> None:
+        p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH, help=help)
+
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "inputs",
@@ -131,7 +134,7 @@ def parser() -> argparse.ArgumentParser:
         "  kg view big/store -o map.html                  # the map of the 5,000 most linked entities\n"
         "  kg view outputs/graph.ttl --mode map -o map.html",
     )
-    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH, help="graph file or store folder")
+    graph_argument(p)
     p.add_argument("-o", "--output", default="view.html")
     p.add_argument("--focus", help="entity or paper id or label at the centre")
     p.add_argument("--hops", type=int, default=1, help="distance from the focus (default 1)")
@@ -177,7 +180,7 @@ def parser() -> argparse.ArgumentParser:
         "serve a graph file or store folder as a SPARQL endpoint (needs kg[serve]); Ctrl-C stops it",
         "kg serve outputs/graph.ttl\n  kg serve big/store --port 8000",
     )
-    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH, help="graph file or store folder")
+    graph_argument(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7878, help="port (default 7878; 0: any free port)")
     p.add_argument("--writable", action="store_true", help="accept SPARQL Update too (default: read-only)")
@@ -188,20 +191,20 @@ def parser() -> argparse.ArgumentParser:
         "write the graph's tables (papers, entities, links, relations) or the graph for network tools",
         "kg export outputs/graph.ttl --to tables/ --format parquet",
     )
-    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH, help="graph file or store folder")
+    graph_argument(p)
     p.add_argument("--to", required=True, metavar="DIR", help="folder to write into")
     p.add_argument("--format", default="csv", help="csv, parquet (needs kg[parquet]), graphml or gexf (default csv)")
     p.set_defaults(func=cmd_export)
 
     p = command("stats", "counts per type and the top entities per type", "kg stats outputs/graph.ttl")
-    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH)
+    graph_argument(p, help=None)
     p.add_argument("-n", type=int, default=5)
     p.set_defaults(func=cmd_stats)
 
     p = command(
         "validate", "check a graph against the SHACL shapes in ontologies/shapes.ttl", "kg validate outputs/graph.ttl"
     )
-    p.add_argument("graph", nargs="?", default=DEFAULT_GRAPH)
+    graph_argument(p, help=None)
     p.set_defaults(func=cmd_validate)
 
     p = command(

@@ -71,7 +71,13 @@ def render_html(
     title: str = "kg",
     physics: bool = False,
 ) -> str:
-    """The paper view as a string; see ``write_html``."""
+    """The paper view as a string (``write_html`` writes it to a file).
+
+    ``focus`` (an id, label or alias) keeps the nodes within ``hops`` of it; ``top`` keeps the ``top``
+    entities with most papers and their papers (after ``focus``, when both are given). The page makes
+    no network request and works from ``file://``; ``physics=True`` lets vis-network settle the
+    precomputed layout briefly after loading.
+    """
     shown = graph
     if focus is not None:
         shown = subgraph(shown, focus, hops)
@@ -80,25 +86,10 @@ def render_html(
     return page(view_data(graph, shown, title=title, physics=physics), title=title)
 
 
-def write_html(
-    graph: nx.MultiDiGraph,
-    path: str | os.PathLike[str],
-    *,
-    focus: str | None = None,
-    hops: int = 1,
-    top: int | None = None,
-    title: str = "kg",
-    physics: bool = False,
-) -> Path:
-    """Write the paper view as ONE self-contained HTML file (atomically) and return its path.
-
-    ``focus`` (an id, label or alias) keeps the nodes within ``hops`` of it; ``top`` keeps the ``top``
-    entities with most papers and their papers (after ``focus``, when both are given). The file makes
-    no network request and works from ``file://``; ``physics=True`` lets vis-network settle the
-    precomputed layout briefly after loading.
-    """
-    text = render_html(graph, focus=focus, hops=hops, top=top, title=title, physics=physics)
-    return write_page(text, path)
+def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Write the paper view as ONE self-contained HTML file (atomically) and return its path; ``options``
+    are those of ``render_html`` (``focus``, ``hops``, ``top``, ``title``, ``physics``)."""
+    return write_page(render_html(graph, **options), path)
 
 
 def write_map(

@@ -25,26 +25,13 @@ import networkx as nx
 from kg.config import Config
 from kg.errors import StoreError, unknown_name
 from kg.graph import PAPER_PREFIX
+from kg.query.sparql import KGO, PREDICATES, ROLE_OF
 from kg.view.select import neighbours
 
-KGO = "https://w3id.org/kg/ontology#"
 PREFIXES = (
     f"PREFIX kgo: <{KGO}>\nPREFIX oa: <http://www.w3.org/ns/oa#>\n"
     "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 )
-#: link predicates by entity type, and the role each states
-PREDICATES = {
-    "dataset": ("usesDataset", "introducesDataset"),
-    "method": ("usesMethod", "proposesMethod"),
-    "task": ("addressesTask",),
-}
-ROLES = {
-    "usesDataset": "uses",
-    "introducesDataset": "introduces",
-    "usesMethod": "uses",
-    "proposesMethod": "proposes",
-    "addressesTask": "addresses",
-}
 BATCH = 1000
 
 
@@ -183,7 +170,7 @@ class StoreSource:
         skip, paper = len(self.base), len(self.base) + len(PAPER_PREFIX)  # every IRI here is one of kg's
         for kind, values in sorted(by_type.items()):
             for predicate in PREDICATES.get(kind, ()):
-                role = ROLES[predicate]
+                role = ROLE_OF[predicate]
                 for p, e in self._values(f"SELECT ?p ?e WHERE {{ VALUES ?e {{ %s }} ?p kgo:{predicate} ?e }}", values):
                     out[e[skip:]].append((p[paper:], role))
         return {e: sorted(pairs) for e, pairs in out.items()}
