@@ -8,6 +8,11 @@ generic trailing words). Clusters are joined by vocabulary term, by abbreviation
 when every long form seen for that short form agrees) and by the compact key (``Mask RCNN`` = ``MaskRCNN``).
 Versions and subsets (``ImageNet-1k``) stay entities of their own, linked with ``broader``.
 
+Flows in: ``PaperMentions`` records (and the vocabulary); flows out: ``Entity`` and ``Link`` records. The
+modules: ``keys`` (``normalize``, ``compact``), ``resolver`` (the first pass, counts), ``cluster`` (keys into
+entities and their ids), ``longforms`` (which long forms of a short form agree), ``table`` (the second pass,
+``EntityTable``: links and entity records), ``tasks`` (a paper's tasks at their most specific), ``counts``.
+
 >>> from kg.records import Paper, Mention, PaperMentions, EntityType as T
 >>> def pm(pid, *texts):
 ...     return PaperMentions(Paper(pid, 1, "t", "a"), tuple(Mention(T.DATASET, "abstract", 0, len(t), t) for t in texts))

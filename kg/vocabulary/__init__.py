@@ -3,6 +3,9 @@
 The shipped vocabulary lives in ``ontologies/vocabulary/*.jsonl`` (one JSON object a line, see the
 README there). ``curated.jsonl`` is written by hand and wins over generated rows with the same id.
 
+The modules: ``keys`` (``surface_key``), ``terms`` (``Term``, reading the files), ``index`` (``Vocabulary``,
+``shipped``) and ``patterns`` (the spaCy ruler patterns of every name and its spelling variants).
+
 >>> vocab = Vocabulary.from_terms([
 ...     Term("dataset/cifar-10", EntityType.DATASET, "CIFAR-10", alt=("CIFAR10",), n=77),
 ...     Term("dataset/places", EntityType.DATASET, "Places", case_sensitive=True),

@@ -9,6 +9,9 @@ Candidates are collected in span groups, one per source, and ``kg_merge`` picks 
     doc.spans["kg"]                the merged mentions (span.id_ = source; kb_id_ = vocabulary id)
 
 Roles are written to ``doc.user_data["kg_roles"]`` keyed by (start_char, end_char).
+
+One module a component: ``cues`` (``kg_paragraphs``, ``kg_cues``), ``abbreviations`` (``kg_abbreviations``),
+``merge`` (``kg_merge``) and ``roles`` (``kg_roles``); ``common`` holds what they share.
 """
 
 from kg.extract.components.abbreviations import Abbreviations, make_abbreviations
