@@ -53,6 +53,10 @@ HEADS = {
 #: words that introduce a name ("..., named X"); the type is the head noun found shortly before them
 NAMING = {"named", "called", "dubbed", "termed", "coined"}
 _LOOK_BACK = 8
+#: "we propose X", "the proposed X": what a paper proposes is a method (a dataset or a task has its head noun)
+PROPOSE = {"propose", "proposes", "proposed"}
+#: words that may stand between "propose" and the name it proposes ("we propose a novel X")
+_PROPOSE_FILLER = {"a", "an", "the", "novel", "new", "simple", "efficient", "effective", "unified", "here"}
 
 
 def _is_name(text: str) -> bool:
@@ -83,7 +87,20 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
             found = [h for h in heads if h]
             if found:
                 out.append(found[-1])
+    if _proposed(doc, span):
+        out.append("METHOD")
     return out
+
+
+def _proposed(doc: Doc, span: Span) -> bool:
+    """Whether the name is what "we propose" / "the proposed" names, only fillers between."""
+    i = span.start - 1
+    while i >= span.sent.start and i >= span.start - 4 and doc[i].lower_ in _PROPOSE_FILLER:
+        i -= 1
+    if i < span.sent.start or doc[i].lower_ not in PROPOSE:
+        return False
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    return _head_type(after) in (None, "METHOD")
 
 
 #: a name's vocabulary terms: label ("DATASET", ...) -> term id, for the types it is known under
@@ -158,6 +175,9 @@ class TypeVotes:
                     ((label, kb_id),) = known.items()
             if label and labels[text] != {label}:
                 new_type[text] = (label, kb_id)
+        for short, long in doc.user_data.get("kg_abbreviation_pairs", {}).items():
+            if long in new_type and short in labels and short not in new_type and not ballots[short]:
+                new_type[short] = (new_type[long][0], "")  # "PGS" goes with "Pivot-Guided Search"
         if new_type:
             doc.spans["kg"] = [self._retyped(s, *new_type[text]) if text in new_type else s for s, text, _ in spans]
         return doc
