@@ -41,6 +41,13 @@ def test_what_a_paper_proposes_is_a_method_and_its_acronym_goes_with_it(extracto
     assert types["PGS"] == {"method"}
 
 
+def test_a_name_described_right_after_it_takes_that_type(extractor):
+    # "X, a ... dataset": the phrase after the name says what it is, whatever its letters look like
+    abstract = "In addition, we introduce MP3DObject, a real-scan object dataset for evaluation. MP3DObject is hard."
+    types = _types(extractor, "Shifting features", abstract)
+    assert types["MP3DObject"] == {"dataset"}
+
+
 def test_a_proposed_task_keeps_its_type(extractor):
     types = _types(
         extractor, "A new problem", "We propose a new task, Video Anomaly Retrieval (VAR), with a benchmark."

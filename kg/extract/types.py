@@ -53,6 +53,8 @@ HEADS = {
 #: words that introduce a name ("..., named X"); the type is the head noun found shortly before them
 NAMING = {"named", "called", "dubbed", "termed", "coined"}
 _LOOK_BACK = 8
+#: how far after "X, a" the head noun that says what X is may stand ("X, a large-scale real-scan dataset")
+_APPOSITIVE_WORDS = 7
 #: "we propose X", "the proposed X": what a paper proposes is a method (a dataset or a task has its head noun)
 PROPOSE = {"propose", "proposes", "proposed"}
 #: words that may stand between "propose" and the name it proposes ("we propose a novel X")
@@ -87,9 +89,26 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
             found = [h for h in heads if h]
             if found:
                 out.append(found[-1])
-    if _proposed(doc, span):
+    described = _appositive(doc, span)
+    if described:
+        out.append(described)
+    elif _proposed(doc, span):
         out.append("METHOD")
     return out
+
+
+def _appositive(doc: Doc, span: Span) -> str | None:
+    """The type the phrase right after a name says it is: "X, a real-scan object dataset", "X, a new
+    framework for ..." (the first head noun within a few words, before any other punctuation)."""
+    if span.end + 1 >= len(doc) or doc[span.end].text != "," or doc[span.end + 1].lower_ not in {"a", "an"}:
+        return None
+    for token in doc[span.end + 2 : min(len(doc), span.end + 2 + _APPOSITIVE_WORDS)]:
+        if token.is_punct and token.text != "-":
+            return None
+        found = _head_type(token.text)
+        if found:
+            return found
+    return None
 
 
 def _proposed(doc: Doc, span: Span) -> bool:
