@@ -48,6 +48,13 @@ def test_a_name_described_right_after_it_takes_that_type(extractor):
     assert types["MP3DObject"] == {"dataset"}
 
 
+def test_a_name_experiments_are_run_on_is_a_dataset_unless_known_as_a_method(extractor):
+    abstract = "Our agent gives 5.4% gains on IR2R over the best baseline. We report results on GPT-4o as well."
+    types = _types(extractor, "Remembering routes", abstract)
+    assert types.get("IR2R") == {"dataset"}
+    assert types.get("GPT-4o") == {"method"}
+
+
 def test_a_proposed_task_keeps_its_type(extractor):
     types = _types(
         extractor, "A new problem", "We propose a new task, Video Anomaly Retrieval (VAR), with a benchmark."
