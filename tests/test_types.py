@@ -33,6 +33,35 @@ def test_a_name_introduced_as_a_dataset_stays_a_dataset_whatever_the_vocabulary(
     assert types["FooBench-2"] == {"dataset"}
 
 
+def test_what_a_paper_proposes_is_a_method_and_its_acronym_goes_with_it(extractor):
+    # the long form ends in "Search", a word tasks end in; "we propose" says it is the paper's method
+    abstract = "We propose Pivot-Guided Search (PGS), which prunes the search tree. PGS is fast."
+    types = _types(extractor, "Faster cliques", abstract)
+    assert types["Pivot-Guided Search"] == {"method"}
+    assert types["PGS"] == {"method"}
+
+
+def test_a_name_described_right_after_it_takes_that_type(extractor):
+    # "X, a ... dataset": the phrase after the name says what it is, whatever its letters look like
+    abstract = "In addition, we introduce MP3DObject, a real-scan object dataset for evaluation. MP3DObject is hard."
+    types = _types(extractor, "Shifting features", abstract)
+    assert types["MP3DObject"] == {"dataset"}
+
+
+def test_a_name_experiments_are_run_on_is_a_dataset_unless_known_as_a_method(extractor):
+    abstract = "Our agent gives 5.4% gains on IR2R over the best baseline. We report results on GPT-4o as well."
+    types = _types(extractor, "Remembering routes", abstract)
+    assert types.get("IR2R") == {"dataset"}
+    assert types.get("GPT-4o") == {"method"}
+
+
+def test_a_proposed_task_keeps_its_type(extractor):
+    types = _types(
+        extractor, "A new problem", "We propose a new task, Video Anomaly Retrieval (VAR), with a benchmark."
+    )
+    assert types.get("Video Anomaly Retrieval") == {"task"}
+
+
 def test_a_version_of_a_known_model_is_a_method():
     assert base_name("Llama-3.2-1B") == "Llama"
     assert base_name("Qwen2.5-VL-7B-Instruct") != ""

@@ -1,7 +1,7 @@
 """Builds the spaCy ``Language`` that kg extracts with.
 
     tokenizer -> sentencizer -> kg_paragraphs -> kg_vocabulary (SpanRuler) -> [tok2vec -> ner]
-              -> kg_cues -> kg_abbreviations -> kg_merge -> kg_type_votes -> kg_roles
+              -> kg_cues -> kg_abbreviations -> kg_merge -> kg_versions -> kg_task_heads -> kg_type_votes -> kg_roles
 
 The trained ``tok2vec``/``ner`` come from the shipped model when it is present and ``config.use_model``.
 """
@@ -19,7 +19,7 @@ from spacy.util import compile_prefix_regex
 from kg import vocabulary as vocabulary_module
 from kg.config import Config
 from kg.errors import ModelError
-from kg.extract import biluo, components, relations, types  # noqa: F401  (register the factories)
+from kg.extract import biluo, components, relations, task_heads, types, versions  # noqa: F401  (register the factories)
 
 
 def _names_a_part(form: str, term: vocabulary_module.Term, vocabulary: vocabulary_module.Vocabulary) -> bool:
@@ -120,12 +120,24 @@ def split_latex_commands(nlp: Language) -> None:
     tokenizer.prefix_search = compile_prefix_regex([r"\\[A-Za-z]+\{", *(nlp.Defaults.prefixes or ())]).search
 
 
+#: the rule components after the NER, in order
+RULE_COMPONENTS = (
+    "kg_cues",
+    "kg_abbreviations",
+    "kg_merge",
+    "kg_versions",
+    "kg_task_heads",
+    "kg_type_votes",
+    "kg_roles",
+)
+
+
 def make_nlp(config: Config = Config()) -> Language:
     """The extraction pipeline: the trained NER when available, rules and vocabulary always.
 
     >>> nlp = make_nlp(Config(use_model=False))
     >>> [p for p in nlp.pipe_names if p.startswith("kg_")]
-    ['kg_paragraphs', 'kg_vocabulary', 'kg_vocabulary_exact', 'kg_cues', 'kg_abbreviations', 'kg_merge', 'kg_type_votes', 'kg_roles']
+    ['kg_paragraphs', 'kg_vocabulary', 'kg_vocabulary_exact', 'kg_cues', 'kg_abbreviations', 'kg_merge', 'kg_versions', 'kg_task_heads', 'kg_type_votes', 'kg_roles']
     """
     model_path = config.model_path
     if config.use_model and has_model(model_path):
@@ -170,7 +182,7 @@ def make_nlp(config: Config = Config()) -> Language:
     nlp.tokenizer = tokenizer
     nlp.add_pipe("sentencizer", before="kg_vocabulary")
     nlp.add_pipe("kg_paragraphs", after="sentencizer")
-    for name in ("kg_cues", "kg_abbreviations", "kg_merge", "kg_type_votes", "kg_roles"):
+    for name in RULE_COMPONENTS:
         nlp.add_pipe(name)
     if config.relations:
         nlp.add_pipe("kg_relations", config={"min_mention_confidence": config.min_confidence})

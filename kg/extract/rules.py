@@ -80,6 +80,8 @@ class Rules:
     introduce_dataset_cues: frozenset[str]
     generic_mentions: frozenset[str]
     stop_name_words: frozenset[str]
+    task_modifier_stops: frozenset[str] = frozenset()  # words never taken into a task's name from the left
+    task_modifier_hyphen_stops: frozenset[str] = frozenset()  # "-based", "-level": a compound that is no modifier
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Rules:
@@ -115,6 +117,8 @@ class Rules:
                     "introduce_dataset_cues",
                     "generic_mentions",
                     "stop_name_words",
+                    "task_modifier_stops",
+                    "task_modifier_hyphen_stops",
                 )
             }
         except (OSError, ValueError, KeyError) as err:

@@ -53,6 +53,18 @@ HEADS = {
 #: words that introduce a name ("..., named X"); the type is the head noun found shortly before them
 NAMING = {"named", "called", "dubbed", "termed", "coined"}
 _LOOK_BACK = 8
+#: words that, shortly before "on X", say X is data a method is run on ("experiments on X", "trained on X")
+EVALUATED_ON = frozenset(
+    "experiments experiment results evaluated evaluate evaluation tested trained pretrained pre-trained fine-tuned "
+    "finetuned benchmarked gains improvements improvement accuracy performance state-of-the-art sota".split()
+)
+_EVALUATED_WORDS = 4
+#: how far after "X, a" the head noun that says what X is may stand ("X, a large-scale real-scan dataset")
+_APPOSITIVE_WORDS = 7
+#: "we propose X", "the proposed X": what a paper proposes is a method (a dataset or a task has its head noun)
+PROPOSE = {"propose", "proposes", "proposed"}
+#: words that may stand between "propose" and the name it proposes ("we propose a novel X")
+_PROPOSE_FILLER = {"a", "an", "the", "novel", "new", "simple", "efficient", "effective", "unified", "here"}
 
 
 def _is_name(text: str) -> bool:
@@ -83,7 +95,45 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
             found = [h for h in heads if h]
             if found:
                 out.append(found[-1])
+    described = _appositive(doc, span)
+    if described:
+        out.append(described)
+    elif _proposed(doc, span):
+        out.append("METHOD")
     return out
+
+
+def _evaluated_on(doc: Doc, span: Span) -> bool:
+    """Whether the name is what a paper's experiments are run "on" ("5.4% gains on IR2R", "evaluated on X")."""
+    if span.start < 2 or doc[span.start - 1].lower_ != "on":
+        return False
+    window = doc[max(span.sent.start, span.start - 1 - _EVALUATED_WORDS) : span.start - 1]
+    return any(t.lower_ in EVALUATED_ON for t in window)
+
+
+def _appositive(doc: Doc, span: Span) -> str | None:
+    """The type the phrase right after a name says it is: "X, a real-scan object dataset", "X, a new
+    framework for ..." (the first head noun within a few words, before any other punctuation)."""
+    if span.end + 1 >= len(doc) or doc[span.end].text != "," or doc[span.end + 1].lower_ not in {"a", "an"}:
+        return None
+    for token in doc[span.end + 2 : min(len(doc), span.end + 2 + _APPOSITIVE_WORDS)]:
+        if token.is_punct and token.text != "-":
+            return None
+        found = _head_type(token.text)
+        if found:
+            return found
+    return None
+
+
+def _proposed(doc: Doc, span: Span) -> bool:
+    """Whether the name is what "we propose" / "the proposed" names, only fillers between."""
+    i = span.start - 1
+    while i >= span.sent.start and i >= span.start - 4 and doc[i].lower_ in _PROPOSE_FILLER:
+        i -= 1
+    if i < span.sent.start or doc[i].lower_ not in PROPOSE:
+        return False
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    return _head_type(after) in (None, "METHOD")
 
 
 #: a name's vocabulary terms: label ("DATASET", ...) -> term id, for the types it is known under
@@ -146,6 +196,9 @@ class TypeVotes:
                 votes = votes_of(doc, span)
                 if votes == ["DATASET"] and set(self.known_types(text)) == {"TASK"}:
                     votes = []  # "QA datasets", "VQA benchmarks": data for a task, not a dataset's name
+                if not votes and label != "DATASET" and _evaluated_on(doc, span):
+                    if not set(self.known_types(text)) & {"METHOD", "TASK"}:  # "results on GPT-4o" stays a method
+                        votes = ["DATASET"]
                 ballot.update(votes)
         new_type: dict[str, tuple[str, str]] = {}
         for text, ballot in ballots.items():
@@ -158,6 +211,9 @@ class TypeVotes:
                     ((label, kb_id),) = known.items()
             if label and labels[text] != {label}:
                 new_type[text] = (label, kb_id)
+        for short, long in doc.user_data.get("kg_abbreviation_pairs", {}).items():
+            if long in new_type and short in labels and short not in new_type and not ballots[short]:
+                new_type[short] = (new_type[long][0], "")  # "PGS" goes with "Pivot-Guided Search"
         if new_type:
             doc.spans["kg"] = [self._retyped(s, *new_type[text]) if text in new_type else s for s, text, _ in spans]
         return doc
