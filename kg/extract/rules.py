@@ -82,6 +82,9 @@ class Rules:
     stop_name_words: frozenset[str]
     task_modifier_stops: frozenset[str] = frozenset()  # words never taken into a task's name from the left
     task_modifier_hyphen_stops: frozenset[str] = frozenset()  # "-based", "-level": a compound that is no modifier
+    break_words: frozenset[str] = frozenset()  # words that end a phrase after a cue ("... for X with Y")
+    metric_heads: frozenset[str] = frozenset()  # last words of a metric's long form ("Inception score")
+    trailing_generic: frozenset[str] = frozenset()  # generic last words of a method's name ("... architecture")
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Rules:
@@ -119,6 +122,9 @@ class Rules:
                     "stop_name_words",
                     "task_modifier_stops",
                     "task_modifier_hyphen_stops",
+                    "break_words",
+                    "metric_heads",
+                    "trailing_generic",
                 )
             }
         except (OSError, ValueError, KeyError) as err:

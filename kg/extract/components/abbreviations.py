@@ -4,13 +4,9 @@
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.data import word_set
 from kg.extract.abbreviations import find_abbreviations
 from kg.extract.components.common import LABELS, PRIORITY, _source, doc_text, find_whole
 from kg.extract.rules import Rules
-
-#: last words of a long form that names a metric ("Inception score", "mean average precision")
-_METRIC_HEADS = word_set("metric_heads")
 
 
 @Language.factory("kg_abbreviations")
@@ -49,7 +45,7 @@ class Abbreviations:
         return doc
 
     def _label(self, long_span: Span, short_span: Span, known: list[Span]) -> str:
-        if long_span.text.lower().split()[-1] in _METRIC_HEADS:
+        if long_span.text.lower().split()[-1] in self.rules.metric_heads:
             return ""  # "Inception score (IS)", "mean average precision (mAP)": metrics are not entities
 
         def overlapping(target: Span) -> list[Span]:

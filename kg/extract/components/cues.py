@@ -9,12 +9,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from kg.data import word_set
 from kg.extract.components.common import doc_text, sentence_of, title_end
 from kg.extract.rules import Rules, is_name_like, literal_phrases
-
-#: words that end a phrase after a cue ("... for X with Y")
-_BREAK_WORDS = word_set("break_words")
 
 
 @Language.factory("kg_paragraphs")
@@ -101,7 +97,7 @@ class CuePatterns:
             return (end, j) if introduced and j < len(doc) and doc[j].text in {",", "(", ":"} else None
         if kind == "phrase_after_cue":
             j = end
-            while j < sent_end and j < end + 6 and not doc[j].is_punct and doc[j].lower_ not in _BREAK_WORDS:
+            while j < sent_end and j < end + 6 and not doc[j].is_punct and doc[j].lower_ not in self.rules.break_words:
                 j += 1
             return (end, j) if j > end else None
         return None

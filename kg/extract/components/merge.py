@@ -7,13 +7,10 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.data import word_set
 from kg.extract.components.common import LABELS, PRIORITY, doc_text, find_whole
 from kg.extract.rules import Rules
 
 _TASK_TAIL = {"task", "tasks", "problem", "problems", "challenge", "challenges", "setting", "settings"}
-#: generic last words of a method's name ("Transformer architecture")
-_TRAILING_GENERIC = word_set("trailing_generic")
 
 
 @Language.factory(
@@ -96,7 +93,7 @@ class Merge:
                 and (ent_end - ent_start) - (end - start) <= self.max_widen
             ):
                 new_end = ent_end
-                while new_end > end and label == "METHOD" and tokens.lower(new_end - 1) in _TRAILING_GENERIC:
+                while new_end > end and label == "METHOD" and tokens.lower(new_end - 1) in self.rules.trailing_generic:
                     new_end -= 1
                 if (ent_start, new_end) != (start, end):
                     return ent_start, new_end
