@@ -78,9 +78,10 @@ def other_names(forms: Iterable[tuple[str, int]], label: str) -> tuple[tuple[str
     return tuple(sorted(counts.items(), key=lambda a: (-a[1], a[0])))
 
 
-def in_text(field: str, start: int, end: int) -> tuple[bool, int, int]:
-    """Where a mention sits in its paper, to sort by: the title first, then the abstract by offset."""
-    return field != "title", start, end
+def in_text(field: str, start: int) -> tuple[bool, int]:
+    """Where a mention sits in its paper, to sort by: the title first, then the abstract by offset (two
+    mentions that start together are in the same sentence)."""
+    return field != "title", start
 
 
 def recency(paper_id: str) -> tuple[str, str]:
@@ -147,7 +148,7 @@ class GraphSource:
         out: dict[tuple[str, str], list[str]] = {}
         for paper, entity in pairs:
             found = [
-                (in_text(str(ev.get("field")), int(ev.get("start", 0)), int(ev.get("end", 0))), str(ev["sentence"]))
+                (in_text(str(ev.get("field")), int(ev.get("start", 0))), str(ev["sentence"]))
                 for attrs in (self.graph.get_edge_data(PAPER_PREFIX + paper, entity) or {}).values()
                 for ev in attrs.get("evidence") or ()
                 if ev.get("sentence")
@@ -261,24 +262,28 @@ class StoreSource:
 
     def sentences(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
         """The sentences behind each (paper id, entity id) link (its annotations' ``kgo:sentence``), in
-        text order (``in_text``: the field and the position selector, ``#position`` of the annotation)."""
+        text order (``in_text``), asked of the store only for the links with more than one sentence."""
         values = [f"(<{self.base}paper/{p}> <{self.base}{e}>)" for p, e in sorted(set(pairs))]
-        rows = self._values(
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        for p, e, a, sentence in self._values(
             """SELECT ?p ?e ?a ?s WHERE { VALUES (?p ?e) { %s }
             ?t oa:hasSource ?p . ?a oa:hasTarget ?t ; oa:hasBody ?e ; kgo:sentence ?s }""",
             values,
-        )
-        where = {
-            a: in_text(field, int(start or 0), int(end or 0))
-            for a, field, start, end in self._values(
-                "SELECT ?a ?f ?start ?end WHERE { VALUES (?a ?x) { %s } ?a kgo:field ?f . ?x oa:start ?start ; oa:end ?end }",
-                [f"(<{a}> <{a}#position>)" for a in sorted({row[2] for row in rows})],
-            )
+        ):
+            found.setdefault((self._paper_id(p), self._id(e)), {})[a] = sentence
+        where = self._places(sorted(a for said in found.values() if len(set(said.values())) > 1 for a in said))
+        return {
+            pair: _once(s for _, _, s in sorted((where.get(a, (True, -1)), a, s) for a, s in said.items()))
+            for pair, said in found.items()
         }
-        found: dict[tuple[str, str], list[tuple[tuple[bool, int, int], str]]] = {}
-        for p, e, a, sentence in rows:
-            found.setdefault((self._paper_id(p), self._id(e)), []).append((where.get(a, (True, -1, -1)), sentence))
-        return {pair: _once(s for _, s in sorted(said)) for pair, said in found.items()}
+
+    def _places(self, annotations: Sequence[str]) -> dict[str, tuple[bool, int]]:
+        """Where each annotation sits in its paper (``in_text``): its field and its ``#position`` start."""
+        rows = self._values(
+            "SELECT ?a ?f ?start WHERE { VALUES (?a ?x) { %s } ?a kgo:field ?f . ?x oa:start ?start }",
+            [f"(<{a}> <{a}#position>)" for a in annotations],
+        )
+        return {a: in_text(field, int(start)) for a, field, start in rows}
 
     def _id(self, iri: str) -> str:
         return iri[len(self.base) :] if iri.startswith(self.base) else iri
