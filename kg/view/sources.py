@@ -211,7 +211,7 @@ class StoreSource:
 
     def entities(self, top: int) -> list[MapEntity]:
         """The ``top`` entities by their stored paper count (``kgo:paperCount``; ties by id), with their
-        other names (``skosxl`` labels and their ``kgo:mentionCount``)."""
+        other names (``skosxl:altLabel`` labels and their ``kgo:mentionCount``)."""
         if top <= 0:
             return []
         last = self._select(f"SELECT ?n WHERE {{ ?e kgo:paperCount ?n }} ORDER BY DESC(?n) LIMIT {int(top)}")
@@ -226,7 +226,7 @@ class StoreSource:
         forms: dict[str, list[tuple[str, int]]] = {}
         for e, form, n in self._values(
             """SELECT ?e ?form ?n WHERE { VALUES ?e { %s }
-            ?e skosxl:prefLabel|skosxl:altLabel ?l . ?l skosxl:literalForm ?form ; kgo:mentionCount ?n }""",
+            ?e skosxl:altLabel ?l . ?l skosxl:literalForm ?form ; kgo:mentionCount ?n }""",
             [f"<{self.base}{e.id}>" for e in chosen],
         ):
             forms.setdefault(self._id(e), []).append((form, int(n)))
@@ -252,7 +252,7 @@ class StoreSource:
 
     def papers(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Title and date of each paper id."""
-        values = [f"<{self.base}paper/{p}>" for p in sorted(set(ids))]
+        values = [f"<{self.base}{PAPER_PREFIX}{p}>" for p in sorted(set(ids))]
         rows = self._values(
             """SELECT ?p ?title ?date WHERE { VALUES ?p { %s } ?p dcterms:title ?title .
             OPTIONAL { ?p dcterms:date ?date } }""",
