@@ -191,13 +191,15 @@ def map_benchmark(store: Path, top: int, browser: bool) -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="kg-map-bench-"))
     try:
+        load = os.getloadavg()[0]  # the wall time depends on what else the machine runs: say it
         wall, cpu = time.perf_counter(), time.process_time()
         page = write_map(StoreSource.open(store), tmp / "map.html", top=top, title=store.name)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process, before any browser
         print(
             f"map of {top} entities from {store}: written in {wall:.1f} s ({cpu:.1f} s CPU), "
-            f"peak memory {peak:.0f} MB, file {page.stat().st_size / 1e6:.1f} MB"
+            f"peak memory {peak:.0f} MB, file {page.stat().st_size / 1e6:.1f} MB; "
+            f"load average {load:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
         if browser:
             driver = chrome()

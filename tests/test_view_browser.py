@@ -306,7 +306,10 @@ def test_selecting_an_entity_on_the_map_lists_papers_sentences_and_neighbours(ma
     assert len(links) == 5 and all(re.fullmatch(r"https://arxiv\.org/abs/\d{4}\.\d{5}", href) for href in links)
     assert "2022-01-03" in text
     marks = map_page.execute_script("return [...document.querySelectorAll('#details mark')].map(m => m.textContent)")
-    assert marks and set(marks) <= {"CIFAR-10", "cifar-10"}
+    cifar = map_page.execute_script("return window.kgView.data.nodes.find(n => n.id === 'dataset/cifar-10')")
+    names = {"CIFAR-10", *(form for form, _ in cifar["aliases"])}
+    assert "CIFAR10" in names and "CIFAR10" in text  # its other names, shown and marked in its sentences
+    assert marks and {m.lower() for m in marks} <= {n.lower() for n in names}
     screenshot(map_page, DOCS / "map.png")
     # the papers behind a link: the neighbour's "shared" toggle lists them with their sentences
     toggle = map_page.find_elements("css selector", "#details .navlist li .role[title]")[0]

@@ -67,6 +67,45 @@ def test_graph_and_store_sources_give_the_same_map() -> None:
         assert strip(from_graph[key]) == strip(from_store[key]), key
 
 
+def test_a_build_its_graph_file_and_its_store_give_the_same_entity_data(bundled_build, tmp_path: Path) -> None:
+    """The map of a build in memory, of its graph file and of a store loaded from it: the same entities
+    with the same other names, papers (newest first) and sentences (in text order), every sentence embedded."""
+    import kg
+    from kg.config import Config
+    from kg.graph import build_graph
+    from kg.store import load_store
+
+    result, out = bundled_build
+    config = Config(view_map_sentences=12)
+    nt = kg.load(out / "graph.ttl").save(tmp_path / "graph.nt")
+    maps = [
+        map_data(source, config=config, title="listing")
+        for source in (
+            GraphSource(build_graph(result.papers, result.entities, result.links)),
+            StoreSource.open(out / "graph.ttl"),
+            StoreSource.open(load_store([nt], tmp_path / "store")),
+        )
+    ]
+    for key in ("nodes", "links", "papers"):
+        assert maps[0][key] == maps[1][key] == maps[2][key], key
+    nodes, papers = maps[0]["nodes"], maps[0]["papers"]
+    assert sum(1 for n in nodes if n.get("aliases")) >= 3
+    assert all(n["label"] not in (form for form, _ in n.get("aliases", ())) for n in nodes)
+    evidence = {}
+    for link in result.links:
+        for m in link.mentions:
+            evidence.setdefault((link.paper_id, link.entity_id), []).append((m.field != "title", m.start, m.sentence))
+    several = 0
+    for n in nodes:
+        rows = [(papers[i][2], papers[i][0]) for i, _, _ in n["p"]]
+        assert rows == sorted(rows, reverse=True)  # newest first
+        for i, _, said in n["p"]:
+            expected = list(dict.fromkeys(s for *_, s in sorted(evidence[papers[i][0], n["id"]])))
+            assert said == expected
+            several += len(said) > 1
+    assert several >= 3  # links with more than one sentence, in text order
+
+
 def test_write_map_is_byte_identical_run_to_run(tmp_path: Path) -> None:
     a = write_map(StoreSource.open(GRAPH), tmp_path / "a.html").read_bytes()
     b = write_map(StoreSource.open(GRAPH), tmp_path / "b.html").read_bytes()

@@ -107,9 +107,9 @@ def compare(d: Digest, entities: Sequence[Entity], links: Sequence[Link], graph:
     from dataclasses import replace
 
     ids = sorted({l.entity_id for l in links})
-    known = _known(graph, ids)
-    papers_here = Counter(e for _, e in {(l.paper_id, l.entity_id) for l in links})
     by_id = {e.id: e for e in entities}
+    known = _known(graph, ids, by_id)
+    papers_here = Counter(e for _, e in {(l.paper_id, l.entity_id) for l in links})
     new: dict[str, list[tuple[str, int]]] = {"task": [], "dataset": [], "method": []}
     for e in ids:
         if e not in known:
@@ -117,7 +117,7 @@ def compare(d: Digest, entities: Sequence[Entity], links: Sequence[Link], graph:
     leading = sorted((e for e in ids if e in known), key=lambda e: (-papers_here[e], by_id[e].label.lower(), e))[
         :RISING
     ]
-    rising = tuple((by_id[e].label, _months(graph.timeline(e))) for e in leading)
+    rising = tuple((by_id[e].label, _months(graph.timeline(known[e]))) for e in leading)
     n = int(graph.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kgo:Paper }")[0]["n"])
     return replace(
         d,
@@ -128,15 +128,39 @@ def compare(d: Digest, entities: Sequence[Entity], links: Sequence[Link], graph:
     )
 
 
-def _known(graph: Any, ids: Sequence[str]) -> set[str]:
-    """The entity ids the graph has (one query a few hundred at a time)."""
+def _known(graph: Any, ids: Sequence[str], by_id: dict[str, Entity]) -> dict[str, str]:
+    """Each entity id the graph has, and its id there: by IRI, or by a name (label or alias) that an entity of the same
+    type there has as its label or other label (a corpus that saw "Info-GAN" too names InfoGAN
+    ``method/info-gan``, a listing ``method/infogan``). One query a few hundred values at a time.
+
+    >>> from kg.query import KnowledgeGraph
+    >>> from kg.records import EntityType
+    >>> mine = [Entity("method/foo-gan", EntityType.METHOD, "FooGAN"), Entity("dataset/x", EntityType.DATASET, "X1"),
+    ...         Entity("dataset/foo", EntityType.DATASET, "FooGAN"), Entity("dataset/celeba", EntityType.DATASET, "C")]
+    >>> _known(KnowledgeGraph.example(), [e.id for e in mine], {e.id: e for e in mine})
+    {'dataset/celeba': 'dataset/celeba', 'method/foo-gan': 'method/foogan'}
+    """
+    from rdflib import Literal
+
     base = graph.config.base_iri
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for start in range(0, len(ids), 500):
         values = " ".join(f"<{base}{e}>" for e in ids[start : start + 500])
         rows = graph.sparql(f"SELECT ?e WHERE {{ VALUES ?e {{ {values} }} ?e skos:prefLabel ?l }}")
-        found.update(str(r["e"])[len(base) :] for r in rows)
-    return found
+        found.update((str(r["e"])[len(base) :],) * 2 for r in rows)
+    named: dict[tuple[str, str], list[str]] = {}  # (type, name) -> the ids of that name not found by IRI
+    for e in ids:
+        if e not in found:
+            for name in dict.fromkeys([by_id[e].label, *(form for form, _ in by_id[e].aliases)]):
+                named.setdefault((by_id[e].type.value, name), []).append(e)
+    names = sorted({name for _, name in named})
+    for start in range(0, len(names), 500):
+        values = " ".join(Literal(name).n3() for name in names[start : start + 500])
+        for r in graph.sparql(f"""SELECT DISTINCT ?name ?cls ?e WHERE {{ VALUES ?name {{ {values} }}
+            {{ ?e skos:prefLabel ?name }} UNION {{ ?e skos:altLabel ?name }} ?e a ?cls }} ORDER BY ?e"""):
+            for e in named.get((str(r["cls"]).rsplit("#", 1)[-1].lower(), str(r["name"])), ()):
+                found.setdefault(e, str(r["e"])[len(base) :])
+    return dict(sorted(found.items()))
 
 
 def _months(timeline: Sequence[dict]) -> tuple[tuple[str, int], ...]:

@@ -27,7 +27,7 @@ from kg.config import Config
 from kg.view.data import KINDS, shorten
 from kg.view.labels import base_scale, label_levels
 from kg.view.layout import layout_pairs, seeded
-from kg.view.sources import MapEntity
+from kg.view.sources import MapEntity, recency
 
 #: cluster colours, largest cluster first (the rest are grey)
 PALETTE = (
@@ -211,18 +211,21 @@ def _papers(
     source: Any, ids: Sequence[str], papers_of: Sequence[Sequence[tuple[str, str]]], most: int, sentences: int
 ) -> tuple[list[list[str]], list[list[list]]]:
     """The papers embedded, as rows [arXiv id, title, date], and per entity its rows [paper index, roles,
-    sentences]: the ``most`` recent papers (by arXiv id), with the sentences of the first ``sentences``."""
+    sentences], newest first (by date, then arXiv id): its ``most`` most recent papers (by arXiv id,
+    ``recency``), with the sentences of the first ``sentences`` in text order."""
     chosen: list[list[tuple[str, str]]] = []
     for pairs in papers_of:
         roles: dict[str, list[str]] = {}
         for paper, role in pairs:
             roles.setdefault(paper, []).append(role)
-        recent = sorted(roles, reverse=True)[:most]
+        recent = sorted(roles, key=recency, reverse=True)[:most]
         chosen.append([(paper, ", ".join(sorted(set(roles[paper])))) for paper in recent])
-    wanted = [(paper, ids[i]) for i, rows in enumerate(chosen) for paper, _ in rows[:sentences]]
-    said = source.sentences(wanted) if wanted else {}
     paper_ids = sorted({paper for rows in chosen for paper, _ in rows})
     meta = source.papers(paper_ids)
+    for rows in chosen:
+        rows.sort(key=lambda row: (meta.get(row[0], ("", ""))[1], recency(row[0])), reverse=True)
+    wanted = [(paper, ids[i]) for i, rows in enumerate(chosen) for paper, _ in rows[:sentences]]
+    said = source.sentences(wanted) if wanted else {}
     index = {paper: i for i, paper in enumerate(paper_ids)}
     table = [
         [[index[paper], role, said.get((paper, ids[i]), [])] for paper, role in rows] for i, rows in enumerate(chosen)
