@@ -307,6 +307,8 @@ def test_selecting_an_entity_on_the_map_lists_papers_sentences_and_neighbours(ma
     assert "2022-01-03" in text
     marks = map_page.execute_script("return [...document.querySelectorAll('#details mark')].map(m => m.textContent)")
     assert marks and set(marks) <= {"CIFAR-10", "cifar-10"}
+    # the relations papers state, read from the store: "SplitBrain ... on CIFAR-10" (2112.15402's abstract)
+    assert "STATED RELATIONS" in text.upper() and "SplitBrain\n\u2190 evaluated-with \u00b7 1 paper" in text
     screenshot(map_page, DOCS / "map.png")
     # the papers behind a link: the neighbour's "shared" toggle lists them with their sentences
     toggle = map_page.find_elements("css selector", "#details .navlist li .role[title]")[0]
@@ -359,6 +361,21 @@ def test_the_bundled_paper_view_names_shared_entities_at_first_sight(driver) -> 
     page.execute_script("window.kgView.network.fit({animation: false})")
     time.sleep(0.2)
     screenshot(page, DOCS / "papers.png")
+    assert_offline(page)
+
+
+def test_the_bundled_paper_view_lists_an_entitys_stated_relations(driver) -> None:
+    """The details panel of an entity lists the relations papers state with it (kind, the other entity,
+    papers, the sentence), and the other entity is a click away; they are not drawn as links."""
+    page = open_page(driver, REPO / "outputs" / "graph.html")
+    assert page.execute_script("return window.kgView.selectNode('method/fsgan')")
+    text = details(page)
+    assert "STATED RELATIONS" in text.upper() and "FS2K\nevaluated-with \u2192 \u00b7 1 paper" in text
+    assert "FSGAN surpasses the performance of all previous state-of-the-art models" in text
+    page.find_element("css selector", "#details li.relation").click()
+    assert details(page).split("\n")[:2] == ["DATASET", "FS2K"] or "FS2K" in details(page).split("\n")[1]
+    drawn = page.execute_script("return window.kgView.data.links.filter(l => !l.from.startsWith('paper/')).length")
+    assert drawn == 0
     assert_offline(page)
 
 

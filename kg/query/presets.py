@@ -49,22 +49,7 @@ class Presets(RelationPresets):
         """
         if (limit is not None and limit < 0) or offset < 0:
             raise ConfigError(f"limit and offset must be 0 or more, not {limit} and {offset}")
-        patterns: list[str] = []
-        bindings: dict[str, URIRef | Literal] = {}
-        for name, value in (("dataset", dataset), ("method", method), ("task", task)):
-            if value:
-                values = " ".join(f"kgo:{p}" for p in PREDICATES[name])
-                patterns.append(f"?p ?r_{name} ?{name} . VALUES ?r_{name} {{ {values} }}")
-                bindings[name] = URIRef(self.entity_iri(value, name))
-        filters = []
-        if since:
-            filters.append("STR(?date) >= STR(?since)")
-            bindings["since"] = Literal(str(since))
-        if until:
-            filters.append("STR(?date) <= STR(?until)")
-            bindings["until"] = Literal(str(until))
-        where = "\n".join(patterns)
-        filt = f"FILTER({' && '.join(filters)})" if filters else ""
+        where, filt, bindings = self._paper_filters({"dataset": dataset, "method": method, "task": task}, since, until)
         projection = " ".join(f"?{name}" for name in bindings)
         if limit is None:  # the whole answer: titles and dates in the same query
             rows = self.sparql(
@@ -79,7 +64,7 @@ class Presets(RelationPresets):
             return Rows(
                 PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows
             )
-        page = None if filters else self._linked_page(bindings, int(limit), offset)
+        page = None if filt else self._linked_page(bindings, int(limit), offset)
         if page is not None:
             return page
         return self._page(
@@ -87,9 +72,30 @@ class Presets(RelationPresets):
             filt,
             projection,
             bindings,
-            bool(filters),
+            bool(filt),
             f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else ""),
         )
+
+    def _paper_filters(
+        self, entities: dict[str, str | None], since: str | None, until: str | None
+    ) -> tuple[str, str, dict[str, URIRef | Literal]]:
+        """The patterns of ``papers`` (a link to each given entity, any role), its date filter and the
+        values they bind."""
+        patterns: list[str] = []
+        bindings: dict[str, URIRef | Literal] = {}
+        for name, value in entities.items():
+            if value:
+                values = " ".join(f"kgo:{p}" for p in PREDICATES[name])
+                patterns.append(f"?p ?r_{name} ?{name} . VALUES ?r_{name} {{ {values} }}")
+                bindings[name] = URIRef(self.entity_iri(value, name))
+        filters = []
+        if since:
+            filters.append("STR(?date) >= STR(?since)")
+            bindings["since"] = Literal(str(since))
+        if until:
+            filters.append("STR(?date) <= STR(?until)")
+            bindings["until"] = Literal(str(until))
+        return "\n".join(patterns), f"FILTER({' && '.join(filters)})" if filters else "", bindings
 
     def _linked_page(self, bindings: dict[str, Any], limit: int, offset: int) -> Rows | None:
         """A page of the papers linked to given entities: the papers read straight from the index of each
