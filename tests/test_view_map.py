@@ -55,7 +55,6 @@ def test_map_entities_carry_papers_with_titles_dates_and_sentences(store_map) ->
 
 def test_graph_and_store_sources_give_the_same_map() -> None:
     import kg
-
     from kg.view.relations import with_stated
 
     loaded = kg.load(GRAPH)
