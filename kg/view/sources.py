@@ -26,6 +26,8 @@ import networkx as nx
 from kg.config import Config
 from kg.errors import StoreError, unknown_name
 from kg.graph import PAPER_PREFIX
+from kg.query.sparql import PREDICATES  # link predicates by entity type, and the role each states
+from kg.query.sparql import ROLE_OF as ROLES
 from kg.view.select import neighbours
 
 KGO = "https://w3id.org/kg/ontology#"
@@ -34,19 +36,6 @@ PREFIXES = (
     "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
     "PREFIX skosxl: <http://www.w3.org/2008/05/skos-xl#>\n"
 )
-#: link predicates by entity type, and the role each states
-PREDICATES = {
-    "dataset": ("usesDataset", "introducesDataset"),
-    "method": ("usesMethod", "proposesMethod"),
-    "task": ("addressesTask",),
-}
-ROLES = {
-    "usesDataset": "uses",
-    "introducesDataset": "introduces",
-    "usesMethod": "uses",
-    "proposesMethod": "proposes",
-    "addressesTask": "addresses",
-}
 BATCH = 5000  # values a query: one query per batch of entities, papers or links
 
 
@@ -102,7 +91,9 @@ class GraphSource:
     """The map's questions answered from a networkx graph (``kg.graph.build_graph``, ``to_networkx``)."""
 
     def __init__(self, graph: nx.MultiDiGraph) -> None:
-        self.graph = graph
+        from kg.view.relations import split
+
+        self.graph, self.relations = split(graph)  # stated relations apart (kg.view.relations): not links
 
     def count_papers(self) -> int:
         return sum(1 for _, kind in self.graph.nodes(data="kind") if kind == "paper")
