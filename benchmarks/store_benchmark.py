@@ -1,5 +1,6 @@
 """Benchmark of the graph store: a synthetic build of N papers (default 1,000,000) with 8 links each,
-queried with the ten SPARQL queries of docs/rdf.md and kg's query API, pyoxigraph beside rdflib.
+queried with the twelve SPARQL queries of docs/rdf.md and kg's query API, pyoxigraph beside rdflib (the
+synthetic graph states no relations: queries 3, 7, 11 and 12, on stated relations, find nothing in it).
 
     python benchmarks/store_benchmark.py                          # 1,000,000 papers, rdflib on 100,000
     python benchmarks/store_benchmark.py --papers 100000 --rdflib-papers 10000 --repeat 20
@@ -80,10 +81,12 @@ README_QUERIES = {
     8: ("lookup", ("method", "dataset")),
     9: ("lookup", ("dataset",)),
     10: ("aggregate", ()),
+    11: ("aggregate", ()),
+    12: ("aggregate", ()),
 }
 README_LITERALS = {
     "dataset": '"CIFAR-10"',
-    "task": '"Image Generation"',
+    "task": '"Image Classification"',
     "paper": '"2112.15509"',
     "evidence": '"SAANet"',
     "method": '"Generative Adversarial Network"',
@@ -100,6 +103,8 @@ TITLES = {
     8: "papers using method+dataset",
     9: "spellings of a dataset",
     10: "NER-only links to review",
+    11: "datasets methods are evaluated on (stated)",
+    12: "benchmarks of a task (stated)",
 }
 
 
@@ -316,9 +321,9 @@ COUNTED_TASKS = """SELECT ?task (COUNT(DISTINCT ?p) AS ?papers) WHERE {
 
 
 def readme_queries() -> list[str]:
-    """The ten queries of docs/rdf.md's "SPARQL: ten questions", as written there."""
+    """The twelve queries of docs/rdf.md's "SPARQL: twelve questions", as written there."""
     text = (ROOT / "docs" / "rdf.md").read_text(encoding="utf-8")
-    start = text.index("## SPARQL: ten questions")
+    start = text.index("## SPARQL: twelve questions")
     end = text.find("\n## ", start + 1)
     return re.findall(r"```sparql\n(.*?)```", text[start:] if end < 0 else text[start:end], flags=re.S)
 
@@ -367,15 +372,10 @@ def bench(
     results["evidence"] = timed(lambda pe: graph.evidence(*pe), links, budget)
     results["top"] = timed(lambda _: graph.top("task", 10), [None] * repeat_aggregate, budget)
     results["relations"] = timed(lambda _: graph.relations("method", "task", 10), [None] * repeat_aggregate, budget)
-    if results["relations"].get("runs") and results["7"].get("runs"):  # the same answer as README 7, read another way
-        same = [(p.a_label, p.b_label, p.count) for p in graph.relations("method", "task", 10)] == [
-            (r["method"], r["task"], int(r["support"])) for r in graph.sparql(readme_queries()[6])
-        ]
-        print(f"relations('method', 'task', 10) {'gives' if same else 'does NOT give'} query 7's answer")
     return results
 
 
-ROWS = [(str(n), f"query {n}: {TITLES[n]}", README_QUERIES[n][0]) for n in range(1, 11)] + [
+ROWS = [(str(n), f"query {n}: {TITLES[n]}", README_QUERIES[n][0]) for n in range(1, 13)] + [
     ("2c", "most studied tasks, counting the links", "aggregate"),
     ("1u", "query 1, a dataset drawn uniformly", "lookup"),
     ("papers", 'papers(dataset="Dataset N")', "lookup"),
@@ -383,7 +383,7 @@ ROWS = [(str(n), f"query {n}: {TITLES[n]}", README_QUERIES[n][0]) for n in range
     ("papers_page", f"papers(dataset=..., limit={PAGE}): the first page", "lookup"),
     ("evidence", 'evidence(paper, "Label N")', "lookup"),
     ("top", 'top("task", 10)', "aggregate"),
-    ("relations", 'relations("method", "task", 10): query 7', "aggregate"),
+    ("relations", 'relations("method", "task", 10): co-occurrence', "aggregate"),
 ]
 
 

@@ -68,7 +68,7 @@ class Config:
     engine: str = "local"  # extraction engine of builds: "local" or "dask"
     scheduler: str = ""  # Dask scheduler address ("" starts a LocalCluster)
     progress: bool = False  # progress bar on stderr for long builds
-    relations: bool = False  # extract typed relations between entities (kg.extract.relations)
+    relations: bool = True  # extract typed relations between entities (kg.extract.relations), state them in graphs
     relation_min_confidence: float = 0.5  # relations below are kept in `kg extract` records, not stated in the graph
     relation_label_floors: tuple[tuple[str, float], ...] = (("part-of", 0.9),)  # stricter floors of weak labels
 

@@ -118,7 +118,9 @@ def show(
     (True, True, 2)
     """
     from kg.view import render_html
+    from kg.view.relations import with_stated
 
     title = title or str(getattr(g, "name", "kg"))
-    page = render_html(g.to_networkx(), focus=focus, hops=hops, top=top, title=title, physics=physics)
+    graph = with_stated(g.to_networkx(), g)  # the stated relations in the details panel, as `kg view` shows them
+    page = render_html(graph, focus=focus, hops=hops, top=top, title=title, physics=physics)
     return InlineView(page, height)

@@ -108,3 +108,31 @@ def test_build_with_relations_is_byte_identical_and_presets_answer(tmp_path, cap
         == 0
     )
     assert "compare-with" in capsys.readouterr().out
+
+
+def test_every_sink_states_the_same_relations(tmp_path) -> None:
+    """Turtle, N-Triples and a store of one build hold the same triples, stated relations and their evidence
+    included (the streaming path: kg.build.sinks.GraphSink); the store answers the questions."""
+    import pyoxigraph as ox
+
+    out = tmp_path / "out"
+    pipeline.build(None, out, Config(), formats=("ttl", "nt"), store=tmp_path / "store", html=False)
+    sets = []
+    for path, fmt in ((out / "graph.ttl", ox.RdfFormat.TURTLE), (out / "graph.nt", ox.RdfFormat.N_TRIPLES)):
+        store = ox.Store()
+        store.load(path=str(path), format=fmt)
+        sets.append({str(q) for q in store})
+    stored = {str(q) for q in ox.Store.read_only(str(tmp_path / "store")) if "kg-build-id" not in str(q)}
+    assert sets[0] == sets[1] == stored
+    assert sum("ontology#StatedRelation>" in q for q in stored) > 5
+    g = KnowledgeGraph.open_store(tmp_path / "store")
+    rows = g.stated_relations()
+    assert rows and all(r.evidence and r.papers == len({p for p, _ in r.evidence}) for r in rows)
+
+
+def test_no_relations_states_none(tmp_path) -> None:
+    from kg.cli import main
+
+    assert main(["build", "--no-relations", "--no-html", "-o", str(tmp_path)]) == 0
+    text = (tmp_path / "graph.ttl").read_text(encoding="utf-8")
+    assert "kgo:StatedRelation" not in text and '"relations"' not in (tmp_path / "mentions.jsonl").read_text()

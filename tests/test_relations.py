@@ -79,9 +79,12 @@ def test_extract_gives_relations_between_the_papers_mentions(rel_extractor: Extr
         assert paper.text(r.head.field)[r.head.start : r.head.end] == r.head.text
 
 
-def test_relations_are_off_by_default(extractor: Extractor) -> None:
-    item = extractor.extract_one(Paper("2201.00001", 1, "T", "We evaluate PointPillars on the KITTI dataset."))
-    assert item.relations == ()
+def test_relations_are_skipped_when_turned_off() -> None:
+    """On by default (every build states them); ``Config(relations=False)`` (``kg build --no-relations``,
+    ``kg extract`` without ``--relations``) skips them."""
+    paper = Paper("2201.00001", 1, "T", "We evaluate PointPillars on the KITTI dataset.")
+    assert Config().relations and Extractor(Config()).extract_one(paper).relations
+    assert Extractor(Config(relations=False)).extract_one(paper).relations == ()
 
 
 @settings(max_examples=25, deadline=None)

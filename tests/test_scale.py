@@ -71,7 +71,7 @@ def test_two_workers_write_the_same_bytes_as_one(one_worker, tmp_path):
 def test_every_sink_holds_the_same_graph(one_worker, tmp_path):
     """The sinks of the one build path agree: graph.nt (N-Triples text), graph.ttl and graph.jsonld (rdflib
     terms), the records the Python API gets, and the mentions.jsonl of a store build and of a Turtle build."""
-    from kg import rdf
+    from kg import rdf, relation_graph
 
     out, _ = one_worker
     build = pipeline.build(None, tmp_path, FAST, formats=("ttl", "nt", "jsonld"), records=True)
@@ -79,7 +79,10 @@ def test_every_sink_holds_the_same_graph(one_worker, tmp_path):
     assert isomorphic(rdflib.Graph().parse(tmp_path / "graph.nt", format="nt"), streamed)
     assert isomorphic(rdflib.Graph().parse(tmp_path / "graph.ttl", format="turtle"), streamed)
     assert isomorphic(rdflib.Graph().parse(tmp_path / "graph.jsonld", format="json-ld"), streamed)
-    assert isomorphic(rdf.to_rdflib(build.papers, build.entities, build.links, FAST), streamed)
+    from_records = rdf.to_rdflib(build.papers, build.entities, build.links, FAST)
+    for triple in relation_graph.relation_triples(relation_graph.stated_of(build), FAST):  # stated in text
+        from_records.add(triple)
+    assert isomorphic(from_records, streamed)
     assert len(build.papers) == 58 and build.summary()["papers"] == 58
     records = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in files.mention_records(build))
     assert (out / "mentions.jsonl").read_text(encoding="utf-8") == records

@@ -5,7 +5,8 @@ The builds here are made by hand (papers, links, entities; no extraction) so tha
 is there on purpose: a paper unchanged, a paper whose links moved to another entity (as when resolution
 merges two clusters), a new version replacing a paper's links, a paper gone, a new paper, an entity whose
 label, aliases and paper count change, an entity gone, co-occurrence pairs that lose or gain support,
-and an extraction component no annotation uses any more.
+an extraction component no annotation uses any more, and relations stated in text that move with their
+papers' links (kg.relation_graph: a relation node's papers, its evidence in each paper's block).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg import rdf
+from kg import rdf, relation_graph
 from kg import store as store_module
 from kg.build import delta
 from kg.build import index as index_module
 from kg.config import Config
 from kg.errors import StoreError
-from kg.records import Entity, EntityType, Link, Mention, Paper, PaperMentions, Role
+from kg.records import Entity, EntityType, Link, Mention, Paper, PaperMentions, Relation, Role
 
 D, M, T = EntityType.DATASET, EntityType.METHOD, EntityType.TASK
 CONFIG = Config()
@@ -47,8 +48,11 @@ class Build:
         self.links: dict[str, tuple[Link, ...]] = {}
         self.labels: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
 
-    def add(self, p: Paper, *linked: tuple[str, Mention]) -> Build:
-        self.items[p.id] = PaperMentions(p, tuple(m for _, m in linked))
+    def add(self, p: Paper, *linked: tuple[str, Mention], stated: tuple[tuple[str, int, int], ...] = ()) -> Build:
+        """``stated``: relations (label, head, tail) between the linked mentions, by their place in ``linked``."""
+        mentions = tuple(m for _, m in linked)
+        relations = tuple(Relation(lab, mentions[h], mentions[t], 0.8, f"pattern:{lab}") for lab, h, t in stated)
+        self.items[p.id] = PaperMentions(p, mentions, relations)
         by_entity: dict[str, list[Mention]] = {}
         for entity_id, m in linked:
             by_entity.setdefault(entity_id, []).append(m)
@@ -75,14 +79,11 @@ class Build:
 
     def triples(self) -> list[rdf.Triple]:
         entities = self.entities()
+        links = [l for links in self.links.values() for l in links]
+        stated = relation_graph.aggregate(self.items.values(), links, relation_graph.floors(CONFIG))
         return list(
-            rdf.iter_triples(
-                [i.paper for i in self.items.values()],
-                [e for e, _ in entities],
-                [l for links in self.links.values() for l in links],
-                CONFIG,
-            )
-        )
+            rdf.iter_triples([i.paper for i in self.items.values()], [e for e, _ in entities], links, CONFIG)
+        ) + list(relation_graph.relation_triples(stated, CONFIG))
 
     def entity_papers(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
@@ -121,12 +122,14 @@ def two_builds() -> tuple[Build, Build]:
         ("method/gan", mention(p1, M, "GAN")),
         ("dataset/cifar-10", mention(p1, D, "CIFAR-10")),
         ("task/image-generation", mention(p1, T, "image generation")),
+        stated=(("trained-with", 0, 1),),
     )
     old.add(
         p2,
         ("method/foonet", mention(p2, M, "FooNet", Role.PROPOSES, "ner")),
         ("dataset/coco", mention(p2, D, "COCO")),
         ("task/object-detection", mention(p2, T, "object detection")),
+        stated=(("evaluated-with", 0, 1), ("used-for", 0, 2)),
     )
     old.add(
         p3,
@@ -134,7 +137,12 @@ def two_builds() -> tuple[Build, Build]:
         ("dataset/cifar-10", mention(p3, D, "CIFAR-10")),
         ("task/image-classification", mention(p3, T, "image classification")),
     )
-    old.add(p4, ("method/ssd", mention(p4, M, "SSD")), ("dataset/coco", mention(p4, D, "COCO")))
+    old.add(
+        p4,
+        ("method/ssd", mention(p4, M, "SSD")),
+        ("dataset/coco", mention(p4, D, "COCO")),
+        stated=(("evaluated-with", 0, 1),),
+    )
     new = Build()
     new.items[p1.id], new.links[p1.id] = old.items[p1.id], old.links[p1.id]  # unchanged
     new.add(
@@ -142,6 +150,7 @@ def two_builds() -> tuple[Build, Build]:
         ("method/foo-net", mention(p2, M, "FooNet", Role.PROPOSES)),  # links moved
         ("dataset/coco", mention(p2, D, "COCO")),
         ("task/object-detection", mention(p2, T, "object detection")),
+        stated=(("evaluated-with", 0, 1), ("used-for", 0, 2)),
     )
     p3b = paper("2501.00003", "A ResNet on CIFAR-10 and COCO for object detection.", version=2)  # a new version
     new.add(
@@ -150,10 +159,16 @@ def two_builds() -> tuple[Build, Build]:
         ("dataset/cifar-10", mention(p3b, D, "CIFAR-10")),
         ("dataset/coco", mention(p3b, D, "COCO")),
         ("task/object-detection", mention(p3b, T, "object detection")),
+        stated=(("used-for", 0, 3),),
     )
     # 2501.00004 is gone; 2501.00005 is new and renames CIFAR-10's label through its alias counts
     p5 = paper("2501.00005", "A GAN on CIFAR10 and CIFAR10 again.")
-    new.add(p5, ("method/gan", mention(p5, M, "GAN")), ("dataset/cifar-10", mention(p5, D, "CIFAR10")))
+    new.add(
+        p5,
+        ("method/gan", mention(p5, M, "GAN")),
+        ("dataset/cifar-10", mention(p5, D, "CIFAR10")),
+        stated=(("trained-with", 0, 1),),
+    )
     return old, new
 
 
@@ -187,6 +202,10 @@ def test_delta_gives_the_store_of_a_full_build(tmp_path):
         sorted(map(str, expected - got))[:3],
     )
     assert counts["papers"] == 3 and counts["papers_removed"] == 1 and 0 < counts["triples_added"] < len(expected)
+    # stated relations: foonet's two moved to foo-net, ssd's went with its paper, gan's gained one, resnet's is new
+    assert counts["stated_relations"] == 7
+    n = [t for t in expected if t.predicate == ox.NamedNode(str(rdf.KGO.statementCount))]
+    assert sorted(int(t.object.value) for t in n) == [1, 1, 1, 2]
     # the component only 2501.00002's old link used is gone with it; the previous store is untouched
     ner = ox.NamedNode(str(rdf.component_iri("ner", CONFIG)))
     assert not list(ox.Store.read_only(str(folder)).quads_for_pattern(ner, None, None))

@@ -38,7 +38,7 @@ from typing import Any
 
 from rdflib import BNode, Literal
 
-from kg import rdf
+from kg import rdf, relation_graph
 from kg.config import Config
 from kg.records import Entity, EntityType, Link, PaperMentions, Role
 
@@ -160,7 +160,7 @@ def old_paper_quads(store: Any, paper_iri: str) -> tuple[list[Any], set[str]]:
 def old_entity_quads(store: Any, entity_iri: str) -> list[Any]:
     """An entity's block in ``store``: its node (less the co-occurrence relations, which belong to pairs)
     and its SKOS-XL label nodes."""
-    relations = {str(r) for r in rdf.RELATIONS.values()}
+    relations = {str(r) for r in rdf.RELATIONS.values()} | relation_graph.stated_properties()
     quads = [q for q in _quads(store, _iri(entity_iri)) if q.predicate.value not in relations]
     for q in list(quads):
         if q.predicate.value in (str(rdf.SKOSXL.prefLabel), str(rdf.SKOSXL.altLabel)):
@@ -238,12 +238,15 @@ def compute_delta(
             work.new_text |= work.lines(item, links)
         else:
             work.new += rdf.paper_triples(item.paper, links, config)
+            work.new += relation_graph.paper_evidence(item, links, config)
     work.lap("write_papers")
     for eid in sorted(set(entities) | set(removed_entities)):
         work.old += old_entity_quads(store, str(rdf.entity_iri(eid, config)))
     for _, (entity, n_papers) in sorted(entities.items()):
         work.new += rdf.entity_triples(entity, n_papers, config)
     n_pairs = work.pairs(changed, set(changed) | set(gone), types, entity_papers)
+    old_stated, new_stated, n_stated = relation_graph.delta_nodes(store, changed, gone, config)
+    work.old, work.new = work.old + old_stated, work.new + new_stated
     work.lap("entities_and_pairs")
     delta = work.diff()
     work.lap("diff")
@@ -253,6 +256,7 @@ def compute_delta(
         "entities": len(entities),
         "entities_removed": len(set(removed_entities)),
         "pairs": n_pairs,
+        "stated_relations": n_stated,
         "triples_removed": len(delta.removed),
         "triples_added": len(delta.added),
     }
@@ -286,7 +290,11 @@ class _Blocks:
         self.clock = now
 
     def lines(self, item: PaperMentions, links: Sequence[Link]) -> set[str]:
-        return {f"{s} {p} {o} .\n" for s, p, o in rdf.paper_triples(item.paper, links, self.config, self.terms)}
+        lines = {f"{s} {p} {o} .\n" for s, p, o in rdf.paper_triples(item.paper, links, self.config, self.terms)}
+        text = rdf.term_text
+        return lines | {
+            f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in relation_graph.paper_evidence(item, links, self.config)
+        }
 
     def old_papers(
         self,

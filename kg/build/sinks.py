@@ -13,7 +13,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg import rdf
+from kg import rdf, relation_graph
 from kg.build.files import Tee, paper_mention_record
 from kg.build.index import Index, entity_digest, paper_digest
 from kg.build.spool import SpoolWriter
@@ -32,6 +32,8 @@ class GraphSink:
         self.writer = rdf.NTriplesWriter(text) if text is not None else None
         self.graph = rdf.bind_prefixes(Graph()) if rdflib else None
         self.pairs = rdf.PairCounter({})  # entity types come from the ids (the table's types are not ready)
+        self.stated = relation_graph.RelationCounter() if config.relations else None
+        self.floors = relation_graph.floors(config)
         self.triples = 0
         self._add(rdf.ontology_header_triples(config))
 
@@ -53,6 +55,10 @@ class GraphSink:
                 for triple in rdf.paper_triples(item.paper, links, self.config):
                     self.graph.add(triple)
             self.pairs.add(item.paper.id, [link.entity_id for link in links])
+            if self.stated is not None and item.relations:  # relations stated in text, their evidence now
+                stated = relation_graph.stated_in(item, links, self.floors)
+                self._add(relation_graph.evidence_triples(item.paper.id, stated, self.config))
+                self.stated.add(item.paper.id, [key for key, _ in stated])
 
     def entities(self, entities: Sequence[Entity], n_papers: Mapping[str, int]) -> None:
         for entity in entities:
@@ -66,6 +72,9 @@ class GraphSink:
     def cooccurrences(self, types: Mapping[str, EntityType]) -> None:
         self._add(rdf.cooccurrence_triples((), types, self.config, counter=self.pairs))
         del self.pairs
+        if self.stated is not None:  # each stated relation with its papers (kg.relation_graph)
+            self._add(self.stated.triples(self.config))
+            self.stated = None
 
     def count(self) -> int:
         """The triples written (those of the rdflib graph when no text is written)."""

@@ -181,13 +181,7 @@ def write_graph_files(job: Job, written: Written) -> None:
     """``graph.ttl`` and ``graph.jsonld`` from the rdflib graph, ``graph.html`` and the reports from the records."""
     from kg import rdf
 
-    stated = stated_relations(job, written)
     if written.graph is not None:
-        if stated:
-            from kg.relation_graph import relation_triples
-
-            for triple in relation_triples(stated, job.config):
-                written.graph.add(triple)
         for name, writer in (("ttl", rdf.write_turtle), ("jsonld", rdf.write_jsonld)):
             if name in job.outputs.formats:
                 job.activity.now(f"writing graph.{name}", job.staging / f"graph.{name}")
@@ -200,6 +194,7 @@ def write_graph_files(job: Job, written: Written) -> None:
         job.activity.now("writing graph.html", job.staging / "graph.html")
         records = written.records
         graph = build_graph(records.papers_, written.entities, records.links)
+        stated = stated_relations(job, written)
         if stated:
             from kg.relation_graph import add_edges
 
@@ -210,8 +205,8 @@ def write_graph_files(job: Job, written: Written) -> None:
 
 
 def stated_relations(job: Job, written: Written) -> list[Any]:
-    """The relations the graph states (``Config.relations``; a build that keeps its records: a listing,
-    not a store of a corpus), aggregated per entity pair (``kg.relation_graph``)."""
+    """The relations the graph states (``Config.relations``), aggregated per entity pair from the records
+    (``kg.relation_graph``) for ``graph.html``; every sink gets their triples from ``sinks.GraphSink``."""
     if not job.config.relations or written.records is None:
         return []
     from kg.relation_graph import aggregate, floors

@@ -30,8 +30,8 @@ def _config(args: argparse.Namespace) -> Config:
         changes["strict"] = True
     if getattr(args, "workers", None):
         changes["workers"] = args.workers
-    if getattr(args, "relations", False):
-        changes["relations"] = True
+    if getattr(args, "relations", None) is not None:  # build: on unless --no-relations; extract, eval: --relations
+        changes["relations"] = args.relations
     return config.replace(**changes) if changes else config
 
 
@@ -170,7 +170,7 @@ PRESETS = {
     "papers naming both, not what a paper states (for that: evaluated-on, methods-for, ...)",
     "timeline": "papers per listing date for --entity",
     "evidence": "sentences and spans behind the link --paper -> --entity",
-    # answered from relations stated in text (a build made with --relations; kg.relation_graph)
+    # answered from relations stated in text (every build states them unless --no-relations; kg.query.relations)
     "evaluated-on": "datasets --method is evaluated on, as papers state it, with papers and sentences",
     "methods-for": "methods stated to be used for --task",
     "benchmarks": "datasets stated to be benchmarks for --task",
@@ -207,10 +207,10 @@ def _rows(graph, args: argparse.Namespace) -> list[Any]:
             return graph.timeline(_need(args, "entity"))
         if q == "evidence":
             return graph.evidence(_need(args, "paper"), _need(args, "entity"))
-        from kg import relation_graph
+        from kg.query import relations
 
-        if q in relation_graph.QUERY_PRESETS:
-            return relation_graph.preset(graph, q, getattr(args, relation_graph.QUERY_PRESETS[q][1]))
+        if q in relations.QUERY_PRESETS:
+            return relations.preset(graph, q, getattr(args, relations.QUERY_PRESETS[q][1]))
     text = Path(q).read_text(encoding="utf-8") if Path(q).suffix in (".rq", ".sparql") and Path(q).is_file() else q
     if not any(word in text.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
         raise unknown_name("query preset", q, list(PRESETS))

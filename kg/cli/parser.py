@@ -75,11 +75,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="outputs", help="output folder (default: outputs)")
     p.add_argument("--no-html", action="store_true", help="skip the HTML view")
     p.add_argument(
-        "--relations",
-        action="store_true",
-        help="extract typed relations and state them in graph.ttl and mentions.jsonl (builds that keep "
-        "their records, not a --store of a corpus; docs/relations.md)",
+        "--no-relations",
+        dest="relations",
+        action="store_const",
+        const=False,
+        help="skip typed relations (stated in every graph and mentions.jsonl by default; docs/relations.md)",
     )
+    p.add_argument("--relations", action="store_const", const=True, help=argparse.SUPPRESS)  # the default
     p.add_argument("--base-iri", help="base IRI of minted resources (default https://w3id.org/kg/)")
     p.add_argument("--workers", type=int, help="extraction processes (or Dask workers of a local cluster)")
     p.add_argument(

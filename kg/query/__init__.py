@@ -9,7 +9,8 @@ networkx graph or a graph file. Every question is SPARQL underneath; values are 
 ``sparql``     prefixes, classes and predicates; values bound into a query
 ``rows``       the records answers are made of
 ``backends``   pyoxigraph and rdflib engines, terms converted between them
-``presets``    the researcher's questions (papers, top, related, relations, evidence, ...)
+``presets``    the researcher's questions (papers, top, related, timeline, evidence, ...)
+``relations``  questions between two entities: stated relations, co-occurrence
 ``graph``      ``KnowledgeGraph``: opening a graph, SPARQL, entity lookup, export
 =============  ===========================================================================
 

@@ -1,5 +1,6 @@
-"""The preset questions of ``KnowledgeGraph`` (papers, entities, top, related, co-occurrence, relations,
-timeline, evidence, stats), each one SPARQL query or a few.
+"""The preset questions of ``KnowledgeGraph`` (papers, entities, top, related, timeline, evidence, stats),
+each one SPARQL query or a few; those between two entities (stated relations, co-occurrence) are in
+``kg.query.relations``.
 """
 
 from __future__ import annotations
@@ -11,26 +12,17 @@ from urllib.parse import unquote
 from rdflib import Literal, URIRef
 
 from kg.errors import ConfigError, unknown_name
-from kg.query.rows import EntityRow, Evidence, Pair, PaperRow, Related, Rows
+from kg.query.relations import RelationPresets
+from kg.query.rows import EntityRow, Evidence, PaperRow, Related, Rows
 from kg.query.sparql import _LINK_VALUES, CLASSES, KGO, PREDICATES, ROLE_OF, VALUES_HERE
 
 if TYPE_CHECKING:
-    from kg.config import Config
+    pass
 
 
-class Presets:
+class Presets(RelationPresets):
     """The preset questions, mixed into ``KnowledgeGraph``: each needs its ``sparql``, ``entity_iri``,
-    ``_id`` and ``config``."""
-
-    # what KnowledgeGraph provides (declared for the type checker)
-    config: Config
-    _backend: Any
-
-    if TYPE_CHECKING:
-
-        def sparql(self, query: str, **bindings: Any) -> Rows: ...
-        def entity_iri(self, entity: str, type: str | None = None) -> str: ...
-        def _id(self, iri: str) -> str: ...
+    ``_id`` and ``config``; those between two entities come from ``RelationPresets``."""
 
     def papers(
         self,
@@ -57,22 +49,7 @@ class Presets:
         """
         if (limit is not None and limit < 0) or offset < 0:
             raise ConfigError(f"limit and offset must be 0 or more, not {limit} and {offset}")
-        patterns: list[str] = []
-        bindings: dict[str, URIRef | Literal] = {}
-        for name, value in (("dataset", dataset), ("method", method), ("task", task)):
-            if value:
-                values = " ".join(f"kgo:{p}" for p in PREDICATES[name])
-                patterns.append(f"?p ?r_{name} ?{name} . VALUES ?r_{name} {{ {values} }}")
-                bindings[name] = URIRef(self.entity_iri(value, name))
-        filters = []
-        if since:
-            filters.append("STR(?date) >= STR(?since)")
-            bindings["since"] = Literal(str(since))
-        if until:
-            filters.append("STR(?date) <= STR(?until)")
-            bindings["until"] = Literal(str(until))
-        where = "\n".join(patterns)
-        filt = f"FILTER({' && '.join(filters)})" if filters else ""
+        where, filt, bindings = self._paper_filters({"dataset": dataset, "method": method, "task": task}, since, until)
         projection = " ".join(f"?{name}" for name in bindings)
         if limit is None:  # the whole answer: titles and dates in the same query
             rows = self.sparql(
@@ -87,7 +64,7 @@ class Presets:
             return Rows(
                 PaperRow(r["id"], r["title"], r["date"] or "", f"https://arxiv.org/abs/{r['id']}") for r in rows
             )
-        page = None if filters else self._linked_page(bindings, int(limit), offset)
+        page = None if filt else self._linked_page(bindings, int(limit), offset)
         if page is not None:
             return page
         return self._page(
@@ -95,9 +72,30 @@ class Presets:
             filt,
             projection,
             bindings,
-            bool(filters),
+            bool(filt),
             f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else ""),
         )
+
+    def _paper_filters(
+        self, entities: dict[str, str | None], since: str | None, until: str | None
+    ) -> tuple[str, str, dict[str, URIRef | Literal]]:
+        """The patterns of ``papers`` (a link to each given entity, any role), its date filter and the
+        values they bind."""
+        patterns: list[str] = []
+        bindings: dict[str, URIRef | Literal] = {}
+        for name, value in entities.items():
+            if value:
+                values = " ".join(f"kgo:{p}" for p in PREDICATES[name])
+                patterns.append(f"?p ?r_{name} ?{name} . VALUES ?r_{name} {{ {values} }}")
+                bindings[name] = URIRef(self.entity_iri(value, name))
+        filters = []
+        if since:
+            filters.append("STR(?date) >= STR(?since)")
+            bindings["since"] = Literal(str(since))
+        if until:
+            filters.append("STR(?date) <= STR(?until)")
+            bindings["until"] = Literal(str(until))
+        return "\n".join(patterns), f"FILTER({' && '.join(filters)})" if filters else "", bindings
 
     def _linked_page(self, bindings: dict[str, Any], limit: int, offset: int) -> Rows | None:
         """A page of the papers linked to given entities: the papers read straight from the index of each
@@ -257,90 +255,6 @@ class Presets:
         )
         out = [Related(self._id(r["o"]), r["cls"].rsplit("#", 1)[-1].lower(), r["label"], int(r["n"])) for r in rows]
         return Rows(sorted(out, key=lambda r: (-r.count, r.label.lower(), r.id)))
-
-    def cooccurrence(self, type_a: str, type_b: str) -> Rows:
-        """Pairs of entities of two types linked by the same papers, with counts (e.g. dataset x task).
-
-        >>> from kg import KnowledgeGraph
-        >>> [(p.a_label, p.b_label, p.count) for p in KnowledgeGraph.example().cooccurrence("dataset", "task")]
-        [('CIFAR-10', 'Image Generation', 1)]
-        """
-        for t in (type_a, type_b):
-            if t not in CLASSES:
-                raise unknown_name("entity type", t, list(CLASSES))
-        va = " ".join(f"kgo:{p}" for p in PREDICATES[type_a])
-        vb = " ".join(f"kgo:{p}" for p in PREDICATES[type_b])
-        rows = self.sparql(f"""SELECT ?a ?al ?b ?bl (COUNT(DISTINCT ?p) AS ?n) WHERE {{
-            ?p ?ra ?a . VALUES ?ra {{ {va} }} ?p ?rb ?b . VALUES ?rb {{ {vb} }}
-            ?a skos:prefLabel ?al . ?b skos:prefLabel ?bl . FILTER(?a != ?b)
-        }} GROUP BY ?a ?al ?b ?bl""")
-        out = [Pair(self._id(r["a"]), r["al"], self._id(r["b"]), r["bl"], int(r["n"])) for r in rows]
-        return Rows(sorted(out, key=lambda p: (-p.count, p.a_label.lower(), p.b_label.lower())))
-
-    def stated_relations(self, entity: str | None = None, label: str | None = None, side: str = "any") -> Rows:
-        """Relations papers state in text (a build with ``Config.relations``), of ``entity`` as ``subject``,
-        ``object`` or ``any``, of one ``label`` (``evaluated-with``, ``used-for``, ...), with papers and
-        sentences: ``kg.relation_graph.stated_relations``.
-
-        >>> from kg.query import KnowledgeGraph
-        >>> KnowledgeGraph.example().stated_relations("GAN")  # the example graph states none
-        []
-        """
-        from kg.relation_graph import stated_relations
-
-        return Rows(stated_relations(self, entity, label, side))
-
-    def relations(self, type_a: str, type_b: str, n: int = 10) -> Rows:
-        """The ``n`` strongest co-occurrence links from one type to another (``kgo:Cooccurrence``: papers
-        that name both a dataset and a task, a method and a task, a method and a dataset, for pairs with
-        ``cooccurrence_min_support`` shared papers or more; not a relation a paper states, for which see
-        :meth:`stated_relations`), most supporting papers first, then by labels: the answer of query 7 of
-        docs/rdf.md for any of the three pairs of types.
-
-        On a large store this reads only the strongest pairs' entities and labels: the query that joins
-        every co-occurrence with its entities and labels before sorting took 13-16 s on a million papers.
-
-        >>> from kg import KnowledgeGraph
-        >>> [(p.a_label, p.b_label, p.count) for p in KnowledgeGraph.example().relations("method", "dataset")]
-        [('Generative Adversarial Network', 'CIFAR-10', 2)]
-        """
-        from kg.rdf import RELATIONS, term_text
-
-        kinds = {(a.value, b.value): str(role) for (a, b), role in RELATIONS.items()}
-        if (type_a, type_b) not in kinds:
-            raise unknown_name("relation (type pair)", f"{type_a} {type_b}", [f"{a} {b}" for a, b in sorted(kinds)])
-        if n <= 0:
-            return Rows([])
-        role = f"<{kinds[type_a, type_b]}>"
-        # 1. the n-th largest support of the relation. The subquery is evaluated on its own, so that a
-        #    store hash-joins its rows with the role's (a nested loop reads each node's role in turn: 5 s
-        #    on a million papers' 519,000 co-occurrences, against 1 s)
-        top = self.sparql(f"""SELECT ?support WHERE {{
-            {{ SELECT ?c ?support WHERE {{ ?c kgo:supportCount ?support }} LIMIT 1000000000000 }}
-            ?c kgo:role {role} .
-        }} ORDER BY DESC(?support) LIMIT {int(n)}""")
-        if not top:
-            return Rows([])
-        floor = min(int(r["support"]) for r in top)
-        # 2. every co-occurrence at least that strong (of any relation: one index scan), then the entities
-        #    and labels of those of this relation only, a batch at a time
-        strong = [
-            str(r["c"])
-            for r in self.sparql(f"SELECT ?c WHERE {{ ?c kgo:supportCount ?support . FILTER(?support >= {floor}) }}")
-        ]
-        out: list[Pair] = []
-        for start in range(0, len(strong), 500):
-            values = " ".join(term_text(URIRef(c)) for c in strong[start : start + 500])
-            out.extend(
-                Pair(self._id(r["a"]), r["al"], self._id(r["b"]), r["bl"], int(r["support"]))
-                for r in self.sparql(
-                    f"""SELECT ?a ?al ?b ?bl ?support WHERE {{ VALUES ?c {{ {values} }}
-                    ?c kgo:role {role} ; kgo:supportCount ?support ; kgo:subjectEntity ?a ; kgo:objectEntity ?b .
-                    ?a skos:prefLabel ?al . ?b skos:prefLabel ?bl . }}"""
-                )
-            )
-        # SPARQL's ORDER BY DESC(?support) ?a_label ?b_label: labels in code point order
-        return Rows(sorted(out, key=lambda p: (-p.count, p.a_label, p.b_label, p.a, p.b))[:n])
 
     def timeline(self, entity: str) -> Rows:
         """Papers per listing date that link ``entity``, oldest first: rows of (date, papers).

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
@@ -105,23 +106,9 @@ def paper_triples(
     Components used by the annotations are typed and labelled here too, so that each paper's triples
     stand alone in a stream (a store drops the repeats).
     """
-    (
-        a_type,
-        paper_class,
-        arxiv_id,
-        identifier,
-        url,
-        title,
-        abstract,
-        version,
-        date_,
-        creator,
-        category,
-        component_class,
-        label,
-        activity_class,
-        associated_with,
-    ) = terms.names(_PAPER_TERMS)
+    names = terms.names(_PAPER_TERMS)
+    a_type, paper_class, arxiv_id, identifier, url, title, abstract, version = names[:8]
+    date_, creator, category, component_class, label, activity_class, associated_with = names[8:]
     name, text = terms.name, terms.text
     p = name(paper_iri(paper.id, config))
     yield p, a_type, paper_class
@@ -163,30 +150,10 @@ def paper_triples(
 def _annotation_triples(
     paper: Paper, link: Link, prop: URIRef, entity: Node, p: Node, m: Mention, config: Config, terms: Terms
 ) -> Iterator[Triple]:
-    (
-        a_type,
-        annotation,
-        motivated_by,
-        identifying,
-        has_body,
-        has_target,
-        field,
-        role,
-        confidence,
-        attributed_to,
-        generated_by,
-        sentence_,
-        specific_resource,
-        has_source,
-        has_selector,
-        position_selector,
-        start,
-        end,
-        quote_selector,
-        exact,
-        prefix_,
-        suffix_,
-    ) = terms.names(_ANNOTATION_TERMS)
+    names = terms.names(_ANNOTATION_TERMS)
+    a_type, annotation, motivated_by, identifying, has_body, has_target, field, role = names[:8]
+    confidence, attributed_to, generated_by, sentence_, specific_resource, has_source, has_selector = names[8:15]
+    position_selector, start, end, quote_selector, exact, prefix_, suffix_ = names[15:]
     iri, text_of, literal = terms.iri, terms.text, terms.literal
     a_text = _annotation_iri_text(paper.id, link.entity_id, link.role, m.field, m.start, m.end, config)
     a, target, position, quote_ = (
@@ -352,15 +319,10 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def to_rdflib(
-    papers: Iterable[Paper],
-    entities: Iterable[Entity],
-    links: Iterable[Link],
-    config: Config = Config(),
-    min_support: int | None = None,
-) -> Graph:
-    """An rdflib graph of a build, with the kg prefixes bound."""
+def to_rdflib(papers: Iterable[Paper], entities: Iterable[Entity], links: Iterable[Link], *options: Any) -> Graph:
+    """An rdflib graph of a build: ``iter_triples`` (``options``: its ``config`` and ``min_support``), with
+    the kg prefixes bound."""
     graph = bind_prefixes(Graph())
-    for triple in iter_triples(papers, entities, links, config, min_support):
+    for triple in iter_triples(papers, entities, links, *options):
         graph.add(triple)
     return graph

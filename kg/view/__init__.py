@@ -40,6 +40,7 @@ from kg.view.data import view_data
 from kg.view.layout import layout
 from kg.view.mapdata import map_data
 from kg.view.page import page, script_json, write_page
+from kg.view.relations import split, with_stated
 from kg.view.select import resolve, subgraph, top_subgraph
 from kg.view.sources import GraphSource, StoreSource
 
@@ -78,12 +79,13 @@ def render_html(
     no network request and works from ``file://``; ``physics=True`` lets vis-network settle the
     precomputed layout briefly after loading.
     """
+    graph, relations = split(graph)  # stated relations: in the details panel, not drawn
     shown = graph
     if focus is not None:
         shown = subgraph(shown, focus, hops)
     if top is not None:
         shown = top_subgraph(shown, top)
-    return page(view_data(graph, shown, title=title, physics=physics), title=title)
+    return page(view_data(graph, shown, title=title, physics=physics, relations=relations), title=title)
 
 
 def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], **options: Any) -> Path:
@@ -143,4 +145,5 @@ def view(
 def _networkx(graph: str | os.PathLike[str]) -> Any:
     import kg
 
-    return kg.load(Path(graph)).to_networkx()
+    loaded = kg.load(Path(graph))
+    return with_stated(loaded.to_networkx(), loaded)

@@ -157,11 +157,25 @@ var KG = (function () {
     Object.keys(view.more).forEach(function (k) { api[k] = view.more[k]; });
     window.kgView = api;
   }
+  // an entity's relations stated in text (kg.view.relations rows: relation, "out" or "in", other id, its
+  // label, papers, a sentence), under a heading; select(id) goes to the other entity when the page has it
+  function relations(box, rows, select) {
+    if (!rows || !rows.length) return;
+    box.appendChild(el("h3", {text: "Stated relations (" + rows.length + ")"}));
+    var list = el("ul", {class: "navlist relations"});
+    rows.forEach(function (r) {
+      var what = (r[1] === "out" ? r[0] + " \u2192" : "\u2190 " + r[0]) + " \u00b7 " + r[4] + (r[4] === 1 ? " paper" : " papers");
+      list.appendChild(el("li", {class: "relation", onclick: function () { select(r[2]); }},
+        [swatch(r[2].split("/")[0]), el("span", {text: r[3]}), el("span", {class: "role", text: what})]));
+      if (r[5]) list.appendChild(evidence({sentence: r[5]}));
+    });
+    box.appendChild(list);
+  }
   function ready(network, api) {
     network.once("afterDrawing", function () {
       api.ready = true; api.firstDrawMs = performance.now(); document.body.setAttribute("data-ready", "1");
     });
   }
-  return {STYLE: STYLE, style: style, $: $, el: el, swatch: swatch, evidence: evidence, search: search,
+  return {STYLE: STYLE, style: style, $: $, el: el, swatch: swatch, evidence: evidence, relations: relations, search: search,
           haystack: haystack, labelLayer: labelLayer, counter: counter, finish: finish, ready: ready};
 })();

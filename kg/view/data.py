@@ -19,8 +19,16 @@ KINDS = ("paper", "dataset", "method", "task")
 LABEL_CHARS = 48
 
 
-def view_data(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph, *, title: str = "kg", physics: bool = False) -> dict:
-    """The JSON payload of the page: ``shown``'s nodes with positions and ``graph``-wide degrees, and its links.
+def view_data(
+    graph: nx.MultiDiGraph,
+    shown: nx.MultiDiGraph,
+    *,
+    title: str = "kg",
+    physics: bool = False,
+    relations: dict | None = None,
+) -> dict:
+    """The JSON payload of the page: ``shown``'s nodes with positions and ``graph``-wide degrees, and its links;
+    each entity's stated relations (``rel``: ``kg.view.relations`` rows) from ``relations``.
 
     Degrees (distinct neighbours) come from the whole ``graph`` so that a focused view keeps the sizes
     and the minimum-degree filter of the full one. Evidence spans are turned into ``hl`` offsets inside
@@ -38,6 +46,9 @@ def view_data(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph, *, title: str = "k
     positions = layout(shown)
     nodes = [_node(graph, node, attrs, positions[node]) for node, attrs in shown.nodes(data=True)]
     base = _add_labels(nodes)
+    for n in nodes:
+        if relations and n["id"] in relations:
+            n["rel"] = relations[n["id"]]
     links = []
     for u, v, key, attrs in shown.edges(keys=True, data=True):
         texts = {f: str(shown.nodes[u].get(f) or "") for f in ("title", "abstract")}

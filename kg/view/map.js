@@ -149,6 +149,7 @@
     var c = clusterOf.get(n.c);
     box.appendChild(el("div", {class: "muted", text: n.n + " papers \u00b7 cluster of " + c.label + " (" + c.size + " entities)"}));
     if (n.aliases && n.aliases.length) box.appendChild(el("div", {class: "aliases", text: n.aliases.map(function (a) { return a[0]; }).join(", ")}));
+    KG.relations(box, n.rel, selectNode);
     var near = neighboursByType(n);
     TYPES.forEach(function (kind) {
       if (!near[kind]) return;

@@ -27,6 +27,7 @@ from kg.config import Config
 from kg.view.data import KINDS, shorten
 from kg.view.labels import base_scale, label_levels
 from kg.view.layout import layout_pairs, seeded
+from kg.view.relations import source_relations
 from kg.view.sources import MapEntity, recency
 
 #: cluster colours, largest cluster first (the rest are grey)
@@ -79,8 +80,11 @@ def map_data(
         config.view_map_papers,
         config.view_map_papers if small else config.view_map_sentences,
     )
-    for node, mine in zip(nodes, table):
+    stated = source_relations(source, ids)
+    for node, mine, entity_id in zip(nodes, table, ids):
         node["p"] = mine
+        if entity_id in stated:
+            node["rel"] = stated[entity_id]  # its stated relations (kg.view.relations rows)
     drawn = _drawn(kept, weights, len(entities))
     return {
         "mode": "map",

@@ -26,9 +26,11 @@ import networkx as nx
 from kg.config import Config
 from kg.errors import StoreError, unknown_name
 from kg.graph import PAPER_PREFIX
-from kg.query.sparql import KGO, PREDICATES, ROLE_OF
+from kg.query.sparql import PREDICATES  # link predicates by entity type, and the role each states
+from kg.query.sparql import ROLE_OF as ROLES
 from kg.view.select import neighbours
 
+KGO = "https://w3id.org/kg/ontology#"
 PREFIXES = (
     f"PREFIX kgo: <{KGO}>\nPREFIX oa: <http://www.w3.org/ns/oa#>\n"
     "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -89,7 +91,9 @@ class GraphSource:
     """The map's questions answered from a networkx graph (``kg.graph.build_graph``, ``to_networkx``)."""
 
     def __init__(self, graph: nx.MultiDiGraph) -> None:
-        self.graph = graph
+        from kg.view.relations import split
+
+        self.graph, self.relations = split(graph)  # stated relations apart (kg.view.relations): not links
 
     def count_papers(self) -> int:
         return sum(1 for _, kind in self.graph.nodes(data="kind") if kind == "paper")
@@ -228,7 +232,7 @@ class StoreSource:
             by_type.setdefault(e.split("/", 1)[0], []).append(f"<{self.base}{e}>")
         for kind, values in sorted(by_type.items()):
             for predicate in PREDICATES.get(kind, ()):
-                role = ROLE_OF[predicate]
+                role = ROLES[predicate]
                 for e, papers in self._values(
                     f"""SELECT ?e (GROUP_CONCAT(STRAFTER(STR(?p), "{self.base}{PAPER_PREFIX}")) AS ?ps)
                     WHERE {{ VALUES ?e {{ %s }} ?p kgo:{predicate} ?e }} GROUP BY ?e""",

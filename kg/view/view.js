@@ -145,6 +145,7 @@
       n.broader.forEach(function (b) { up.appendChild(byId.has(b) ? navItem(b) : el("li", {text: b})); });
       box.appendChild(up);
     }
+    KG.relations(box, n.rel, selectNode);
     var mine = links.get(n.id).slice().sort(function (a, b) {
       var x = byId.get(a.from), y = byId.get(b.from);
       return (y.date || "").localeCompare(x.date || "") || x.label.localeCompare(y.label);
