@@ -23,6 +23,7 @@ import argparse
 import gzip
 import itertools
 import json
+import math
 import random
 import sys
 from collections import Counter
@@ -157,7 +158,10 @@ def fit(args: argparse.Namespace) -> dict[str, dict[str, float]]:
             l2=args.l2,
             steps=args.steps,
         )
-        weights[label] = {f: round(w, 3) for f, w in sorted(fitted.items()) if abs(w) >= 0.05}  # small to ship
+        # positives weighted k raise the odds k-fold: the bias takes log k back (prior correction), so that
+        # a probability reads as one (the graph states what is at 0.5 or more)
+        fitted["bias"] = fitted.get("bias", 0.0) - math.log(args.positive_weight)
+        weights[label] = {f: round(w, 3) for f, w in sorted(fitted.items()) if abs(w) >= 0.1}  # small to ship
     return weights
 
 

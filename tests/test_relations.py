@@ -160,3 +160,11 @@ def test_cli_extract_relations_and_eval(data_dir, tmp_path, capsys) -> None:
     assert main(["eval", "--relations", "--gold", str(data_dir / "relations-gold.jsonl")]) == 0
     printed = capsys.readouterr().out
     assert "end-to-end (3 sentences)" in printed and "gold-entities (3 sentences)" in printed
+
+
+def test_synonym_of_has_the_shorter_name_as_head() -> None:
+    # a classifier sure of synonym-of both ways still states it only from the abbreviation
+    words = "We propose MEMO ( Memory-augmented MOdel context optimization ) today".split()
+    sure = Model({"synonym-of": {"bias": 5.0}}, {})
+    found = classify(words, [(2, 3, "method"), (4, 8, "method")], sure, load_patterns())
+    assert [(label, h, t) for label, h, t, _, _ in found] == [("synonym-of", (2, 3, "method"), (4, 8, "method"))]

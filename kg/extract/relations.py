@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 
 from kg.extract import relation_title
 from kg.extract.components import sentence_of
-from kg.extract.relation_patterns import LABELS, SIGNATURES, Arg, Pattern, load_patterns, match_patterns
+from kg.extract.relation_patterns import LABELS, SIGNATURES, Arg, Pattern, _length, load_patterns, match_patterns
 
 __all__ = [
     "LABELS",
@@ -169,6 +169,8 @@ def classify(
         feats = pair_features(words, head, tail, others, rivals) if model.weights else []
         pattern_score = {h.label: h for h in sorted(hits, key=lambda h: h.confidence)}  # the surest last
         for label in SIGNATURES[(head[2], tail[2])]:
+            if label == "synonym-of" and _length(words, head) >= _length(words, tail):
+                continue  # SciER's direction: the abbreviation (the shorter name) is the head
             p = model.probability(label, feats) if feats else 0.0
             hit = pattern_score.get(label)
             score, source = (max(hit.confidence, p), f"pattern:{hit.pattern}") if hit else (p, "classifier")
