@@ -168,3 +168,21 @@ def test_synonym_of_has_the_shorter_name_as_head() -> None:
     sure = Model({"synonym-of": {"bias": 5.0}}, {})
     found = classify(words, [(2, 3, "method"), (4, 8, "method")], sure, load_patterns())
     assert [(label, h, t) for label, h, t, _, _ in found] == [("synonym-of", (2, 3, "method"), (4, 8, "method"))]
+
+
+def test_a_pattern_that_needs_on_before_the_dataset() -> None:
+    # "On ArtEdit-Bench, JarvisEvo outperforms ..." states an evaluation; a list "DeLiVER, FMB" does not
+    assert labels("On ArtEdit-Bench , JarvisEvo outperforms", (3, 4, "method"), (1, 2, "dataset")) == ["evaluated-with"]
+    assert labels("benchmarks DeLiVER , FMB , and MUSES", (3, 4, "method"), (1, 2, "dataset")) == []
+
+
+def test_no_synonym_when_the_short_name_does_not_abbreviate_the_long_one() -> None:
+    sure = Model({"synonym-of": {"bias": 5.0}}, {})
+    words = "combines vision transformers ( EVA02 ) with a hybrid".split()
+    assert classify(words, [(1, 3, "method"), (4, 5, "method")], sure, load_patterns()) == []
+
+
+def test_a_task_that_names_a_thing_takes_no_relation() -> None:
+    words = "ProactiveEval : A Unified Evaluation Framework for Proactive Dialogue Agents".split()
+    found = classify(words, [(0, 1, "method"), (7, 10, "task")], Model({}, {}), load_patterns(), title=True)
+    assert found == []

@@ -58,6 +58,7 @@ class Pattern:
     same_type: bool = False
     no_task: bool = False
     title_only: bool = False  # only in a title ("PointPillars: fast encoders for object detection")
+    before: re.Pattern | None = None  # must match the end of the (up to two) words before the first argument
 
     def matches(self, words: list[str], head: Arg, tail: Arg) -> bool:
         if (self.head != "*" and head[2] != self.head) or (self.tail != "*" and tail[2] != self.tail):
@@ -68,6 +69,8 @@ class Pattern:
             return False
         first, second = (head, tail) if self.order == "head-first" else (tail, head)
         if first[1] > second[0]:
+            return False
+        if self.before is not None and not self.before.search(" ".join(words[max(0, first[0] - 2) : first[0]]).lower()):
             return False
         return self.between.fullmatch(" ".join(words[first[1] : second[0]]).lower()) is not None
 
@@ -111,6 +114,7 @@ def load_patterns(path: str = "") -> tuple[Pattern, ...]:
                     d.get("same_type", False),
                     d.get("no_task", False),
                     d.get("title_only", False),
+                    re.compile(d["before"]) if "before" in d else None,
                 )
             )
     return tuple(out)

@@ -50,6 +50,14 @@ from kg.records import Mention, Relation
 
 _TYPES = {"DATASET": "dataset", "METHOD": "method", "TASK": "task"}
 _LIST_WORDS = {",", "and", "or", ", and", ", or", "as well as"}
+_THINGS = frozenset(
+    "model models agent agents system systems graph graphs chain chains workflow workflows data dataset datasets "
+    "network networks framework frameworks tool tools platform platforms".split()
+)
+_TITLE_LINKS = frozenset(
+    "for with using via in on of to and or from by through based under without towards toward into across at as "
+    "the a an beyond over against versus vs meets when where while within is are".split()
+)
 _OWN = frozenset({"our", "proposed", "novel", "new", "we"})
 MAX_DISTANCE = 40  # tokens between the two arguments of a candidate
 
@@ -164,13 +172,16 @@ def classify(
     [('evaluated-with', (5, 6, 'method'), (2, 3, 'dataset'), 0.8, 'pattern:evaluated-with/experiments-show')]
     """
     best: dict[tuple[Arg, Arg], tuple[float, str, Arg, Arg, str]] = {}
+    starts = {s[0] for s in spans}
     for head, tail, others, rivals in candidates(spans):
+        if title and (_cut(words, head, starts) or _cut(words, tail, starts)) or _thing(words, head, tail):
+            continue
         hits = match_patterns(words, head, tail, patterns, title) if others == 0 or head[2] != tail[2] else []
         feats = pair_features(words, head, tail, others, rivals) if model.weights else []
         pattern_score = {h.label: h for h in sorted(hits, key=lambda h: h.confidence)}  # the surest last
         for label in SIGNATURES[(head[2], tail[2])]:
-            if label == "synonym-of" and _length(words, head) >= _length(words, tail):
-                continue  # SciER's direction: the abbreviation (the shorter name) is the head
+            if label == "synonym-of" and not _abbreviates(words, head, tail):
+                continue  # SciER's direction: the abbreviation is the head
             p = model.probability(label, feats) if feats else 0.0
             hit = pattern_score.get(label)
             score, source = (max(hit.confidence, p), f"pattern:{hit.pattern}") if hit else (p, "classifier")
@@ -183,6 +194,39 @@ def classify(
                 best[key] = (round(score, 4), label, head, tail, source)
     found = [(label, head, tail, score, source) for score, label, head, tail, source in best.values()]
     return sorted(found + _conjuncts(words, spans, found), key=lambda r: (r[1], r[2], r[0]))
+
+
+def _abbreviates(words: list[str], head: Arg, tail: Arg) -> bool:
+    """Whether ``head`` may abbreviate ``tail``: at most three words ("I 3 D" in tokenised text), shorter,
+    and starting with the letter the long form starts with ("MOO-GA" and "Multi-objective Genetic Algorithm"; not "EVA02" and "vision transformers").
+
+    >>> words = "Multi-objective Genetic Algorithm ( MOO-GA ) and vision transformers ( EVA02 )".split()
+    >>> _abbreviates(words, (4, 5, "method"), (0, 3, "method")), _abbreviates(words, (10, 11, "method"), (7, 9, "method"))
+    (True, False)
+    """
+    short, long = words[head[0] : head[1]], words[tail[0] : tail[1]]
+    return (
+        len(short) <= 3 and _length(words, head) < _length(words, tail) and short[0][:1].lower() == long[0][:1].lower()
+    )
+
+
+def _thing(words: list[str], head: Arg, tail: Arg) -> bool:
+    """Whether a task argument names a thing, not a task ("text-to-video models", "dialogue agents")."""
+    return any(arg[2] == "task" and words[arg[1] - 1].lower() in _THINGS for arg in (head, tail))
+
+
+def _cut(words: list[str], arg: Arg, starts: set[int]) -> bool:
+    """In a title in title case, a name that a capitalised word other than a linking word follows was
+    likely cut short by the NER ("Long-Term Conversational" of "... Conversational Agents").
+
+    >>> words = "HiGMem : A Memory System for Long-Term Conversational Agents".split()
+    >>> _cut(words, (6, 8, "task"), set()), _cut(words, (0, 1, "method"), set())
+    (True, False)
+    """
+    if arg[1] >= len(words) or arg[1] in starts:
+        return False
+    after = words[arg[1]]
+    return after[:1].isupper() and after.lower() not in _TITLE_LINKS
 
 
 def _conjuncts(
