@@ -70,7 +70,7 @@ class Config:
     progress: bool = False  # progress bar on stderr for long builds
     relations: bool = True  # extract typed relations between entities (kg.extract.relations), state them in graphs
     relation_min_confidence: float = 0.5  # relations below are kept in `kg extract` records, not stated in the graph
-    relation_label_floors: tuple[tuple[str, float], ...] = (("part-of", 0.9),)  # stricter floors of weak labels
+    relation_label_floors: tuple[tuple[str, float], ...] = (("part-of", 0.9), ("subtask-of", 0.9))  # weak labels
 
     def __hash__(self) -> int:
         # a config is part of the cache key of every IRI maker (kg.rdf): hash its fields once, not per IRI

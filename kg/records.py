@@ -116,6 +116,12 @@ class Relation(_Record):
     confidence: float = 1.0
     source: str = ""
 
+    @property
+    def evidence(self) -> Mention:
+        """The argument whose sentence states the relation: the abstract's one when the other is the
+        title's method that the sentence refers back to ("our method")."""
+        return self.tail if self.head.field == "title" and self.tail.field != "title" else self.head
+
 
 @dataclass(frozen=True, slots=True)
 class PaperMentions(_Record):

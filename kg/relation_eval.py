@@ -163,25 +163,42 @@ def score_relations(
 def predict(gold: Sequence[RelSentence], nlp, gold_entities: bool) -> list[list[Rel]]:
     """Relations the pipeline ``nlp`` (with ``kg_relations``) finds in each gold sentence; with
     ``gold_entities`` the gold spans replace the pipeline's mentions."""
+    docs = prepared_docs(gold, nlp, gold_entities)
+    return relations_found(gold, docs, nlp.get_pipe("kg_relations"), gold_entities)
+
+
+def prepared_docs(gold: Sequence[RelSentence], nlp, gold_entities: bool) -> list:
+    """One doc per gold sentence, its mentions found (by the pipeline, or the gold spans given) but no
+    relations yet: what :func:`relations_found` runs the relation component on (again and again when
+    thresholds are tuned)."""
     if not gold_entities:
-        return [
-            [(f.label, f.head, f.tail) for f in doc._.kg_relations or ()]
-            for doc in nlp.pipe((s.text for s in gold), batch_size=64)
-        ]
-    component, sentencizer = nlp.get_pipe("kg_relations"), nlp.get_pipe("sentencizer")
-    out = []
+        with nlp.select_pipes(disable=["kg_relations"]):
+            return list(nlp.pipe((s.text for s in gold), batch_size=64))
+    sentencizer = nlp.get_pipe("sentencizer")
+    docs = []
     for sent in gold:
         doc = sentencizer(nlp.make_doc(sent.text))
         spans = [doc.char_span(e.start, e.end, label=e.type.upper(), alignment_mode="expand") for e in sent.entities]
         doc.spans["kg"] = [s for s in spans if s is not None]
         doc.user_data["kg_confidence"] = {}
-        doc = component(doc)
-        out.append(
-            [
-                (f.label, (*_gold_offsets(f.head, sent), f.head[2]), (*_gold_offsets(f.tail, sent), f.tail[2]))
-                for f in doc._.kg_relations or ()
-            ]
-        )
+        docs.append(doc)
+    return docs
+
+
+def relations_found(gold: Sequence[RelSentence], docs: Sequence, component, gold_entities: bool) -> list[list[Rel]]:
+    """The relations ``component`` (a ``kg_relations``) finds in the prepared docs of the gold sentences."""
+    out = []
+    for sent, doc in zip(gold, docs):
+        found = component(doc)._.kg_relations or ()
+        if gold_entities:
+            out.append(
+                [
+                    (f.label, (*_gold_offsets(f.head, sent), f.head[2]), (*_gold_offsets(f.tail, sent), f.tail[2]))
+                    for f in found
+                ]
+            )
+        else:
+            out.append([(f.label, f.head, f.tail) for f in found])
     return out
 
 

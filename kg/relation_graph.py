@@ -326,21 +326,21 @@ def _evidence_triples(paper_id: str, r: Relation, node: URIRef, prop: URIRef, co
     yield ann, OA.motivatedBy, OA.describing
     yield ann, OA.hasBody, node
     yield ann, OA.hasTarget, target
-    yield ann, KGO.field, Literal(r.head.field)
+    yield ann, KGO.field, Literal(r.evidence.field)
     yield ann, KGO.role, prop
     yield ann, KGO.confidence, _decimal(r.confidence)  # as a link's: the lexical form a store gives back
     yield ann, PROV.wasAttributedTo, component_iri(r.source, config)
     yield ann, PROV.wasGeneratedBy, activity_iri(r.source, config)
-    yield ann, KGO.sentence, Literal(r.head.sentence)
+    yield ann, KGO.sentence, Literal(r.evidence.sentence)
     yield target, RDF.type, OA.SpecificResource
     yield target, OA.hasSource, paper_iri(paper_id, config)
     yield target, OA.hasSelector, position
     yield target, OA.hasSelector, quote
     yield position, RDF.type, OA.TextPositionSelector
-    yield position, OA.start, Literal(r.head.sentence_start, datatype=XSD.nonNegativeInteger)
-    yield position, OA.end, Literal(r.head.sentence_end, datatype=XSD.nonNegativeInteger)
+    yield position, OA.start, Literal(r.evidence.sentence_start, datatype=XSD.nonNegativeInteger)
+    yield position, OA.end, Literal(r.evidence.sentence_end, datatype=XSD.nonNegativeInteger)
     yield quote, RDF.type, OA.TextQuoteSelector
-    yield quote, OA.exact, Literal(r.head.sentence)
+    yield quote, OA.exact, Literal(r.evidence.sentence)
 
 
 def add_edges(graph: Any, stated: Iterable[StatedRelation]) -> Any:
@@ -360,6 +360,6 @@ def add_edges(graph: Any, stated: Iterable[StatedRelation]) -> Any:
             relation=st.label,
             support=len(st.papers),
             papers=list(st.papers),
-            sentences=[r.head.sentence for _, r in st.evidence],
+            sentences=[r.evidence.sentence for _, r in st.evidence],
         )
     return graph

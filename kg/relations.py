@@ -41,7 +41,7 @@ def relation_records(relations: Iterable[Relation], entity_of: Mapping[int, str]
             "head": _argument(r.head, entity_of.get(id(r.head))),
             "tail": _argument(r.tail, entity_of.get(id(r.tail))),
             "confidence": r.confidence,
-            "sentence": r.head.sentence,
+            "sentence": r.evidence.sentence,
             "source": r.source,
         }
         for r in relations

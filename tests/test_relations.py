@@ -75,7 +75,8 @@ def test_extract_gives_relations_between_the_papers_mentions(rel_extractor: Extr
     for r in item.relations:
         assert r.head in item.mentions and r.tail in item.mentions
         assert r.type in SIGNATURES[(r.head.type.value, r.tail.type.value)]
-        assert r.head.sentence == r.tail.sentence and 0 < r.confidence <= 1
+        assert r.evidence.sentence in (r.head.sentence, r.tail.sentence) and 0 < r.confidence <= 1
+        assert r.head.sentence == r.tail.sentence or r.source.endswith("+title")
         assert paper.text(r.head.field)[r.head.start : r.head.end] == r.head.text
 
 
@@ -162,3 +163,29 @@ def test_cli_extract_relations_and_eval(data_dir, tmp_path, capsys) -> None:
     assert main(["eval", "--relations", "--gold", str(data_dir / "relations-gold.jsonl")]) == 0
     printed = capsys.readouterr().out
     assert "end-to-end (3 sentences)" in printed and "gold-entities (3 sentences)" in printed
+
+
+def test_synonym_of_has_the_shorter_name_as_head() -> None:
+    # a classifier sure of synonym-of both ways still states it only from the abbreviation
+    words = "We propose MEMO ( Memory-augmented MOdel context optimization ) today".split()
+    sure = Model({"synonym-of": {"bias": 5.0}}, {})
+    found = classify(words, [(2, 3, "method"), (4, 8, "method")], sure, load_patterns())
+    assert [(label, h, t) for label, h, t, _, _ in found] == [("synonym-of", (2, 3, "method"), (4, 8, "method"))]
+
+
+def test_a_pattern_that_needs_on_before_the_dataset() -> None:
+    # "On ArtEdit-Bench, JarvisEvo outperforms ..." states an evaluation; a list "DeLiVER, FMB" does not
+    assert labels("On ArtEdit-Bench , JarvisEvo outperforms", (3, 4, "method"), (1, 2, "dataset")) == ["evaluated-with"]
+    assert labels("benchmarks DeLiVER , FMB , and MUSES", (3, 4, "method"), (1, 2, "dataset")) == []
+
+
+def test_no_synonym_when_the_short_name_does_not_abbreviate_the_long_one() -> None:
+    sure = Model({"synonym-of": {"bias": 5.0}}, {})
+    words = "combines vision transformers ( EVA02 ) with a hybrid".split()
+    assert classify(words, [(1, 3, "method"), (4, 5, "method")], sure, load_patterns()) == []
+
+
+def test_a_task_that_names_a_thing_takes_no_relation() -> None:
+    words = "ProactiveEval : A Unified Evaluation Framework for Proactive Dialogue Agents".split()
+    found = classify(words, [(0, 1, "method"), (7, 10, "task")], Model({}, {}), load_patterns(), title=True)
+    assert found == []

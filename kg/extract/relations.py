@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -33,70 +31,35 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract import relation_title
 from kg.extract.components import sentence_of
+from kg.extract.relation_patterns import LABELS, SIGNATURES, Arg, Pattern, _length, load_patterns, match_patterns
+
+__all__ = [
+    "LABELS",
+    "SIGNATURES",
+    "Found",
+    "Model",
+    "Relations",
+    "classify",
+    "load_patterns",
+    "match_patterns",
+    "pair_features",
+]
 from kg.records import Mention, Relation
 
-LABELS: tuple[str, ...] = (
-    "used-for",
-    "evaluated-with",
-    "benchmark-for",
-    "trained-with",
-    "compare-with",
-    "part-of",
-    "subclass-of",
-    "subtask-of",
-    "synonym-of",
-)
-
-#: (head type, tail type) -> the labels such a pair may take
-SIGNATURES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("method", "task"): ("used-for",),
-    ("method", "dataset"): ("evaluated-with", "trained-with"),
-    ("dataset", "task"): ("benchmark-for",),
-    ("method", "method"): ("compare-with", "part-of", "subclass-of", "synonym-of"),
-    ("task", "task"): ("subtask-of", "synonym-of"),
-    ("dataset", "dataset"): ("subclass-of", "synonym-of"),
-}
-
-Arg = tuple[int, int, str]  # token start, token end (exclusive) within the sentence, type
 _TYPES = {"DATASET": "dataset", "METHOD": "method", "TASK": "task"}
 _LIST_WORDS = {",", "and", "or", ", and", ", or", "as well as"}
+_THINGS = frozenset(
+    "model models agent agents system systems graph graphs chain chains workflow workflows data dataset datasets "
+    "network networks framework frameworks tool tools platform platforms".split()
+)
+_TITLE_LINKS = frozenset(
+    "for with using via in on of to and or from by through based under without towards toward into across at as "
+    "the a an beyond over against versus vs meets when where while within is are".split()
+)
+_OWN = frozenset({"our", "proposed", "novel", "new", "we"})
 MAX_DISTANCE = 40  # tokens between the two arguments of a candidate
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """One cue pattern: the words between head and tail (lower case, one space apart) must match
-    ``between`` in full, with head and tail of the given types and in the given order."""
-
-    id: str
-    label: str
-    head: str
-    tail: str
-    order: str  # "head-first" or "tail-first"
-    between: re.Pattern
-    confidence: float
-    shorter_head: bool = False  # the head is the shorter name (an abbreviation)
-    same_type: bool = False
-    no_task: bool = False
-
-    def matches(self, words: list[str], head: Arg, tail: Arg) -> bool:
-        if (self.head != "*" and head[2] != self.head) or (self.tail != "*" and tail[2] != self.tail):
-            return False
-        if self.same_type and head[2] != tail[2] or self.no_task and head[2] == "task":
-            return False
-        if self.shorter_head and _length(words, head) >= _length(words, tail):
-            return False
-        first, second = (head, tail) if self.order == "head-first" else (tail, head)
-        if first[1] > second[0]:
-            return False
-        return self.between.fullmatch(" ".join(words[first[1] : second[0]]).lower()) is not None
-
-
-class Hit(NamedTuple):
-    label: str
-    pattern: str
-    confidence: float
 
 
 class Found(NamedTuple):
@@ -107,53 +70,6 @@ class Found(NamedTuple):
     tail: tuple[int, int, str]
     confidence: float
     source: str
-
-
-def _length(words: list[str], arg: Arg) -> int:
-    return sum(len(w) for w in words[arg[0] : arg[1]])
-
-
-def _data_path(name: str) -> Path:
-    return Path(str(resources.files("kg.extract"))) / name
-
-
-@lru_cache(maxsize=4)
-def load_patterns(path: str = "") -> tuple[Pattern, ...]:
-    """The cue patterns, in file order (the shipped ``relation_patterns.jsonl`` by default).
-
-    >>> patterns = load_patterns()
-    >>> sorted({p.label for p in patterns}) == sorted(LABELS)
-    True
-    """
-    out = []
-    for line in Path(path or _data_path("relation_patterns.jsonl")).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            d = json.loads(line)
-            out.append(
-                Pattern(
-                    d["id"],
-                    d["label"],
-                    d["head"],
-                    d["tail"],
-                    d["order"],
-                    re.compile(d["between"]),
-                    float(d["confidence"]),
-                    d.get("shorter_head", False),
-                    d.get("same_type", False),
-                    d.get("no_task", False),
-                )
-            )
-    return tuple(out)
-
-
-def match_patterns(words: list[str], head: Arg, tail: Arg, patterns: Iterable[Pattern] = ()) -> list[Hit]:
-    """The patterns that state a relation from ``head`` to ``tail`` (token spans of ``words``)."""
-    labels = SIGNATURES.get((head[2], tail[2]), ())
-    return [
-        Hit(p.label, p.id, p.confidence)
-        for p in (patterns or load_patterns())
-        if p.label in labels and p.matches(words, head, tail)
-    ]
 
 
 def _bucket(n: int) -> str:
@@ -183,9 +99,16 @@ def pair_features(words: list[str], head: Arg, tail: Arg, others: int = 0, rival
     else:
         feats.append(f"adjacent={order}")
     before = words[first[0] - 1].lower() if first[0] > 0 else "<s>"
-    feats.append(f"before={before}")
+    after = words[second[1]].lower() if second[1] < len(words) else "</s>"
+    feats += [f"before={before}", f"after={after}", f"around={order}:{before}|{after}"]
     feats.append(f"h_last={words[head[1] - 1].lower()}")
     feats.append(f"t_last={words[tail[1] - 1].lower()}")
+    feats.append(f"h_first={words[head[0]].lower()}")
+    feats.append(f"t_first={words[tail[0]].lower()}")
+    feats += [f"bi={a} {b}" for a, b in zip(between[:6], between[1:6])]
+    own = {w.lower() for w in words[max(0, head[0] - 3) : head[0]]} & _OWN
+    if own:
+        feats.append(f"own_head={sig}")
     feats.append(f"others={min(others, 3)}")
     feats.append(f"rivals={sig}:{min(rivals, 3)}")
     return feats
@@ -235,7 +158,12 @@ def candidates(spans: list[Arg]) -> Iterator[tuple[Arg, Arg, int, int]]:
 
 
 def classify(
-    words: list[str], spans: list[Arg], model: Model, patterns: tuple[Pattern, ...], default_threshold: float = 0.5
+    words: list[str],
+    spans: list[Arg],
+    model: Model,
+    patterns: tuple[Pattern, ...],
+    default_threshold: float = 0.5,
+    title: bool = False,
 ) -> list[tuple[str, Arg, Arg, float, str]]:
     """Relations of one sentence: (label, head, tail, confidence, source), at most one per pair.
 
@@ -244,11 +172,16 @@ def classify(
     [('evaluated-with', (5, 6, 'method'), (2, 3, 'dataset'), 0.8, 'pattern:evaluated-with/experiments-show')]
     """
     best: dict[tuple[Arg, Arg], tuple[float, str, Arg, Arg, str]] = {}
+    starts = {s[0] for s in spans}
     for head, tail, others, rivals in candidates(spans):
-        hits = match_patterns(words, head, tail, patterns) if others == 0 or head[2] != tail[2] else []
+        if title and (_cut(words, head, starts) or _cut(words, tail, starts)) or _thing(words, head, tail):
+            continue
+        hits = match_patterns(words, head, tail, patterns, title) if others == 0 or head[2] != tail[2] else []
         feats = pair_features(words, head, tail, others, rivals) if model.weights else []
         pattern_score = {h.label: h for h in sorted(hits, key=lambda h: h.confidence)}  # the surest last
         for label in SIGNATURES[(head[2], tail[2])]:
+            if label == "synonym-of" and not _abbreviates(words, head, tail):
+                continue  # SciER's direction: the abbreviation is the head
             p = model.probability(label, feats) if feats else 0.0
             hit = pattern_score.get(label)
             score, source = (max(hit.confidence, p), f"pattern:{hit.pattern}") if hit else (p, "classifier")
@@ -261,6 +194,39 @@ def classify(
                 best[key] = (round(score, 4), label, head, tail, source)
     found = [(label, head, tail, score, source) for score, label, head, tail, source in best.values()]
     return sorted(found + _conjuncts(words, spans, found), key=lambda r: (r[1], r[2], r[0]))
+
+
+def _abbreviates(words: list[str], head: Arg, tail: Arg) -> bool:
+    """Whether ``head`` may abbreviate ``tail``: at most three words ("I 3 D" in tokenised text), shorter,
+    and starting with the letter the long form starts with ("MOO-GA" and "Multi-objective Genetic Algorithm"; not "EVA02" and "vision transformers").
+
+    >>> words = "Multi-objective Genetic Algorithm ( MOO-GA ) and vision transformers ( EVA02 )".split()
+    >>> _abbreviates(words, (4, 5, "method"), (0, 3, "method")), _abbreviates(words, (10, 11, "method"), (7, 9, "method"))
+    (True, False)
+    """
+    short, long = words[head[0] : head[1]], words[tail[0] : tail[1]]
+    return (
+        len(short) <= 3 and _length(words, head) < _length(words, tail) and short[0][:1].lower() == long[0][:1].lower()
+    )
+
+
+def _thing(words: list[str], head: Arg, tail: Arg) -> bool:
+    """Whether a task argument names a thing, not a task ("text-to-video models", "dialogue agents")."""
+    return any(arg[2] == "task" and words[arg[1] - 1].lower() in _THINGS for arg in (head, tail))
+
+
+def _cut(words: list[str], arg: Arg, starts: set[int]) -> bool:
+    """In a title in title case, a name that a capitalised word other than a linking word follows was
+    likely cut short by the NER ("Long-Term Conversational" of "... Conversational Agents").
+
+    >>> words = "HiGMem : A Memory System for Long-Term Conversational Agents".split()
+    >>> _cut(words, (6, 8, "task"), set()), _cut(words, (0, 1, "method"), set())
+    (True, False)
+    """
+    if arg[1] >= len(words) or arg[1] in starts:
+        return False
+    after = words[arg[1]]
+    return after[:1].isupper() and after.lower() not in _TITLE_LINKS
 
 
 def _conjuncts(
@@ -338,21 +304,45 @@ class Relations:
         for span in doc.spans.get("kg", []):
             if confidence.get((span.start_char, span.end_char), 0.7) >= self.min_mention_confidence:
                 by_sentence.setdefault(sentence_of(doc, span.start), []).append(span)
+        title_end = int(doc.user_data.get("kg_title_end", 0))
+        own = None
+        if title_end:
+            kept = [s for spans in by_sentence.values() for s in spans]
+            own = relation_title.title_method(doc, kept, title_end, doc.user_data.get("kg_roles", {}))
         found: list[Found] = []
         for (start, end), spans in sorted(by_sentence.items()):
-            if len(spans) < 2:
-                continue
             words = [t.text for t in doc[start:end]]
             args = [(s.start - start, s.end - start, _TYPES[s.label_]) for s in spans if s.end <= end]
-            for label, head, tail, score, source in classify(words, args, self.model, self.patterns, self.threshold):
-                h, t = doc[head[0] + start : head[1] + start], doc[tail[0] + start : tail[1] + start]
-                found.append(
-                    Found(
-                        label, (h.start_char, h.end_char, head[2]), (t.start_char, t.end_char, tail[2]), score, source
-                    )
-                )
+            in_title = doc[start].idx < title_end
+            if len(args) >= 2:
+                for label, head, tail, score, source in classify(
+                    words, args, self.model, self.patterns, self.threshold, in_title
+                ):
+                    found.append(Found(label, _chars(doc, start, head), _chars(doc, start, tail), score, source))
+            if own is not None and not in_title:
+                found += self._through_title(doc, start, words, args, own)
         doc._.kg_relations = found
         return doc
+
+    def _through_title(self, doc: Doc, start: int, words: list[str], args: list[Arg], own) -> list[Found]:
+        """Relations of an abstract sentence whose one argument refers back to the title's method."""
+        refs = relation_title.references(words, args, own.text)
+        out = []
+        if refs and args:
+            title_arg = (own.start_char, own.end_char, "method")
+            for relation in classify(words, args + refs, self.model, self.patterns, self.threshold):
+                via = relation_title.through_reference(relation, refs)
+                if via is not None and doc[via[2][0] + start : via[2][1] + start].text != own.text:
+                    label, title_is_head, other, score, source = via
+                    pair = (title_arg, _chars(doc, start, other))
+                    head, tail = pair if title_is_head else pair[::-1]
+                    out.append(Found(label, head, tail, score, source))
+        return out
+
+
+def _chars(doc: Doc, start: int, arg: Arg) -> tuple[int, int, str]:
+    span = doc[arg[0] + start : arg[1] + start]
+    return span.start_char, span.end_char, arg[2]
 
 
 if not Doc.has_extension("kg_relations"):
