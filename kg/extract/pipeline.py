@@ -135,7 +135,7 @@ RULE_COMPONENTS = (
 def make_nlp(config: Config = Config()) -> Language:
     """The extraction pipeline: the trained NER when available, rules and vocabulary always.
 
-    >>> nlp = make_nlp(Config(use_model=False))
+    >>> nlp = make_nlp(Config(use_model=False, relations=False))
     >>> [p for p in nlp.pipe_names if p.startswith("kg_")]
     ['kg_paragraphs', 'kg_vocabulary', 'kg_vocabulary_exact', 'kg_cues', 'kg_abbreviations', 'kg_merge', 'kg_versions', 'kg_task_heads', 'kg_type_votes', 'kg_roles']
     """
