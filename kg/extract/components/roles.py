@@ -3,8 +3,11 @@
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.components.common import doc_text, sentence_of
+from kg.extract.components.common import doc_text, sentence_of, title_end
 from kg.extract.rules import Rules
+
+#: words after a title's opening name that say the name is what the paper brings ("X for Y", "X via Y")
+TITLE_LINKS = frozenset({"for", "via", "with", "towards", "toward", "through", "as"})
 
 
 class Roles:
@@ -50,8 +53,19 @@ class Roles:
             return True
         if span.kb_id_:  # a known method (ResNet, Transformer) is used, unless the paper says "our"
             return False
+        if self._opens_title(span):
+            return True
         sentence_words = {t.lower_ for t in span.doc[sent_start : span.start]}
         return bool(sentence_words & self.rules.propose_cues) and "we" in sentence_words
+
+    @staticmethod
+    def _opens_title(span: Span) -> bool:
+        """A name no vocabulary knows that opens the title before "for"/"via"/...: "Multipole Attention
+        for Efficient Long Context Reasoning" is the paper's own method."""
+        doc = span.doc
+        if span.end_char >= title_end(doc) or any(not t.is_space for t in doc[: span.start]):
+            return False
+        return span.end < len(doc) and doc[span.end].lower_ in TITLE_LINKS
 
     def _introduces(self, span: Span) -> bool:
         if span.id_ == "pattern:title-colon":
