@@ -213,7 +213,7 @@ def parser() -> argparse.ArgumentParser:
         "eval",
         "score extraction against gold spans (JSONL: text + typed character spans), or paper-level "
         "entity sets (--paper-level)",
-        "kg eval --gold benchmarks/gold/scier-dev.jsonl\n"
+        "kg eval --gold benchmarks/gold/scier_dev.jsonl\n"
         "  kg eval --paper-level --gold benchmarks/paper_level/dev.jsonl\n"
         "  kg eval --relations --gold ../shared/gold/scier/dev.jsonl",
     )
