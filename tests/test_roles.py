@@ -2,36 +2,30 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.records import Paper
 
-
-def _roles(extractor, title: str, abstract: str) -> dict[str, str]:
-    return {m.text: m.role.value for m in extractor.extract_one(Paper("r", None, title, abstract)).mentions}
-
-
-def test_a_new_name_opening_the_title_before_for_is_proposed(extractor):
-    roles = _roles(
-        extractor,
+CASES = [
+    (  # a new name opening the title before "for" is the paper's own method
         "Multipole Attention for Efficient Long Context Reasoning",
         "Large reasoning models are slow on long contexts. Attention over distant tokens is approximated.",
-    )
-    assert roles.get("Multipole Attention") == "proposes"
-
-
-def test_a_known_method_opening_the_title_is_used(extractor):
-    roles = _roles(
-        extractor,
+        {"Multipole Attention": "proposes"},
+    ),
+    (  # a method the vocabulary knows, opening the title, is used
         "Transformers for Crowd Counting",
         "We study how far plain Transformers go on dense crowds and compare them with CNN counters.",
-    )
-    assert roles.get("Transformers") == "uses"
-
-
-def test_what_we_propose_is_proposed_and_what_we_compare_with_is_used(extractor):
-    roles = _roles(
-        extractor,
+        {"Transformers": "uses"},
+    ),
+    (  # what "we propose" names is proposed; what it is compared with is used
         "Faster point cloud registration",
         "We propose PointReg, a registration network. PointReg outperforms ICP on two benchmarks.",
-    )
-    assert roles.get("PointReg") == "proposes"
-    assert roles.get("ICP") == "uses"
+        {"PointReg": "proposes", "ICP": "uses"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), CASES)
+def test_roles_follow_what_the_paper_says(extractor, title: str, abstract: str, expected: dict[str, str]):
+    roles = {m.text: m.role.value for m in extractor.extract_one(Paper("r", None, title, abstract)).mentions}
+    assert {name: roles.get(name) for name in expected} == expected
