@@ -25,14 +25,16 @@ from typing import Any
 
 import networkx as nx
 
-#: relations listed per entity (the most stating papers first)
+#: relations listed per entity (the most stating papers first), and how many of them quote a sentence
 ROWS_PER_ENTITY = 8
+SENTENCES_PER_ENTITY = 2
 #: (subject, label, object, papers, sentence)
 Stated = tuple[str, str, str, int, str]
 
 
 def rows_of(stated: Iterable[Stated], label_of: Callable[[str], str], ids: Iterable[str] | None = None) -> dict:
-    """Each entity's rows (of ``ids`` only, when given)."""
+    """Each entity's rows (of ``ids`` only, when given); only the first ``SENTENCES_PER_ENTITY`` rows keep
+    their sentence, which keeps a map of thousands of entities small."""
     wanted = None if ids is None else set(ids)
     out: dict[str, list[list[Any]]] = {}
     for s, label, o, papers, sentence in sorted(set(stated)):
@@ -42,6 +44,8 @@ def rows_of(stated: Iterable[Stated], label_of: Callable[[str], str], ids: Itera
     for rows in out.values():
         rows.sort(key=lambda r: (-r[4], r[0], r[1], r[3], r[2]))
         del rows[ROWS_PER_ENTITY:]
+        for row in rows[SENTENCES_PER_ENTITY:]:
+            row[5] = ""
     return out
 
 
@@ -81,24 +85,34 @@ def split(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, dict]:
 
 
 def source_relations(source: Any, ids: Sequence[str]) -> dict:
-    """The rows of the map's entities ``ids`` from its source: a networkx graph or a store."""
+    """The rows of the map's entities ``ids`` from its source: a networkx graph or a store. A store is
+    asked for the relations first and for the sentences of the rows that quote one only."""
     if hasattr(source, "graph"):  # kg.view.sources.GraphSource: its graph's relations, split off
         return {e: source.relations[e] for e in ids if e in source.relations}
-    values = [f"<{source.base}{e}>" for e in ids]
-    found = source._values(
-        """SELECT ?s ?prop ?o ?n ?sl ?ol (MIN(?sen) AS ?sentence) WHERE { VALUES ?e { %s }
-        { ?r kgo:relationSubject ?e } UNION { ?r kgo:relationObject ?e }
-        ?r kgo:relationSubject ?s ; kgo:relationProperty ?prop ; kgo:relationObject ?o ; kgo:statementCount ?n .
-        ?s skos:prefLabel ?sl . ?o skos:prefLabel ?ol . OPTIONAL { ?a oa:hasBody ?r ; kgo:sentence ?sen }
-        } GROUP BY ?s ?prop ?o ?n ?sl ?ol""",
-        values,
-    )
     from kg.relation_graph import PROPERTIES
     from kg.view.sources import KGO
 
+    found = source._values(
+        """SELECT ?r ?s ?prop ?o ?n ?sl ?ol WHERE { VALUES ?e { %s }
+        { ?r kgo:relationSubject ?e } UNION { ?r kgo:relationObject ?e }
+        ?r kgo:relationSubject ?s ; kgo:relationProperty ?prop ; kgo:relationObject ?o ; kgo:statementCount ?n .
+        ?s skos:prefLabel ?sl . ?o skos:prefLabel ?ol }""",
+        [f"<{source.base}{e}>" for e in ids],
+    )
     labels = {KGO + p: label for label, p in PROPERTIES.items()}
-    names = {source._id(s): sl for s, _, _, _, sl, _, _ in found} | {
-        source._id(o): ol for _, _, o, _, _, ol, _ in found
-    }
-    stated = [(source._id(s), labels[p], source._id(o), int(n), sen) for s, p, o, n, _, _, sen in found if p in labels]
-    return rows_of(stated, lambda e: names.get(e, e), ids)
+    names = {source._id(s): sl for _, s, _, _, _, sl, _ in found} | {source._id(o): ol for *_, o, _, _, ol in found}
+    # the relation's IRI stands in the sentence's place until the rows that quote one are known
+    stated = [(source._id(s), labels[p], source._id(o), int(n), r) for r, s, p, o, n, _, _ in found if p in labels]
+    rows = rows_of(stated, lambda e: names.get(e, e), ids)
+    quoted = sorted({row[5] for entity_rows in rows.values() for row in entity_rows if row[5]})
+    sentences = dict(
+        source._values(
+            """SELECT ?r (MIN(?sen) AS ?sentence) WHERE { VALUES ?r { %s } ?a oa:hasBody ?r ; kgo:sentence ?sen }
+            GROUP BY ?r""",
+            [f"<{r}>" for r in quoted],
+        )
+    )
+    for entity_rows in rows.values():
+        for row in entity_rows:
+            row[5] = sentences.get(row[5], "") if row[5] else ""
+    return rows
