@@ -30,6 +30,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.components.common import sentence_of
+
 #: head nouns that, right after a name, say what it is
 HEADS = {
     "DATASET": {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "database", "data"},
@@ -90,7 +92,7 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
         if before in NAMING or (
             before in {",", "as"} and span.start >= 2 and doc[span.start - 2].text.lower() in NAMING
         ):
-            window = doc[max(span.sent.start, span.start - _LOOK_BACK) : span.start]
+            window = doc[max(_sentence_start(span), span.start - _LOOK_BACK) : span.start]
             heads = [_head_type(t.text) for t in window]
             found = [h for h in heads if h]
             if found:
@@ -103,11 +105,16 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
     return out
 
 
+def _sentence_start(span: Span) -> int:
+    """The first token of the span's sentence (``Span.sent`` walks the whole doc on every call)."""
+    return sentence_of(span.doc, span.start)[0]
+
+
 def _evaluated_on(doc: Doc, span: Span) -> bool:
     """Whether the name is what a paper's experiments are run "on" ("5.4% gains on IR2R", "evaluated on X")."""
     if span.start < 2 or doc[span.start - 1].lower_ != "on":
         return False
-    window = doc[max(span.sent.start, span.start - 1 - _EVALUATED_WORDS) : span.start - 1]
+    window = doc[max(_sentence_start(span), span.start - 1 - _EVALUATED_WORDS) : span.start - 1]
     return any(t.lower_ in EVALUATED_ON for t in window)
 
 
@@ -128,9 +135,10 @@ def _appositive(doc: Doc, span: Span) -> str | None:
 def _proposed(doc: Doc, span: Span) -> bool:
     """Whether the name is what "we propose" / "the proposed" names, only fillers between."""
     i = span.start - 1
-    while i >= span.sent.start and i >= span.start - 4 and doc[i].lower_ in _PROPOSE_FILLER:
+    first = _sentence_start(span)
+    while i >= first and i >= span.start - 4 and doc[i].lower_ in _PROPOSE_FILLER:
         i -= 1
-    if i < span.sent.start or doc[i].lower_ not in PROPOSE:
+    if i < first or doc[i].lower_ not in PROPOSE:
         return False
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     return _head_type(after) in (None, "METHOD")

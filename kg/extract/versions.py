@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.components.common import doc_text
 from kg.extract.types import vocabulary_types
 
 #: words a release appends to a model's name
@@ -70,7 +71,7 @@ class VersionedNames:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get("kg", ()))
         added = []
-        for match in _VERSIONED.finditer(doc.text):
+        for match in _VERSIONED.finditer(doc_text(doc)):
             if not self.is_model(match["base"], match["version"] or "", match["tags"] or ""):
                 continue
             span = doc.char_span(match.start(), match.end(), label="METHOD", alignment_mode="contract")
