@@ -62,6 +62,8 @@ SKIPS: dict[str, str] = {
     "benchmarks/paper_level/agreement.py": "a benchmark script printing the annotators' agreement; its scorer (kg.paper_eval) is tested in "
     "tests/test_paper_eval.py",
     "arxiv-2025-2026.jsonl.gz -o big --store big/store": "builds the 74,728-abstract corpus of ../shared (not shipped): minutes",
+    "arxiv-2025-2026.jsonl.gz | head -5000": "cuts the first 5,000 papers of the corpus of ../shared (not shipped)",
+    "first5000.jsonl --relations": "times kg on those 5,000 corpus papers: a minute; the tests run kg extract and kg build on small data",
     "benchmarks/topk_audit.py big/store": "reads the store of the whole corpus (the build above); tests/test_readme_examples.py runs kg on small data",
     "benchmarks/fuzz.py --examples 10000": "70,000 hypothesis examples, about 7 minutes; tests/test_fuzz.py runs the same targets with 200 each",
     "benchmarks/view_benchmark.py": "lays out and draws synthetic graphs of up to 5,000 nodes in headless Chromium: minutes; "
