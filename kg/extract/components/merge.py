@@ -219,6 +219,10 @@ def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] 
         end -= 1
     if label == "TASK":  # "the segmentation task", "this problem": the task is what comes before
         while end - start > 1 and lower(end - 1) in _TASK_TAIL:
+            if tokens.orth(end - 2) == "-":  # "multi-task": a modifier, never "multi-"; alone it names no task
+                if end - start <= 3:
+                    return None
+                break
             end -= 1
     if end <= start:
         return None
