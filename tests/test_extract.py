@@ -151,6 +151,16 @@ def test_cue_phrases_find_what_the_token_patterns_describe(rules_only):
         assert "image captioning" in {m.text for m in item.mentions if m.type == EntityType.TASK}
 
 
+def test_a_phrase_after_a_cue_keeps_its_hyphenated_words(rules_only):
+    """A hyphen inside a word does not end the phrase "tasks such as" names; a spaced dash still does."""
+    item = rules_only.extract_one(
+        paper("A study", "We test downstream tasks such as zero-shot image classification - and more.")
+    )
+    tasks = {m.text for m in item.mentions if m.type == EntityType.TASK}
+    assert "zero-shot image classification" in tasks
+    assert "zero" not in tasks
+
+
 def test_a_number_alone_is_not_spread_as_a_name(rules_only):
     """Propagation copies a found name to its other occurrences; a bare number names nothing."""
     item = rules_only.extract_one(paper("A study", "We test on the 1000 dataset with 1000 images and 1000 classes."))

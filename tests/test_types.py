@@ -104,3 +104,20 @@ def test_a_coined_benchmark_name_is_a_dataset():
         "Ego-MC-Bench": "DATASET",
         "HallusionBench": "DATASET",
     }
+
+
+def test_a_name_ending_in_a_known_name_takes_its_type(extractor):
+    # "Generation" reads like a task's head; the name is a kind of retrieval-augmented generation, a method
+    title = "FastGraph: Structured Memory for Cross-Task Retrieval-Augmented Generation"
+    types = _types(extractor, title, "Retrieval-augmented generation (RAG) helps agents. We speed it up.")
+    assert types["Cross-Task Retrieval-Augmented Generation"] == {"method"}
+
+
+def test_a_name_and_its_lower_case_form_are_one_type(extractor):
+    # the title's capitals make "Video World Models" a name whose head says method; the abstract's
+    # lower-case "video world models" is the same name, whatever the NER guessed for it
+    title = "StressTest: Steering Video World Models for Robust Policy Evaluation"
+    abstract = "We steer video world models to stress robot policies before deployment on real hardware."
+    types = _types(extractor, title, abstract)
+    assert types["Video World Models"] == {"method"}
+    assert types.get("video world models", {"method"}) == {"method"}

@@ -102,6 +102,8 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
         out.append(described)
     elif _proposed(doc, span):
         out.append("METHOD")
+    if _head_type(span[-1].text) == "METHOD":
+        out.append("METHOD")  # "Video World Models", "Pillar-Feature Network": the name says what it is
     return out
 
 
@@ -186,6 +188,22 @@ def vocabulary_types(text: str) -> dict[str, str]:
     return {}
 
 
+#: how many leading words a name may add to a known name whose type it takes
+_TAIL_WORDS = 3
+
+
+def _known_tail(span: Span, known_types: KnownTypes) -> list[str]:
+    """The type of the longest known name a name ends in, when the vocabulary knows it under one type:
+    "Cross-Task Retrieval-Augmented Generation" is a kind of retrieval-augmented generation, a method."""
+    for start in range(span.start + 1, min(span.end, span.start + 1 + _TAIL_WORDS)):
+        if span.doc[start].is_punct or span.doc[start - 1].text == "-":
+            continue  # the tail starts at a word of its own, not inside "Cross-Task"
+        known = known_types(span.doc[start : span.end].text)
+        if len(known) == 1:
+            return list(known)
+    return []
+
+
 class TypeVotes:
     """Re-types a paper's names whose contexts agree on another type, and the names the text says
     nothing of that the vocabulary knows under one type only (see the module docstring)."""
@@ -197,13 +215,17 @@ class TypeVotes:
         spans = [(span, span.text, span.label_) for span in doc.spans.get("kg", ())]  # a span's text is costly
         ballots: dict[str, Counter[str]] = {}
         labels: dict[str, set[str]] = {}
+        written: dict[str, str] = {}  # a name as the paper first writes it, by its lower-case form
         for span, text, label in spans:
-            ballot = ballots.setdefault(text, Counter())
-            labels.setdefault(text, set()).add(label)
+            written.setdefault(text.lower(), text)
+            ballot = ballots.setdefault(text.lower(), Counter())  # "Video World Models" and "video world models"
+            labels.setdefault(text.lower(), set()).add(label)
             if _is_name(text):
                 votes = votes_of(doc, span)
                 if votes == ["DATASET"] and set(self.known_types(text)) == {"TASK"}:
                     votes = []  # "QA datasets", "VQA benchmarks": data for a task, not a dataset's name
+                if not votes and not self.known_types(text):  # a known name keeps the vocabulary's type
+                    votes = _known_tail(span, self.known_types)
                 if not votes and label != "DATASET" and _evaluated_on(doc, span):
                     if not set(self.known_types(text)) & {"METHOD", "TASK"}:  # "results on GPT-4o" stays a method
                         votes = ["DATASET"]
@@ -214,16 +236,19 @@ class TypeVotes:
             if len(ballot) == 1:
                 (label,) = ballot
             elif not ballot:
-                known = self.known_types(text)
+                known = self.known_types(written[text])
                 if len(known) == 1:
                     ((label, kb_id),) = known.items()
             if label and labels[text] != {label}:
                 new_type[text] = (label, kb_id)
         for short, long in doc.user_data.get("kg_abbreviation_pairs", {}).items():
+            short, long = short.lower(), long.lower()
             if long in new_type and short in labels and short not in new_type and not ballots[short]:
                 new_type[short] = (new_type[long][0], "")  # "PGS" goes with "Pivot-Guided Search"
         if new_type:
-            doc.spans["kg"] = [self._retyped(s, *new_type[text]) if text in new_type else s for s, text, _ in spans]
+            doc.spans["kg"] = [
+                self._retyped(s, *new_type[text.lower()]) if text.lower() in new_type else s for s, text, _ in spans
+            ]
         return doc
 
     @staticmethod

@@ -97,7 +97,12 @@ class CuePatterns:
             return (end, j) if introduced and j < len(doc) and doc[j].text in {",", "(", ":"} else None
         if kind == "phrase_after_cue":
             j = end
-            while j < sent_end and j < end + 6 and not doc[j].is_punct and doc[j].lower_ not in self.rules.break_words:
+            while (
+                j < sent_end
+                and j < end + 6
+                and (not doc[j].is_punct or _inner_hyphen(doc, j))
+                and doc[j].lower_ not in self.rules.break_words
+            ):
                 j += 1
             return (end, j) if j > end else None
         return None
@@ -149,3 +154,8 @@ class CuePatterns:
                 if span is not None:
                     spans.append(Span(doc, span.start, span.end, label="TASK", span_id="pattern:title-task"))
         return spans
+
+
+def _inner_hyphen(doc: Doc, i: int) -> bool:
+    """A hyphen inside a word ("zero-shot", "text-to-image"): part of the phrase, not a break."""
+    return doc[i].text in {"-", "–"} and 0 < i < len(doc) - 1 and not doc[i - 1].whitespace_ and not doc[i].whitespace_
