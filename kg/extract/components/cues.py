@@ -96,6 +96,8 @@ class CuePatterns:
             )
             return (end, j) if introduced and j < len(doc) and doc[j].text in {",", "(", ":"} else None
         if kind == "phrase_after_cue":
+            if end < sent_end and doc[end].lower_ in _ARTICLES:
+                end += 1  # "tasks such as the ...": the phrase starts after its article
             j = end
             while (
                 j < sent_end
@@ -154,6 +156,9 @@ class CuePatterns:
                 if span is not None:
                     spans.append(Span(doc, span.start, span.end, label="TASK", span_id="pattern:title-task"))
         return spans
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 def _inner_hyphen(doc: Doc, i: int) -> bool:

@@ -95,9 +95,23 @@ class Merge:
                 new_end = ent_end
                 while new_end > end and label == "METHOD" and tokens.lower(new_end - 1) in self.rules.trailing_generic:
                     new_end -= 1
-                if (ent_start, new_end) != (start, end):
-                    return ent_start, new_end
+                new_start = self._task_modifiers_start(ent_start, start, tokens) if label == "TASK" else ent_start
+                if (new_start, new_end) != (start, end):
+                    return new_start, new_end
         return start, end
+
+    def _task_modifiers_start(self, ent_start: int, start: int, tokens: _Tokens) -> int:
+        """Where the words an NER mention adds before a known task stop being its modifiers: not at a
+        judgement or function word ("Optimal", "for") nor at a lower-case word among capitalised ones, a
+        verb of a title ("Deep Learning meets Liveness Detection")."""
+        title_case = tokens.orth(start)[:1].isupper()
+        i = start
+        while i > ent_start:
+            word = tokens.orth(i - 1)
+            if word.lower() in self.rules.task_modifier_stops or (title_case and word.isalpha() and word.islower()):
+                break
+            i -= 1
+        return i
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = _Tokens(doc)
