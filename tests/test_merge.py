@@ -48,3 +48,18 @@ def test_a_known_task_takes_its_modifiers_from_the_ner_but_not_a_verb_or_a_judge
 def test_a_phrase_after_a_cue_drops_its_article_and_a_trailing_pronoun(extractor):
     found = _texts(extractor, "Our images help downstream tasks such as the classical tracking one.")
     assert not any(text.endswith(" one") for text in found)
+
+
+def test_a_candidate_starting_inside_a_hyphenated_word_starts_with_the_word():
+    import spacy
+
+    from kg.extract.components.merge import _Tokens, _trim
+
+    doc = spacy.blank("en")("We present an end-to-end video text tracker and a non - local block.")
+    tokens = _Tokens(doc)
+    last_end = next(t.i for t in doc if t.text == "end" and doc[t.i - 1].text == "-")
+    start, end = _trim(last_end, last_end + 4, "METHOD", tokens)
+    assert doc[start:end].text == "end-to-end video text tracker"
+    local = next(t.i for t in doc if t.text == "local")  # a spaced dash joins no word
+    start, end = _trim(local, local + 2, "METHOD", tokens)
+    assert doc[start:end].text == "local block"
