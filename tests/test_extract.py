@@ -184,3 +184,12 @@ def test_latex_markup_is_not_part_of_a_name(extractor):
     texts = [m.text for m in extractor.extract_one(paper).mentions]
     assert "Mixture of Personas" in texts and "Draft-Conditioned Constrained Decoding" in texts
     assert not [t for t in texts if "\\" in t or "{" in t]
+
+
+def test_a_title_for_two_tasks_names_both(rules_only):
+    item = rules_only.extract_one(
+        paper("Learning Dense Attention for Depth Estimation and Image Deblurring", "We test.")
+    )
+    tasks = {m.text for m in item.mentions if m.type == EntityType.TASK and m.field == "title"}
+    assert {"Depth Estimation", "Image Deblurring"} <= tasks
+    assert not any(" and " in t for t in tasks)

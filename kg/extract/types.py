@@ -52,6 +52,8 @@ HEADS = {
     },
     "TASK": {"task", "tasks", "problem", "challenge"},
 }
+#: the last words of a name that say it names a method ("Video World Models", "video text tracker")
+NAME_HEADS_METHOD = HEADS["METHOD"] | {"tracker", "detector", "classifier", "generator", "segmenter", "transformer"}
 #: words that introduce a name ("..., named X"); the type is the head noun found shortly before them
 NAMING = {"named", "called", "dubbed", "termed", "coined"}
 _LOOK_BACK = 8
@@ -102,7 +104,7 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
         out.append(described)
     elif _proposed(doc, span):
         out.append("METHOD")
-    if _head_type(span[-1].text) == "METHOD":
+    if span[-1].lower_ in NAME_HEADS_METHOD:
         out.append("METHOD")  # "Video World Models", "Pillar-Feature Network": the name says what it is
     return out
 
@@ -230,6 +232,8 @@ class TypeVotes:
                     if not set(self.known_types(text)) & {"METHOD", "TASK"}:  # "results on GPT-4o" stays a method
                         votes = ["DATASET"]
                 ballot.update(votes)
+            elif label == "TASK" and span[-1].lower_ in NAME_HEADS_METHOD:
+                ballot["METHOD"] += 1  # no task ends in "tracker" or "network"
         new_type: dict[str, tuple[str, str]] = {}
         for text, ballot in ballots.items():
             label, kb_id = "", ""

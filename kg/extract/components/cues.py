@@ -149,12 +149,22 @@ class CuePatterns:
         if for_match:
             tail = title[for_match.end() :]
             tail = re.split(r"[:,;(]| via | with | using | in | from | by | on | under ", tail)[0].rstrip(" .")
-            words = tail.split()
-            if 1 <= len(words) <= 6 and self.rules.head_type(tail) == "TASK":
-                start = for_match.end()
-                span = doc.char_span(start, start + len(tail), alignment_mode="expand")
+            spans.extend(self._title_tasks(doc, for_match.end(), tail))
+        return spans
+
+    def _title_tasks(self, doc: Doc, start: int, tail: str) -> list[Span]:
+        """The task(s) a title's "for ..." names: "Image Synthesis and Image Recognition" is two tasks
+        when both parts end in a task's head word."""
+        parts = tail.split(" and ")
+        if len(parts) != 2 or not all(self.rules.head_type(part) == "TASK" for part in parts):
+            parts = [tail]
+        spans = []
+        for part in parts:
+            if 1 <= len(part.split()) <= 6 and self.rules.head_type(part) == "TASK":
+                span = doc.char_span(start, start + len(part), alignment_mode="expand")
                 if span is not None:
                     spans.append(Span(doc, span.start, span.end, label="TASK", span_id="pattern:title-task"))
+            start += len(part) + len(" and ")
         return spans
 
 
