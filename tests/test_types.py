@@ -127,3 +127,10 @@ def test_a_task_ending_in_a_method_head_word_is_a_method(extractor):
     # no task ends in "tracker": whatever the NER guessed, the phrase names a method
     types = _types(extractor, "Reading scene text", "We build a video text tracker. The video text tracker is fast.")
     assert "task" not in types.get("video text tracker", {"method"})
+
+
+def test_a_name_ending_in_an_agent_noun_is_a_method(extractor):
+    # "Deconfounder" does the work: the paper proposes a method, whatever "Referring Expression" reads like
+    abstract = "Referring Expression Deconfounder (RED) removes the language bias. RED helps visual grounding."
+    types = _types(extractor, "Deconfounded grounding", abstract)
+    assert types["Referring Expression Deconfounder"] == {"method"} and types["RED"] == {"method"}

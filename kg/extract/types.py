@@ -54,6 +54,22 @@ HEADS = {
 }
 #: the last words of a name that say it names a method ("Video World Models", "video text tracker")
 NAME_HEADS_METHOD = HEADS["METHOD"] | {"tracker", "detector", "classifier", "generator", "segmenter", "transformer"}
+#: an agent noun at the end of a capitalised name names what does the work ("Referring Expression
+#: Deconfounder", "Scene Reasoner"), a method; these words end the same way and are not agents
+_NOT_AGENTS = frozenset(
+    "transfer answer order paper user cancer computer number water power other center cluster character chapter "
+    "letter matter member parameter poster folder layer filter border corner marker weather master error "
+    "monitor sensor vector tensor factor mirror color colour floor indoor outdoor author editor interior "
+    "behavior behaviour humor tumor tumour donor actor rigor vapor anchor".split()
+)
+
+
+def _agent_noun(word: str) -> bool:
+    """Whether a name's last word is an agent noun ("Deconfounder", "Reasoner", "Planner")."""
+    lower = word.lower()
+    return len(lower) > 5 and lower.endswith(("er", "or")) and word[:1].isupper() and lower not in _NOT_AGENTS
+
+
 #: words that introduce a name ("..., named X"); the type is the head noun found shortly before them
 NAMING = {"named", "called", "dubbed", "termed", "coined"}
 _LOOK_BACK = 8
@@ -104,7 +120,7 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
         out.append(described)
     elif _proposed(doc, span):
         out.append("METHOD")
-    if span[-1].lower_ in NAME_HEADS_METHOD:
+    if span[-1].lower_ in NAME_HEADS_METHOD or (span.label_ == "TASK" and _agent_noun(span[-1].text)):
         out.append("METHOD")  # "Video World Models", "Pillar-Feature Network": the name says what it is
     return out
 
