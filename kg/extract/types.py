@@ -30,7 +30,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.components.common import sentence_of
+from kg.extract.components.common import sentence_of, title_end
 
 #: head nouns that, right after a name, say what it is
 HEADS = {
@@ -118,7 +118,7 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
     described = _appositive(doc, span)
     if described:
         out.append(described)
-    elif _proposed(doc, span):
+    elif _proposed(doc, span) or _coined_in_our_sentence(doc, span):
         out.append("METHOD")
     if span[-1].lower_ in NAME_HEADS_METHOD or (span.label_ == "TASK" and _agent_noun(span[-1].text)):
         out.append("METHOD")  # "Video World Models", "Pillar-Feature Network": the name says what it is
@@ -166,6 +166,34 @@ def _proposed(doc: Doc, span: Span) -> bool:
 
 #: a name's vocabulary terms: label ("DATASET", ...) -> term id, for the types it is known under
 KnownTypes = Callable[[str], Mapping[str, str]]
+
+
+#: verbs by which a paper brings in what it made ("we introduce Spatial-Aware Prompt (SAP)")
+MAKE = frozenset(
+    "propose proposes introduce introduces present presents develop develops design designs devise".split()
+)
+_TITLE_WORD = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+
+
+def _coined_in_our_sentence(doc: Doc, span: Span) -> bool:
+    """Whether the name is one the paper coins for what it makes: a capitalised long form the abstract
+    defines an acronym for ("Spatial-Aware Prompt (SAP)"), in a sentence where the paper proposes or
+    introduces something, and not followed by a task's or a dataset's head noun ("(VAD) task")."""
+    if span.start_char < title_end(doc) or len(span) < 2:
+        return False
+    words = [t.text for t in span if not t.is_punct]
+    if len(words) < 2 or not all(_TITLE_WORD.match(w) for w in words):
+        return False
+    if span.text not in doc.user_data.get("kg_abbreviation_pairs", {}).values():
+        return False
+    after = doc[span.end : min(len(doc), span.end + 5)]
+    close = next((t.i for t in after if t.text == ")"), None)
+    if close is not None and close + 1 < len(doc) and _head_type(doc[close + 1].text) in ("TASK", "DATASET"):
+        return False
+    before = doc[_sentence_start(span) : span.start]
+    made = [t.i for t in before if t.lower_ in MAKE]
+    # "we propose a new task, Video Anomaly Retrieval (VAR)": the noun between says what is made
+    return bool(made) and not any(_head_type(t.text) in ("TASK", "DATASET") for t in doc[made[-1] : span.start])
 
 
 #: a version or size at the end of a name: "-3.2", "-1B", "v2", "-7B", "-Instruct"
