@@ -193,3 +193,11 @@ def test_a_title_for_two_tasks_names_both(rules_only):
     tasks = {m.text for m in item.mentions if m.type == EntityType.TASK and m.field == "title"}
     assert {"Depth Estimation", "Image Deblurring"} <= tasks
     assert not any(" and " in t for t in tasks)
+
+
+def test_a_name_ending_in_a_size_or_a_capital_is_one_token(rules_only):
+    doc = rules_only.nlp("We build Fishbone-136K from 10K meshes, test on HRBench8K. We train on ImageNet-1K.")
+    words = [t.text for t in doc]
+    assert {"Fishbone-136K", "HRBench8K", "ImageNet-1K"} <= set(words)
+    assert words[words.index("10") + 1] == "K"  # a number's unit is still split off
+    assert [t.text for t in doc if t.is_sent_start] == ["We", "We"]

@@ -84,7 +84,21 @@ _APPOSITIVE_WORDS = 7
 #: "we propose X", "the proposed X": what a paper proposes is a method (a dataset or a task has its head noun)
 PROPOSE = {"propose", "proposes", "proposed"}
 #: words that may stand between "propose" and the name it proposes ("we propose a novel X")
-_PROPOSE_FILLER = {"a", "an", "the", "novel", "new", "simple", "efficient", "effective", "unified", "here"}
+_PROPOSE_FILLER = {
+    "a",
+    "an",
+    "the",
+    "novel",
+    "new",
+    "simple",
+    "efficient",
+    "effective",
+    "unified",
+    "here",
+    "further",
+    "also",
+    "then",
+}
 
 
 def _is_name(text: str) -> bool:

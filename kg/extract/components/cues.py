@@ -28,6 +28,39 @@ class Paragraphs:
         return doc
 
 
+@Language.factory("kg_sized_names")
+def make_sized_names(nlp: Language, name: str) -> "SizedNames":
+    """A name ending in a size or a capital is one token, without the full stop after it: "HRBench4K",
+    "Fishbone-136K" (not "HRBench4" + "K"), "ImageNet-1K" + "." (not "ImageNet-1K.")."""
+    return SizedNames()
+
+
+#: a word that ends in digits after a letter: the tokenizer splits a unit ("K", "M") off it as off a number
+_ENDS_IN_NUMBER = re.compile(r"[A-Za-z][A-Za-z0-9*+.]*-?[0-9]+(?:\.[0-9]+)?$")
+_SIZE_UNITS = frozenset({"K", "M", "G", "T", "B"})
+#: a token the tokenizer leaves glued to a sentence's full stop: "ImageNet-1K.", "GPT-4V.", "HRBench8K."
+_GLUED_STOP = re.compile(r".*[0-9][A-Z]\.$")
+
+
+class SizedNames:
+    def __call__(self, doc: Doc) -> Doc:
+        stops = [token for token in doc if _GLUED_STOP.match(token.text)]
+        if stops:
+            with doc.retokenize() as retokenizer:
+                for token in stops:
+                    retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
+        glued = [
+            i
+            for i in range(1, len(doc))
+            if doc[i].text in _SIZE_UNITS and not doc[i - 1].whitespace_ and _ENDS_IN_NUMBER.match(doc[i - 1].text)
+        ]
+        if glued:
+            with doc.retokenize() as retokenizer:
+                for i in glued:
+                    retokenizer.merge(doc[i - 1 : i + 1])
+        return doc
+
+
 @Language.factory("kg_cues", default_config={"confidence_floor": 0.0})
 def make_cues(nlp: Language, name: str, confidence_floor: float) -> "CuePatterns":
     """Cue patterns from ``ontologies/patterns.jsonl`` plus the title rules (``Name: ...``, ``... for TASK``)."""
