@@ -27,12 +27,18 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.components.common import doc_text
 from kg.extract.types import _evaluated_on, _head_type, votes_of
 
 #: a coined word: an inner capital after a small letter (HiDe, PromptCoT), letters and digits mixed
 #: (Hunyuan3D, EgoExo4D) or a "Bench"; not a number with a unit ("4K", "3D") nor a plain word
 _COINED = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]{2}|(?<=.)[Bb]ench")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9*+.\-]*[A-Za-z0-9+]")
+#: the words of a text that may be coined, with the characters around them a token ends at
+_CANDIDATE = re.compile(
+    r"(?<![\w*+.\-])(?=[\w*+.\-]*?(?:[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]{2}|[\w*+.\-][Bb]ench))"
+    r"[A-Za-z0-9][\w*+.\-]*[A-Za-z0-9+](?![\w*+\-])"
+)
 _NUMBER_WITH_UNIT = re.compile(r"[0-9.]+[A-Za-z]{0,2}")
 #: the confidence of a coined name typed by its context
 CONFIDENCE = 0.7
@@ -65,7 +71,7 @@ class CoinedNames:
         spans = list(doc.spans.get("kg", ()))
         labels = {i: span.label_ for span in spans for i in range(span.start, span.end)}
         typed: dict[str, str] = {}
-        candidates = [t.i for t in doc if t.i not in labels and is_coined(t.text) and not t.like_url]
+        candidates = [i for i in self._coined_tokens(doc) if i not in labels]
         for i in candidates:
             label = self._type_of(doc, doc[i : i + 1], labels)
             if label:
@@ -80,6 +86,15 @@ class CoinedNames:
                 confidence[(span.start_char, span.end_char)] = CONFIDENCE
             doc.spans["kg"] = sorted(spans + found, key=lambda s: (s.start, s.end))
         return doc
+
+    @staticmethod
+    def _coined_tokens(doc: Doc) -> list[int]:
+        """The tokens that are coined words, found in the text first (a token's text costs more)."""
+        out: list[int] = []
+        for match in _CANDIDATE.finditer(doc_text(doc)):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            out.extend(t.i for t in span or () if is_coined(t.text) and not t.like_url)
+        return sorted(set(out))
 
     def _type_of(self, doc: Doc, span: Span, labels: dict[int, str]) -> str:
         """DATASET or METHOD when the context says so, else ""."""

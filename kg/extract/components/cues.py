@@ -2,12 +2,13 @@
 rules, into ``doc.spans["kg_patterns"]``)."""
 
 import re
+from collections.abc import Iterable
 
 import numpy
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.components.common import doc_text, sentence_of, title_end
 from kg.extract.rules import Rules, is_name_like, literal_phrases
@@ -42,23 +43,45 @@ _SIZE_UNITS = frozenset({"K", "M", "G", "T", "B"})
 _GLUED_STOP = re.compile(r".*[0-9][A-Z]\.$")
 
 
+_STOP_AFTER_CAPITAL = re.compile(r"[0-9][A-Z]\.(?=\s|$)")
+_UNIT_AFTER_DIGIT = re.compile(r"(?<=[0-9])[KMGTB]\b")
+
+
 class SizedNames:
     def __call__(self, doc: Doc) -> Doc:
-        stops = [token for token in doc if _GLUED_STOP.match(token.text)]
+        text = doc.text
+        stops = {t for t in _tokens_at(doc, (m.end() - 1 for m in _STOP_AFTER_CAPITAL.finditer(text)))}
+        stops = {t for t in stops if _GLUED_STOP.match(t.text)}
         if stops:
             with doc.retokenize() as retokenizer:
-                for token in stops:
+                for token in sorted(stops, key=lambda t: t.i):
                     retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
-        glued = [
-            i
-            for i in range(1, len(doc))
-            if doc[i].text in _SIZE_UNITS and not doc[i - 1].whitespace_ and _ENDS_IN_NUMBER.match(doc[i - 1].text)
-        ]
+        units = _tokens_at(doc, (m.start() for m in _UNIT_AFTER_DIGIT.finditer(text)))
+        glued = sorted(
+            {
+                t.i
+                for t in units
+                if t.text in _SIZE_UNITS
+                and t.i
+                and not doc[t.i - 1].whitespace_
+                and _ENDS_IN_NUMBER.match(doc[t.i - 1].text)
+            }
+        )
         if glued:
             with doc.retokenize() as retokenizer:
                 for i in glued:
                     retokenizer.merge(doc[i - 1 : i + 1])
         return doc
+
+
+def _tokens_at(doc: Doc, offsets: Iterable[int]) -> list[Token]:
+    """The tokens holding the given character offsets."""
+    out = []
+    for offset in offsets:
+        span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+        if span is not None and len(span):
+            out.append(span[0])
+    return out
 
 
 @Language.factory("kg_cues", default_config={"confidence_floor": 0.0})
