@@ -1,0 +1,90 @@
+"""Structural checks a relation the pair classifier alone supports must pass (no cue pattern states it).
+
+The classifier ranks *used-for* pairs barely above chance, so a method and a task of one sentence are
+not taken as related merely for sharing it. A classifier-only candidate is dropped when
+
+* an argument is a weak mention (kg's confidence below :data:`SURE`: a name the NER alone proposed and
+  no vocabulary, abbreviation or repetition confirms);
+* a clause boundary lies between the two arguments (";", ":", "whereas", "unlike", ...): each clause
+  has its own subject;
+* an argument is the abbreviation in parentheses right after its long form ("Global Convolutional
+  Network ( GCN )"): SciER states the relation once, for the long form, and the pair with the long
+  form is a candidate too.
+
+Which labels and which arguments are checked is :data:`CHECKS`.
+
+>>> words = "we use CNNs for parsing ; HMMs are used elsewhere".split()
+>>> boundary_between(words, (2, 3, "method"), (4, 5, "task")), boundary_between(words, (6, 7, "method"), (4, 5, "task"))
+(False, True)
+"""
+
+from __future__ import annotations
+
+Arg = tuple[int, int, str]
+
+SURE = 0.8  # the mention confidence an argument of a classifier-only relation needs
+#: label -> the argument types that must be sure mentions
+CHECKS: dict[str, frozenset[str]] = {
+    "used-for": frozenset({"task"}),
+    "benchmark-for": frozenset({"dataset"}),
+}
+#: words that, next to a dataset, name it as pre-training data ("pre - trained on ImageNet", "ImageNet initialisation")
+PRETRAINING = frozenset(
+    "pre pretrained pretraining pre-trained pre-training initialisation initialization initialise initialize "
+    "initialised initialized initializing initialising".split()
+)
+BOUNDARIES = frozenset(
+    ";  : whereas while but unlike although though however instead besides meanwhile whilst".split()
+)
+
+
+def boundary_between(words: list[str], head: Arg, tail: Arg) -> bool:
+    """Whether a clause boundary word lies between the two arguments."""
+    first, second = sorted((head, tail))
+    return any(w.lower() in BOUNDARIES for w in words[first[1] : second[0]])
+
+
+def abbreviation_after(words: list[str], arg: Arg, spans: list[Arg]) -> bool:
+    """Whether ``arg`` is a parenthesised name right after another span of its type ("X ( Y )").
+
+    >>> words = "Global Convolutional Network ( GCN ) for segmentation".split()
+    >>> abbreviation_after(words, (4, 5, "method"), [(0, 3, "method"), (4, 5, "method")])
+    True
+    """
+    start = arg[0]
+    if start < 2 or words[start - 1] != "(":
+        return False
+    return any(s[1] == start - 1 and s[2] == arg[2] for s in spans)
+
+
+def pretraining(words: list[str], dataset: Arg, window: int = 3) -> bool:
+    """Whether a word within ``window`` words of ``dataset`` names it as pre-training data: a method is
+    then trained with it, not evaluated with it.
+
+    >>> words = "weights pre - trained on ImageNet initialise the network".split()
+    >>> pretraining(words, (4, 5, "dataset")), pretraining("results on COCO".split(), (2, 3, "dataset"))
+    (True, False)
+    """
+    near = words[max(0, dataset[0] - window) : dataset[0]] + words[dataset[1] : dataset[1] + window]
+    return any(w.lower() in PRETRAINING for w in near)
+
+
+def passes(
+    label: str, words: list[str], head: Arg, tail: Arg, spans: list[Arg], sure: dict[Arg, float] | None
+) -> bool:
+    """Whether a classifier-only relation of ``label`` between ``head`` and ``tail`` passes the checks
+    (``sure``: each span's mention confidence; a span without one counts as sure).
+
+    >>> words = "CNNs are popular ; object detection is hard".split()
+    >>> passes("used-for", words, (0, 1, "method"), (4, 6, "task"), [(0, 1, "method"), (4, 6, "task")], {})
+    False
+    """
+    checked = CHECKS.get(label)
+    if checked is None:
+        return True
+    sure = sure or {}
+    if any(arg[2] in checked and sure.get(arg, 1.0) < SURE for arg in (head, tail)):
+        return False
+    if boundary_between(words, head, tail):
+        return False
+    return not any(abbreviation_after(words, arg, spans) for arg in (head, tail))
