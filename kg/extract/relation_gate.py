@@ -27,10 +27,11 @@ SURE = 0.8  # the mention confidence an argument of a classifier-only relation n
 CHECKS: dict[str, frozenset[str]] = {
     "used-for": frozenset({"task"}),
     "benchmark-for": frozenset({"dataset"}),
+    "evaluated-with": frozenset(),
 }
 #: words that, next to a dataset, name it as pre-training data ("pre - trained on ImageNet", "ImageNet initialisation")
 PRETRAINING = frozenset(
-    "pre pretrained pretraining pre-trained pre-training initialisation initialization initialise initialize "
+    "pre pretrain pretrained pretraining pre-trained pre-training initialisation initialization initialise initialize "
     "initialised initialized initializing initialising".split()
 )
 BOUNDARIES = frozenset(
@@ -39,9 +40,14 @@ BOUNDARIES = frozenset(
 
 
 def boundary_between(words: list[str], head: Arg, tail: Arg) -> bool:
-    """Whether a clause boundary word lies between the two arguments."""
+    """Whether a clause boundary word, or a full stop that is no decimal point, lies between the two
+    arguments."""
     first, second = sorted((head, tail))
-    return any(w.lower() in BOUNDARIES for w in words[first[1] : second[0]])
+    for i in range(first[1], second[0]):
+        w = words[i].lower()
+        if w in BOUNDARIES or w == "." and not (words[i - 1][-1:].isdigit() and words[i + 1][:1].isdigit()):
+            return True
+    return False
 
 
 def abbreviation_after(words: list[str], arg: Arg, spans: list[Arg]) -> bool:
@@ -57,16 +63,36 @@ def abbreviation_after(words: list[str], arg: Arg, spans: list[Arg]) -> bool:
     return any(s[1] == start - 1 and s[2] == arg[2] for s in spans)
 
 
-def pretraining(words: list[str], dataset: Arg, window: int = 3) -> bool:
-    """Whether a word within ``window`` words of ``dataset`` names it as pre-training data: a method is
-    then trained with it, not evaluated with it.
+def pretraining(words: list[str], method: Arg, dataset: Arg, window: int = 3) -> bool:
+    """Whether a word within ``window`` words of ``dataset``, or just before a ``method`` named first,
+    names the dataset as pre-training data ("pre - trained on ImageNet", "we pretrain X on ImageNet"):
+    the method is then trained with it, not evaluated with it.
 
-    >>> words = "weights pre - trained on ImageNet initialise the network".split()
-    >>> pretraining(words, (4, 5, "dataset")), pretraining("results on COCO".split(), (2, 3, "dataset"))
+    >>> words = "we pretrain ResNet on ImageNet and test it on COCO".split()
+    >>> pretraining(words, (2, 3, "method"), (4, 5, "dataset")), pretraining(words, (2, 3, "method"), (10, 11, "dataset"))
     (True, False)
     """
     near = words[max(0, dataset[0] - window) : dataset[0]] + words[dataset[1] : dataset[1] + window]
+    if method[1] <= dataset[0] and dataset[0] - method[1] <= window:
+        near += words[max(0, method[0] - window) : method[0]]
     return any(w.lower() in PRETRAINING for w in near)
+
+
+NAMED = frozenset({"evaluated-with"})
+
+
+def named(words: list[str], arg: Arg) -> bool:
+    """Whether a mention is a name (a capital letter or a digit in it, the sentence's first letter
+    aside), not a description ("sparse methods", "linear layers").
+
+    >>> words = "Sparse methods and CNNs help".split()
+    >>> named(words, (0, 2, "method")), named(words, (3, 4, "method"))
+    (False, True)
+    """
+    text = " ".join(words[arg[0] : arg[1]])
+    if arg[0] == 0:
+        text = text[1:]
+    return any(c.isupper() or c.isdigit() for c in text)
 
 
 def passes(
@@ -86,5 +112,7 @@ def passes(
     if any(arg[2] in checked and sure.get(arg, 1.0) < SURE for arg in (head, tail)):
         return False
     if boundary_between(words, head, tail):
+        return False
+    if label in NAMED and not any(named(words, arg) for arg in (head, tail) if arg[2] == "method"):
         return False
     return not any(abbreviation_after(words, arg, spans) for arg in (head, tail))

@@ -189,7 +189,7 @@ def classify(
             hit = pattern_score.get(label)
             if not hit and not relation_gate.passes(label, words, head, tail, spans, sure):
                 continue
-            if label == "evaluated-with" and relation_gate.pretraining(words, tail):
+            if label == "evaluated-with" and relation_gate.pretraining(words, head, tail):
                 continue
             score, source = (max(hit.confidence, p), f"pattern:{hit.pattern}") if hit else (p, "classifier")
             if hit and p and model.weights.get(label):
