@@ -22,6 +22,7 @@ from __future__ import annotations
 
 Arg = tuple[int, int, str]
 
+CROWD = 12  # other pairs of the same types in the sentence (a table row, a list of related work)
 SURE = 0.8  # the mention confidence an argument of a classifier-only relation needs
 #: label -> the argument types that must be sure mentions
 CHECKS: dict[str, frozenset[str]] = {
@@ -96,7 +97,13 @@ def named(words: list[str], arg: Arg) -> bool:
 
 
 def passes(
-    label: str, words: list[str], head: Arg, tail: Arg, spans: list[Arg], sure: dict[Arg, float] | None
+    label: str,
+    words: list[str],
+    head: Arg,
+    tail: Arg,
+    spans: list[Arg],
+    sure: dict[Arg, float] | None,
+    rivals: int = 0,
 ) -> bool:
     """Whether a classifier-only relation of ``label`` between ``head`` and ``tail`` passes the checks
     (``sure``: each span's mention confidence; a span without one counts as sure).
@@ -108,6 +115,8 @@ def passes(
     checked = CHECKS.get(label)
     if checked is None:
         return True
+    if rivals >= CROWD:
+        return False
     sure = sure or {}
     if any(arg[2] in checked and sure.get(arg, 1.0) < SURE for arg in (head, tail)):
         return False

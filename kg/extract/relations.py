@@ -187,7 +187,7 @@ def classify(
                 continue  # SciER's direction: the abbreviation is the head
             p = model.probability(label, feats) if feats else 0.0
             hit = pattern_score.get(label)
-            if not hit and not relation_gate.passes(label, words, head, tail, spans, sure):
+            if not hit and not relation_gate.passes(label, words, head, tail, spans, sure, rivals):
                 continue
             if label == "evaluated-with" and relation_gate.pretraining(words, head, tail):
                 continue
