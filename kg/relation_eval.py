@@ -179,7 +179,9 @@ def prepared_docs(gold: Sequence[RelSentence], nlp, gold_entities: bool) -> list
         docs = []
         for sent in gold:
             doc = nlp.make_doc(sent.text)
-            spans = [doc.char_span(e.start, e.end, label=e.type.upper(), alignment_mode="expand") for e in sent.entities]
+            spans = [
+                doc.char_span(e.start, e.end, label=e.type.upper(), alignment_mode="expand") for e in sent.entities
+            ]
             doc.spans["kg"] = [s for s in spans if s is not None]
             doc.user_data["kg_confidence"] = {(s.start_char, s.end_char): 1.0 for s in doc.spans["kg"]}  # given
             docs.append(doc)

@@ -195,7 +195,9 @@ def test_a_survey_or_a_model_that_inspired_others_is_not_used_for_the_task() -> 
     title = "KD4MT : A Survey of Knowledge Distillation for Machine Translation"
     assert match_patterns(title.split(), (0, 1, "method"), (8, 10, "task"), title=True) == []
     title = "MSAD-Net : Multiscale and Spatial Attention-based Dense Network for Lung Cancer Classification"
-    assert [h.label for h in match_patterns(title.split(), (0, 1, "method"), (9, 12, "task"), title=True)] == ["used-for"]
+    assert [h.label for h in match_patterns(title.split(), (0, 1, "method"), (9, 12, "task"), title=True)] == [
+        "used-for"
+    ]
     assert labels("multimodal reasoning models , inspired by DeepSeek-R1", (6, 7, "method"), (0, 2, "task")) == []
     assert labels("object detection driven by YOLO", (4, 5, "method"), (0, 2, "task")) == ["used-for"]
 
