@@ -9,7 +9,8 @@ The labels and their directions are SciER's (head -> tail): a method is *used-fo
 Candidates are the ordered pairs of ``doc.spans["kg"]`` in one sentence whose types a label allows
 (:data:`SIGNATURES`). Each is scored by the label's logistic regression (``kg/data/relations.json``, trained by
 ``scripts/train_relations.py``) and by the patterns (``relation_patterns.jsonl``); the best label of a
-pair is kept when its score reaches the label's threshold. Found relations go to ``doc._.kg_relations``
+pair is kept when its score reaches the label's threshold and, where no pattern states it, the
+structural checks of :mod:`kg.extract.relation_gate` pass. Found relations go to ``doc._.kg_relations``
 as :class:`Found` tuples.
 
 >>> words = "we evaluate YOLO on COCO".split()
