@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.extract.coined import is_coined
+from kg.extract.coined import is_coined_word
 from kg.records import Paper
 
 
@@ -35,5 +35,5 @@ def test_a_coined_word_the_text_says_nothing_of_is_not_a_mention(extractor):
 
 
 def test_what_looks_coined():
-    assert all(map(is_coined, ["HRBench4K", "Hunyuan3D", "V*Bench", "EgoExo4D", "SWE-bench"]))
-    assert not any(map(is_coined, ["3D", "4K", "10M", "benchmarks", "Benchmark", "COCO", "Transformer", "x}$"]))
+    assert all(map(is_coined_word, ["HRBench4K", "Hunyuan3D", "V*Bench", "EgoExo4D", "SWE-bench"]))
+    assert not any(map(is_coined_word, ["3D", "4K", "10M", "benchmarks", "Benchmark", "COCO", "Transformer", "x}$"]))

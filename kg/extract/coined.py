@@ -44,11 +44,12 @@ _NUMBER_WITH_UNIT = re.compile(r"[0-9.]+[A-Za-z]{0,2}")
 CONFIDENCE = 0.7
 
 
-def is_coined(word: str) -> bool:
-    """Whether a word looks coined.
+def is_coined_word(word: str) -> bool:
+    """Whether a word looks coined: wider than :func:`kg.names.is_coined`, which judges a whole name, it
+    takes acronyms with digits (H2O), marks (V*Bench) and hyphens (Fishbone-136K).
 
     >>> words = ["HRBench4K", "Hunyuan3D", "V*Bench", "3D", "4K", "Transformer", "COCO", "H2O", "benchmarks", "x}$"]
-    >>> [w for w in words if is_coined(w)]
+    >>> [w for w in words if is_coined_word(w)]
     ['HRBench4K', 'Hunyuan3D', 'V*Bench', 'H2O']
     """
     if len(word) < 3 or not _WORD.fullmatch(word) or _NUMBER_WITH_UNIT.fullmatch(word):
@@ -93,7 +94,7 @@ class CoinedNames:
         out: list[int] = []
         for match in _CANDIDATE.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-            out.extend(t.i for t in span or () if is_coined(t.text) and not t.like_url)
+            out.extend(t.i for t in span or () if is_coined_word(t.text) and not t.like_url)
         return sorted(set(out))
 
     def _type_of(self, doc: Doc, span: Span, labels: dict[int, str]) -> str:
