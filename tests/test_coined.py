@@ -36,4 +36,5 @@ def test_a_coined_word_the_text_says_nothing_of_is_not_a_mention(extractor):
 
 def test_what_looks_coined():
     assert all(map(is_coined_word, ["HRBench4K", "Hunyuan3D", "V*Bench", "EgoExo4D", "SWE-bench"]))
-    assert not any(map(is_coined_word, ["3D", "4K", "10M", "benchmarks", "Benchmark", "COCO", "Transformer", "x}$"]))
+    words = ["3D", "4K", "10M", "benchmarks", "Benchmark", "COCO", "Transformer", "x}$", "CoT", "MoE"]
+    assert not any(map(is_coined_word, words))

@@ -39,6 +39,8 @@ _CANDIDATE = re.compile(
     r"(?<![\w*+.\-])(?=[\w*+.\-]*?(?:[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]{2}|[\w*+.\-][Bb]ench))"
     r"[A-Za-z0-9][\w*+.\-]*[A-Za-z0-9+](?![\w*+\-])"
 )
+#: shorter coined words are too ambiguous to type from one context: "fine-tuned on CoT" is no dataset
+MIN_LENGTH = 5
 _NUMBER_WITH_UNIT = re.compile(r"[0-9.]+[A-Za-z]{0,2}")
 #: the confidence of a coined name typed by its context
 CONFIDENCE = 0.7
@@ -46,13 +48,13 @@ CONFIDENCE = 0.7
 
 def is_coined_word(word: str) -> bool:
     """Whether a word looks coined: wider than :func:`kg.names.is_coined`, which judges a whole name, it
-    takes acronyms with digits (H2O), marks (V*Bench) and hyphens (Fishbone-136K).
+    takes acronyms with digits (GPT4V), marks (V*Bench) and hyphens (Fishbone-136K), from five characters.
 
-    >>> words = ["HRBench4K", "Hunyuan3D", "V*Bench", "3D", "4K", "Transformer", "COCO", "H2O", "benchmarks", "x}$"]
+    >>> words = ["HRBench4K", "Hunyuan3D", "V*Bench", "3D", "4K", "Transformer", "COCO", "CoT", "benchmarks", "x}$"]
     >>> [w for w in words if is_coined_word(w)]
-    ['HRBench4K', 'Hunyuan3D', 'V*Bench', 'H2O']
+    ['HRBench4K', 'Hunyuan3D', 'V*Bench']
     """
-    if len(word) < 3 or not _WORD.fullmatch(word) or _NUMBER_WITH_UNIT.fullmatch(word):
+    if len(word) < MIN_LENGTH or not _WORD.fullmatch(word) or _NUMBER_WITH_UNIT.fullmatch(word):
         return False
     if sum(c.isalpha() for c in word) < 2:
         return False
