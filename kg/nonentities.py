@@ -121,11 +121,16 @@ def core_name(name: str) -> str:
     """
     words, suffixes = _tails()
     parts = name.split()
+    if not parts:
+        return name
+    n = len(parts)
     while len(parts) > 1 and parts[-1].lower() in words:
         parts.pop()
     base, _, suffix = parts[-1].rpartition("-")
     if base and suffix.lower() in suffixes:
         parts[-1] = base
+    elif len(parts) == n:
+        return name  # nothing dropped
     return " ".join(parts)
 
 
@@ -145,4 +150,11 @@ def looks_named(name: str) -> bool:
 def inside_url(sentence: str, start: int, end: int) -> bool:
     """Whether ``sentence[start:end]`` lies inside a URL written in the sentence (text that appears only
     inside a URL is no mention of anything)."""
-    return any(m.start() <= start and end <= m.end() for m in _URL.finditer(sentence))
+    if "/" not in sentence and "www." not in sentence:
+        return False  # no URL here (most sentences): no regular expression to run
+    return any(a <= start and end <= b for a, b in _url_spans(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _url_spans(sentence: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in _URL.finditer(sentence))

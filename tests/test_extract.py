@@ -113,6 +113,13 @@ def test_schwartz_hearst(short, window, expected):
     assert best_long_form(short, window) == expected
 
 
+def test_a_long_form_leaves_latex_markup_out():
+    text = r"We propose \emph{Draft-Conditioned Constrained Decoding (DCCD)} and \textit{Mixture of Personas} (MoP)."
+    found = {a.short: (a.long, text[a.long_start : a.long_end]) for a in find_abbreviations(text)}
+    assert found["DCCD"] == ("Draft-Conditioned Constrained Decoding",) * 2
+    assert found["MoP"] == ("Mixture of Personas",) * 2
+
+
 def test_abbreviations_ignore_citations_and_asides():
     assert find_abbreviations("accuracy improves (see Fig. 3) over (2019) work (ours)") == []
     assert not is_short_form("e.g.") and is_short_form("R-CNN")
