@@ -181,3 +181,16 @@ def test_latex_markup_is_not_part_of_a_name(extractor):
     texts = [m.text for m in extractor.extract_one(paper).mentions]
     assert "Mixture of Personas" in texts and "Draft-Conditioned Constrained Decoding" in texts
     assert not [t for t in texts if "\\" in t or "{" in t]
+
+
+def test_well_known_methods_losses_and_tools_are_methods(extractor):
+    item = extractor.extract_one(
+        paper(
+            "Robust Matching for Pose Estimation",
+            "We fine-tune a vision-language model with QLoRA and GRPO, match features with RANSAC inside COLMAP, "
+            "and train the descriptor with a triplet loss; retrieval uses FAISS.",
+        )
+    )
+    found = {m.text: m.type for m in item.mentions}
+    for name in ("QLoRA", "GRPO", "RANSAC", "COLMAP", "triplet loss", "FAISS"):
+        assert found.get(name) is EntityType.METHOD, (name, found)
