@@ -8,8 +8,9 @@ Tables, one row each, sorted, with fixed columns (an empty table keeps them):
   text, sentence, confidence, source (the component that found it)
 - ``cooccurrences``: entity pairs the graph states co-occur (kgo:Cooccurrence): subject, subject_label,
   relation, object, object_label, support, papers
-- ``relations``: relations extracted from sentences, with their evidence; empty, with its columns, until
-  the graph has them
+- ``relations``: every sentence that states a relation the graph states (``kg.relation_graph``): paper,
+  type (``used-for``, ``evaluated-with``, ...), head and tail entities with their labels, the sentence's
+  field, offsets and text, confidence, source (the component that found it)
 
 >>> from kg.query import KnowledgeGraph
 >>> rows = table_rows(KnowledgeGraph.example(), "links")
@@ -59,16 +60,11 @@ COLUMNS: dict[str, dict[str, type]] = {
         "type": str,
         "head": str,
         "head_label": str,
-        "head_field": str,
-        "head_start": int,
-        "head_end": int,
-        "head_text": str,
         "tail": str,
         "tail_label": str,
-        "tail_field": str,
-        "tail_start": int,
-        "tail_end": int,
-        "tail_text": str,
+        "field": str,
+        "sentence_start": int,
+        "sentence_end": int,
         "sentence": str,
         "confidence": float,
         "source": str,
@@ -173,8 +169,35 @@ def _cooccurrences(g: Any) -> list[dict[str, Any]]:
 
 
 def _relations(g: Any) -> list[dict[str, Any]]:
-    """Relations extracted from sentences: none yet; kg does not write them (issue 22 adds them)."""
-    return []
+    from kg.relation_graph import PROPERTIES
+
+    labels = {prop: label for label, prop in PROPERTIES.items()}
+    rows = g.sparql("""SELECT ?p ?s ?sl ?prop ?o ?ol ?field ?start ?end ?sentence ?confidence ?component WHERE {
+        ?r kgo:relationSubject ?s ; kgo:relationProperty ?prop ; kgo:relationObject ?o .
+        ?s skos:prefLabel ?sl . ?o skos:prefLabel ?ol .
+        ?a oa:hasBody ?r ; oa:hasTarget ?t ; kgo:field ?field ; kgo:sentence ?sentence .
+        ?t oa:hasSource ?p ; oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+        OPTIONAL { ?a kgo:confidence ?confidence } OPTIONAL { ?a prov:wasAttributedTo ?component } }""")
+    out = [
+        {
+            "paper": g._id(r["p"]).removeprefix("paper/"),
+            "type": labels.get(_local(r["prop"]), _local(r["prop"])),
+            "head": g._id(r["s"]),
+            "head_label": r["sl"],
+            "tail": g._id(r["o"]),
+            "tail_label": r["ol"],
+            "field": r["field"],
+            "sentence_start": int(r["start"]),
+            "sentence_end": int(r["end"]),
+            "sentence": r["sentence"],
+            "confidence": float(r["confidence"] or 0),
+            "source": _local(r["component"]),
+        }
+        for r in rows
+    ]
+    return sorted(
+        out, key=lambda r: (r["paper"], r["field"] != "title", r["sentence_start"], r["type"], r["head"], r["tail"])
+    )
 
 
 TABLES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {
@@ -246,8 +269,22 @@ def network(g: Any) -> Any:
     graph = g.to_networkx()
     ordered = nx.MultiDiGraph()
     ordered.add_nodes_from(sorted(graph.nodes(data=True), key=lambda n: n[0]))
-    ordered.add_edges_from(sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])))
+    ordered.add_edges_from(sorted(map(_flat, graph.edges(keys=True, data=True)), key=lambda e: (e[0], e[1], e[2])))
     return ordered
+
+
+def _flat(edge: tuple[str, str, str, dict[str, Any]]) -> tuple[str, str, str, dict[str, Any]]:
+    """A stated relation's edge with plain values, as GraphML and GEXF hold them: its papers joined, its
+    sentences left to the ``relations`` table."""
+    u, v, key, data = edge
+    if "relation" not in data:
+        return edge
+    return (
+        u,
+        v,
+        key,
+        {"relation": data["relation"], "support": data["support"], "papers": SEPARATOR.join(data["papers"])},
+    )
 
 
 def write_gexf(graph: Any, path: Path) -> Path:

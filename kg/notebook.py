@@ -118,9 +118,8 @@ def show(
     (True, True, 2)
     """
     from kg.view import render_html
-    from kg.view.relations import with_stated
 
     title = title or str(getattr(g, "name", "kg"))
-    graph = with_stated(g.to_networkx(), g)  # the stated relations in the details panel, as `kg view` shows them
+    graph = g.to_networkx()  # with the stated relations, for the details panel as `kg view` shows them
     page = render_html(graph, focus=focus, hops=hops, top=top, title=title, physics=physics)
     return InlineView(page, height)

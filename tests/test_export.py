@@ -51,8 +51,8 @@ def test_links_carry_the_evidence_of_the_query_api(csv_dir, bundled_graph):
     assert any("termed SAANet" in r["sentence"] for r in saanet)
     # every link of the graph has its evidence rows, and every row's text is where its offsets say
     linked = {
-        (p, e) for p, e, _ in ((u.split("/", 1)[1], v, k) for u, v, k in bundled_graph.to_networkx().edges(keys=True))
-    }
+        (u.split("/", 1)[1], v) for u, v in bundled_graph.to_networkx().edges() if u.startswith("paper/")
+    }  # the other edges are the relations papers state, entity to entity
     assert {(r["paper"], r["entity"]) for r in links} == linked
     texts = {p.id: (p.title, p.abstract) for p in _papers(bundled_graph)}
     for r in links:
@@ -75,8 +75,31 @@ def test_cooccurrences_are_the_stated_relations(csv_dir, bundled_graph):
     assert all(len(papers.split("; ")) == n for papers, n in zip(rows["papers"], rows["support"]))
 
 
-def test_relations_table_is_empty_with_its_columns(csv_dir):
-    assert (csv_dir / "relations.csv").read_text(encoding="utf-8") == ",".join(COLUMNS["relations"]) + "\n"
+def test_relations_table_has_a_row_per_sentence_of_each_stated_relation(csv_dir, bundled_graph):
+    rows = pd.read_csv(csv_dir / "relations.csv", dtype=str, keep_default_na=False)
+    stated = bundled_graph.stated_relations()
+    assert stated and list(rows.columns) == list(COLUMNS["relations"])
+    in_table = {(r.head, r.type, r.tail) for r in rows.itertuples()}
+    assert in_table == {(s.subject, s.relation, s.object) for s in stated}
+    abstracts = {p.id: (p.title, p.abstract) for p in _papers(bundled_graph)}
+    for r in rows.itertuples():  # the offsets are the sentence's, in the field the row names
+        title, abstract = abstracts[r.paper]
+        text = title if r.field == "title" else abstract
+        assert text[int(r.sentence_start) : int(r.sentence_end)] == r.sentence
+        assert 0.5 <= float(r.confidence) <= 1.0 and r.source
+
+
+def test_graph_files_carry_stated_relations_as_typed_edges(bundled_graph, tmp_path):
+    import networkx as nx
+
+    from kg.export import export
+
+    stated = bundled_graph.stated_relations()[0]
+    edge = bundled_graph.to_networkx()[stated.subject][stated.object][stated.relation]
+    assert edge["support"] == stated.papers and edge["sentences"]
+    (path,) = export(bundled_graph, tmp_path, "graphml")
+    back = nx.read_graphml(path, force_multigraph=True)
+    assert back[stated.subject][stated.object][stated.relation]["relation"] == stated.relation
 
 
 def test_parquet_reads_back_typed_with_pyarrow(graph_file, csv_dir, tmp_path):
@@ -106,8 +129,10 @@ def test_network_files_read_back_into_networkx(graph_file, bundled_graph, tmp_pa
         read.nodes[node]["label"] == "CIFAR-10"
         and int(read.nodes[node]["n_papers"]) == original.nodes[node]["n_papers"]
     )
-    roles = {d["role"] for _, _, d in read.edges(data=True)}
+    roles = {d["role"] for _, _, d in read.edges(data=True) if "role" in d}
     assert roles == {"uses", "proposes", "introduces", "addresses"}
+    relations = {d["relation"] for _, _, d in read.edges(data=True) if "relation" in d}
+    assert relations == {r.relation for r in bundled_graph.stated_relations()}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "graphml", "gexf"])

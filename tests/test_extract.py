@@ -158,6 +158,16 @@ def test_cue_phrases_find_what_the_token_patterns_describe(rules_only):
         assert "image captioning" in {m.text for m in item.mentions if m.type == EntityType.TASK}
 
 
+def test_a_phrase_after_a_cue_keeps_its_hyphenated_words(rules_only):
+    """A hyphen inside a word does not end the phrase "tasks such as" names; a spaced dash still does."""
+    item = rules_only.extract_one(
+        paper("A study", "We test downstream tasks such as zero-shot image classification - and more.")
+    )
+    tasks = {m.text for m in item.mentions if m.type == EntityType.TASK}
+    assert "zero-shot image classification" in tasks
+    assert "zero" not in tasks
+
+
 def test_a_number_alone_is_not_spread_as_a_name(rules_only):
     """Propagation copies a found name to its other occurrences; a bare number names nothing."""
     item = rules_only.extract_one(paper("A study", "We test on the 1000 dataset with 1000 images and 1000 classes."))
@@ -181,6 +191,23 @@ def test_latex_markup_is_not_part_of_a_name(extractor):
     texts = [m.text for m in extractor.extract_one(paper).mentions]
     assert "Mixture of Personas" in texts and "Draft-Conditioned Constrained Decoding" in texts
     assert not [t for t in texts if "\\" in t or "{" in t]
+
+
+def test_a_title_for_two_tasks_names_both(rules_only):
+    item = rules_only.extract_one(
+        paper("Learning Dense Attention for Depth Estimation and Image Deblurring", "We test.")
+    )
+    tasks = {m.text for m in item.mentions if m.type == EntityType.TASK and m.field == "title"}
+    assert {"Depth Estimation", "Image Deblurring"} <= tasks
+    assert not any(" and " in t for t in tasks)
+
+
+def test_a_name_ending_in_a_size_or_a_capital_is_one_token(rules_only):
+    doc = rules_only.nlp("We build Fishbone-136K from 10K meshes, test on HRBench8K. We train on ImageNet-1K.")
+    words = [t.text for t in doc]
+    assert {"Fishbone-136K", "HRBench8K", "ImageNet-1K"} <= set(words)
+    assert words[words.index("10") + 1] == "K"  # a number's unit is still split off
+    assert [t.text for t in doc if t.is_sent_start] == ["We", "We"]
 
 
 def test_well_known_methods_losses_and_tools_are_methods(extractor):

@@ -64,3 +64,15 @@ def test_our_method_named_again_is_not_related_to_itself(extracted) -> None:
         r.head.text == "LiDPM" and r.tail.text == "SemanticKITTI" and r.head.field == "title" for r in item.relations
     )
     assert not any(r.head.text == r.tail.text for r in item.relations)
+
+
+def test_the_titles_method_is_not_a_tool_it_names_with_with() -> None:
+    import spacy
+
+    from kg.extract.relation_title import title_method
+
+    doc = spacy.blank("en")("Learning to Look : Cognitive Attention Alignment with Vision-Language Models")
+    tool = doc.char_span(doc.text.index("Vision"), len(doc.text), label="METHOD")
+    own = doc.char_span(doc.text.index("Cognitive"), doc.text.index(" with"), label="METHOD")
+    assert title_method(doc, [tool], len(doc.text), {}) == tool  # the only method is still the title's
+    assert title_method(doc, [tool, own], len(doc.text), {}) == own

@@ -189,3 +189,26 @@ def test_a_task_that_names_a_thing_takes_no_relation() -> None:
     words = "ProactiveEval : A Unified Evaluation Framework for Proactive Dialogue Agents".split()
     found = classify(words, [(0, 1, "method"), (7, 10, "task")], Model({}, {}), load_patterns(), title=True)
     assert found == []
+
+
+def test_a_survey_or_a_model_that_inspired_others_is_not_used_for_the_task() -> None:
+    title = "KD4MT : A Survey of Knowledge Distillation for Machine Translation"
+    assert match_patterns(title.split(), (0, 1, "method"), (8, 10, "task"), title=True) == []
+    title = "MSAD-Net : Multiscale and Spatial Attention-based Dense Network for Lung Cancer Classification"
+    assert [h.label for h in match_patterns(title.split(), (0, 1, "method"), (9, 12, "task"), title=True)] == [
+        "used-for"
+    ]
+    assert labels("multimodal reasoning models , inspired by DeepSeek-R1", (6, 7, "method"), (0, 2, "task")) == []
+    assert labels("object detection driven by YOLO", (4, 5, "method"), (0, 2, "task")) == ["used-for"]
+
+
+def test_eval_reads_each_gold_sentence_as_one_sentence(rel_extractor: Extractor) -> None:
+    # SciER's tokenised text spaces out decimal points: "3 4 . 4" must not end the sentence
+    from kg.evaluate import GoldSpan
+    from kg.relation_eval import RelSentence, predict
+
+    text = "CornerNet reaches 3 4 . 4 % AP on COCO"
+    head, tail = (0, 9, "method"), (text.index("COCO"), len(text), "dataset")
+    gold = [RelSentence("s", text, (GoldSpan(*head), GoldSpan(*tail)), (("evaluated-with", head, tail),))]
+    for gold_entities in (True, False):
+        assert ("evaluated-with", head, tail) in predict(gold, rel_extractor.nlp, gold_entities)[0]

@@ -104,3 +104,44 @@ def test_a_coined_benchmark_name_is_a_dataset():
         "Ego-MC-Bench": "DATASET",
         "HallusionBench": "DATASET",
     }
+
+
+def test_a_name_ending_in_a_known_name_takes_its_type(extractor):
+    # "Generation" reads like a task's head; the name is a kind of retrieval-augmented generation, a method
+    title = "FastGraph: Structured Memory for Cross-Task Retrieval-Augmented Generation"
+    types = _types(extractor, title, "Retrieval-augmented generation (RAG) helps agents. We speed it up.")
+    assert types["Cross-Task Retrieval-Augmented Generation"] == {"method"}
+
+
+def test_a_name_and_its_lower_case_form_are_one_type(extractor):
+    # the title's capitals make "Video World Models" a name whose head says method; the abstract's
+    # lower-case "video world models" is the same name, whatever the NER guessed for it
+    title = "StressTest: Steering Video World Models for Robust Policy Evaluation"
+    abstract = "We steer video world models to stress robot policies before deployment on real hardware."
+    types = _types(extractor, title, abstract)
+    assert types["Video World Models"] == {"method"}
+    assert types.get("video world models", {"method"}) == {"method"}
+
+
+def test_a_task_ending_in_a_method_head_word_is_a_method(extractor):
+    # no task ends in "tracker": whatever the NER guessed, the phrase names a method
+    types = _types(extractor, "Reading scene text", "We build a video text tracker. The video text tracker is fast.")
+    assert "task" not in types.get("video text tracker", {"method"})
+
+
+def test_a_name_ending_in_an_agent_noun_is_a_method(extractor):
+    # "Deconfounder" does the work: the paper proposes a method, whatever "Referring Expression" reads like
+    abstract = "Referring Expression Deconfounder (RED) removes the language bias. RED helps visual grounding."
+    types = _types(extractor, "Deconfounded grounding", abstract)
+    assert types["Referring Expression Deconfounder"] == {"method"} and types["RED"] == {"method"}
+
+
+def test_a_capitalised_name_the_paper_coins_with_an_acronym_is_a_method(extractor):
+    # the long form ends in "Generation", a task's head word; the paper introduces it under a name
+    abstract = (
+        "Layout synthesis is hard. We introduce Structural Layout Generation (SLG), which places parts first. "
+        "SLG beats strong baselines. We also study the Document Layout Analysis (DLA) task."
+    )
+    types = _types(extractor, "Parts first", abstract)
+    assert types["Structural Layout Generation"] == {"method"} and types["SLG"] == {"method"}
+    assert "method" not in types.get("Document Layout Analysis", {"task"})

@@ -55,10 +55,9 @@ def test_map_entities_carry_papers_with_titles_dates_and_sentences(store_map) ->
 
 def test_graph_and_store_sources_give_the_same_map() -> None:
     import kg
-    from kg.view.relations import with_stated
 
     loaded = kg.load(GRAPH)
-    from_graph = map_data(GraphSource(with_stated(loaded.to_networkx(), loaded)), title="listing")
+    from_graph = map_data(GraphSource(loaded.to_networkx()), title="listing")
     from_store = map_data(StoreSource.open(GRAPH), title="listing")
     assert sum("rel" in n for n in from_store["nodes"]) > 10  # stated relations, the same from both sources
     for key in ("nodes", "links", "clusters", "papers"):

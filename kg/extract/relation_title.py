@@ -38,6 +38,8 @@ NOUNS = frozenset(
         "strategy",
     }
 )
+#: the words after which a title names a tool its method uses, not the method
+TOOL_WORDS = frozenset({"with", "using", "via", "through", "by", "from", "leveraging", "on"})
 #: the labels a reference may carry (the title's method is their head)
 LABELS = frozenset({"used-for", "evaluated-with", "trained-with", "compare-with"})
 FACTOR = 0.9  # a relation through a reference is a little less sure than one between two names
@@ -45,10 +47,12 @@ FACTOR = 0.9  # a relation through a reference is a little less sure than one be
 
 def title_method(doc: Doc, spans: list[Span], title_end: int, roles: dict) -> Span | None:
     """The method the title proposes: the first title method the roles mark as proposed, else the
-    first method of the title; ``None`` when the title names no method."""
-    methods = [s for s in spans if s.end_char <= title_end and s.label_ == "METHOD"]
+    first method of the title not named as a tool ("... Alignment with Vision-Language Models"), else
+    the first; ``None`` when the title names no method."""
+    methods = sorted((s for s in spans if s.end_char <= title_end and s.label_ == "METHOD"), key=lambda s: s.start)
     proposed = [s for s in methods if roles.get((s.start_char, s.end_char)) == "proposes"]
-    return (proposed or methods)[0] if methods else None
+    own = [s for s in methods if s.start == 0 or doc[s.start - 1].lower_ not in TOOL_WORDS]
+    return (proposed or own or methods)[0] if methods else None
 
 
 def _reference_at(lower: list[str], i: int) -> int:

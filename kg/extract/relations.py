@@ -9,7 +9,8 @@ The labels and their directions are SciER's (head -> tail): a method is *used-fo
 Candidates are the ordered pairs of ``doc.spans["kg"]`` in one sentence whose types a label allows
 (:data:`SIGNATURES`). Each is scored by the label's logistic regression (``kg/data/relations.json``, trained by
 ``scripts/train_relations.py``) and by the patterns (``relation_patterns.jsonl``); the best label of a
-pair is kept when its score reaches the label's threshold. Found relations go to ``doc._.kg_relations``
+pair is kept when its score reaches the label's threshold and, where no pattern states it, the
+structural checks of :mod:`kg.extract.relation_gate` pass. Found relations go to ``doc._.kg_relations``
 as :class:`Found` tuples.
 
 >>> words = "we evaluate YOLO on COCO".split()
@@ -31,7 +32,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract import relation_title
+from kg.extract import relation_gate, relation_title
 from kg.extract.components import sentence_of
 from kg.extract.relation_patterns import LABELS, SIGNATURES, Arg, Pattern, _length, load_patterns, match_patterns
 
@@ -164,8 +165,11 @@ def classify(
     patterns: tuple[Pattern, ...],
     default_threshold: float = 0.5,
     title: bool = False,
+    sure: dict[Arg, float] | None = None,
 ) -> list[tuple[str, Arg, Arg, float, str]]:
-    """Relations of one sentence: (label, head, tail, confidence, source), at most one per pair.
+    """Relations of one sentence: (label, head, tail, confidence, source), at most one per pair; one
+    the classifier alone finds must pass :func:`kg.extract.relation_gate.passes` (``sure``: the
+    spans' mention confidences).
 
     >>> classify("Experiments on KITTI show that PointPillars is fast".split(),
     ...          [(2, 3, "dataset"), (5, 6, "method")], Model({}, {}), load_patterns())
@@ -184,6 +188,10 @@ def classify(
                 continue  # SciER's direction: the abbreviation is the head
             p = model.probability(label, feats) if feats else 0.0
             hit = pattern_score.get(label)
+            if not hit and not relation_gate.passes(label, words, head, tail, spans, sure, rivals):
+                continue
+            if label == "evaluated-with" and relation_gate.pretraining(words, head, tail):
+                continue
             score, source = (max(hit.confidence, p), f"pattern:{hit.pattern}") if hit else (p, "classifier")
             if hit and p and model.weights.get(label):
                 score = round(0.5 * hit.confidence + 0.5 * max(p, hit.confidence * 0.8), 4)
@@ -302,7 +310,7 @@ class Relations:
         confidence = doc.user_data.get("kg_confidence", {})
         by_sentence: dict[tuple[int, int], list] = {}
         for span in doc.spans.get("kg", []):
-            if confidence.get((span.start_char, span.end_char), 0.7) >= self.min_mention_confidence:
+            if _sureness(confidence, span) >= self.min_mention_confidence:
                 by_sentence.setdefault(sentence_of(doc, span.start), []).append(span)
         title_end = int(doc.user_data.get("kg_title_end", 0))
         own = None
@@ -312,25 +320,28 @@ class Relations:
         found: list[Found] = []
         for (start, end), spans in sorted(by_sentence.items()):
             words = [t.text for t in doc[start:end]]
+            sure = {(s.start - start, s.end - start, _TYPES[s.label_]): _sureness(confidence, s) for s in spans}
             args = [(s.start - start, s.end - start, _TYPES[s.label_]) for s in spans if s.end <= end]
             in_title = doc[start].idx < title_end
             if len(args) >= 2:
                 for label, head, tail, score, source in classify(
-                    words, args, self.model, self.patterns, self.threshold, in_title
+                    words, args, self.model, self.patterns, self.threshold, in_title, sure
                 ):
                     found.append(Found(label, _chars(doc, start, head), _chars(doc, start, tail), score, source))
             if own is not None and not in_title:
-                found += self._through_title(doc, start, words, args, own)
+                found += self._through_title(doc, start, words, args, own, sure)
         doc._.kg_relations = found
         return doc
 
-    def _through_title(self, doc: Doc, start: int, words: list[str], args: list[Arg], own) -> list[Found]:
+    def _through_title(
+        self, doc: Doc, start: int, words: list[str], args: list[Arg], own, sure: dict[Arg, float]
+    ) -> list[Found]:
         """Relations of an abstract sentence whose one argument refers back to the title's method."""
         refs = relation_title.references(words, args, own.text)
         out = []
         if refs and args:
             title_arg = (own.start_char, own.end_char, "method")
-            for relation in classify(words, args + refs, self.model, self.patterns, self.threshold):
+            for relation in classify(words, args + refs, self.model, self.patterns, self.threshold, sure=sure):
                 via = relation_title.through_reference(relation, refs)
                 if via is not None and doc[via[2][0] + start : via[2][1] + start].text != own.text:
                     label, title_is_head, other, score, source = via
@@ -338,6 +349,11 @@ class Relations:
                     head, tail = pair if title_is_head else pair[::-1]
                     out.append(Found(label, head, tail, score, source))
         return out
+
+
+def _sureness(confidence: dict, span) -> float:
+    """A mention's confidence (the merge component's, 0.7 where it gave none)."""
+    return float(confidence.get((span.start_char, span.end_char), 0.7))
 
 
 def _chars(doc: Doc, start: int, arg: Arg) -> tuple[int, int, str]:

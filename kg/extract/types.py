@@ -30,7 +30,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.components.common import sentence_of
+from kg.extract.components.common import sentence_of, title_end
 
 #: head nouns that, right after a name, say what it is
 HEADS = {
@@ -52,6 +52,24 @@ HEADS = {
     },
     "TASK": {"task", "tasks", "problem", "challenge"},
 }
+#: the last words of a name that say it names a method ("Video World Models", "video text tracker")
+NAME_HEADS_METHOD = HEADS["METHOD"] | {"tracker", "detector", "classifier", "generator", "segmenter", "transformer"}
+#: an agent noun at the end of a capitalised name names what does the work ("Referring Expression
+#: Deconfounder", "Scene Reasoner"), a method; these words end the same way and are not agents
+_NOT_AGENTS = frozenset(
+    "transfer answer order paper user cancer computer number water power other center cluster character chapter "
+    "letter matter member parameter poster folder layer filter border corner marker weather master error "
+    "monitor sensor vector tensor factor mirror color colour floor indoor outdoor author editor interior "
+    "behavior behaviour humor tumor tumour donor actor rigor vapor anchor".split()
+)
+
+
+def _agent_noun(word: str) -> bool:
+    """Whether a name's last word is an agent noun ("Deconfounder", "Reasoner", "Planner")."""
+    lower = word.lower()
+    return len(lower) > 5 and lower.endswith(("er", "or")) and word[:1].isupper() and lower not in _NOT_AGENTS
+
+
 #: words that introduce a name ("..., named X"); the type is the head noun found shortly before them
 NAMING = {"named", "called", "dubbed", "termed", "coined"}
 _LOOK_BACK = 8
@@ -66,7 +84,21 @@ _APPOSITIVE_WORDS = 7
 #: "we propose X", "the proposed X": what a paper proposes is a method (a dataset or a task has its head noun)
 PROPOSE = {"propose", "proposes", "proposed"}
 #: words that may stand between "propose" and the name it proposes ("we propose a novel X")
-_PROPOSE_FILLER = {"a", "an", "the", "novel", "new", "simple", "efficient", "effective", "unified", "here"}
+_PROPOSE_FILLER = {
+    "a",
+    "an",
+    "the",
+    "novel",
+    "new",
+    "simple",
+    "efficient",
+    "effective",
+    "unified",
+    "here",
+    "further",
+    "also",
+    "then",
+}
 
 
 def _is_name(text: str) -> bool:
@@ -100,8 +132,10 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
     described = _appositive(doc, span)
     if described:
         out.append(described)
-    elif _proposed(doc, span):
+    elif _proposed(doc, span) or _coined_in_our_sentence(doc, span):
         out.append("METHOD")
+    if span[-1].lower_ in NAME_HEADS_METHOD or (span.label_ == "TASK" and _agent_noun(span[-1].text)):
+        out.append("METHOD")  # "Video World Models", "Pillar-Feature Network": the name says what it is
     return out
 
 
@@ -148,6 +182,34 @@ def _proposed(doc: Doc, span: Span) -> bool:
 KnownTypes = Callable[[str], Mapping[str, str]]
 
 
+#: verbs by which a paper brings in what it made ("we introduce Spatial-Aware Prompt (SAP)")
+MAKE = frozenset(
+    "propose proposes introduce introduces present presents develop develops design designs devise".split()
+)
+_TITLE_WORD = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+
+
+def _coined_in_our_sentence(doc: Doc, span: Span) -> bool:
+    """Whether the name is one the paper coins for what it makes: a capitalised long form the abstract
+    defines an acronym for ("Spatial-Aware Prompt (SAP)"), in a sentence where the paper proposes or
+    introduces something, and not followed by a task's or a dataset's head noun ("(VAD) task")."""
+    if span.start_char < title_end(doc) or len(span) < 2:
+        return False
+    words = [t.text for t in span if not t.is_punct]
+    if len(words) < 2 or not all(_TITLE_WORD.match(w) for w in words):
+        return False
+    if span.text not in doc.user_data.get("kg_abbreviation_pairs", {}).values():
+        return False
+    after = doc[span.end : min(len(doc), span.end + 5)]
+    close = next((t.i for t in after if t.text == ")"), None)
+    if close is not None and close + 1 < len(doc) and _head_type(doc[close + 1].text) in ("TASK", "DATASET"):
+        return False
+    before = doc[_sentence_start(span) : span.start]
+    made = [t.i for t in before if t.lower_ in MAKE]
+    # "we propose a new task, Video Anomaly Retrieval (VAR)": the noun between says what is made
+    return bool(made) and not any(_head_type(t.text) in ("TASK", "DATASET") for t in doc[made[-1] : span.start])
+
+
 #: a version or size at the end of a name: "-3.2", "-1B", "v2", "-7B", "-Instruct"
 _VERSION = re.compile(r"(?:[-_ ]?v?\d+(?:\.\d+)*[a-zA-Z]?|[-_ ](?:Instruct|Chat|Base|Large|Small|Tiny|XL))$")
 
@@ -186,6 +248,22 @@ def vocabulary_types(text: str) -> dict[str, str]:
     return {}
 
 
+#: how many leading words a name may add to a known name whose type it takes
+_TAIL_WORDS = 3
+
+
+def _known_tail(span: Span, known_types: KnownTypes) -> list[str]:
+    """The type of the longest known name a name ends in, when the vocabulary knows it under one type:
+    "Cross-Task Retrieval-Augmented Generation" is a kind of retrieval-augmented generation, a method."""
+    for start in range(span.start + 1, min(span.end, span.start + 1 + _TAIL_WORDS)):
+        if span.doc[start].is_punct or span.doc[start - 1].text == "-":
+            continue  # the tail starts at a word of its own, not inside "Cross-Task"
+        known = known_types(span.doc[start : span.end].text)
+        if len(known) == 1:
+            return list(known)
+    return []
+
+
 class TypeVotes:
     """Re-types a paper's names whose contexts agree on another type, and the names the text says
     nothing of that the vocabulary knows under one type only (see the module docstring)."""
@@ -197,33 +275,42 @@ class TypeVotes:
         spans = [(span, span.text, span.label_) for span in doc.spans.get("kg", ())]  # a span's text is costly
         ballots: dict[str, Counter[str]] = {}
         labels: dict[str, set[str]] = {}
+        written: dict[str, str] = {}  # a name as the paper first writes it, by its lower-case form
         for span, text, label in spans:
-            ballot = ballots.setdefault(text, Counter())
-            labels.setdefault(text, set()).add(label)
+            written.setdefault(text.lower(), text)
+            ballot = ballots.setdefault(text.lower(), Counter())  # "Video World Models" and "video world models"
+            labels.setdefault(text.lower(), set()).add(label)
             if _is_name(text):
                 votes = votes_of(doc, span)
                 if votes == ["DATASET"] and set(self.known_types(text)) == {"TASK"}:
                     votes = []  # "QA datasets", "VQA benchmarks": data for a task, not a dataset's name
+                if not votes and not self.known_types(text):  # a known name keeps the vocabulary's type
+                    votes = _known_tail(span, self.known_types)
                 if not votes and label != "DATASET" and _evaluated_on(doc, span):
                     if not set(self.known_types(text)) & {"METHOD", "TASK"}:  # "results on GPT-4o" stays a method
                         votes = ["DATASET"]
                 ballot.update(votes)
+            elif label == "TASK" and span[-1].lower_ in NAME_HEADS_METHOD:
+                ballot["METHOD"] += 1  # no task ends in "tracker" or "network"
         new_type: dict[str, tuple[str, str]] = {}
         for text, ballot in ballots.items():
             label, kb_id = "", ""
             if len(ballot) == 1:
                 (label,) = ballot
             elif not ballot:
-                known = self.known_types(text)
+                known = self.known_types(written[text])
                 if len(known) == 1:
                     ((label, kb_id),) = known.items()
             if label and labels[text] != {label}:
                 new_type[text] = (label, kb_id)
         for short, long in doc.user_data.get("kg_abbreviation_pairs", {}).items():
+            short, long = short.lower(), long.lower()
             if long in new_type and short in labels and short not in new_type and not ballots[short]:
                 new_type[short] = (new_type[long][0], "")  # "PGS" goes with "Pivot-Guided Search"
         if new_type:
-            doc.spans["kg"] = [self._retyped(s, *new_type[text]) if text in new_type else s for s, text, _ in spans]
+            doc.spans["kg"] = [
+                self._retyped(s, *new_type[text.lower()]) if text.lower() in new_type else s for s, text, _ in spans
+            ]
         return doc
 
     @staticmethod

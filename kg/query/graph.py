@@ -234,13 +234,17 @@ class KnowledgeGraph(Presets):
 
     # ----------------------------------------------------------------------------------------- export
     def to_networkx(self):
-        """A networkx MultiDiGraph of papers and entities (edges keyed by role).
+        """A networkx MultiDiGraph of papers and entities: paper -> entity edges keyed by role, and the
+        relations the papers state as typed entity -> entity edges keyed by their label (``used-for``,
+        ``evaluated-with``, ...; ``kg.query.relations.add_stated_edges``).
 
         >>> g = KnowledgeGraph.example().to_networkx()
         >>> g.number_of_nodes(), sorted(k for _, _, k in g.edges(keys=True))[:2]
         (7, ['addresses', 'proposes'])
         """
         import networkx as nx
+
+        from kg.query.relations import add_stated_edges
 
         graph = nx.MultiDiGraph()
         for r in self.sparql(
@@ -262,7 +266,7 @@ class KnowledgeGraph(Presets):
         ):
             role = ROLE_OF[r["r"].rsplit("#", 1)[-1]]
             graph.add_edge("paper/" + r["id"], self._id(r["e"]), key=role, role=role)
-        return graph
+        return add_stated_edges(graph, self)
 
     def to_pandas(self, table: str) -> Any:
         """One of the tables of ``kg export`` (papers, entities, links, cooccurrences, relations) as a

@@ -42,6 +42,30 @@ class RelationRow:
     evidence: tuple[tuple[str, str], ...]
 
 
+def add_stated_edges(graph: Any, kg_graph: Any) -> Any:
+    """Add the relations ``kg_graph`` (a ``KnowledgeGraph``) states to ``graph``, a networkx
+    ``MultiDiGraph`` of its entities, as typed edges ``subject -> object`` keyed by the relation's label,
+    with ``support`` (papers), ``papers`` and ``sentences``: as a build's ``kg.relation_graph.add_edges``
+    adds them. Co-occurrence is never an edge here: it is not a relation a paper states.
+
+    >>> import networkx as nx
+    >>> from kg import KnowledgeGraph
+    >>> add_stated_edges(nx.MultiDiGraph(), KnowledgeGraph.example()).number_of_edges()  # it states none
+    0
+    """
+    for row in kg_graph.stated_relations():
+        graph.add_edge(
+            row.subject,
+            row.object,
+            key=row.relation,
+            relation=row.relation,
+            support=row.papers,
+            papers=sorted({p for p, _ in row.evidence}),
+            sentences=[s for _, s in row.evidence],
+        )
+    return graph
+
+
 #: ``kg query`` presets answered from stated relations: name -> (label, the argument, its side)
 QUERY_PRESETS: Mapping[str, tuple[str, str, str]] = {
     "evaluated-on": ("evaluated-with", "method", "subject"),

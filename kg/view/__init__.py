@@ -40,7 +40,7 @@ from kg.view.data import view_data
 from kg.view.layout import layout
 from kg.view.mapdata import map_data
 from kg.view.page import page, script_json, write_page
-from kg.view.relations import split, with_stated
+from kg.view.relations import split
 from kg.view.select import resolve, subgraph, top_subgraph
 from kg.view.sources import GraphSource, StoreSource
 
@@ -146,4 +146,4 @@ def _networkx(graph: str | os.PathLike[str]) -> Any:
     import kg
 
     loaded = kg.load(Path(graph))
-    return with_stated(loaded.to_networkx(), loaded)
+    return loaded.to_networkx()

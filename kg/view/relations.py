@@ -58,23 +58,6 @@ def graph_relations(graph: nx.MultiDiGraph) -> list[Stated]:
     ]
 
 
-def with_stated(graph: nx.MultiDiGraph, kg_graph: Any) -> nx.MultiDiGraph:
-    """``graph`` (``kg_graph.to_networkx()``) with the stated relations of ``kg_graph`` (a ``KnowledgeGraph``)
-    as typed edges, as a build's ``kg.relation_graph.add_edges`` adds them."""
-    for row in kg_graph.stated_relations():
-        papers, sentences = sorted({p for p, _ in row.evidence}), [s for _, s in row.evidence]
-        graph.add_edge(
-            row.subject,
-            row.object,
-            key=row.relation,
-            relation=row.relation,
-            support=row.papers,
-            papers=papers,
-            sentences=sentences,
-        )
-    return graph
-
-
 def split(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, dict]:
     """The graph without its stated-relation edges (a view), and each entity's rows."""
     stated = graph_relations(graph)

@@ -2,12 +2,13 @@
 rules, into ``doc.spans["kg_patterns"]``)."""
 
 import re
+from collections.abc import Iterable
 
 import numpy
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.components.common import doc_text, sentence_of, title_end
 from kg.extract.rules import Rules, is_name_like, literal_phrases
@@ -26,6 +27,61 @@ class Paragraphs:
             if i + 1 < len(doc) and "\n\n" in doc[i].text:
                 doc[i + 1].is_sent_start = True
         return doc
+
+
+@Language.factory("kg_sized_names")
+def make_sized_names(nlp: Language, name: str) -> "SizedNames":
+    """A name ending in a size or a capital is one token, without the full stop after it: "HRBench4K",
+    "Fishbone-136K" (not "HRBench4" + "K"), "ImageNet-1K" + "." (not "ImageNet-1K.")."""
+    return SizedNames()
+
+
+#: a word that ends in digits after a letter: the tokenizer splits a unit ("K", "M") off it as off a number
+_ENDS_IN_NUMBER = re.compile(r"[A-Za-z][A-Za-z0-9*+.]*-?[0-9]+(?:\.[0-9]+)?$")
+_SIZE_UNITS = frozenset({"K", "M", "G", "T", "B"})
+#: a token the tokenizer leaves glued to a sentence's full stop: "ImageNet-1K.", "GPT-4V.", "HRBench8K."
+_GLUED_STOP = re.compile(r".*[0-9][A-Z]\.$")
+
+
+_STOP_AFTER_CAPITAL = re.compile(r"[0-9][A-Z]\.(?=\s|$)")
+_UNIT_AFTER_DIGIT = re.compile(r"(?<=[0-9])[KMGTB]\b")
+
+
+class SizedNames:
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        stops = {t for t in _tokens_at(doc, (m.end() - 1 for m in _STOP_AFTER_CAPITAL.finditer(text)))}
+        stops = {t for t in stops if _GLUED_STOP.match(t.text)}
+        if stops:
+            with doc.retokenize() as retokenizer:
+                for token in sorted(stops, key=lambda t: t.i):
+                    retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
+        units = _tokens_at(doc, (m.start() for m in _UNIT_AFTER_DIGIT.finditer(text)))
+        glued = sorted(
+            {
+                t.i
+                for t in units
+                if t.text in _SIZE_UNITS
+                and t.i
+                and not doc[t.i - 1].whitespace_
+                and _ENDS_IN_NUMBER.match(doc[t.i - 1].text)
+            }
+        )
+        if glued:
+            with doc.retokenize() as retokenizer:
+                for i in glued:
+                    retokenizer.merge(doc[i - 1 : i + 1])
+        return doc
+
+
+def _tokens_at(doc: Doc, offsets: Iterable[int]) -> list[Token]:
+    """The tokens holding the given character offsets."""
+    out = []
+    for offset in offsets:
+        span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+        if span is not None and len(span):
+            out.append(span[0])
+    return out
 
 
 @Language.factory("kg_cues", default_config={"confidence_floor": 0.0})
@@ -96,8 +152,15 @@ class CuePatterns:
             )
             return (end, j) if introduced and j < len(doc) and doc[j].text in {",", "(", ":"} else None
         if kind == "phrase_after_cue":
+            if end < sent_end and doc[end].lower_ in _ARTICLES:
+                end += 1  # "tasks such as the ...": the phrase starts after its article
             j = end
-            while j < sent_end and j < end + 6 and not doc[j].is_punct and doc[j].lower_ not in self.rules.break_words:
+            while (
+                j < sent_end
+                and j < end + 6
+                and (not doc[j].is_punct or _inner_hyphen(doc, j))
+                and doc[j].lower_ not in self.rules.break_words
+            ):
                 j += 1
             return (end, j) if j > end else None
         return None
@@ -142,10 +205,28 @@ class CuePatterns:
         if for_match:
             tail = title[for_match.end() :]
             tail = re.split(r"[:,;(]| via | with | using | in | from | by | on | under ", tail)[0].rstrip(" .")
-            words = tail.split()
-            if 1 <= len(words) <= 6 and self.rules.head_type(tail) == "TASK":
-                start = for_match.end()
-                span = doc.char_span(start, start + len(tail), alignment_mode="expand")
+            spans.extend(self._title_tasks(doc, for_match.end(), tail))
+        return spans
+
+    def _title_tasks(self, doc: Doc, start: int, tail: str) -> list[Span]:
+        """The task(s) a title's "for ..." names: "Image Synthesis and Image Recognition" is two tasks
+        when both parts end in a task's head word."""
+        parts = tail.split(" and ")
+        if len(parts) != 2 or not all(self.rules.head_type(part) == "TASK" for part in parts):
+            parts = [tail]
+        spans = []
+        for part in parts:
+            if 1 <= len(part.split()) <= 6 and self.rules.head_type(part) == "TASK":
+                span = doc.char_span(start, start + len(part), alignment_mode="expand")
                 if span is not None:
                     spans.append(Span(doc, span.start, span.end, label="TASK", span_id="pattern:title-task"))
+            start += len(part) + len(" and ")
         return spans
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _inner_hyphen(doc: Doc, i: int) -> bool:
+    """A hyphen inside a word ("zero-shot", "text-to-image"): part of the phrase, not a break."""
+    return doc[i].text in {"-", "–"} and 0 < i < len(doc) - 1 and not doc[i - 1].whitespace_ and not doc[i].whitespace_

@@ -95,9 +95,23 @@ class Merge:
                 new_end = ent_end
                 while new_end > end and label == "METHOD" and tokens.lower(new_end - 1) in self.rules.trailing_generic:
                     new_end -= 1
-                if (ent_start, new_end) != (start, end):
-                    return ent_start, new_end
+                new_start = self._task_modifiers_start(ent_start, start, tokens) if label == "TASK" else ent_start
+                if (new_start, new_end) != (start, end):
+                    return new_start, new_end
         return start, end
+
+    def _task_modifiers_start(self, ent_start: int, start: int, tokens: _Tokens) -> int:
+        """Where the words an NER mention adds before a known task stop being its modifiers: not at a
+        judgement or function word ("Optimal", "for") nor at a lower-case word among capitalised ones, a
+        verb of a title ("Deep Learning meets Liveness Detection")."""
+        title_case = tokens.orth(start)[:1].isupper()
+        i = start
+        while i > ent_start:
+            word = tokens.orth(i - 1)
+            if word.lower() in self.rules.task_modifier_stops or (title_case and word.isalpha() and word.islower()):
+                break
+            i -= 1
+        return i
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = _Tokens(doc)
@@ -208,6 +222,23 @@ def _one_type_per_surface(doc: Doc, tokens: _Tokens, chosen: list[tuple[int, int
 _LATEX = re.compile(r"\\[A-Za-z]+\{?")  # "\emph{": markup, split off by the tokenizer (kg.extract.pipeline)
 
 
+def _compound_start(start: int, tokens: _Tokens, most: int = 4) -> int:
+    """A candidate that starts inside a hyphenated word starts with the word: "end-to-end video text
+    tracker", never "end video text tracker"."""
+    for _ in range(most):
+        if start < 2 or tokens.orth(start - 1) not in {"-", "–"}:
+            break
+        if not (_glued(start - 1, tokens) and _glued(start, tokens)) or tokens.punct[start - 2]:
+            break
+        start -= 2
+    return start
+
+
+def _glued(i: int, tokens: _Tokens) -> bool:
+    """Whether token ``i`` follows the token before it with no space between."""
+    return tokens.idx[i - 1] + tokens.length[i - 1] == tokens.idx[i]
+
+
 def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] | None:
     """Drop leading determiners/pronouns and trailing punctuation from a candidate."""
     lower, punct, space = tokens.lower, tokens.punct, tokens.space
@@ -217,6 +248,8 @@ def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] 
         start += 1
     while end > start and (punct[end - 1] and tokens.orth(end - 1) not in _KEEP_TRAILING or space[end - 1]):
         end -= 1
+    if end > start:
+        start = _compound_start(start, tokens)
     if label == "TASK":  # "the segmentation task", "this problem": the task is what comes before
         while end - start > 1 and lower(end - 1) in _TASK_TAIL:
             if tokens.orth(end - 2) == "-":  # "multi-task": a modifier, never "multi-"; alone it names no task

@@ -1,0 +1,142 @@
+"""Coined names no other component found, typed by what the text says of them.
+
+A paper's own benchmarks and the ones it evaluates on are often coined words the NER has never seen
+and no vocabulary knows: "HiDe sets a new SOTA on V*Bench, HRBench4K, and HRBench8K", "we construct
+Fishbone-136K". ``kg_coined_names`` runs after ``kg_task_heads``: a word that is a coined name (inner
+capitals, letters and digits mixed, "Bench") and in no mention becomes a mention when its context says
+what it is, as :mod:`kg.extract.types` reads contexts: a dataset's head noun after it ("X dataset"), a
+name ending in "Bench", results "on" it (and the names listed with it: "on A, B, and C"), or a naming
+or proposing phrase before it. A coined word the text says nothing of stays unlinked: its letters alone
+do not say whether it is a model or a benchmark. Every other occurrence of the name in the paper gets
+the same type.
+
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> _ = nlp.add_pipe("kg_sized_names"), nlp.add_pipe("sentencizer")
+>>> doc = nlp("HiDe sets a new SOTA on V*Bench, HRBench4K, and HRBench8K, boosting accuracy.")
+>>> doc.spans["kg"] = []
+>>> doc = CoinedNames()(doc)
+>>> [(s.text, s.label_) for s in doc.spans["kg"]]
+[('V*Bench', 'DATASET'), ('HRBench4K', 'DATASET'), ('HRBench8K', 'DATASET')]
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.components.common import doc_text
+from kg.extract.types import _evaluated_on, _head_type, votes_of
+
+#: a coined word: an inner capital after a small letter (HiDe, PromptCoT), letters and digits mixed
+#: (Hunyuan3D, EgoExo4D) or a "Bench"; not a number with a unit ("4K", "3D") nor a plain word
+_COINED = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]{2}|(?<=.)[Bb]ench")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9*+.\-]*[A-Za-z0-9+]")
+#: the words of a text that may be coined, with the characters around them a token ends at
+_CANDIDATE = re.compile(
+    r"(?<![\w*+.\-])(?=[\w*+.\-]*?(?:[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]{2}|[\w*+.\-][Bb]ench))"
+    r"[A-Za-z0-9][\w*+.\-]*[A-Za-z0-9+](?![\w*+\-])"
+)
+_NUMBER_WITH_UNIT = re.compile(r"[0-9.]+[A-Za-z]{0,2}")
+#: the confidence of a coined name typed by its context
+CONFIDENCE = 0.7
+
+
+def is_coined_word(word: str) -> bool:
+    """Whether a word looks coined: wider than :func:`kg.names.is_coined`, which judges a whole name, it
+    takes acronyms with digits (H2O), marks (V*Bench) and hyphens (Fishbone-136K).
+
+    >>> words = ["HRBench4K", "Hunyuan3D", "V*Bench", "3D", "4K", "Transformer", "COCO", "H2O", "benchmarks", "x}$"]
+    >>> [w for w in words if is_coined_word(w)]
+    ['HRBench4K', 'Hunyuan3D', 'V*Bench', 'H2O']
+    """
+    if len(word) < 3 or not _WORD.fullmatch(word) or _NUMBER_WITH_UNIT.fullmatch(word):
+        return False
+    if sum(c.isalpha() for c in word) < 2:
+        return False
+    return bool(_COINED.search(word))
+
+
+#: words right before a name that say the paper compares with it: it is a method
+COMPARED = frozenset("outperforms outperform outperforming surpasses surpass than versus vs".split())
+#: "methods such as X", "datasets including X": the head noun before a list cue types the list
+_LIST_CUES = frozenset({"such", "as", "including", "like", "e.g.", "e.g", ",", "("})
+
+
+class CoinedNames:
+    """Adds the coined names no component found whose context says their type (module docstring)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get("kg", ()))
+        labels = {i: span.label_ for span in spans for i in range(span.start, span.end)}
+        typed: dict[str, str] = {}
+        candidates = [i for i in self._coined_tokens(doc) if i not in labels]
+        for i in candidates:
+            label = self._type_of(doc, doc[i : i + 1], labels)
+            if label:
+                typed.setdefault(doc[i].text, label)
+                labels[i] = label  # the next name of a list takes it from this one
+        found = [
+            Span(doc, i, i + 1, label=typed[doc[i].text], span_id="coined") for i in candidates if doc[i].text in typed
+        ]
+        if found:
+            confidence = doc.user_data.setdefault("kg_confidence", {})
+            for span in found:
+                confidence[(span.start_char, span.end_char)] = CONFIDENCE
+            doc.spans["kg"] = sorted(spans + found, key=lambda s: (s.start, s.end))
+        return doc
+
+    @staticmethod
+    def _coined_tokens(doc: Doc) -> list[int]:
+        """The tokens that are coined words, found in the text first (a token's text costs more)."""
+        out: list[int] = []
+        for match in _CANDIDATE.finditer(doc_text(doc)):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            out.extend(t.i for t in span or () if is_coined_word(t.text) and not t.like_url)
+        return sorted(set(out))
+
+    def _type_of(self, doc: Doc, span: Span, labels: dict[int, str]) -> str:
+        """DATASET or METHOD when the context says so, else ""."""
+        votes = set(votes_of(doc, span))
+        if len(votes) == 1:
+            return votes.pop()
+        if votes:
+            return ""
+        if _evaluated_on(doc, span):
+            return "DATASET"
+        before = doc[span.start - 1].lower_ if span.start else ""
+        if before in COMPARED or (
+            before in {"to", "with"} and span.start >= 2 and doc[span.start - 2].lower_ == "compared"
+        ):
+            return "METHOD"
+        return self._listed_with(doc, span, labels) or self._list_head(doc, span)
+
+    @staticmethod
+    def _listed_with(doc: Doc, span: Span, labels: dict[int, str]) -> str:
+        """The type of a name it is listed with: "Llama-3 and Qwen2.5", "on V*Bench, HRBench4K, and ..."."""
+        for step, edge in ((-1, span.start - 1), (1, span.end)):
+            i = edge
+            while 0 <= i < len(doc) and doc[i].text in {",", "and", "or"}:
+                i += step
+            if i != edge and 0 <= i < len(doc) and labels.get(i) in ("DATASET", "METHOD"):
+                return labels[i]
+        return ""
+
+    @staticmethod
+    def _list_head(doc: Doc, span: Span) -> str:
+        """The head noun before the list cue a name follows: "methods such as H2O" (METHOD)."""
+        i = span.start - 1
+        while i >= 0 and doc[i].lower_ in _LIST_CUES:
+            i -= 1
+        if i < 0 or i == span.start - 1 or doc[i + 1].lower_ not in {"such", "including", "like", "e.g.", "e.g"}:
+            return ""
+        found = _head_type(doc[i].text)
+        return found if found in ("DATASET", "METHOD") else ""
+
+
+@Language.factory("kg_coined_names")
+def make_coined_names(nlp: Language, name: str) -> CoinedNames:
+    """Coined names ("HRBench4K", "Fishbone-136K") no component found, typed by their contexts."""
+    return CoinedNames()

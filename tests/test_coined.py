@@ -1,0 +1,39 @@
+"""kg_coined_names: coined names no other component found, typed by what their contexts say."""
+
+from __future__ import annotations
+
+from kg.extract.coined import is_coined_word
+from kg.records import Paper
+
+
+def _types(extractor, abstract: str, title: str = "A study") -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for m in extractor.extract_one(Paper("c", None, title, abstract)).mentions:
+        found.setdefault(m.text, set()).add(m.type.value)
+    return found
+
+
+def test_names_a_method_is_evaluated_on_are_datasets_and_so_are_those_listed_with_them(extractor):
+    types = _types(extractor, "QuirkNet achieves strong results on ZetaBench9K, OmniFold-3D, and TerraQA2.")
+    assert types.get("ZetaBench9K") == {"dataset"}
+    assert types.get("OmniFold-3D") == {"dataset"} and types.get("TerraQA2") == {"dataset"}
+
+
+def test_names_compared_with_or_listed_as_methods_are_methods(extractor):
+    abstract = (
+        "Unlike previous methods such as GlimpseKV and SnapTok, our cache keeps every token. "
+        "It saves memory compared to DiffQ and runs with Llama-3 and Qwen2.5."
+    )
+    types = _types(extractor, abstract)
+    assert types.get("GlimpseKV") == {"method"} and types.get("DiffQ") == {"method"}
+    assert types.get("Qwen2.5") == {"method"}
+
+
+def test_a_coined_word_the_text_says_nothing_of_is_not_a_mention(extractor):
+    types = _types(extractor, "The ZorbPix3 sensor sits on the roof; its images are noisy.")
+    assert "ZorbPix3" not in types
+
+
+def test_what_looks_coined():
+    assert all(map(is_coined_word, ["HRBench4K", "Hunyuan3D", "V*Bench", "EgoExo4D", "SWE-bench"]))
+    assert not any(map(is_coined_word, ["3D", "4K", "10M", "benchmarks", "Benchmark", "COCO", "Transformer", "x}$"]))
