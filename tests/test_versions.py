@@ -45,3 +45,8 @@ def test_released_model_families_are_methods(extractor):
 def test_figure_and_table_parts_are_no_models(extractor):
     found = _mentions(extractor, "As Figure 2b and Table 3B show, the gains hold for every split.")
     assert not any(text.startswith(("Figure", "Table")) for text in found)
+
+
+def test_a_size_in_thousands_glued_to_a_name_is_no_model(extractor):
+    found = _mentions(extractor, "Results on HRBench4K and HRBench8K show that high-resolution perception improves.")
+    assert found.get("HRBench4K") != "method" and found.get("HRBench8K") != "method", found

@@ -36,10 +36,11 @@ RELEASE_TAGS = (
 )
 _SIZE = r"\d+(?:\.\d+)?[BMKT]"
 _HYPHEN_SIZE = r"-\d+(?:\.\d+)?b(?![A-Za-z])"  # "-7b": billions in lower case, after a hyphen only (not "Figure 2b")
+_PARAMETERS = r"\d+(?:\.\d+)?[BM]"  # a size that may stand for the version: parameters, not "4K" (HRBench4K)
 _VERSIONED = re.compile(
     r"(?<![\w.-])(?P<base>[A-Z][A-Za-z]*[A-Za-z])"
     # a size may stand for the version: "SmolLM-1.7B", "Jackalope-7b"
-    rf"(?P<version>(?:-|\s)?{_SIZE}|{_HYPHEN_SIZE}|(?:-|\s)?v?\d+(?:\.\d+)*[a-z]?)?"
+    rf"(?P<version>(?:-|\s)?{_PARAMETERS}|{_HYPHEN_SIZE}|(?:-|\s)?v?\d+(?:\.\d+)*[a-z]?)?"
     rf"(?P<tags>(?:(?:[-\s](?:{_SIZE}|{RELEASE_TAGS})|{_HYPHEN_SIZE})(?![\w]))*)"
     r"(?![\w-])"
 )
@@ -67,7 +68,7 @@ class VersionedNames:
         known = set(self.known_types(base))
         if known:
             return known == {"METHOD"}
-        size = version if re.fullmatch(rf"(?:-|\s)?{_SIZE}|{_HYPHEN_SIZE}", version) else ""  # "SmolLM-1.7B"
+        size = version if re.fullmatch(rf"(?:-|\s)?{_PARAMETERS}|{_HYPHEN_SIZE}", version) else ""  # "SmolLM-1.7B"
         if _coined(base):
             return bool(size or _HAS_SIZE_OR_TAG.search(tags))
         if size[:1].isspace() and not tags:
