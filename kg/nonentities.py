@@ -45,19 +45,44 @@ class Kind:
     def matches(self, name: str) -> bool:
         """Whether ``name`` is of this kind (by its whole name, last word, hyphen suffix, first word or
         a pattern)."""
+        return self.matches_shape(_Shape.of(name))
+
+    def matches_shape(self, shape: _Shape) -> bool:
+        """``matches`` for a name whose words are read already."""
+        if shape.lower in self.names or (shape.plural_acronym and shape.lower[:-1] in self.names):
+            return True
+        if shape.last in self.heads or (shape.suffix and shape.suffix in self.hyphen_suffixes):
+            return True
+        if shape.first and shape.first in self.first:
+            return True
+        return any(p.search(shape.text) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the kinds look at in a name: read once, compared with every kind."""
+
+    text: str
+    lower: str
+    plural_acronym: bool
+    last: str
+    suffix: str  # after the last hyphen of the last word
+    first: str  # the first word of a name of two words or more
+
+    @classmethod
+    def of(cls, name: str) -> _Shape:
         text = " ".join(name.split())
         lower = text.lower()
-        if lower in self.names or (_plural_acronym(text) and lower[:-1] in self.names):
-            return True
         words = lower.split(" ")
         last = words[-1]
-        if last in self.heads or (
-            self.hyphen_suffixes and "-" in last and last.rsplit("-", 1)[1] in self.hyphen_suffixes
-        ):
-            return True
-        if len(words) > 1 and words[0] in self.first:
-            return True
-        return any(p.search(text) for p in self.patterns)
+        return cls(
+            text,
+            lower,
+            _plural_acronym(text),
+            last,
+            last.rsplit("-", 1)[1] if "-" in last else "",
+            words[0] if len(words) > 1 else "",
+        )
 
 
 def _plural_acronym(text: str) -> bool:
@@ -93,13 +118,59 @@ def kinds() -> tuple[Kind, ...]:
 @lru_cache(maxsize=65536)
 def kind_of(name: str, long_form: str = "", type_: str = "method") -> str:
     """The kind of non-entity ``name`` is ("metric", "disease", ...) as a name of type ``type_``, judged by
-    its own text and by the long form it abbreviates; "" when it may be an entity."""
-    for kind in kinds():
-        if type_ not in kind.types:
+    its own text and by the long form it abbreviates; "" when it may be an entity (the first kind of
+    the data that matches)."""
+    found = _index(type_, False).positions(_Shape.of(name))
+    if long_form:
+        found += _index(type_, True).positions(_Shape.of(long_form))
+    return kinds()[min(found)].name if found else ""
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Every kind's words in one table per field (word -> the first kind that has it): a name is looked
+    up once, not once per kind."""
+
+    names: dict[str, int]
+    heads: dict[str, int]
+    suffixes: dict[str, int]
+    first: dict[str, int]
+    patterns: tuple[tuple[int, re.Pattern[str]], ...]
+
+    def positions(self, shape: _Shape) -> list[int]:
+        """The positions of the kinds that match the name."""
+        keys = [
+            self.names.get(shape.lower),
+            self.names.get(shape.lower[:-1]) if shape.plural_acronym else None,
+            self.heads.get(shape.last),
+            self.suffixes.get(shape.suffix) if shape.suffix else None,
+            self.first.get(shape.first) if shape.first else None,
+        ]
+        found = [k for k in keys if k is not None]
+        return found + [i for i, p in self.patterns if i not in found and p.search(shape.text)]
+
+
+@lru_cache(maxsize=8)
+def _index(type_: str, long_forms_only: bool) -> _Index:
+    """The kinds judged for names of ``type_`` (only those that judge long forms), in one index."""
+    names: dict[str, int] = {}
+    heads: dict[str, int] = {}
+    suffixes: dict[str, int] = {}
+    first: dict[str, int] = {}
+    patterns: list[tuple[int, re.Pattern[str]]] = []
+    for i, kind in enumerate(kinds()):
+        if type_ not in kind.types or (long_forms_only and not kind.long_forms):
             continue
-        if kind.matches(name) or (long_form and kind.long_forms and kind.matches(long_form)):
-            return kind.name
-    return ""
+        for table, words in (
+            (names, kind.names),
+            (heads, kind.heads),
+            (suffixes, kind.hyphen_suffixes),
+            (first, kind.first),
+        ):
+            for word in words:
+                table.setdefault(word, i)
+        patterns.extend((i, p) for p in kind.patterns)
+    return _Index(names, heads, suffixes, first, tuple(patterns))
 
 
 @lru_cache(maxsize=1)

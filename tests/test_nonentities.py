@@ -106,9 +106,15 @@ def test_core_names_drop_generic_tails_and_adjective_suffixes():
     assert looks_named("SegResNet") and not looks_named("diffusion")
 
 
-@given(st.text(max_size=40), st.text(max_size=40), st.sampled_from(["dataset", "method", "task"]))
+@given(
+    st.one_of(st.text(max_size=40), st.sampled_from([e for k in kinds() for e in k.examples])),
+    st.text(max_size=40),
+    st.sampled_from(["dataset", "method", "task"]),
+)
 def test_any_text_gets_a_kind_or_none_and_a_core(name, long_form, type_):
     assert kind_of(name, long_form, type_) in {"", *(k.name for k in kinds())}
+    # the one-table lookup gives the first kind of the data that matches, as asking each kind would
+    assert kind_of(name, "", type_) == next((k.name for k in kinds() if type_ in k.types and k.matches(name)), "")
     core = core_name(name)
     if core != name:  # words dropped from the end, and perhaps a suffix from the last one kept
         kept = core.split(" ")
