@@ -1,13 +1,15 @@
 """Train kg's link relevance model (kg/data/relevance.json) on papers annotated by hand.
 
     .venv/bin/python scripts/train_relevance.py [--train benchmarks/paper_level/train.jsonl]
-        [--dev benchmarks/paper_level/dev.jsonl] [--l2 1.0]
+        [--dev benchmarks/paper_level/dev.jsonl] [--l2 1.0] [--types method]
 
 Extracts and resolves the training papers with every mention linked, labels each candidate link 1 when it
 matches an annotated entity of its paper (same type, overlapping text: ``kg.paper_eval``'s relaxed
 matching) and 0 otherwise, and fits a logistic regression over :func:`kg.relevance.link_features`
 (``scripts/logistic.py``). A threshold per type is then chosen on the development set, which never
 trains a weight: the one that gives that type its best F1 there. Prints the development-set table.
+``--types`` refits those types alone and keeps the other types' weights and thresholds of ``--out``
+(each weight belongs to one type, so a type's fit does not depend on the others').
 """
 
 from __future__ import annotations
@@ -84,20 +86,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dev", type=Path, default=ROOT / "benchmarks" / "paper_level" / "dev.jsonl")
     ap.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / "relevance.json")
     ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--types", nargs="+", choices=paper_eval.TYPES, default=list(paper_eval.TYPES))
     args = ap.parse_args(argv)
+    kept_weights, thresholds = _other_types(args.out, args.types)
     extractor = Extractor(Config())
     train_gold = list(paper_eval.read_paper_gold(args.train))
     train = candidates(train_gold, extractor)
     labels, _ = scored(train_gold, train, None)
-    weights = fit([(feats, y, 1.0) for (_, feats, _), y in zip(train, labels)], args.l2)
+    rows = [(feats, y, 1.0) for (_, feats, pred), y in zip(train, labels) if pred.type in args.types]
+    weights = {**kept_weights, **fit(rows, args.l2)}
     print(f"{len(train_gold)} training papers, {len(train)} candidate links, {sum(labels)} matching an annotation")
     dev_gold = list(paper_eval.read_paper_gold(args.dev))
     dev = candidates(dev_gold, extractor)
-    thresholds: dict[str, float] = {}
-    for type_ in paper_eval.TYPES:  # the threshold of each type that gives it the best F1 on the dev set
+    for type_ in args.types:  # the threshold of each type that gives it the best F1 on the dev set
         best = (-1.0, 0.5)
         for step in range(10, 91, 5):
-            _, s = scored(dev_gold, dev, RelevanceModel(weights, {t: step / 100 for t in paper_eval.TYPES}))
+            _, s = scored(dev_gold, dev, RelevanceModel(weights, {**thresholds, type_: step / 100}))
             prf = s.types[type_].relaxed
             print(f"{type_} threshold {step / 100:.2f}: P {prf.precision:.3f} R {prf.recall:.3f} F1 {prf.f1:.3f}")
             best = max(best, (prf.f1, step / 100))
@@ -111,6 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nthresholds {thresholds} ({len(weights)} weights) -> {args.out}; development set:")
     print(paper_eval.format_paper_table(s))
     return 0
+
+
+def _other_types(path: Path, types: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """The weights and thresholds of the types not refitted, from the model at ``path`` (none when every
+    type is refitted)."""
+    if set(types) == set(paper_eval.TYPES) or not path.is_file():
+        return {}, {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    weights = {f: w for f, w in data["weights"].items() if f.split("|")[0] not in types}
+    return weights, {t: v for t, v in data["thresholds"].items() if t not in types}
 
 
 if __name__ == "__main__":

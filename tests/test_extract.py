@@ -113,6 +113,13 @@ def test_schwartz_hearst(short, window, expected):
     assert best_long_form(short, window) == expected
 
 
+def test_a_long_form_leaves_latex_markup_out():
+    text = r"We propose \emph{Draft-Conditioned Constrained Decoding (DCCD)} and \textit{Mixture of Personas} (MoP)."
+    found = {a.short: (a.long, text[a.long_start : a.long_end]) for a in find_abbreviations(text)}
+    assert found["DCCD"] == ("Draft-Conditioned Constrained Decoding",) * 2
+    assert found["MoP"] == ("Mixture of Personas",) * 2
+
+
 def test_abbreviations_ignore_citations_and_asides():
     assert find_abbreviations("accuracy improves (see Fig. 3) over (2019) work (ours)") == []
     assert not is_short_form("e.g.") and is_short_form("R-CNN")
@@ -201,3 +208,16 @@ def test_a_name_ending_in_a_size_or_a_capital_is_one_token(rules_only):
     assert {"Fishbone-136K", "HRBench8K", "ImageNet-1K"} <= set(words)
     assert words[words.index("10") + 1] == "K"  # a number's unit is still split off
     assert [t.text for t in doc if t.is_sent_start] == ["We", "We"]
+
+
+def test_well_known_methods_losses_and_tools_are_methods(extractor):
+    item = extractor.extract_one(
+        paper(
+            "Robust Matching for Pose Estimation",
+            "We fine-tune a vision-language model with QLoRA and GRPO, match features with RANSAC inside COLMAP, "
+            "and train the descriptor with a triplet loss; retrieval uses FAISS.",
+        )
+    )
+    found = {m.text: m.type for m in item.mentions}
+    for name in ("QLoRA", "GRPO", "RANSAC", "COLMAP", "triplet loss", "FAISS"):
+        assert found.get(name) is EntityType.METHOD, (name, found)

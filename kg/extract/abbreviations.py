@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 _PAREN = re.compile(r"\(\s*([^()\s][^()]{0,14}?)\s*\)")
 _SENTENCE_BREAK = re.compile(r"[.;:!?]\s|\n")
+_LATEX = re.compile(r"\\[A-Za-z]+\{")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,12 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
         long = best_long_form(short, window)
         if not long or len(long) <= len(short) or long.lower() == short.lower():
             continue
+        long_start = len(before) - len(long)
+        markup = _LATEX.match(long)  # "\emph{Draft-Conditioned Decoding" (DCCD): the name is inside the markup
+        if markup:
+            long, long_start = long[markup.end() :], long_start + markup.end()
+        long = long.rstrip("}")
         if len(long.split()) < 2 and "-" not in long and not any(c.isupper() for c in long[1:]):
             continue  # a single plain word does not abbreviate to several letters
-        found.append(Abbreviation(short, match.start(1) + match.group(1).index(short), long, len(before) - len(long)))
+        found.append(Abbreviation(short, match.start(1) + match.group(1).index(short), long, long_start))
     return found

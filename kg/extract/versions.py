@@ -5,7 +5,8 @@ often stops at the base name or misses the name altogether. ``kg_versions`` runs
 name followed by a version ("-3", "2.5", " 3.5", "-4o") and by sizes and release tags ("-8B", " Turbo",
 "-Instruct") is one method mention when the vocabulary knows the base name as a method only, or when a
 size or a release tag says it is a released model: any size after a coined base ("SmolLM-135M"),
-billions of parameters or a release tag after any other ("Qwen2 7B Instruct"). A name the
+billions of parameters or a release tag after any other ("Qwen2 7B Instruct"); a size may stand where the
+version goes ("SmolLM-1.7B", "Jackalope-7b"). A name the
 vocabulary knows as a dataset ("CIFAR-10", "ImageNet-1k") is left alone; so is a mention of another type
 that overlaps the name. Each version is its own entity (:mod:`kg.resolve` links it to its base).
 
@@ -34,14 +35,17 @@ RELEASE_TAGS = (
     "Instruct|Chat|Base|Turbo|Mini|Pro|Flash|VL|Coder|Math|Preview|Nano|Omni|Plus|Max|Ultra|Large|Small|Medium"
 )
 _SIZE = r"\d+(?:\.\d+)?[BMKT]"
+_HYPHEN_SIZE = r"-\d+(?:\.\d+)?b(?![A-Za-z])"  # "-7b": billions in lower case, after a hyphen only (not "Figure 2b")
+_PARAMETERS = r"\d+(?:\.\d+)?[BM]"  # a size that may stand for the version: parameters, not "4K" (HRBench4K)
 _VERSIONED = re.compile(
     r"(?<![\w.-])(?P<base>[A-Z][A-Za-z]*[A-Za-z])"
-    r"(?P<version>(?:-|\s)?v?\d+(?:\.\d+)*[a-z]?)?"
-    rf"(?P<tags>(?:[-\s](?:{_SIZE}|{RELEASE_TAGS})(?![\w]))*)"
+    # a size may stand for the version: "SmolLM-1.7B", "Jackalope-7b"
+    rf"(?P<version>(?:-|\s)?{_PARAMETERS}|{_HYPHEN_SIZE}|(?:-|\s)?v?\d+(?:\.\d+)*[a-z]?)?"
+    rf"(?P<tags>(?:(?:[-\s](?:{_SIZE}|{RELEASE_TAGS})|{_HYPHEN_SIZE})(?![\w]))*)"
     r"(?![\w-])"
 )
 _HAS_SIZE_OR_TAG = re.compile(rf"{_SIZE}|{RELEASE_TAGS}")
-_HAS_BILLIONS_OR_TAG = re.compile(rf"\d+(?:\.\d+)?B\b|{RELEASE_TAGS}")
+_HAS_BILLIONS_OR_TAG = re.compile(rf"\d+(?:\.\d+)?B\b|{_HYPHEN_SIZE}|{RELEASE_TAGS}")
 #: the confidence of a versioned name (that of a cue pattern)
 CONFIDENCE = 0.8
 
@@ -64,9 +68,12 @@ class VersionedNames:
         known = set(self.known_types(base))
         if known:
             return known == {"METHOD"}
+        size = version if re.fullmatch(rf"(?:-|\s)?{_PARAMETERS}|{_HYPHEN_SIZE}", version) else ""  # "SmolLM-1.7B"
         if _coined(base):
-            return bool(_HAS_SIZE_OR_TAG.search(tags))
-        return bool(_HAS_BILLIONS_OR_TAG.search(tags))  # "Qwen2 7B Instruct": billions of parameters
+            return bool(size or _HAS_SIZE_OR_TAG.search(tags))
+        if size[:1].isspace() and not tags:
+            return False  # "Table 3B", "Figure 2B": a plain word and a number
+        return bool(_HAS_BILLIONS_OR_TAG.search(size + tags))  # "Qwen2 7B Instruct", "Jackalope-7b": billions
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get("kg", ()))

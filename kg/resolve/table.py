@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from kg.names import is_coined
+from kg.nonentities import core_name, inside_url, kind_of, looks_named
 from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
 from kg.resolve.cluster import base_id, settled_ids
 from kg.resolve.counts import _add
@@ -26,6 +27,7 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]*[A-Z0-9]s?")  # LMs, DNNs, CT, VQA-2; not
 #: below this log-odds of specificity (a probability of 0.27) no context makes a link: "Existing benchmarks"
 MIN_SPECIFICITY = -1.0
 _STRONG = {Role.PROPOSES: 2, Role.INTRODUCES: 2, Role.USES: 1, Role.ADDRESSES: 1}
+_OWN = (Role.PROPOSES, Role.INTRODUCES)
 
 
 class EntityTable:
@@ -78,30 +80,47 @@ class EntityTable:
 
     def specificity(self, mention: Mention) -> float:
         """The log-odds that a mention names a specific dataset, method or task (``kg.specificity``),
-        from its words and the vocabulary term its text names (a term marked generic: never). It depends
-        on the mention alone, so an update decides as a fresh build does."""
-        cache_key = (mention.type.value, mention.text, mention.vocabulary_id, mention.long_form)
+        from its words and the vocabulary term its text names (a term marked generic, a kind of name that
+        is never an entity (``kg.nonentities``), text inside a URL: never). A method is judged by its core
+        name too ("Colorlaus module": "Colorlaus"). It depends on the mention alone, so an update decides
+        as a fresh build does."""
+        at = mention.start - mention.sentence_start
+        if inside_url(mention.sentence, at, at + len(mention.text)):
+            return GENERIC  # text inside a URL names nothing
+        type_ = mention.type
+        found = self._name_specificity(type_, mention.text, mention.vocabulary_id, mention.long_form)
+        if type_ is EntityType.METHOD and found > GENERIC:
+            core = core_name(mention.text)
+            if core != mention.text and looks_named(core):
+                found = max(found, self._name_specificity(type_, core, "", mention.long_form))
+        return found
+
+    def _name_specificity(self, type_: EntityType, text: str, vocabulary_id: str, long_form: str) -> float:
+        """``specificity`` of one name of a type (the vocabulary id the extractor gave it, the long form
+        it abbreviates), computed once per build."""
+        cache_key = (type_.value, text, vocabulary_id, long_form)
         found = self._specific.get(cache_key)
         if found is None:
             vocabulary = self.resolver.vocabulary
             term = None
             if vocabulary is not None:
-                term = vocabulary.get(mention.vocabulary_id) if mention.vocabulary_id else None  # type: ignore[attr-defined]
-                if term is None or term.type is not mention.type:
-                    term = vocabulary.lookup(mention.text, mention.type)  # type: ignore[attr-defined]
+                term = vocabulary.get(vocabulary_id) if vocabulary_id else None  # type: ignore[attr-defined]
+                if term is None or term.type is not type_:
+                    term = vocabulary.lookup(text, type_)  # type: ignore[attr-defined]
             if (
                 (term is not None and term.generic)
-                or not any(c.isalpha() for c in mention.text)
-                or (term is None and vocabulary is not None and _generic_whatever_its_type(vocabulary, mention.text))
+                or not any(c.isalpha() for c in text)
+                or (term is None and vocabulary is not None and _generic_whatever_its_type(vocabulary, text))
+                or kind_of(text, long_form, type_.value)
             ):
-                found = GENERIC  # a vocabulary term that is not a thing, or a bare number ("10")
+                found = GENERIC  # a vocabulary term that is not a thing, a bare number ("10"), a metric ...
             else:
                 source = term.source.split("+")[0] if term is not None else ""
-                found = self.resolver.specificity.log_odds(mention.type.value, mention.text, vocabulary=source)  # type: ignore[union-attr]
-                if mention.long_form and _ACRONYM.fullmatch(mention.text) and term is None:
+                found = self.resolver.specificity.log_odds(type_.value, text, vocabulary=source)  # type: ignore[union-attr]
+                if long_form and _ACRONYM.fullmatch(text) and term is None:
                     # an acronym's letters say little; the words it stands for say more ("LMs": language models)
-                    long_form = self.resolver.specificity.log_odds(mention.type.value, mention.long_form)  # type: ignore[union-attr]
-                    found = (found + long_form) / 2
+                    long_form_odds = self.resolver.specificity.log_odds(type_.value, long_form)  # type: ignore[union-attr]
+                    found = (found + long_form_odds) / 2
             self._specific[cache_key] = found
         return found
 
@@ -127,7 +146,9 @@ class EntityTable:
         kept = []
         for link in links:
             specificity = max(self.specificity(m) for m in link.mentions)
-            if specificity > MIN_SPECIFICITY and relevance.keeps(link.mentions, specificity, item.paper.title):
+            if (specificity > MIN_SPECIFICITY or (specificity > GENERIC and _named_as_own(link))) and relevance.keeps(
+                link.mentions, specificity, item.paper.title
+            ):
                 kept.append(link)
         return tuple(most_specific_tasks(kept))
 
@@ -222,6 +243,12 @@ class EntityTable:
 
     def n_papers(self, entity: str) -> int:
         return len(self.papers.get(entity, ()))
+
+
+def _named_as_own(link: Link) -> bool:
+    """Whether the paper names the entity as its own with a cue ("we propose Endoshare", "LLM-Sieve:" in
+    the title): a coined name whose words look generic ("LLM-Sieve") is still the paper's contribution."""
+    return any(m.source.startswith("pattern:") and m.role in _OWN for m in link.mentions)
 
 
 def _generic_whatever_its_type(vocabulary: object, text: str) -> bool:
