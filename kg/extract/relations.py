@@ -181,17 +181,19 @@ def classify(
         if title and (_cut(words, head, starts) or _cut(words, tail, starts)) or _thing(words, head, tail):
             continue
         hits = match_patterns(words, head, tail, patterns, title) if others == 0 or head[2] != tail[2] else []
-        feats = pair_features(words, head, tail, others, rivals) if model.weights else []
+        feats: list[str] | None = None  # worked out for the first label that passes the gate
         pattern_score = {h.label: h for h in sorted(hits, key=lambda h: h.confidence)}  # the surest last
         for label in SIGNATURES[(head[2], tail[2])]:
             if label == "synonym-of" and not _abbreviates(words, head, tail):
                 continue  # SciER's direction: the abbreviation is the head
-            p = model.probability(label, feats) if feats else 0.0
             hit = pattern_score.get(label)
             if not hit and not relation_gate.passes(label, words, head, tail, spans, sure, rivals):
                 continue
             if label == "evaluated-with" and relation_gate.pretraining(words, head, tail):
                 continue
+            if feats is None:
+                feats = pair_features(words, head, tail, others, rivals) if model.weights else []
+            p = model.probability(label, feats) if feats else 0.0
             score, source = (max(hit.confidence, p), f"pattern:{hit.pattern}") if hit else (p, "classifier")
             if hit and p and model.weights.get(label):
                 score = round(0.5 * hit.confidence + 0.5 * max(p, hit.confidence * 0.8), 4)

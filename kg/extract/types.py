@@ -101,8 +101,13 @@ _PROPOSE_FILLER = {
 }
 
 
+_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+
+
 def _is_name(text: str) -> bool:
-    return any(c.isupper() or c.isdigit() for c in text)
+    if _CAPITAL_OR_DIGIT.search(text):
+        return True
+    return not text.isascii() and any(c.isupper() or c.isdigit() for c in text)  # "Éclair"
 
 
 def _head_type(word: str) -> str | None:
@@ -193,7 +198,7 @@ def _coined_in_our_sentence(doc: Doc, span: Span) -> bool:
     """Whether the name is one the paper coins for what it makes: a capitalised long form the abstract
     defines an acronym for ("Spatial-Aware Prompt (SAP)"), in a sentence where the paper proposes or
     introduces something, and not followed by a task's or a dataset's head noun ("(VAD) task")."""
-    if span.start_char < title_end(doc) or len(span) < 2:
+    if len(span) < 2 or span.start_char < title_end(doc):
         return False
     words = [t.text for t in span if not t.is_punct]
     if len(words) < 2 or not all(_TITLE_WORD.match(w) for w in words):
@@ -284,7 +289,7 @@ class TypeVotes:
                 votes = votes_of(doc, span)
                 if votes == ["DATASET"] and set(self.known_types(text)) == {"TASK"}:
                     votes = []  # "QA datasets", "VQA benchmarks": data for a task, not a dataset's name
-                if not votes and not self.known_types(text):  # a known name keeps the vocabulary's type
+                if not votes and len(span) > 1 and not self.known_types(text):  # a known name keeps its type
                     votes = _known_tail(span, self.known_types)
                 if not votes and label != "DATASET" and _evaluated_on(doc, span):
                     if not set(self.known_types(text)) & {"METHOD", "TASK"}:  # "results on GPT-4o" stays a method
