@@ -34,11 +34,9 @@ from kg.extract.types import _evaluated_on, _head_type, votes_of
 #: (Hunyuan3D, EgoExo4D) or a "Bench"; not a number with a unit ("4K", "3D") nor a plain word
 _COINED = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]{2}|(?<=.)[Bb]ench")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9*+.\-]*[A-Za-z0-9+]")
-#: the words of a text that may be coined, with the characters around them a token ends at
-_CANDIDATE = re.compile(
-    r"(?<![\w*+.\-])(?=[\w*+.\-]*?(?:[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]{2}|[\w*+.\-][Bb]ench))"
-    r"[A-Za-z0-9][\w*+.\-]*[A-Za-z0-9+](?![\w*+\-])"
-)
+#: where a text may have a coined word: the mark of one, found by a plain search (the word around it is
+#: the token that holds it)
+_MARK = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]{2}|[\w*+][Bb]ench")
 #: shorter coined words are too ambiguous to type from one context: "fine-tuned on CoT" is no dataset
 MIN_LENGTH = 5
 _NUMBER_WITH_UNIT = re.compile(r"[0-9.]+[A-Za-z]{0,2}")
@@ -92,12 +90,14 @@ class CoinedNames:
 
     @staticmethod
     def _coined_tokens(doc: Doc) -> list[int]:
-        """The tokens that are coined words, found in the text first (a token's text costs more)."""
-        out: list[int] = []
-        for match in _CANDIDATE.finditer(doc_text(doc)):
+        """The tokens that are coined words, found by their marks in the text (a token's text costs more)."""
+        seen: set[int] = set()
+        for match in _MARK.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-            out.extend(t.i for t in span or () if is_coined_word(t.text) and not t.like_url)
-        return sorted(set(out))
+            for token in span or ():
+                if token.i not in seen:
+                    seen.add(token.i)
+        return sorted(i for i in seen if is_coined_word(doc[i].text) and not doc[i].like_url)
 
     def _type_of(self, doc: Doc, span: Span, labels: dict[int, str]) -> str:
         """DATASET or METHOD when the context says so, else ""."""

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -134,7 +135,7 @@ class Model:
         weights = self.weights.get(label)
         if not weights:
             return 0.0
-        z = weights.get("bias", 0.0) + sum(weights.get(f, 0.0) for f in feats)
+        z = weights.get("bias", 0.0) + sum(map(weights.get, feats, repeat(0.0)))  # map: no Python loop per feature
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -49,7 +49,7 @@ _UNIT_AFTER_DIGIT = re.compile(r"(?<=[0-9])[KMGTB]\b")
 
 class SizedNames:
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)  # joined once here, read from the cache by the later components
         stops = {t for t in _tokens_at(doc, (m.end() - 1 for m in _STOP_AFTER_CAPITAL.finditer(text)))}
         stops = {t for t in stops if _GLUED_STOP.match(t.text)}
         if stops:
