@@ -27,7 +27,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.components.common import doc_text
+from kg.extract.components.common import add_mentions, doc_text
 from kg.extract.types import _evaluated_on, _head_type, votes_of
 
 #: a coined word: an inner capital after a small letter (HiDe, PromptCoT), letters and digits mixed
@@ -82,10 +82,7 @@ class CoinedNames:
             Span(doc, i, i + 1, label=typed[doc[i].text], span_id="coined") for i in candidates if doc[i].text in typed
         ]
         if found:
-            confidence = doc.user_data.setdefault("kg_confidence", {})
-            for span in found:
-                confidence[(span.start_char, span.end_char)] = CONFIDENCE
-            doc.spans["kg"] = sorted(spans + found, key=lambda s: (s.start, s.end))
+            add_mentions(doc, spans, found, CONFIDENCE)
         return doc
 
     @staticmethod

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.components.common import doc_text
+from kg.extract.components.common import add_mentions, doc_text
 from kg.extract.types import vocabulary_types
 
 #: words a release appends to a model's name
@@ -94,10 +94,7 @@ class VersionedNames:
             spans = [s for s in spans if s not in overlapping]
             added.append(Span(doc, span.start, span.end, label="METHOD", span_id="pattern:version"))
         if added:
-            confidence = doc.user_data.setdefault("kg_confidence", {})
-            for span in added:
-                confidence[(span.start_char, span.end_char)] = CONFIDENCE
-            doc.spans["kg"] = sorted(spans + added, key=lambda s: (s.start, s.end))
+            add_mentions(doc, spans, added, CONFIDENCE)
         return doc
 
 

@@ -61,3 +61,12 @@ def _source(span: Span) -> str:
     if span.id_.startswith("pattern:"):
         return "pattern"
     return span.id_ if span.id_ == "abbreviation" else ("vocabulary" if span.id_ else "ner")
+
+
+def add_mentions(doc: Doc, spans: list[Span], added: list[Span], confidence: float) -> None:
+    """Set ``doc.spans["kg"]`` to ``spans`` and the ``added`` mentions, in document order, each added one
+    with ``confidence`` (a rule component's mentions after ``kg_merge``)."""
+    confidences = doc.user_data.setdefault("kg_confidence", {})
+    for span in added:
+        confidences[(span.start_char, span.end_char)] = confidence
+    doc.spans["kg"] = sorted(spans + added, key=lambda s: (s.start, s.end))
