@@ -202,12 +202,27 @@ def test_a_title_for_two_tasks_names_both(rules_only):
     assert not any(" and " in t for t in tasks)
 
 
+def test_a_title_for_a_prognosis_or_a_simulation_names_a_task(rules_only):
+    for title, task in (
+        ("Hypergraph Learning with Privileged Knowledge for Ependymoma Prognosis", "Ependymoma Prognosis"),
+        ("Mixture-of-Personas Language Models for Population Simulation", "Population Simulation"),
+    ):
+        item = rules_only.extract_one(paper(title, "We study it."))
+        assert task in {m.text for m in item.mentions if m.type == EntityType.TASK}, title
+
+
 def test_a_name_ending_in_a_size_or_a_capital_is_one_token(rules_only):
     doc = rules_only.nlp("We build Fishbone-136K from 10K meshes, test on HRBench8K. We train on ImageNet-1K.")
     words = [t.text for t in doc]
     assert {"Fishbone-136K", "HRBench8K", "ImageNet-1K"} <= set(words)
     assert words[words.index("10") + 1] == "K"  # a number's unit is still split off
     assert [t.text for t in doc if t.is_sent_start] == ["We", "We"]
+
+
+def test_a_name_ending_in_a_capital_lets_go_of_the_full_stop(rules_only):
+    doc = rules_only.nlp("Our study focuses on two datasets: iWildCam and FMoW. We show that validation is noisy.")
+    assert "FMoW" in [t.text for t in doc]
+    assert [t.text for t in doc if t.is_sent_start] == ["Our", "We"]
 
 
 def test_well_known_methods_losses_and_tools_are_methods(extractor):

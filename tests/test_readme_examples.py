@@ -129,6 +129,12 @@ PLACEHOLDERS: dict[str, Callable[[Path], None]] = {
         "".join((ROOT / "benchmarks" / "paper_level" / "dev.jsonl").read_text(encoding="utf-8").splitlines(True)[:6]),
         encoding="utf-8",
     ),
+    "benchmarks/paper_level/heldout.jsonl": lambda p: p.write_text(
+        "".join(
+            (ROOT / "benchmarks" / "paper_level" / "heldout.jsonl").read_text(encoding="utf-8").splitlines(True)[:6]
+        ),
+        encoding="utf-8",
+    ),
 }
 BIG = "big/"  # the 74,728-paper build of the README: a copy of the session's small store build
 

@@ -1,7 +1,7 @@
 """Builds the spaCy ``Language`` that kg extracts with.
 
     tokenizer -> kg_sized_names -> sentencizer -> kg_paragraphs -> kg_vocabulary (SpanRuler) -> [tok2vec -> ner]
-              -> kg_cues -> kg_abbreviations -> kg_merge -> kg_versions -> kg_task_heads -> kg_coined_names -> kg_type_votes -> kg_roles
+              -> kg_cues -> kg_abbreviations -> kg_merge -> kg_versions -> kg_task_heads -> kg_coined_names -> kg_listed_names -> kg_type_votes -> kg_roles
 
 The trained ``tok2vec``/``ner`` come from the shipped model when it is present and ``config.use_model``.
 """
@@ -19,7 +19,7 @@ from spacy.util import compile_prefix_regex
 from kg import vocabulary as vocabulary_module
 from kg.config import Config
 from kg.errors import ModelError
-from kg.extract import biluo, coined, components, relations, task_heads, types, versions  # noqa: F401  (register the factories)
+from kg.extract import biluo, coined, components, listed, relations, task_heads, types, versions  # noqa: F401  (register the factories)
 
 
 def _names_a_part(form: str, term: vocabulary_module.Term, vocabulary: vocabulary_module.Vocabulary) -> bool:
@@ -128,6 +128,7 @@ RULE_COMPONENTS = (
     "kg_versions",
     "kg_task_heads",
     "kg_coined_names",
+    "kg_listed_names",
     "kg_type_votes",
     "kg_roles",
 )
@@ -138,7 +139,7 @@ def make_nlp(config: Config = Config()) -> Language:
 
     >>> nlp = make_nlp(Config(use_model=False, relations=False))
     >>> [p for p in nlp.pipe_names if p.startswith("kg_")]
-    ['kg_sized_names', 'kg_paragraphs', 'kg_vocabulary', 'kg_vocabulary_exact', 'kg_cues', 'kg_abbreviations', 'kg_merge', 'kg_versions', 'kg_task_heads', 'kg_coined_names', 'kg_type_votes', 'kg_roles']
+    ['kg_sized_names', 'kg_paragraphs', 'kg_vocabulary', 'kg_vocabulary_exact', 'kg_cues', 'kg_abbreviations', 'kg_merge', 'kg_versions', 'kg_task_heads', 'kg_coined_names', 'kg_listed_names', 'kg_type_votes', 'kg_roles']
     """
     model_path = config.model_path
     if config.use_model and has_model(model_path):

@@ -278,6 +278,7 @@ class TypeVotes:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [(span, span.text, span.label_) for span in doc.spans.get("kg", ())]  # a span's text is costly
+        listed = set(doc.user_data.get("kg_dataset_list_items", ()))  # kg_listed_names read them
         ballots: dict[str, Counter[str]] = {}
         labels: dict[str, set[str]] = {}
         written: dict[str, str] = {}  # a name as the paper first writes it, by its lower-case form
@@ -291,7 +292,7 @@ class TypeVotes:
                     votes = []  # "QA datasets", "VQA benchmarks": data for a task, not a dataset's name
                 if not votes and len(span) > 1 and not self.known_types(text):  # a known name keeps its type
                     votes = _known_tail(span, self.known_types)
-                if not votes and label != "DATASET" and _evaluated_on(doc, span):
+                if not votes and label != "DATASET" and ((span.start, span.end) in listed or _evaluated_on(doc, span)):
                     if not set(self.known_types(text)) & {"METHOD", "TASK"}:  # "results on GPT-4o" stays a method
                         votes = ["DATASET"]
                 ballot.update(votes)

@@ -32,18 +32,19 @@ class Paragraphs:
 @Language.factory("kg_sized_names")
 def make_sized_names(nlp: Language, name: str) -> "SizedNames":
     """A name ending in a size or a capital is one token, without the full stop after it: "HRBench4K",
-    "Fishbone-136K" (not "HRBench4" + "K"), "ImageNet-1K" + "." (not "ImageNet-1K.")."""
+    "Fishbone-136K" (not "HRBench4" + "K"), "ImageNet-1K" + "." (not "ImageNet-1K."), "FMoW" + "." (not "FMoW.").
+    """
     return SizedNames()
 
 
 #: a word that ends in digits after a letter: the tokenizer splits a unit ("K", "M") off it as off a number
 _ENDS_IN_NUMBER = re.compile(r"[A-Za-z][A-Za-z0-9*+.]*-?[0-9]+(?:\.[0-9]+)?$")
 _SIZE_UNITS = frozenset({"K", "M", "G", "T", "B"})
-#: a token the tokenizer leaves glued to a sentence's full stop: "ImageNet-1K.", "GPT-4V.", "HRBench8K."
-_GLUED_STOP = re.compile(r".*[0-9][A-Z]\.$")
+#: a token the tokenizer leaves glued to a sentence's full stop: "ImageNet-1K.", "GPT-4V.", "FMoW."
+_GLUED_STOP = re.compile(r".*[0-9a-z][A-Z]\.$")
 
 
-_STOP_AFTER_CAPITAL = re.compile(r"[0-9][A-Z]\.(?=\s|$)")
+_STOP_AFTER_CAPITAL = re.compile(r"[0-9a-z][A-Z]\.(?=\s|$)")
 _UNIT_AFTER_DIGIT = re.compile(r"(?<=[0-9])[KMGTB]\b")
 
 
