@@ -63,3 +63,13 @@ def test_a_candidate_starting_inside_a_hyphenated_word_starts_with_the_word():
     local = next(t.i for t in doc if t.text == "local")  # a spaced dash joins no word
     start, end = _trim(local, local + 2, "METHOD", tokens)
     assert doc[start:end].text == "local block"
+
+
+def test_a_capitalised_method_name_lets_go_of_its_lower_case_kind_word(extractor):
+    found = _texts(
+        extractor,
+        "The framework incorporates a Salient Region Selection module and an Adaptive Attention Gate mechanism. "
+        "A plain attention module follows.",
+    )
+    assert {"Salient Region Selection", "Adaptive Attention Gate"} <= found
+    assert not any(text.endswith(("module", "mechanism")) and text[:1].isupper() for text in found)

@@ -22,6 +22,11 @@ CASES = [
         "We propose PointReg, a registration network. PointReg outperforms ICP on two benchmarks.",
         {"PointReg": "proposes", "ICP": "uses"},
     ),
+    (  # the named parts the paper lists of its own framework are proposed with it
+        "Audio-visual segmentation by suppression",
+        "We propose a new segmenter. Our framework consists of a Modality Prior Decoder and a Token Gate.",
+        {"Modality Prior Decoder": "proposes"},
+    ),
 ]
 
 

@@ -239,6 +239,24 @@ def _glued(i: int, tokens: _Tokens) -> bool:
     return tokens.idx[i - 1] + tokens.length[i - 1] == tokens.idx[i]
 
 
+#: lower-case words after a method's capitalised name that say what kind of part it is, not which
+_METHOD_TAIL = frozenset(
+    "module modules mechanism mechanisms strategy strategies framework frameworks block blocks layer layers "
+    "component components scheme schemes technique techniques approach approaches method methods model models "
+    "architecture architectures algorithm algorithms network networks pipeline pipelines unit units".split()
+)
+
+
+def _named(start: int, end: int, tokens: _Tokens) -> bool:
+    """Whether the words of a span are written as a name: each word starts with a capital or a digit
+    (the parts of a hyphenated word aside), one of them with a capital ("3D" alone is no name)."""
+    idx, length = tokens.idx, tokens.length
+    starts = [tokens.orth(i) for i in range(start, end) if i == start or idx[i] > idx[i - 1] + length[i - 1]]
+    return any(word[:1].isupper() for word in starts) and all(
+        word[:1].isupper() or word[:1].isdigit() for word in starts
+    )
+
+
 def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] | None:
     """Drop leading determiners/pronouns and trailing punctuation from a candidate."""
     lower, punct, space = tokens.lower, tokens.punct, tokens.space
@@ -256,6 +274,14 @@ def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] 
                 if end - start <= 3:
                     return None
                 break
+            end -= 1
+    if label == "METHOD":  # "Salient Region Selection module": the name is the capitalised words
+        while (
+            end - start > 1
+            and lower(end - 1) in _METHOD_TAIL
+            and tokens.orth(end - 1).islower()
+            and _named(start, end - 1, tokens)
+        ):
             end -= 1
     if end <= start:
         return None

@@ -10,6 +10,21 @@ from kg.extract.rules import Rules
 TITLE_LINKS = frozenset({"for", "via", "with", "towards", "toward", "through", "as"})
 
 
+#: verbs that list the parts of a method ("X consists of A and B", "it integrates A")
+COMPONENT_VERBS = frozenset(
+    "consists comprises composed integrates incorporates includes contains features equipped".split()
+)
+#: words that say the method whose parts are listed is the paper's own
+OWN_WORDS = frozenset("our it its proposed framework".split())
+
+
+def _named_part(span: Span) -> bool:
+    """A name written as a name: two words or more with capitals ("Modality Prior Decoder"), or a coined
+    word ("TDFusion")."""
+    words = [t.text for t in span if t.is_alpha and len(t.text) > 3]
+    return len(words) >= 2 and all(w[:1].isupper() for w in words)
+
+
 class Roles:
     """What the paper does with each mention (the ``kg_roles`` component)."""
 
@@ -56,7 +71,9 @@ class Roles:
         if self._opens_title(span):
             return True
         sentence_words = {t.lower_ for t in span.doc[sent_start : span.start]}
-        return bool(sentence_words & self.rules.propose_cues) and "we" in sentence_words
+        if bool(sentence_words & self.rules.propose_cues) and "we" in sentence_words:
+            return True
+        return _named_part(span) and bool(sentence_words & COMPONENT_VERBS) and bool(sentence_words & OWN_WORDS)
 
     @staticmethod
     def _opens_title(span: Span) -> bool:
