@@ -149,6 +149,29 @@ def test_versions_and_subsets_are_separate_but_broader():
     assert by_label["COCO 2017"].broader == (by_label["COCO"].id,)
 
 
+def test_a_task_written_as_a_verb_phrase_is_the_task_it_names(vocabulary):
+    found = ids(
+        [
+            item("a", (T.TASK, "recognizing English texts"), (T.TASK, "Predict 3D Lane Shape")),
+            item("b", (T.TASK, "English text recognition"), (T.TASK, "3D lane shape prediction")),
+        ]
+    )
+    assert found[("a", "recognizing English texts")] == found[("b", "English text recognition")]
+    assert found[("a", "Predict 3D Lane Shape")] == found[("b", "3D lane shape prediction")]
+
+
+def test_a_phrase_about_the_research_is_no_task(vocabulary):
+    from kg.resolve import GENERIC, Resolver
+
+    paper = item("a", (T.TASK, "Investigating Pose Representations"), (T.TASK, "Enhancing Semantic Segmentation"))
+    resolver = Resolver(vocabulary)
+    resolver.observe(paper)
+    table = resolver.finish()
+    research, task = paper.mentions
+    assert table.specificity(research) == GENERIC
+    assert table.specificity(task) > GENERIC
+
+
 def test_different_types_do_not_merge():
     found = ids([item("1", (T.DATASET, "Kinetics")), item("2", (T.METHOD, "Kinetics"))])
     assert found[("1", "Kinetics")] != found[("2", "Kinetics")]

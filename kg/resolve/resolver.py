@@ -9,6 +9,7 @@ from kg.resolve.cluster import cluster
 from kg.resolve.counts import _add, _top
 from kg.resolve.keys import Key, normalize
 from kg.resolve.table import EntityTable
+from kg.resolve.tasks import mention_name
 from kg.specificity import shipped_model as specificity_model
 
 #: generic heads after a method's name ("ResNet models", "deep learning methods")
@@ -43,12 +44,13 @@ class Resolver:
         """Count a paper's mentions (``sign=-1``: take them back); returns the keys whose counts changed."""
         touched: set[Key] = set()
         for mention in item.mentions:
-            text_key = self.key(mention.text)
+            name = mention_name(mention)
+            text_key = self.key(name)
             if not text_key:
                 continue
             key = (mention.type.value, text_key)
             touched.add(key)
-            _add(self.surfaces.setdefault(key, {}), mention.text, sign)
+            _add(self.surfaces.setdefault(key, {}), name, sign)
             if mention.vocabulary_id.startswith(key[0] + "/"):
                 _add(self.vocabulary_seen.setdefault(key, {}), mention.vocabulary_id, sign)
             if mention.long_form:

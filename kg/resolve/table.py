@@ -14,7 +14,7 @@ from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
 from kg.resolve.cluster import base_id, settled_ids
 from kg.resolve.counts import _add
 from kg.resolve.keys import Key
-from kg.resolve.tasks import most_specific_tasks
+from kg.resolve.tasks import is_research_phrase, mention_name, most_specific_tasks
 from kg.slug import entity_id
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class EntityTable:
 
     def entity_for(self, mention: Mention) -> str:
         """The entity id of one mention (its paper's own abbreviation definitions win)."""
-        key = (mention.type.value, self.resolver.key(mention.text))
+        key = (mention.type.value, self.resolver.key(mention_name(mention)))
         if mention.long_form and key in self.ambiguous:
             found = self.entity_of((key[0], self.resolver.key(mention.long_form)))
             if found is not None:
@@ -88,7 +88,9 @@ class EntityTable:
         if inside_url(mention.sentence, at, at + len(mention.text)):
             return GENERIC  # text inside a URL names nothing
         type_ = mention.type
-        found = self._name_specificity(type_, mention.text, mention.vocabulary_id, mention.long_form)
+        if type_ is EntityType.TASK and is_research_phrase(mention.text):
+            return GENERIC  # "Investigating Pose Representations": the research, not a task
+        found = self._name_specificity(type_, mention_name(mention), mention.vocabulary_id, mention.long_form)
         if type_ is EntityType.METHOD and found > GENERIC:
             core = core_name(mention.text)
             if core != mention.text and looks_named(core):
@@ -128,7 +130,7 @@ class EntityTable:
         """One link per (entity, strongest role) for a paper, with every mention as evidence."""
         by_entity: dict[str, list[Mention]] = defaultdict(list)
         for mention in item.mentions:
-            if self.resolver.key(mention.text):
+            if self.resolver.key(mention_name(mention)):
                 by_entity[self.entity_for(mention)].append(mention)
         links = []
         for entity, mentions in sorted(by_entity.items()):
@@ -162,7 +164,7 @@ class EntityTable:
             touched.add(entity)
             surfaces = self.surfaces.setdefault(entity, {})
             for mention in link.mentions:
-                _add(surfaces, mention.text, sign)
+                _add(surfaces, mention_name(mention), sign)
             if sign > 0:
                 self.papers.setdefault(entity, set()).add(pid)
                 self.types[entity] = link.mentions[0].type.value
@@ -171,7 +173,10 @@ class EntityTable:
             if not surfaces:
                 del self.surfaces[entity], self.papers[entity], self.types[entity]
         keys = {
-            (m.type.value, self.resolver.key(text)) for m in item.mentions for text in (m.text, m.long_form) if text
+            (m.type.value, self.resolver.key(text))
+            for m in item.mentions
+            for text in (mention_name(m), m.long_form)
+            if text
         }
         for key in keys:
             if not key[1]:

@@ -1,11 +1,87 @@
-"""The tasks of one paper at their most specific."""
+"""The tasks of one paper at their most specific, and a task's name when the text words it as a verb.
+
+A paper writes a task as a verb phrase as often as by its name: "recognizing English texts" is the task
+"English text recognition", "Predict 3D Lane Shape" is "3D Lane Shape Prediction", and "Enhancing
+Semantic Segmentation" names "Semantic Segmentation". :func:`task_name` gives the name such a phrase
+stands for, so that it resolves to the same entity as the name; a phrase about the research itself
+("Investigating Pose Representations") names no task (:func:`is_research_phrase`). The verbs are data
+(``task_verbs`` and ``research_verbs`` in ``kg/data/words.json``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
-from kg.records import EntityType, Link
+from kg.data import word_set
+from kg.records import EntityType, Link, Mention
 from kg.resolve.keys import _SEPARATORS, _singular
+
+#: words that end the object of a task verb: "predicting the future of X" is left as written
+_OBJECT_BREAKS = frozenset("of for in on with from to by via using and or into under as at".split())
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+@lru_cache(maxsize=1)
+def _task_verbs() -> dict[str, str]:
+    return dict(pair.split() for pair in word_set("task_verbs"))
+
+
+@lru_cache(maxsize=1)
+def _task_heads() -> frozenset[str]:
+    from kg.extract.rules import Rules  # the head words extraction types tasks by
+
+    return Rules.load().task_heads | frozenset(_task_verbs().values())
+
+
+def _names_a_task(words: Sequence[str]) -> bool:
+    last = words[-1].lower() if words else ""
+    return last in _task_heads() or _singular(last) in _task_heads()
+
+
+def mention_name(mention: Mention) -> str:
+    """The name a mention stands for: a task's :func:`task_name`, any other mention's text."""
+    return task_name(mention.text) if mention.type is EntityType.TASK else mention.text
+
+
+@lru_cache(maxsize=65536)
+def task_name(text: str) -> str:
+    """The name a task phrase stands for: a verb and its object become the object and the verb's noun;
+    a research verb before a task's name goes; anything else is returned as written.
+
+    >>> task_name("recognizing English texts"), task_name("Predict 3D Lane Shape")
+    ('English text recognition', '3D Lane Shape Prediction')
+    >>> task_name("Enhancing Semantic Segmentation"), task_name("predicting the future of videos")
+    ('Semantic Segmentation', 'predicting the future of videos')
+    """
+    words = text.split()
+    if len(words) < 2:
+        return text
+    verb, rest = words[0].lower(), words[1:]
+    while rest and rest[0].lower() in _ARTICLES:
+        rest = rest[1:]
+    if not rest or len(rest) > 4 or any(w.lower() in _OBJECT_BREAKS for w in rest):
+        return text
+    if verb in word_set("research_verbs"):
+        return " ".join(rest) if _names_a_task(rest) else text
+    noun = _task_verbs().get(verb)
+    if noun is None or _names_a_task(rest):
+        return text
+    last = rest[-1]
+    singular = _singular(last) if last.islower() or last[1:].islower() else last
+    titled = words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() for w in rest)
+    return " ".join([*rest[:-1], singular, noun.capitalize() if titled else noun])
+
+
+def is_research_phrase(text: str) -> bool:
+    """Whether a task phrase is about the research, not a task: a research verb before words that name
+    no task ("Investigating Pose Representations", "rethinking data curation").
+
+    >>> is_research_phrase("Investigating Pose Representations"), is_research_phrase("Enhancing Semantic Segmentation")
+    (True, False)
+    """
+    words = text.split()
+    return len(words) >= 2 and words[0].lower() in word_set("research_verbs") and task_name(text) == text
 
 
 def _words(text: str) -> frozenset[str]:
@@ -25,9 +101,10 @@ def most_specific_tasks(links: Sequence[Link]) -> list[Link]:
     ...                                            link("task/c", "image generation")])]
     ['task/b', 'task/c']
     """
-    names = {id(link): [_words(m.text) for m in link.mentions] for link in links}
+    names = {id(link): [_words(mention_name(m)) for m in link.mentions] for link in links}
     heads = {
-        id(link): {_singular(m.text.lower().split()[-1]) for m in link.mentions if m.text.split()} for link in links
+        id(link): {_singular(n.lower().split()[-1]) for n in map(mention_name, link.mentions) if n.split()}
+        for link in links
     }
     tasks = [link for link in links if link.mentions[0].type is EntityType.TASK]
 
