@@ -247,6 +247,11 @@ _METHOD_TAIL = frozenset(
 )
 
 
+#: kind words that one word before them may be part of: "Diffusion models" (a sentence's first word has
+#: its capital anyway), "T2I models" (models for a task) are not "Diffusion" or "T2I"
+_MODEL_WORDS = frozenset("model models network networks method methods approach approaches".split())
+
+
 def _named(start: int, end: int, tokens: _Tokens) -> bool:
     """Whether the words of a span are written as a name: each word starts with a capital or a digit
     (the parts of a hyphenated word aside), one of them with a capital ("3D" alone is no name)."""
@@ -281,6 +286,7 @@ def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] 
             and lower(end - 1) in _METHOD_TAIL
             and tokens.orth(end - 1).islower()
             and _named(start, end - 1, tokens)
+            and (end - start > 2 or lower(end - 1) not in _MODEL_WORDS)
         ):
             end -= 1
     if end <= start:
