@@ -25,9 +25,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from kg.records import Mention
 from kg.specificity import read_weights
+
+T = TypeVar("T")
 
 _CUES = {
     "list": re.compile(r"\b(such as|e\.g\.|including|like|i\.e\.|for example|for instance|ranging from)\b", re.I),
@@ -118,16 +121,20 @@ def link_features(mentions: Sequence[Mention], specificity: float, title: str = 
 
 @dataclass(frozen=True)
 class RelevanceModel:
-    """Logistic weights per feature and the decision threshold of each type."""
+    """Logistic weights per feature, the decision threshold of each type, and how many links of a type
+    one paper keeps at most, unless a link is at least so probable (an abstract addresses a task or two;
+    the third most probable task is most often one it names in passing)."""
 
     weights: dict[str, float] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=dict)  # type -> threshold (0.5 when absent)
+    most_per_paper: dict[str, tuple[int, float]] = field(default_factory=dict)  # type -> (count, unless p >=)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> RelevanceModel:
         """The shipped weights, or those at ``path``."""
         data = read_weights("relevance.json", path)
-        return cls(dict(data["weights"]), {t: float(v) for t, v in data["thresholds"].items()})
+        most = {t: (int(n), float(p)) for t, (n, p) in data.get("most_per_paper", {}).items()}
+        return cls(dict(data["weights"]), {t: float(v) for t, v in data["thresholds"].items()}, most)
 
     def probability(self, mentions: Sequence[Mention], specificity: float, title: str = "") -> float:
         """The probability that the link belongs in the graph."""
@@ -139,8 +146,26 @@ class RelevanceModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def keeps(self, mentions: Sequence[Mention], specificity: float, title: str = "") -> bool:
-        """Whether the link is kept."""
+        """Whether the link is kept, before :meth:`within_paper_limits`."""
         return self.probability(mentions, specificity, title) >= self.thresholds.get(mentions[0].type.value, 0.5)
+
+    def within_paper_limits(self, kept: Sequence[tuple[T, str, float, str]]) -> list[T]:
+        """Of one paper's kept links, given as (link, type, probability, entity id), those within
+        ``most_per_paper``: the most probable of each type, ties broken by entity id, and any as probable
+        as the limit's own threshold. The order of ``kept`` is kept.
+
+        >>> model = RelevanceModel(most_per_paper={"task": (1, 0.9)})
+        >>> model.within_paper_limits([("a", "task", 0.3, "task/a"), ("b", "task", 0.5, "task/b"),
+        ...                            ("c", "method", 0.2, "method/c")])
+        ['b', 'c']
+        """
+        dropped: set[int] = set()
+        for type_, (count, confident) in self.most_per_paper.items():
+            ranked = sorted(
+                (i for i, (_, t, _, _) in enumerate(kept) if t == type_), key=lambda i: (-kept[i][2], kept[i][3])
+            )
+            dropped.update(i for rank, i in enumerate(ranked) if rank >= count and kept[i][2] < confident)
+        return [link for i, (link, _, _, _) in enumerate(kept) if i not in dropped]
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,8 @@ matching) and 0 otherwise, and fits a logistic regression over :func:`kg.relevan
 (``scripts/logistic.py``). A threshold per type is then chosen on the development set, which never
 trains a weight: the one that gives that type its best F1 there. Prints the development-set table.
 ``--types`` refits those types alone and keeps the other types' weights and thresholds of ``--out``
-(each weight belongs to one type, so a type's fit does not depend on the others').
+(each weight belongs to one type, so a type's fit does not depend on the others'). The limits per paper
+of ``--out`` (``most_per_paper``) are kept, and applied when thresholds are chosen.
 """
 
 from __future__ import annotations
@@ -64,10 +65,13 @@ def scored(
 ) -> tuple[list[int], paper_eval.PaperScores]:
     """Each candidate's label (it matches an annotated entity) and the paper-level scores of the links
     ``model`` keeps (all of them without a model)."""
-    by_paper: dict[str, list[tuple[int, paper_eval.PredEntity]]] = {}
+    scored_links: dict[str, list[tuple[tuple[int, paper_eval.PredEntity], str, float, str]]] = {}
     for i, (pid, feats, pred) in enumerate(cands):
-        if model is None or model.probability_of(feats) >= model.thresholds.get(pred.type, 0.5):
-            by_paper.setdefault(pid, []).append((i, pred))
+        p = 1.0 if model is None else model.probability_of(feats)
+        if model is None or p >= model.thresholds.get(pred.type, 0.5):
+            scored_links.setdefault(pid, []).append(((i, pred), pred.type, p, pred.entity))
+    limits = model or RelevanceModel()
+    by_paper = {pid: limits.within_paper_limits(kept) for pid, kept in scored_links.items()}
     labels = [0] * len(cands)
     for paper in gold:
         kept = by_paper.get(paper.id, [])
@@ -89,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--types", nargs="+", choices=paper_eval.TYPES, default=list(paper_eval.TYPES))
     args = ap.parse_args(argv)
     kept_weights, thresholds = _other_types(args.out, args.types)
+    most = RelevanceModel.load(args.out).most_per_paper if args.out.is_file() else {}
     extractor = Extractor(Config())
     train_gold = list(paper_eval.read_paper_gold(args.train))
     train = candidates(train_gold, extractor)
@@ -101,14 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     for type_ in args.types:  # the threshold of each type that gives it the best F1 on the dev set
         best = (-1.0, 0.5)
         for step in range(10, 91, 5):
-            _, s = scored(dev_gold, dev, RelevanceModel(weights, {**thresholds, type_: step / 100}))
+            _, s = scored(dev_gold, dev, RelevanceModel(weights, {**thresholds, type_: step / 100}, most))
             prf = s.types[type_].relaxed
             print(f"{type_} threshold {step / 100:.2f}: P {prf.precision:.3f} R {prf.recall:.3f} F1 {prf.f1:.3f}")
             best = max(best, (prf.f1, step / 100))
         thresholds[type_] = best[1]
-    _, s = scored(dev_gold, dev, RelevanceModel(weights, thresholds))
+    _, s = scored(dev_gold, dev, RelevanceModel(weights, thresholds, most))
     args.out.write_text(
-        json.dumps({"thresholds": thresholds, "weights": dict(sorted(weights.items()))}, indent=0, sort_keys=True)
+        json.dumps(
+            {"most_per_paper": most, "thresholds": thresholds, "weights": dict(sorted(weights.items()))},
+            indent=0,
+            sort_keys=True,
+        )
         + "\n",
         encoding="utf-8",
     )

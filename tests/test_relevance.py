@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kg.records import EntityType, Mention, Role
 from kg.relevance import RelevanceModel, link_features, shipped_model
 
@@ -90,3 +93,53 @@ def test_thresholds_are_per_type():
     task = Mention(EntityType.TASK, "abstract", 0, 1, "x")
     method = Mention(EntityType.METHOD, "abstract", 0, 1, "x")
     assert not model.keeps([task], 0.0) and model.keeps([method], 0.0)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["task", "method"]), st.floats(0.0, 1.0), st.sampled_from("abcdefgh")),
+        max_size=12,
+    )
+)
+def test_a_paper_keeps_its_most_probable_tasks_within_the_limit(links):
+    model = RelevanceModel(most_per_paper={"task": (2, 0.5)})
+    kept = [(i, t, p, f"{t}/{e}") for i, (t, p, e) in enumerate(links)]
+    out = model.within_paper_limits(kept)
+    assert out == sorted(out)  # a subset, in the order given
+    dropped = [i for i in range(len(kept)) if i not in out]
+    assert all(kept[i][1] == "task" and kept[i][2] < 0.5 for i in dropped)  # methods and confident tasks stay
+    below = [i for i in out if kept[i][1] == "task" and kept[i][2] < 0.5]
+    assert len(below) <= 2
+    # nothing dropped is more probable than a task kept below the limit's threshold
+    assert all(kept[d][2] <= kept[b][2] for d in dropped for b in below)
+
+
+def test_the_shipped_model_keeps_few_tasks_per_paper_unless_confident():
+    count, confident = shipped_model().most_per_paper["task"]
+    assert 1 <= count <= 3 and shipped_model().thresholds["task"] < confident <= 1.0
+
+
+def test_a_task_the_title_names_is_linked_though_worded_like_a_common_phrase(extractor, tmp_path):
+    # "Gait Measurements" and "Structured Generation" read less like names than "crowd counting" does;
+    # that the title names them says they are what the paper addresses
+    rows = [
+        {
+            "id": "2601.00001",
+            "title": "Frozen Backbones for Gait Measurements",
+            "abstract": "We measure the gait of patients from video. A frozen backbone with a light head reads "
+            "stride length and cadence. It matches a sensor mat within 3%.",
+        },
+        {
+            "id": "2601.00002",
+            "title": "Draft-Guided Decoding for Structured Generation in Language Models",
+            "abstract": "Language models often break a required output format. We decode from a draft and repair "
+            "it with a grammar. Outputs always parse and accuracy rises on four benchmarks.",
+        },
+    ]
+    src = tmp_path / "papers.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    from kg.build.pipeline import run
+
+    build = run([src], extractor.config, extractor=extractor)
+    tasks = {e.label for e in build.entities if e.type is EntityType.TASK}
+    assert {"Gait Measurements", "Structured Generation"} <= tasks

@@ -301,3 +301,22 @@ def test_hand_checked_merges_hold(vocabulary):
             entity_of_group = [{found[f] for f in group} for group in groups]
             assert all(len(e) == 1 for e in entity_of_group), (row["label"], found)
             assert len(set.union(*entity_of_group)) == len(groups), (row["label"], found)
+
+
+def test_qualities_before_a_task_do_not_make_another_task(vocabulary):
+    # a title words its task with how well it is done; the abstract names the task plainly
+    found = ids(
+        [
+            item(
+                "a",
+                (T.TASK, "Robust and Efficient Gait Recognition"),
+                (T.TASK, "gait recognition"),
+                (T.TASK, "High-Quality Sketch Inpainting"),
+            ),
+            item("b", (T.TASK, "Gait Recognition"), (T.TASK, "sketch inpainting"), (T.TASK, "real-time detection")),
+        ]
+    )
+    assert found[("a", "Robust and Efficient Gait Recognition")] == found[("a", "gait recognition")]
+    assert found[("a", "Robust and Efficient Gait Recognition")] == found[("b", "Gait Recognition")]
+    assert found[("a", "High-Quality Sketch Inpainting")] == found[("b", "sketch inpainting")]
+    assert found[("b", "real-time detection")] != found[("a", "gait recognition")]  # one word left: kept whole

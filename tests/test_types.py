@@ -145,3 +145,37 @@ def test_a_capitalised_name_the_paper_coins_with_an_acronym_is_a_method(extracto
     types = _types(extractor, "Parts first", abstract)
     assert types["Structural Layout Generation"] == {"method"} and types["SLG"] == {"method"}
     assert "method" not in types.get("Document Layout Analysis", {"task"})
+
+
+def test_a_name_described_after_its_acronym_takes_that_type(extractor):
+    # "X (XY), a ... paradigm": the description follows the acronym, and "via" joins the coined name's words
+    abstract = (
+        "We introduce Sparse Agreement via Token Voting (SATV), a decentralised decoding paradigm for "
+        "ensembles of language models. SATV lowers the cost of agreement."
+    )
+    types = _types(extractor, "Agreeing cheaply", abstract)
+    assert types["Sparse Agreement via Token Voting"] == {"method"}
+    assert types["SATV"] == {"method"}
+
+
+def test_a_coined_name_ending_in_a_known_task_is_the_method_the_text_says_it_is(extractor):
+    # the name ends in "Domain Generalization", a task; the abstract says the paper proposes it, a framework
+    title = "Shape-Guided Domain Generalization for Point Clouds"
+    abstract = (
+        "We propose Shape-Guided Domain Generalization (SGDG), a state-space in-context learning framework "
+        "for point clouds. SGDG outperforms prior work on three benchmarks."
+    )
+    types = _types(extractor, title, abstract)
+    assert types["Shape-Guided Domain Generalization"] == {"method"}
+    assert types["SGDG"] == {"method"}
+
+
+def test_a_task_acronym_before_a_dataset_noun_stays_the_task_its_long_form_names(extractor):
+    # "CMF datasets" are data for the task CMF stands for, not a dataset named CMF
+    abstract = (
+        "We study the cloud mask forecasting (CMF) problem. Existing CMF datasets are small, so we "
+        "introduce a dataset for CMF, named SkyMask-9, and compare 40 CMF methods on it."
+    )
+    types = _types(extractor, "Forecasting clouds", abstract)
+    assert types["CMF"] == {"task"}
+    assert types["cloud mask forecasting"] == {"task"}

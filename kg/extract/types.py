@@ -158,17 +158,33 @@ def _evaluated_on(doc: Doc, span: Span) -> bool:
 
 
 def _appositive(doc: Doc, span: Span) -> str | None:
-    """The type the phrase right after a name says it is: "X, a real-scan object dataset", "X, a new
+    """The type the phrase right after a name says it is: "X, a real-scan object dataset", "X (XD), a new
     framework for ..." (the first head noun within a few words, before any other punctuation)."""
-    if span.end + 1 >= len(doc) or doc[span.end].text != "," or doc[span.end + 1].lower_ not in {"a", "an"}:
+    end = _past_acronym(doc, span.end)
+    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in {"a", "an"}:
         return None
-    for token in doc[span.end + 2 : min(len(doc), span.end + 2 + _APPOSITIVE_WORDS)]:
-        if token.is_punct and token.text != "-":
+    words = 0
+    for token in doc[end + 2 :]:
+        if token.text == "-":
+            continue  # "Mamba-based" is one word
+        if token.is_punct or words == _APPOSITIVE_WORDS:
             return None
-        found = _head_type(token.text)
+        found = _head_type(token.text) or ("METHOD" if token.lower_ in APPOSITIVE_METHOD else None)
         if found:
             return found
+        words += 1
     return None
+
+
+#: nouns that, in "X, a ... paradigm", say X is a method though they never head a method's name
+APPOSITIVE_METHOD = frozenset({"paradigm", "approach", "technique", "pipeline", "mechanism", "strategy"})
+
+
+def _past_acronym(doc: Doc, i: int) -> int:
+    """The token after a parenthesised acronym that starts at ``i`` ("(ECON)"), else ``i``."""
+    if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and _is_name(doc[i + 1].text):
+        return i + 3
+    return i
 
 
 def _proposed(doc: Doc, span: Span) -> bool:
@@ -192,6 +208,8 @@ MAKE = frozenset(
     "propose proposes introduce introduces present presents develop develops design designs devise".split()
 )
 _TITLE_WORD = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+#: lower-case words a coined capitalised name may hold between its capitalised words
+_NAME_JOINERS = frozenset({"via", "of", "for", "with", "and", "in", "on", "to", "the", "from"})
 
 
 def _coined_in_our_sentence(doc: Doc, span: Span) -> bool:
@@ -201,7 +219,8 @@ def _coined_in_our_sentence(doc: Doc, span: Span) -> bool:
     if len(span) < 2 or span.start_char < title_end(doc):
         return False
     words = [t.text for t in span if not t.is_punct]
-    if len(words) < 2 or not all(_TITLE_WORD.match(w) for w in words):
+    inner = [w for w in words[1:-1] if w not in _NAME_JOINERS]  # "Efficient Coordination via Nash Equilibrium"
+    if len(words) < 2 or not all(_TITLE_WORD.match(w) for w in [words[0], *inner, words[-1]]):
         return False
     if span.text not in doc.user_data.get("kg_abbreviation_pairs", {}).values():
         return False
@@ -279,7 +298,10 @@ class TypeVotes:
     def __call__(self, doc: Doc) -> Doc:
         spans = [(span, span.text, span.label_) for span in doc.spans.get("kg", ())]  # a span's text is costly
         listed = set(doc.user_data.get("kg_dataset_list_items", ()))  # kg_listed_names read them
+        pairs = {short.lower(): long.lower() for short, long in doc.user_data.get("kg_abbreviation_pairs", {}).items()}
+        task_forms = {long for long in pairs.values() if any(t.lower() == long and l == "TASK" for _, t, l in spans)}
         ballots: dict[str, Counter[str]] = {}
+        tails: dict[str, list[str]] = {}  # the known name a name ends in: counted only when nothing else votes
         labels: dict[str, set[str]] = {}
         written: dict[str, str] = {}  # a name as the paper first writes it, by its lower-case form
         for span, text, label in spans:
@@ -288,10 +310,12 @@ class TypeVotes:
             labels.setdefault(text.lower(), set()).add(label)
             if _is_name(text):
                 votes = votes_of(doc, span)
-                if votes == ["DATASET"] and set(self.known_types(text)) == {"TASK"}:
-                    votes = []  # "QA datasets", "VQA benchmarks": data for a task, not a dataset's name
+                if votes == ["DATASET"] and (
+                    set(self.known_types(text)) == {"TASK"} or pairs.get(text.lower()) in task_forms
+                ):
+                    votes = []  # "QA datasets", "FSS datasets": data for a task, not a dataset's name
                 if not votes and len(span) > 1 and not self.known_types(text):  # a known name keeps its type
-                    votes = _known_tail(span, self.known_types)
+                    tails.setdefault(text.lower(), _known_tail(span, self.known_types))
                 if not votes and label != "DATASET" and ((span.start, span.end) in listed or _evaluated_on(doc, span)):
                     if not set(self.known_types(text)) & {"METHOD", "TASK"}:  # "results on GPT-4o" stays a method
                         votes = ["DATASET"]
@@ -299,6 +323,9 @@ class TypeVotes:
             elif label == "TASK" and span[-1].lower_ in NAME_HEADS_METHOD:
                 ballot["METHOD"] += 1  # no task ends in "tracker" or "network"
         new_type: dict[str, tuple[str, str]] = {}
+        for text, tail in tails.items():
+            if not ballots[text]:
+                ballots[text].update(tail)
         for text, ballot in ballots.items():
             label, kb_id = "", ""
             if len(ballot) == 1:
@@ -309,10 +336,13 @@ class TypeVotes:
                     ((label, kb_id),) = known.items()
             if label and labels[text] != {label}:
                 new_type[text] = (label, kb_id)
-        for short, long in doc.user_data.get("kg_abbreviation_pairs", {}).items():
-            short, long = short.lower(), long.lower()
-            if long in new_type and short in labels and short not in new_type and not ballots[short]:
+        for short, long in pairs.items():
+            if short not in labels or short in new_type or ballots[short] or long not in labels:
+                continue
+            if long in new_type:
                 new_type[short] = (new_type[long][0], "")  # "PGS" goes with "Pivot-Guided Search"
+            elif len(labels[long]) == 1 and labels[short] != labels[long]:
+                (new_type[short],) = ((label, "") for label in labels[long])  # "FSS" goes with its task
         if new_type:
             doc.spans["kg"] = [
                 self._retyped(s, *new_type[text.lower()]) if text.lower() in new_type else s for s, text, _ in spans

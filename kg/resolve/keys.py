@@ -26,15 +26,20 @@ def normalize(surface: str) -> str:
     ['cifar10', 'cifar10', 'cifar10', 'kitti', 'mask rcnn', 'cnn']
     """
     key = _normalize_once(surface)
+    # a name written in capitals keeps its last "S" on every pass ("WILDS" is not "wilds" made plural)
+    acronym_tail = _ACRONYM_TAIL.search(unicodedata.normalize("NFKC", surface).strip()) is not None
     for _ in range(10):
-        again = _normalize_once(key)
+        again = _normalize_once(key, acronym_tail)
         if again == key:
             break
         key = again
     return key
 
 
-def _normalize_once(surface: str) -> str:
+_ACRONYM_TAIL = re.compile(r"(?:^|[\s\-])[A-Z0-9]{2,}$")
+
+
+def _normalize_once(surface: str, acronym_tail: bool = False) -> str:
     """The comparison key of a surface form: NFKC, lowercase, one space between words, a single
     letter or a number joined to its neighbour (``R-CNN`` -> ``rcnn``, ``CIFAR 10`` -> ``cifar10``),
     a plural last word made singular, generic trailing words (``dataset``, ``benchmark``) removed.
@@ -43,11 +48,11 @@ def _normalize_once(surface: str) -> str:
     ['cifar10', 'cifar10', 'cifar10', 'kitti', 'mask rcnn', 'cnn']
     >>> normalize("convolutional neural networks") == normalize("Convolutional Neural Network")
     True
-    >>> normalize("EPOS"), normalize("GANs")
-    ('epos', 'gan')
+    >>> normalize("EPOS"), normalize("GANs"), normalize("WILDS")
+    ('epos', 'gan', 'wilds')
     """
     original = unicodedata.normalize("NFKC", surface).strip()
-    acronym_tail = bool(re.search(r"(?:^|[\s\-])[A-Z0-9]{2,}$", original))  # EPOS, CAOS: no plural to strip
+    acronym_tail = acronym_tail or _ACRONYM_TAIL.search(original) is not None  # EPOS, CAOS: no plural to strip
     text = original.lower()
     text = re.sub(r"^(?:the|a|an)\s+", "", text)
     parts = [p.strip(" .,;:()[]'\"") for p in _SEPARATORS.split(text)]

@@ -14,7 +14,7 @@ from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
 from kg.resolve.cluster import base_id, settled_ids
 from kg.resolve.counts import _add
 from kg.resolve.keys import Key
-from kg.resolve.tasks import is_research_phrase, mention_name, most_specific_tasks
+from kg.resolve.tasks import is_research_phrase, mention_name, most_specific_tasks, names_a_task
 from kg.slug import entity_id
 
 if TYPE_CHECKING:
@@ -26,6 +26,8 @@ GENERIC = -30.0
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9-]*[A-Z0-9]s?")  # LMs, DNNs, CT, VQA-2; not coined names (NeRF, SAANet)
 #: below this log-odds of specificity (a probability of 0.27) no context makes a link: "Existing benchmarks"
 MIN_SPECIFICITY = -1.0
+#: a task the title names may be worded less like a name ("Eyelid Measurements", "Decision Support")
+TITLE_TASK_MIN_SPECIFICITY = -2.0
 _STRONG = {Role.PROPOSES: 2, Role.INTRODUCES: 2, Role.USES: 1, Role.ADDRESSES: 1}
 _OWN = (Role.PROPOSES, Role.INTRODUCES)
 
@@ -148,11 +150,12 @@ class EntityTable:
         kept = []
         for link in links:
             specificity = max(self.specificity(m) for m in link.mentions)
-            if (specificity > MIN_SPECIFICITY or (specificity > GENERIC and _named_as_own(link))) and relevance.keeps(
-                link.mentions, specificity, item.paper.title
-            ):
-                kept.append(link)
-        return tuple(most_specific_tasks(kept))
+            if specificity > _floor(link) or (specificity > GENERIC and _named_as_own(link)):
+                type_ = link.mentions[0].type.value
+                p = relevance.probability(link.mentions, specificity, item.paper.title)
+                if p >= relevance.thresholds.get(type_, 0.5):
+                    kept.append((link, type_, p, link.entity_id))
+        return tuple(most_specific_tasks(relevance.within_paper_limits(kept)))
 
     def count(self, item: PaperMentions, links: Iterable[Link], sign: int = 1) -> set[str]:
         """Add a paper's links to the per-entity and per-key counts (``sign=-1``: take them out); returns
@@ -239,8 +242,16 @@ class EntityTable:
 
     def _label(self, entity: str, surfaces: Mapping[str, int]) -> str:
         """The most used surface form; a coined name the papers define for a longer one comes first
-        ("SAANet" for Scene-Adaptive Attention Network), since that is what readers call it."""
+        ("SAANet" for Scene-Adaptive Attention Network), since that is what readers call it; a task goes by
+        the words an acronym stands for ("facial sketch synthesis" for FSS), since a task's acronym is
+        rarely known outside the papers that define it."""
         type_ = self.types[entity]
+        if type_ == "task":
+            keys = {self.resolver.key(s): s for s in surfaces}
+            long_keys = {k for key in keys for k in self.resolver.pairs.get((type_, key), {})}
+            spelled = {s: n for s, n in surfaces.items() if self.resolver.key(s) in long_keys}
+            if spelled:
+                return min(spelled.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
         coined = {
             s: n for s, n in surfaces.items() if (type_, self.resolver.key(s)) in self.resolver.pairs and is_coined(s)
         }
@@ -248,6 +259,16 @@ class EntityTable:
 
     def n_papers(self, entity: str) -> int:
         return len(self.papers.get(entity, ()))
+
+
+def _floor(link: Link) -> float:
+    """The specificity below which no context makes the link: lower for a task its paper's title names
+    by a task's head word ("... for Gait Measurements"; not "... of Semantic and Visual Representations")."""
+    if link.mentions[0].type is EntityType.TASK and any(
+        m.field == "title" and names_a_task(mention_name(m).split()) for m in link.mentions
+    ):
+        return TITLE_TASK_MIN_SPECIFICITY
+    return MIN_SPECIFICITY
 
 
 def _named_as_own(link: Link) -> bool:

@@ -2,7 +2,8 @@
 
 A paper writes a task as a verb phrase as often as by its name: "recognizing English texts" is the task
 "English text recognition", "Predict 3D Lane Shape" is "3D Lane Shape Prediction", and "Enhancing
-Semantic Segmentation" names "Semantic Segmentation". :func:`task_name` gives the name such a phrase
+Semantic Segmentation" names "Semantic Segmentation", and "Robust and Efficient Point Cloud Registration" is
+point cloud registration done well. :func:`task_name` gives the name such a phrase
 stands for, so that it resolves to the same entity as the name; a phrase about the research itself
 ("Investigating Pose Representations") names no task (:func:`is_research_phrase`). The verbs are data
 (``task_verbs`` and ``research_verbs`` in ``kg/data/words.json``).
@@ -34,7 +35,8 @@ def _task_heads() -> frozenset[str]:
     return Rules.load().task_heads | frozenset(_task_verbs().values())
 
 
-def _names_a_task(words: Sequence[str]) -> bool:
+def names_a_task(words: Sequence[str]) -> bool:
+    """Whether words end in a task's head word ("... Point Cloud Registration", "Gait Measurements")."""
     last = words[-1].lower() if words else ""
     return last in _task_heads() or _singular(last) in _task_heads()
 
@@ -53,24 +55,45 @@ def task_name(text: str) -> str:
     ('English text recognition', '3D Lane Shape Prediction')
     >>> task_name("Enhancing Semantic Segmentation"), task_name("predicting the future of videos")
     ('Semantic Segmentation', 'predicting the future of videos')
+    >>> task_name("Robust and Efficient Point Cloud Registration"), task_name("real-time detection")
+    ('Point Cloud Registration', 'real-time detection')
     """
     words = text.split()
     if len(words) < 2:
         return text
+    unqualified = _without_qualities(words)
+    if unqualified is not words:
+        return task_name(" ".join(unqualified))
     verb, rest = words[0].lower(), words[1:]
     while rest and rest[0].lower() in _ARTICLES:
         rest = rest[1:]
     if not rest or len(rest) > 4 or any(w.lower() in _OBJECT_BREAKS for w in rest):
         return text
     if verb in word_set("research_verbs"):
-        return " ".join(rest) if _names_a_task(rest) else text
+        return " ".join(rest) if names_a_task(rest) else text
     noun = _task_verbs().get(verb)
-    if noun is None or _names_a_task(rest):
+    if noun is None or names_a_task(rest):
         return text
     last = rest[-1]
     singular = _singular(last) if last.islower() or last[1:].islower() else last
     titled = words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() for w in rest)
     return " ".join([*rest[:-1], singular, noun.capitalize() if titled else noun])
+
+
+def _without_qualities(words: list[str]) -> list[str]:
+    """A task's words less the qualities that open it ("Robust and Efficient", "High-Quality",
+    "real-time"), when at least two words naming a task are left; else ``words`` itself."""
+    i = 0
+    while i < len(words) and (
+        words[i].lower() in word_set("task_qualities") or (i and words[i].lower() in {"and", "&"})
+    ):
+        i += 1
+    while i and words[i - 1].lower() in {"and", "&"}:
+        i -= 1  # "Robust and" before a word that is no quality: "and" is part of the name
+    rest = words[i:]
+    if i == 0 or len(rest) < 2 or rest[0].lower() in {"and", "&"} or not names_a_task(rest):
+        return words
+    return rest
 
 
 def is_research_phrase(text: str) -> bool:
