@@ -7,7 +7,8 @@ Extracts and resolves the training papers with every mention linked, labels each
 matches an annotated entity of its paper (same type, overlapping text: ``kg.paper_eval``'s relaxed
 matching) and 0 otherwise, and fits a logistic regression over :func:`kg.relevance.link_features`
 (``scripts/logistic.py``). A threshold per type is then chosen on the development set, which never
-trains a weight: the one that gives that type its best F1 there. Prints the development-set table.
+trains a weight: the one that gives that type its best F1 there, with the links kept as a build keeps
+them (specificity floors, limits per paper, most specific tasks). Prints the development-set table.
 ``--types`` refits those types alone and keeps the other types' weights and thresholds of ``--out``
 (each weight belongs to one type, so a type's fit does not depend on the others'). The limits per paper
 of ``--out`` (``most_per_paper``) are kept, and applied when thresholds are chosen.
@@ -29,7 +30,7 @@ from logistic import fit  # noqa: E402
 from kg import paper_eval  # noqa: E402
 from kg.config import Config  # noqa: E402
 from kg.extract import Extractor  # noqa: E402
-from kg.records import Paper  # noqa: E402
+from kg.records import Link, Paper  # noqa: E402
 from kg.relevance import RelevanceModel, link_features  # noqa: E402
 from kg.resolve import Resolver  # noqa: E402
 from kg.vocabulary import Vocabulary  # noqa: E402
@@ -37,51 +38,52 @@ from kg.vocabulary import Vocabulary  # noqa: E402
 Candidate = tuple[str, list[tuple[str, float]], paper_eval.PredEntity]
 
 
-def candidates(gold: list[paper_eval.PaperGold], extractor: Extractor) -> list[Candidate]:
-    """(paper id, features, the link as a predicted entity) for every candidate link of the papers."""
-    items = list(extractor.extract(Paper(p.id, None, p.title, p.abstract) for p in gold))
-    resolver = Resolver(Vocabulary.load())
-    for item in items:
-        resolver.observe(item)
-    table = resolver.finish()
-    out = []
-    for item in items:
-        for link in table.candidate_links(item):
-            feats = list(
-                link_features(link.mentions, max(table.specificity(m) for m in link.mentions), item.paper.title)
-            )
-            pred = paper_eval.PredEntity(
-                link.mentions[0].type.value,
-                link.entity_id,
-                link.role.value,
-                tuple((m.field, m.start, m.end, m.text) for m in link.mentions),
-            )
-            out.append((item.paper.id, feats, pred))
-    return out
+class Candidates:
+    """Every candidate link of some papers, extracted and resolved once: (paper id, features, the link as
+    a predicted entity), and the links a model keeps, decided as a build decides them."""
+
+    def __init__(self, gold: list[paper_eval.PaperGold], extractor: Extractor) -> None:
+        self.gold = gold
+        self.items = list(extractor.extract(Paper(p.id, None, p.title, p.abstract) for p in gold))
+        resolver = Resolver(Vocabulary.load())
+        for item in self.items:
+            resolver.observe(item)
+        self.table = resolver.finish()
+        self.links: list[Candidate] = []
+        for item in self.items:
+            for link in self.table.candidate_links(item):
+                specificity = max(self.table.specificity(m) for m in link.mentions)
+                feats = list(link_features(link.mentions, specificity, item.paper.title))
+                self.links.append((item.paper.id, feats, _predicted(link)))
+
+    def labels(self) -> list[int]:
+        """1 for each candidate link that matches an annotated entity of its paper (relaxed), else 0."""
+        by_paper: dict[str, list[int]] = {}
+        for i, (pid, _, _) in enumerate(self.links):
+            by_paper.setdefault(pid, []).append(i)
+        labels = [0] * len(self.links)
+        for paper in self.gold:
+            for type_ in paper_eval.TYPES:
+                g = [e for e in paper.entities if e.type == type_]
+                p = [i for i in by_paper.get(paper.id, []) if self.links[i][2].type == type_]
+                for _, j in paper_eval.matching(paper, g, [self.links[i][2] for i in p], relaxed=True):
+                    labels[p[j]] = 1
+        return labels
+
+    def scores(self, model: RelevanceModel) -> paper_eval.PaperScores:
+        """Paper-level scores of the links ``model`` keeps (thresholds, specificity floors, limits per
+        paper and most specific tasks, as ``kg build`` keeps them)."""
+        kept = {item.paper.id: [_predicted(link) for link in self.table.links_of(item, model)] for item in self.items}
+        return paper_eval.score_papers(self.gold, kept)
 
 
-def scored(
-    gold: list[paper_eval.PaperGold], cands: list[Candidate], model: RelevanceModel | None
-) -> tuple[list[int], paper_eval.PaperScores]:
-    """Each candidate's label (it matches an annotated entity) and the paper-level scores of the links
-    ``model`` keeps (all of them without a model)."""
-    scored_links: dict[str, list[tuple[tuple[int, paper_eval.PredEntity], str, float, str]]] = {}
-    for i, (pid, feats, pred) in enumerate(cands):
-        p = 1.0 if model is None else model.probability_of(feats)
-        if model is None or p >= model.thresholds.get(pred.type, 0.5):
-            scored_links.setdefault(pid, []).append(((i, pred), pred.type, p, pred.entity))
-    limits = model or RelevanceModel()
-    by_paper = {pid: limits.within_paper_limits(kept) for pid, kept in scored_links.items()}
-    labels = [0] * len(cands)
-    for paper in gold:
-        kept = by_paper.get(paper.id, [])
-        for type_ in paper_eval.TYPES:
-            g = [e for e in paper.entities if e.type == type_]
-            p = [(i, e) for i, e in kept if e.type == type_]
-            for _, j in paper_eval.matching(paper, g, [e for _, e in p], relaxed=True):
-                labels[p[j][0]] = 1
-    scores = paper_eval.score_papers(gold, {pid: [e for _, e in kept] for pid, kept in by_paper.items()})
-    return labels, scores
+def _predicted(link: Link) -> paper_eval.PredEntity:
+    return paper_eval.PredEntity(
+        link.mentions[0].type.value,
+        link.entity_id,
+        link.role.value,
+        tuple((m.field, m.start, m.end, m.text) for m in link.mentions),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,22 +98,21 @@ def main(argv: list[str] | None = None) -> int:
     most = RelevanceModel.load(args.out).most_per_paper if args.out.is_file() else {}
     extractor = Extractor(Config())
     train_gold = list(paper_eval.read_paper_gold(args.train))
-    train = candidates(train_gold, extractor)
-    labels, _ = scored(train_gold, train, None)
-    rows = [(feats, y, 1.0) for (_, feats, pred), y in zip(train, labels) if pred.type in args.types]
+    train = Candidates(train_gold, extractor)
+    labels = train.labels()
+    rows = [(feats, y, 1.0) for (_, feats, pred), y in zip(train.links, labels) if pred.type in args.types]
     weights = {**kept_weights, **fit(rows, args.l2)}
-    print(f"{len(train_gold)} training papers, {len(train)} candidate links, {sum(labels)} matching an annotation")
-    dev_gold = list(paper_eval.read_paper_gold(args.dev))
-    dev = candidates(dev_gold, extractor)
+    print(f"{len(train_gold)} training papers, {len(labels)} candidate links, {sum(labels)} matching an annotation")
+    dev = Candidates(list(paper_eval.read_paper_gold(args.dev)), extractor)
     for type_ in args.types:  # the threshold of each type that gives it the best F1 on the dev set
         best = (-1.0, 0.5)
         for step in range(10, 91, 5):
-            _, s = scored(dev_gold, dev, RelevanceModel(weights, {**thresholds, type_: step / 100}, most))
+            s = dev.scores(RelevanceModel(weights, {**thresholds, type_: step / 100}, most))
             prf = s.types[type_].relaxed
             print(f"{type_} threshold {step / 100:.2f}: P {prf.precision:.3f} R {prf.recall:.3f} F1 {prf.f1:.3f}")
             best = max(best, (prf.f1, step / 100))
         thresholds[type_] = best[1]
-    _, s = scored(dev_gold, dev, RelevanceModel(weights, thresholds, most))
+    s = dev.scores(RelevanceModel(weights, thresholds, most))
     args.out.write_text(
         json.dumps(
             {"most_per_paper": most, "thresholds": thresholds, "weights": dict(sorted(weights.items()))},

@@ -18,6 +18,7 @@ from kg.resolve.tasks import is_research_phrase, mention_name, most_specific_tas
 from kg.slug import entity_id
 
 if TYPE_CHECKING:
+    from kg.relevance import RelevanceModel
     from kg.resolve.resolver import Resolver
 
 _VERSION = re.compile(r"^(?P<base>.+?)\s?(?:v?\d+(?:\.\d+)*[km]?|\d{4}|[km]|tiny|small|base|large|xl|full|lite)$")
@@ -140,13 +141,14 @@ class EntityTable:
             links.append(Link(item.paper.id, entity, role, tuple(mentions)))
         return tuple(links)
 
-    def links_of(self, item: PaperMentions) -> tuple[Link, ...]:
+    def links_of(self, item: PaperMentions, relevance: RelevanceModel | None = None) -> tuple[Link, ...]:
         """The candidate links that belong in the graph (``kg.relevance``: a specific thing the paper is
-        about); the mentions of the others are reported by ``kg extract`` but not linked."""
+        about); the mentions of the others are reported by ``kg extract`` but not linked. ``relevance``
+        replaces the resolver's model (``scripts/train_relevance.py`` tries thresholds with it)."""
         links = self.candidate_links(item)
-        if self.resolver.specificity is None or self.resolver.relevance is None:
+        relevance = relevance or self.resolver.relevance
+        if self.resolver.specificity is None or relevance is None:
             return links
-        relevance = self.resolver.relevance
         kept = []
         for link in links:
             specificity = max(self.specificity(m) for m in link.mentions)
