@@ -320,3 +320,23 @@ def test_qualities_before_a_task_do_not_make_another_task(vocabulary):
     assert found[("a", "Robust and Efficient Gait Recognition")] == found[("b", "Gait Recognition")]
     assert found[("a", "High-Quality Sketch Inpainting")] == found[("b", "sketch inpainting")]
     assert found[("b", "real-time detection")] != found[("a", "gait recognition")]  # one word left: kept whole
+
+
+def test_a_coined_name_labels_its_long_form_but_not_a_more_used_short_form():
+    items = [
+        item(
+            "a",
+            (T.METHOD, "SAANet", "Scene-Adaptive Attention Network"),
+            (T.METHOD, "Scene-Adaptive Attention Network"),
+        ),
+        item("b", (T.METHOD, "Scene-Adaptive Attention Network")),
+        # one paper spells the short form "SfT"; three others write "SFT"
+        item("c", (T.METHOD, "SfT", "supervised fine-tuning"), (T.METHOD, "supervised fine-tuning")),
+        item("d", (T.METHOD, "SFT")),
+        item("e", (T.METHOD, "SFT")),
+        item("f", (T.METHOD, "SFT"), (T.METHOD, "SFT")),
+    ]
+    entities, _ = resolve(items, None, specific_only=False)
+    labels = {e.label for e in entities}
+    assert "SAANet" in labels
+    assert "SFT" in labels and "SfT" not in labels

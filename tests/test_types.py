@@ -179,3 +179,13 @@ def test_a_task_acronym_before_a_dataset_noun_stays_the_task_its_long_form_names
     types = _types(extractor, "Forecasting clouds", abstract)
     assert types["CMF"] == {"task"}
     assert types["cloud mask forecasting"] == {"task"}
+
+
+def test_a_benchmark_whose_long_form_reads_like_a_task_stays_a_dataset(extractor):
+    # "the GLUE benchmark" names one benchmark, though "... Language Understanding Evaluation" reads like a task
+    abstract = (
+        "We evaluate TinyNet on the General Language Understanding Evaluation (GLUE) benchmark. TinyNet "
+        "matches its teacher on the GLUE benchmark while being 7x smaller, and beats BERT on all GLUE tasks."
+    )
+    types = _types(extractor, "Small students", abstract)
+    assert types["GLUE"] == {"dataset"}

@@ -144,6 +144,12 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
     return out
 
 
+def _plural_data_after(doc: Doc, span: Span) -> bool:
+    """Whether a plural data noun follows the name: "FSS datasets" are data for a task, where "the GLUE
+    benchmark" names one."""
+    return span.end < len(doc) and doc[span.end].lower_ in {"datasets", "benchmarks", "corpora"}
+
+
 def _sentence_start(span: Span) -> int:
     """The first token of the span's sentence (``Span.sent`` walks the whole doc on every call)."""
     return sentence_of(span.doc, span.start)[0]
@@ -311,7 +317,8 @@ class TypeVotes:
             if _is_name(text):
                 votes = votes_of(doc, span)
                 if votes == ["DATASET"] and (
-                    set(self.known_types(text)) == {"TASK"} or pairs.get(text.lower()) in task_forms
+                    set(self.known_types(text)) == {"TASK"}
+                    or (pairs.get(text.lower()) in task_forms and _plural_data_after(doc, span))
                 ):
                     votes = []  # "QA datasets", "FSS datasets": data for a task, not a dataset's name
                 if not votes and len(span) > 1 and not self.known_types(text):  # a known name keeps its type

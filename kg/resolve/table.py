@@ -253,14 +253,25 @@ class EntityTable:
             long_keys = {k for key in keys for k in self.resolver.pairs.get((type_, key), {})}
             spelled = {s: n for s, n in surfaces.items() if self.resolver.key(s) in long_keys}
             if spelled:
-                return min(spelled.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+                return min(spelled.items(), key=_most_used)[0]
+        top = min(surfaces.items(), key=_most_used)[0]
+        top_key = self.resolver.key(top)
+        # only the long form yields to its coined name: "SFT" is not relabelled "SfT", nor "GPT-4o" "GPT4o"
         coined = {
-            s: n for s, n in surfaces.items() if (type_, self.resolver.key(s)) in self.resolver.pairs and is_coined(s)
+            s: n
+            for s, n in surfaces.items()
+            if is_coined(s) and top_key in self.resolver.pairs.get((type_, self.resolver.key(s)), {})
         }
-        return min((coined or surfaces).items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+        return min(coined.items(), key=_most_used)[0] if coined else top
 
     def n_papers(self, entity: str) -> int:
         return len(self.papers.get(entity, ()))
+
+
+def _most_used(surface_count: tuple[str, int]) -> tuple[int, int, str]:
+    """Sort key of a surface form: the most used first, then the longest, then alphabetical."""
+    surface, count = surface_count
+    return (-count, -len(surface), surface)
 
 
 def _floor(link: Link) -> float:
