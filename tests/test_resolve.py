@@ -335,8 +335,12 @@ def test_a_coined_name_labels_its_long_form_but_not_a_more_used_short_form():
         item("d", (T.METHOD, "SFT")),
         item("e", (T.METHOD, "SFT")),
         item("f", (T.METHOD, "SFT"), (T.METHOD, "SFT")),
+        # a paper that "defines" a spelling by another spelling of the same name defines nothing
+        item("g", (T.METHOD, "GPT4o", "GPT-4o"), (T.METHOD, "GPT-4o")),
+        item("h", (T.METHOD, "GPT-4o"), (T.METHOD, "GPT4o")),
     ]
     entities, _ = resolve(items, None, specific_only=False)
     labels = {e.label for e in entities}
     assert "SAANet" in labels
     assert "SFT" in labels and "SfT" not in labels
+    assert "GPT-4o" in labels and "GPT4o" not in labels

@@ -13,7 +13,7 @@ from kg.nonentities import core_name, inside_url, kind_of, looks_named
 from kg.records import Entity, EntityType, Link, Mention, PaperMentions, Role
 from kg.resolve.cluster import base_id, settled_ids
 from kg.resolve.counts import _add
-from kg.resolve.keys import Key
+from kg.resolve.keys import Key, compact
 from kg.resolve.tasks import is_research_phrase, mention_name, most_specific_tasks, names_a_task
 from kg.slug import entity_id
 
@@ -260,7 +260,9 @@ class EntityTable:
         coined = {
             s: n
             for s, n in surfaces.items()
-            if is_coined(s) and top_key in self.resolver.pairs.get((type_, self.resolver.key(s)), {})
+            if is_coined(s)
+            and compact(self.resolver.key(s)) != compact(top_key)  # "GPT-4o (GPT4o)" defines nothing
+            and top_key in self.resolver.pairs.get((type_, self.resolver.key(s)), {})
         }
         return min(coined.items(), key=_most_used)[0] if coined else top
 
