@@ -33,6 +33,17 @@ def test_a_list_a_dataset_noun_leads_is_a_list_of_datasets(extractor):
     assert "HistoSeg" not in types  # the whole listed name, not the coined word inside it
 
 
+def test_environments_and_simulators_a_paper_evaluates_in_are_datasets(extractor):
+    # interactive environments and simulators used as benchmarks count as datasets (the guidelines)
+    abstract = (
+        "Experiments on three distinct interactive environments, i.e., LabQuest, Shopverse, and Craftbench, "
+        "show steady gains. We also drive in simulators such as VELO and SkyGym."
+    )
+    types = _types(extractor, abstract)
+    for name in ("LabQuest", "Shopverse", "Craftbench", "VELO", "SkyGym"):
+        assert types.get(name) == {"dataset"}, name
+
+
 def test_names_listed_with_a_known_dataset_are_datasets(extractor):
     types = _types(extractor, "Experiments on ImageNet, Waterbirds, CelebA, and Fairvex confirm that it explains more.")
     assert types.get("Waterbirds") == {"dataset"} and types.get("Fairvex") == {"dataset"}

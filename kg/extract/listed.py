@@ -1,5 +1,7 @@
 """Names listed as datasets: "on the V2X-Seq and TUMTraf-V2X real-world datasets", "two benchmarks,
-NYUD-v2 and Pascal Context", "Experiments on ImageNet, Waterbirds, CelebA, and FairFaces".
+NYUD-v2 and Pascal Context", "Experiments on ImageNet, Waterbirds, CelebA, and FairFaces", "three
+interactive environments, i.e., ScienceWorld, Webshop, and Plancraft" (environments and simulators used
+as benchmarks count as datasets).
 
 A paper names the data it evaluates on in lists. The NER finds the names it has seen and misses or
 mistypes the rest; a list says what all its names are when a dataset noun heads or ends it, or when one of
@@ -26,11 +28,23 @@ from spacy.tokens import Doc, Span
 from kg.extract.components.common import add_mentions, doc_text, sentence_of, title_end
 from kg.extract.rules import Rules, is_name_like
 
-#: plural nouns that head or end a list of datasets
-LIST_HEADS = frozenset({"datasets", "benchmarks", "corpora", "databases"})
+#: plural nouns that head or end a list of datasets (environments and simulators a paper evaluates in)
+LIST_HEADS = frozenset({"datasets", "benchmarks", "corpora", "databases", "environments", "simulators"})
 _HEAD_WORD = re.compile(r"\b(?:" + "|".join(sorted(LIST_HEADS)) + r")\b", re.IGNORECASE)
 #: what may stand between a leading head noun and its list: "benchmarks (A, B)", "datasets such as A"
-_LEADS = (("such", "as"), ("including",), ("like",), ("namely",), ("e.g.", ","), ("e.g.",), ("i.e.", ","), ("i.e.",))
+_LEADS = (
+    ("such", "as"),
+    ("including",),
+    ("like",),
+    ("namely",),
+    ("e.g.", ","),
+    ("e.g.",),
+    ("i.e.", ","),
+    ("i.e.",),
+    (",", "i.e.", ","),
+    (",", "e.g.", ","),
+    (",", "namely"),
+)
 _SEPARATORS = frozenset({",", "and", "or"})
 #: the most tokens one listed name may have ("Pascal Context", "NYUD - v2")
 MAX_NAME_TOKENS = 5
@@ -125,7 +139,7 @@ def _leading_list(doc: Doc, head: int, end: int, stop_words: frozenset[str]) -> 
     i = head + 1
     if i >= end:
         return []
-    words = tuple(t.lower_ for t in doc[i : i + 2])
+    words = tuple(t.lower_ for t in doc[i : i + 3])
     lead = next((lead for lead in _LEADS if words[: len(lead)] == lead), None)
     if lead is not None:
         items = _list_from(doc, i + len(lead), end, stop_words)

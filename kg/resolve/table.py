@@ -249,7 +249,7 @@ class EntityTable:
         rarely known outside the papers that define it."""
         type_ = self.types[entity]
         if type_ == "task":
-            keys = {self.resolver.key(s): s for s in surfaces}
+            keys = {self.resolver.key(s) for s in surfaces}
             long_keys = {k for key in keys for k in self.resolver.pairs.get((type_, key), {})}
             spelled = {s: n for s, n in surfaces.items() if self.resolver.key(s) in long_keys}
             if spelled:
