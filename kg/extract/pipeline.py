@@ -110,14 +110,16 @@ def use_numpy_gemm(nlp: Language, threads: int = 1) -> None:
 
 def split_latex_commands(nlp: Language) -> None:
     r"""Let the tokenizer split LaTeX markup off the word it wraps ("\emph{DCCD" -> "\emph{", "DCCD"):
-    arXiv abstracts keep it, and a name is the word, not the markup.
+    arXiv abstracts keep it, and a name is the word, not the markup; and a "the" glued to the name after
+    it by a missing space ("theImageNet-1000").
 
     >>> nlp = spacy.blank("en"); split_latex_commands(nlp)
-    >>> [t.text for t in nlp(r"We propose \textit{FooNet}.")]
-    ['We', 'propose', '\\textit{', 'FooNet', '}', '.']
+    >>> [t.text for t in nlp(r"We propose \textit{FooNet} on theImageNet-1000 set, not theta.")]
+    ['We', 'propose', '\\textit{', 'FooNet', '}', 'on', 'the', 'ImageNet-1000', 'set', ',', 'not', 'theta', '.']
     """
     tokenizer = cast(Tokenizer, nlp.tokenizer)  # spaCy types it as any callable; a pipeline's is a Tokenizer
-    tokenizer.prefix_search = compile_prefix_regex([r"\\[A-Za-z]+\{", *(nlp.Defaults.prefixes or ())]).search
+    prefixes = [r"\\[A-Za-z]+\{", r"the(?=[A-Z])", *(nlp.Defaults.prefixes or ())]
+    tokenizer.prefix_search = compile_prefix_regex(prefixes).search
 
 
 #: the rule components after the NER, in order
