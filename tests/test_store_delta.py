@@ -287,6 +287,8 @@ def test_a_store_loaded_in_pieces_holds_every_triple_once(bundled_build, tmp_pat
     triples = list(rdf.iter_triples(result.papers, result.entities, result.links, result.config))
     if piece_triples == 1:
         triples = triples[:300]  # one bulk load per triple: keep it short
+    if len(triples) % 7 == 0:
+        triples = triples[:-1]  # a last piece of 7 shorter than the others, whatever the bundled build holds
     nt = tmp_path / "graph.nt"
     rdf.write_ntriples(triples, nt)
     n_lines = len(nt.read_bytes().splitlines())
