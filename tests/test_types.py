@@ -189,3 +189,16 @@ def test_a_benchmark_whose_long_form_reads_like_a_task_stays_a_dataset(extractor
     )
     types = _types(extractor, "Small students", abstract)
     assert types["GLUE"] == {"dataset"}
+
+
+def test_an_example_of_methods_is_a_method_wherever_the_paper_names_it(extractor):
+    # the bundled listing's "Revisiting Experience Replay": the NER reads the title's name as a task
+    title = "Revisiting Experience Replay: Continual Learning by Adaptively Tuning Task-wise Relationship"
+    abstract = (
+        "Till now, rehearsal-based methods, such as experience replay, have achieved state-of-the-art "
+        "performance. GLUE tasks such as MNLI and QNLI are harder."
+    )
+    types = _types(extractor, title, abstract)
+    assert types["experience replay"] == {"method"}
+    assert types["Experience Replay"] == {"method"}
+    assert types["MNLI"] == {"dataset"}  # a benchmark's tasks are its datasets

@@ -21,6 +21,7 @@ and :mod:`kg.extract.types` counts a listed name's place as a vote for a dataset
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -203,6 +204,45 @@ def listed_with_datasets(doc: Doc, spans: list[Span], stop_words: frozenset[str]
                 if item[0] not in covered and item[1] <= start
             )
     return sorted(set(out))
+
+
+#: plural nouns that, leading a list of examples, say its items are methods ("rehearsal-based methods, such
+#: as experience replay"); not "tasks": "tasks like MNLI, QQP and QNLI" are datasets
+EXAMPLE_HEADS = dict.fromkeys(("methods", "approaches", "techniques", "algorithms", "architectures"), "METHOD")
+#: the words between such a noun and its first example
+_EXAMPLE_LEADS = (("such", "as"), ("including",), ("e.g.",), ("e.g.", ","), ("like",))
+_LIST_SEPARATORS = frozenset({",", "and", "or"})
+#: the most examples a list may have before the one voted for
+_MOST_EXAMPLES = 6
+
+
+def example_list_type(doc: Doc, span: Span, starts_by_end: Mapping[int, int]) -> str | None:
+    """The type a list of examples says a mention is, by the plural noun that leads the list ("methods
+    such as A, B and C"), or None; ``starts_by_end`` gives the start of the mention that ends at a
+    token, to walk back over the examples before this one. :mod:`kg.extract.types` counts it as a vote.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Replay methods, such as GEM, DER and experience replay, forget less.")
+    >>> [example_list_type(doc, doc[i:j], {6: 5, 8: 7, 11: 9}) for i, j in ((5, 6), (9, 11), (0, 1))]
+    ['METHOD', 'METHOD', None]
+    """
+    first = sentence_of(doc, span.start)[0]
+    i = span.start
+    for _ in range(_MOST_EXAMPLES):
+        for lead in _EXAMPLE_LEADS:
+            at = i - len(lead)
+            if at - 1 >= first and tuple(t.lower_ for t in doc[at:i]) == lead:
+                head = at - 1 - (doc[at - 1].text == "," and at - 2 >= first)
+                found = EXAMPLE_HEADS.get(doc[head].lower_)
+                if found:
+                    return found
+        k = i
+        while k > first and doc[k - 1].text in _LIST_SEPARATORS and i - k < 2:
+            k -= 1
+        if k == i or k not in starts_by_end:
+            return None
+        i = starts_by_end[k]
+    return None
 
 
 class ListedNames:

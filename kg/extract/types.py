@@ -3,8 +3,9 @@
 "we introduce a dataset for FSS, named FS2K" and "the proposed FS2K dataset" make FS2K a dataset, whatever
 the NER guessed from the name's shape. ``kg_type_votes`` runs after ``kg_merge``: every merged mention
 of a name (a mention with a capital letter or a digit) casts the votes its context gives, the head noun
-right after it ("X dataset", "X benchmark", "X model", "X task") or the naming phrase before it ("a dataset
-..., named X", "a model called X"), and a coined name ending in "Bench" votes for a dataset; a name whose votes all go to one other type is re-typed everywhere in
+right after it ("X dataset", "X benchmark", "X model", "X task"), the naming phrase before it ("a dataset
+..., named X", "a model called X") or the plural noun that leads a list of examples holding it ("methods,
+such as X and Y"), and a coined name ending in "Bench" votes for a dataset; a name whose votes all go to one other type is re-typed everywhere in
 the paper. A name the text casts no vote for takes the type of the vocabulary when the vocabulary knows it
 under one type only: "RAG" is a method wherever the NER or its long form made it look like a task.
 
@@ -31,6 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.components.common import sentence_of, title_end
+from kg.extract.listed import example_list_type
 
 #: head nouns that, right after a name, say what it is
 HEADS = {
@@ -310,8 +312,10 @@ class TypeVotes:
         tails: dict[str, list[str]] = {}  # the known name a name ends in: counted only when nothing else votes
         labels: dict[str, set[str]] = {}
         written: dict[str, str] = {}  # a name as the paper first writes it, by its lower-case form
+        starts_by_end = {span.end: span.start for span, _, _ in spans}
         for span, text, label in spans:
             written.setdefault(text.lower(), text)
+            example = example_list_type(doc, span, starts_by_end)
             ballot = ballots.setdefault(text.lower(), Counter())  # "Video World Models" and "video world models"
             labels.setdefault(text.lower(), set()).add(label)
             if _is_name(text):
@@ -326,9 +330,11 @@ class TypeVotes:
                 if not votes and label != "DATASET" and ((span.start, span.end) in listed or _evaluated_on(doc, span)):
                     if not set(self.known_types(text)) & {"METHOD", "TASK"}:  # "results on GPT-4o" stays a method
                         votes = ["DATASET"]
-                ballot.update(votes)
+                ballot.update(votes or ([example] if example else []))
             elif label == "TASK" and span[-1].lower_ in NAME_HEADS_METHOD:
                 ballot["METHOD"] += 1  # no task ends in "tracker" or "network"
+            elif example:
+                ballot[example] += 1
         new_type: dict[str, tuple[str, str]] = {}
         for text, tail in tails.items():
             if not ballots[text]:
