@@ -227,6 +227,17 @@ def test_no_noise_entries(vocab: Vocabulary) -> None:
         assert not re.search(r"\b(test|val|dev)$", label, re.I), term.id  # no split names
 
 
+def test_generated_tasks_that_are_methods_or_fields_are_overridden(vocab: Vocabulary) -> None:
+    # the Papers-with-Code task lists hold algorithms and fields of study; curated rows say what they are
+    for name in ("Thompson sampling", "dynamic time warping", "model predictive control", "conformal prediction"):
+        assert vocab.lookup(name, EntityType.TASK).generic, name  # type: ignore[union-attr]
+        method = vocab.lookup(name, EntityType.METHOD)
+        assert method is not None and not method.generic, name
+    for name in ("cloud computing", "game design", "object hallucination", "feature correlation"):
+        assert vocab.lookup(name, EntityType.TASK).generic, name  # type: ignore[union-attr]
+    assert not vocab.lookup("machine unlearning", EntityType.TASK).generic  # type: ignore[union-attr]
+
+
 def test_tasks_are_task_phrases(vocab: Vocabulary) -> None:
     tasks = [t for t in vocab if t.type == EntityType.TASK]
     assert not [t.label for t in tasks if t.label.startswith("Translation ")]
