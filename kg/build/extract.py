@@ -82,10 +82,10 @@ def _rejects_file(job: Job) -> Any:
 
 def extract(job: Job) -> Extracted:
     """Pass 1: read, extract, spool and observe every new paper."""
-    from kg.vocabulary import Vocabulary
+    from kg.vocabulary import shipped
 
     job.activity.now("reading, extracting and spooling the papers", job.staging / "new.spool")
-    vocabulary = Vocabulary.load()  # read once: an update's resolution state takes it too
+    vocabulary = shipped()  # read once a process: the extractor's rulers and an update's resolution take it too
     done = Extracted(job.staging / "new.spool", Resolver(vocabulary, job.config.specific_only), vocabulary)
     bar = Progress(_count_papers(job), "extract", enabled=job.show)
     with _rejects_file(job) as rejects, _engine(job) as runner, SpoolWriter(done.spool) as spool:

@@ -158,7 +158,7 @@ def make_nlp(config: Config = Config()) -> Language:
         nlp = spacy.blank("en")
     nlp.max_length = max(nlp.max_length, config.max_abstract_chars * 2)
     split_latex_commands(nlp)
-    folded, exact = phrase_patterns(vocabulary_module.Vocabulary.load())
+    folded, exact = phrase_patterns(vocabulary_module.shipped())
     # The rulers tokenize their ~21,000 phrase patterns with nlp.tokenizer; afterwards that tokenizer
     # runs about 3x slower on abstracts (its cache is left full of pattern chunks; flushing does not
     # help). A scratch copy that shares the vocabulary takes the patterns instead.
