@@ -212,6 +212,7 @@ EXAMPLE_HEADS = dict.fromkeys(("methods", "approaches", "techniques", "algorithm
 #: the words between such a noun and its first example
 _EXAMPLE_LEADS = (("such", "as"), ("including",), ("e.g.",), ("e.g.", ","), ("like",))
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
+_BEFORE_EXAMPLE = _LIST_SEPARATORS | {lead[-1] for lead in _EXAMPLE_LEADS}
 #: the most examples a list may have before the one voted for
 _MOST_EXAMPLES = 6
 
@@ -226,12 +227,14 @@ def example_list_type(doc: Doc, span: Span, starts_by_end: Mapping[int, int]) ->
     >>> [example_list_type(doc, doc[i:j], {6: 5, 8: 7, 11: 9}) for i, j in ((5, 6), (9, 11), (0, 1))]
     ['METHOD', 'METHOD', None]
     """
-    first = sentence_of(doc, span.start)[0]
     i = span.start
+    if i == 0 or doc[i - 1].lower_ not in _BEFORE_EXAMPLE:
+        return None  # most mentions: no list word before them
+    first = sentence_of(doc, i)[0]
     for _ in range(_MOST_EXAMPLES):
         for lead in _EXAMPLE_LEADS:
             at = i - len(lead)
-            if at - 1 >= first and tuple(t.lower_ for t in doc[at:i]) == lead:
+            if at - 1 >= first and all(doc[at + n].lower_ == word for n, word in enumerate(lead)):
                 head = at - 1 - (doc[at - 1].text == "," and at - 2 >= first)
                 found = EXAMPLE_HEADS.get(doc[head].lower_)
                 if found:
