@@ -11,7 +11,8 @@ Versions and subsets (``ImageNet-1k``) stay entities of their own, linked with `
 Flows in: ``PaperMentions`` records (and the vocabulary); flows out: ``Entity`` and ``Link`` records. The
 modules: ``keys`` (``normalize``, ``compact``), ``resolver`` (the first pass, counts), ``cluster`` (keys into
 entities and their ids), ``longforms`` (which long forms of a short form agree), ``table`` (the second pass,
-``EntityTable``: links and entity records), ``tasks`` (a paper's tasks at their most specific), ``counts``.
+``EntityTable``: links and entity records), ``tasks`` (a paper's tasks at their most specific),
+``variants`` (a method named with a modifier joins the method it names), ``counts``.
 
 >>> from kg.records import Paper, Mention, PaperMentions, EntityType as T
 >>> def pm(pid, *texts):

@@ -15,6 +15,7 @@ from kg.resolve.cluster import base_id, settled_ids
 from kg.resolve.counts import _add
 from kg.resolve.keys import Key, compact
 from kg.resolve.tasks import is_research_phrase, mention_name, most_specific_tasks, names_a_task
+from kg.resolve.variants import fold_method_variants
 from kg.slug import entity_id
 
 if TYPE_CHECKING:
@@ -143,7 +144,8 @@ class EntityTable:
 
     def links_of(self, item: PaperMentions, relevance: RelevanceModel | None = None) -> tuple[Link, ...]:
         """The candidate links that belong in the graph (``kg.relevance``: a specific thing the paper is
-        about); the mentions of the others are reported by ``kg extract`` but not linked. ``relevance``
+        about; a paper's tasks at their most specific; a method's variants on the method's link,
+        ``kg.resolve.variants``); the mentions of the others are reported by ``kg extract`` but not linked. ``relevance``
         replaces the resolver's model (``scripts/train_relevance.py`` tries thresholds with it)."""
         links = self.candidate_links(item)
         relevance = relevance or self.resolver.relevance
@@ -157,7 +159,13 @@ class EntityTable:
                 p = relevance.probability(link.mentions, specificity, item.paper.title)
                 if p >= relevance.thresholds.get(type_, 0.5):
                     kept.append((link, type_, p, link.entity_id))
-        return tuple(most_specific_tasks(relevance.within_paper_limits(kept)))
+        linked = most_specific_tasks(relevance.within_paper_limits(kept))
+        return tuple(fold_method_variants(linked, self._is_term))
+
+    def _is_term(self, entity: str) -> bool:
+        """Whether an entity id is a vocabulary term's."""
+        vocabulary = self.resolver.vocabulary
+        return vocabulary is not None and vocabulary.get(entity) is not None  # type: ignore[attr-defined]
 
     def count(self, item: PaperMentions, links: Iterable[Link], sign: int = 1) -> set[str]:
         """Add a paper's links to the per-entity and per-key counts (``sign=-1``: take them out); returns
