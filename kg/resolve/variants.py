@@ -70,12 +70,21 @@ def fold_method_variants(links: Sequence[Link], is_term: Callable[[str], bool] =
 def _holds(name: str, hosts: set[str]) -> bool:
     """Whether ``name`` holds one of ``hosts`` as whole words, and more ("closed-source VLMs" holds "VLMs";
     "TaCQ-based" does not hold "TaCQ": the hyphen makes one word)."""
-    return any(
-        host.lower() != name.lower()
-        and len(host) >= MIN_HOST_CHARS
-        and re.search(r"(?<![\w-])" + re.escape(host) + r"(?![\w-])", name, re.IGNORECASE) is not None
-        for host in hosts
-    )
+    lowered = name.lower()
+    return any(MIN_HOST_CHARS <= len(host) < len(name) and _whole_word_in(host.lower(), lowered) for host in hosts)
+
+
+def _whole_word_in(part: str, text: str) -> bool:
+    """Whether ``part`` occurs in ``text`` with no letter, digit, underscore or hyphen on either side (a
+    plain ``str.find``: a regex per pair of names would be compiled for every paper)."""
+    i = text.find(part)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + len(part)] if i + len(part) < len(text) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            return True
+        i = text.find(part, i + 1)
+    return False
 
 
 #: what a version adds after a name: "2", "v3", "1.5", "7B", "Large", "Instruct" ("V-JEPA 2", "Qwen Large")
