@@ -65,6 +65,18 @@ def test_a_candidate_starting_inside_a_hyphenated_word_starts_with_the_word():
     assert doc[start:end].text == "local block"
 
 
+def test_a_name_ends_with_the_short_part_a_glued_hyphen_adds(extractor):
+    # a corrupted or long-tailed variant of a benchmark is a dataset of its own, not its base
+    found = _texts(
+        extractor,
+        "We introduce SWE-Bench-CL, a continual benchmark built on SWE-Bench. Robustness is measured on "
+        "CIFAR-10-C and CIFAR-100-LT; ImageNet-pretrained backbones read COCO-style boxes.",
+    )
+    assert {"SWE-Bench-CL", "CIFAR-10-C", "CIFAR-100-LT", "SWE-Bench"} <= found
+    assert not {"CIFAR-10", "CIFAR-100"} & found  # never cut at the base
+    assert "ImageNet" in found and not any(text.startswith(("ImageNet-", "COCO-")) for text in found)
+
+
 def test_a_capitalised_method_name_lets_go_of_its_lower_case_kind_word(extractor):
     found = _texts(
         extractor,

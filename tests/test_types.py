@@ -202,3 +202,16 @@ def test_an_example_of_methods_is_a_method_wherever_the_paper_names_it(extractor
     assert types["experience replay"] == {"method"}
     assert types["Experience Replay"] == {"method"}
     assert types["MNLI"] == {"dataset"}  # a benchmark's tasks are its datasets
+
+
+def test_a_name_ending_in_benchmark_or_bench_and_a_short_part_is_a_dataset(extractor):
+    import spacy
+
+    from kg.extract.types import votes_of
+
+    abstract = "We release the FooAT Benchmark for fast adversarial training. BarNet tops FooAT Benchmark."
+    assert _types(extractor, "Fast adversarial training, measured", abstract)["FooAT Benchmark"] == {"dataset"}
+    doc = spacy.blank("en")("Agents are scored on TxBench-QQ and SWE-Bench-CL, unlike BenchNet.")
+    name = {t: doc.char_span(doc.text.index(t), doc.text.index(t) + len(t)) for t in ("TxBench-QQ", "SWE-Bench-CL")}
+    assert votes_of(doc, name["TxBench-QQ"]) == ["DATASET"] and votes_of(doc, name["SWE-Bench-CL"]) == ["DATASET"]
+    assert votes_of(doc, doc[-2:-1]) == []  # "BenchNet": a network

@@ -117,8 +117,9 @@ def _head_type(word: str) -> str | None:
     return next((label for label, heads in HEADS.items() if word in heads), None)
 
 
-#: a coined name that ends in "Bench" names a benchmark (SWE-bench, VSI-Bench, HallusionBench)
-_BENCH_NAME = re.compile(r"(?:[A-Za-z0-9]-?[Bb]ench|\bBench)\+*$")
+#: a coined name that ends in "Bench" (or in "Bench" and a short suffix) names a benchmark (SWE-bench,
+#: VSI-Bench, HallusionBench, SWE-Bench-CL, TxBench-PP), and so does a name that ends in "Benchmark"
+_BENCH_NAME = re.compile(r"(?:[A-Za-z0-9]-?[Bb]ench|\bBench)\+*(?:-[A-Za-z0-9]{1,4})?$|\sBenchmarks?$")
 
 
 def votes_of(doc: Doc, span: Span) -> list[str]:

@@ -234,6 +234,25 @@ def _compound_start(start: int, tokens: _Tokens, most: int = 4) -> int:
     return start
 
 
+def _compound_end(end: int, tokens: _Tokens, most: int = 2) -> int:
+    """A name that a glued hyphen and a short capitalised part or number follow ends with them:
+    "CIFAR-10-C", "SWE-Bench-CL" are datasets of their own, never "CIFAR-10" or "SWE-Bench"."""
+    for _ in range(most):
+        if end + 1 >= len(tokens.idx) or tokens.orth(end) not in {"-", "–"}:
+            break
+        part = tokens.orth(end + 1)
+        if not (_glued(end, tokens) and _glued(end + 1, tokens)) or not _SUFFIX_PART.fullmatch(part):
+            break
+        if end + 2 < len(tokens.idx) and _glued(end + 2, tokens) and not tokens.punct[end + 2]:
+            break  # the word goes on: "-C2f"
+        end += 2
+    return end
+
+
+#: the part a variant of a dataset adds after a hyphen: "C", "LT", "CL", "360", "Hard"
+_SUFFIX_PART = re.compile(r"[A-Z][A-Za-z0-9]{0,4}|\d{1,4}")
+
+
 def _glued(i: int, tokens: _Tokens) -> bool:
     """Whether token ``i`` follows the token before it with no space between."""
     return tokens.idx[i - 1] + tokens.length[i - 1] == tokens.idx[i]
@@ -273,6 +292,8 @@ def _trim(start: int, end: int, label: str, tokens: _Tokens) -> tuple[int, int] 
         end -= 1
     if end > start:
         start = _compound_start(start, tokens)
+        if label != "TASK":
+            end = _compound_end(end, tokens)
     if label == "TASK":  # "the segmentation task", "this problem": the task is what comes before
         while end - start > 1 and lower(end - 1) in _TASK_TAIL:
             if tokens.orth(end - 2) == "-":  # "multi-task": a modifier, never "multi-"; alone it names no task
