@@ -19,15 +19,16 @@ def _singular(word: str) -> str:
 
 
 def normalize(surface: str) -> str:
-    """The comparison key of a surface form (see ``_normalize_once``), applied until it no longer changes
-    so that ``normalize`` is idempotent.
+    """The comparison key of a surface form (see ``_normalize_once``), applied until it no longer changes:
+    a key is its own key, except that a name written in capitals keeps a last "S" that its lowercase key,
+    read again, would lose ("WILDS", "EPIC-KITCHENS"; :func:`keeps_last_s`).
 
     >>> [normalize(s) for s in ["CIFAR10", "CIFAR-10", "cifar 10", "the KITTI dataset", "Mask R-CNN", "CNNs"]]
     ['cifar10', 'cifar10', 'cifar10', 'kitti', 'mask rcnn', 'cnn']
     """
     key = _normalize_once(surface)
     # a name written in capitals keeps its last "S" on every pass ("WILDS" is not "wilds" made plural)
-    acronym_tail = _ACRONYM_TAIL.search(unicodedata.normalize("NFKC", surface).strip()) is not None
+    acronym_tail = keeps_last_s(surface)
     for _ in range(10):
         again = _normalize_once(key, acronym_tail)
         if again == key:
@@ -37,6 +38,15 @@ def normalize(surface: str) -> str:
 
 
 _ACRONYM_TAIL = re.compile(r"(?:^|[\s\-])[A-Z0-9]{2,}$")
+
+
+def keeps_last_s(surface: str) -> bool:
+    """Whether a name ends in a word written in capitals, whose last "S" is no plural ("WILDS").
+
+    >>> keeps_last_s("WILDS"), keeps_last_s("EPIC-KITCHENS"), keeps_last_s("wilds")
+    (True, True, False)
+    """
+    return _ACRONYM_TAIL.search(unicodedata.normalize("NFKC", surface).strip()) is not None
 
 
 def _normalize_once(surface: str, acronym_tail: bool = False) -> str:

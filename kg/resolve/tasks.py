@@ -3,14 +3,15 @@
 A paper writes a task as a verb phrase as often as by its name: "recognizing English texts" is the task
 "English text recognition", "Predict 3D Lane Shape" is "3D Lane Shape Prediction", and "Enhancing
 Semantic Segmentation" names "Semantic Segmentation", and "Robust and Efficient Point Cloud Registration" is
-point cloud registration done well. :func:`task_name` gives the name such a phrase
-stands for, so that it resolves to the same entity as the name; a phrase about the research itself
+point cloud registration done well; "T2I generation" is "text-to-image generation". :func:`task_name`
+gives the name such a phrase stands for, so that it resolves to the same entity as the name; a phrase about the research itself
 ("Investigating Pose Representations") names no task (:func:`is_research_phrase`). The verbs are data
 (``task_verbs`` and ``research_verbs`` in ``kg/data/words.json``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -18,9 +19,15 @@ from kg.data import word_set
 from kg.records import EntityType, Link, Mention
 from kg.resolve.keys import _SEPARATORS, _singular
 
+#: a name written as an acronym ("MDE", "LiDAR", "TTAs")
+_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*s?")
+
 #: words that end the object of a task verb: "predicting the future of X" is left as written
 _OBJECT_BREAKS = frozenset("of for in on with from to by via using and or into under as at".split())
 _ARTICLES = frozenset({"the", "a", "an"})
+#: "T2I generation" is "text-to-image generation"; a shorthand glued into a name stays ("T2I-CompBench")
+_MODALITIES = {"t": "text", "i": "image", "v": "video"}
+_MODALITY_PAIR = re.compile(r"(?<![\w\-])([tivTIV])2([tivTIV])(?![\w\-])")
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +64,12 @@ def task_name(text: str) -> str:
     ('Semantic Segmentation', 'predicting the future of videos')
     >>> task_name("Robust and Efficient Point Cloud Registration"), task_name("real-time detection")
     ('Point Cloud Registration', 'real-time detection')
+    >>> task_name("T2I generation"), task_name("T2V Generation"), task_name("T2I-CompBench")
+    ('text-to-image generation', 'Text-to-Video Generation', 'T2I-CompBench')
     """
+    spelled = _MODALITY_PAIR.sub(_spelled_pair, text)
+    if spelled != text:
+        return task_name(spelled)
     words = text.split()
     if len(words) < 2:
         return text
@@ -78,6 +90,15 @@ def task_name(text: str) -> str:
     singular = _singular(last) if last.islower() or last[1:].islower() else last
     titled = words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() for w in rest)
     return " ".join([*rest[:-1], singular, noun.capitalize() if titled else noun])
+
+
+def _spelled_pair(match: re.Match[str]) -> str:
+    """A modality shorthand in words, in the case of the words around it ("T2V Generation": "Text-to-Video")."""
+    source, target = _MODALITIES[match[1].lower()], _MODALITIES[match[2].lower()]
+    others = (match.string[: match.start()] + match.string[match.end() :]).split()
+    if others and all(w[:1].isupper() for w in others):
+        return f"{source.capitalize()}-to-{target.capitalize()}"
+    return f"{source}-to-{target}"
 
 
 def _without_qualities(words: list[str]) -> list[str]:
@@ -114,7 +135,9 @@ def _words(text: str) -> frozenset[str]:
 def most_specific_tasks(links: Sequence[Link]) -> list[Link]:
     """A paper's links less each task whose names all lie within a more specific task of the paper with
     the same head word ("weakly supervised segmentation" within "weakly supervised histopathological
-    image segmentation"): the text names one task, at its most specific.
+    image segmentation"): the text names one task, at its most specific. An acronym among a task's names
+    does not keep it apart: "MDE" is the "monocular depth estimation" the paper also writes out, within
+    "real-world monocular depth estimation".
 
     >>> from kg.records import Mention, Role, EntityType as T
     >>> def link(e, text):
@@ -123,19 +146,34 @@ def most_specific_tasks(links: Sequence[Link]) -> list[Link]:
     ...                                            link("task/b", "medical image segmentation"),
     ...                                            link("task/c", "image generation")])]
     ['task/b', 'task/c']
+    >>> [l.entity_id for l in most_specific_tasks([link("task/mde", "monocular depth estimation"),
+    ...                                            link("task/rw", "real-world monocular depth estimation")])]
+    ['task/rw']
     """
-    names = {id(link): [_words(mention_name(m)) for m in link.mentions] for link in links}
-    heads = {
-        id(link): {_singular(n.lower().split()[-1]) for n in map(mention_name, link.mentions) if n.split()}
-        for link in links
-    }
     tasks = [link for link in links if link.mentions[0].type is EntityType.TASK]
+    if len(tasks) < 2:
+        return list(links)
+    names = {id(link): [_words(mention_name(m)) for m in link.mentions] for link in tasks}
+    heads = {id(link): {_head(mention_name(m)) for m in link.mentions} - {""} for link in tasks}
+    # an acronym's letters lie within no name: the long form it stands for speaks for it ("MDE")
+    worded = {
+        id(link): [words for words, m in zip(names[id(link)], link.mentions) if not _ACRONYM.fullmatch(m.text)]
+        for link in tasks
+    }
 
     def within(small: Link, large: Link) -> bool:
         return (
             small is not large
+            and bool(worded[id(small)])
             and bool(heads[id(small)] & heads[id(large)])
-            and all(any(words < other for other in names[id(large)]) for words in names[id(small)])
+            and all(any(words < other for other in names[id(large)]) for words in worded[id(small)])
         )
 
-    return [link for link in links if link not in tasks or not any(within(link, other) for other in tasks)]
+    dropped = {id(link) for link in tasks if any(within(link, other) for other in tasks)}
+    return [link for link in links if id(link) not in dropped]
+
+
+def _head(name: str) -> str:
+    """A task name's head word, singular ("question-answering": "answering")."""
+    words = [w for w in _SEPARATORS.split(name.lower()) if w]
+    return _singular(words[-1]) if words else ""
