@@ -95,6 +95,8 @@ def join_coined_names(mentions: Sequence[Mention]) -> list[Mention]:
     for m in mentions:
         if m.long_form or m.type not in (EntityType.METHOD, EntityType.DATASET) or m.text in pairs:
             continue
+        if not _COINED.match(m.text):
+            continue  # what ``spells`` asks first, asked once per mention rather than per long name
         found = sorted(
             long for long, type_ in longs.items() if type_ is m.type and long != m.text and spells(m.text, long)
         )

@@ -78,8 +78,11 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _FUNCTION_WORDS = frozenset("a an and as at by for from in into of on or the to via with".split())
 
 
-def _content_words(text: str) -> set[str]:
-    return {w.rstrip("s") if len(w) > 3 else w for w in _TOKEN.findall(text.lower()) if w not in _FUNCTION_WORDS}
+@lru_cache(maxsize=16384)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(
+        w.rstrip("s") if len(w) > 3 else w for w in _TOKEN.findall(text.lower()) if w not in _FUNCTION_WORDS
+    )
 
 
 def _title_overlap(mentions: Sequence[Mention], title: str) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _KEY_TOKEN = re.compile(r"[A-Za-z0-9+]+")
 _UPPER_WORD = re.compile(r"[A-Z]{2,}")
@@ -35,6 +36,7 @@ def _singular(token: str) -> str:
     return low
 
 
+@lru_cache(maxsize=65536)
 def surface_key(text: str) -> str:
     """The normalisation key of a name: case, hyphens, spaces, punctuation and plurals do not count.
 
