@@ -83,6 +83,42 @@ def test_an_acronym_is_judged_by_the_words_it_stands_for():
     assert kind_of("VAR", long_form="visual autoregressive") == ""
 
 
+@pytest.mark.parametrize(
+    ("name", "type_", "kind"),
+    [
+        ("English", "dataset", "natural_language"),
+        ("Korean", "task", "natural_language"),
+        ("Extensive", "dataset", "relative_word"),
+        ("LiDAR", "dataset", "data_name"),
+        ("WSIs", "dataset", "data_name"),
+        ("COVID-19", "dataset", "data_name"),
+        ("3D", "task", "dimension"),
+        ("Position", "method", "paper_label"),
+        ("AI", "task", "field_name"),
+        ("XAI", "method", "field_name"),
+        ("KGs", "method", "data_kind"),
+    ],
+)
+def test_names_that_are_no_entity_of_any_type_the_data_names(name, type_, kind):
+    assert kind_of(name, type_=type_) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "type_"),
+    [
+        ("Korean Benchmark", "dataset"),  # words around such a name make another name
+        ("COVID-19 Radiography Database", "dataset"),
+        ("IU X-Ray", "dataset"),
+        ("3D reconstruction", "task"),
+        ("Position Embedding", "method"),
+        ("PRIOR", "method"),
+        ("EHR analysis", "task"),
+    ],
+)
+def test_names_that_hold_such_words_are_judged_by_the_model(name, type_):
+    assert kind_of(name, type_=type_) == ""
+
+
 def test_kinds_are_judged_for_methods_only_unless_the_data_says_otherwise():
     # tasks and datasets named with such words are often right ("image super-resolution", "IU X-Ray")
     assert kind_of("Diabetic Retinopathy", type_="task") == ""
