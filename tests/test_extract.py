@@ -236,3 +236,13 @@ def test_well_known_methods_losses_and_tools_are_methods(extractor):
     found = {m.text: m.type for m in item.mentions}
     for name in ("QLoRA", "GRPO", "RANSAC", "COLMAP", "triplet loss", "FAISS"):
         assert found.get(name) is EntityType.METHOD, (name, found)
+
+
+def test_the_vocabulary_finds_a_name_ending_in_a_size_as_the_text_tokenizes_it(rules_only):
+    # the name is one token in the text; the vocabulary's pattern must be tokenized the same way
+    item = rules_only.extract_one(
+        paper("Dense prediction", "It reaches 51.3 mIoU on ADE20K and is pretrained on LAION-5B and CC12M.")
+    )
+    linked = {m.text: m.vocabulary_id for m in item.mentions if m.type == EntityType.DATASET}
+    assert linked.get("ADE20K") == "dataset/ade20k"
+    assert linked.get("LAION-5B") == "dataset/laion-5b" and linked.get("CC12M") == "dataset/cc12m"

@@ -164,17 +164,19 @@ def make_nlp(config: Config = Config()) -> Language:
     # help). A scratch copy that shares the vocabulary takes the patterns instead.
     tokenizer = cast(Tokenizer, nlp.tokenizer)
     nlp.tokenizer = Tokenizer(nlp.vocab).from_bytes(tokenizer.to_bytes())
+    # a ruler runs the components before it on each of its patterns: only kg_sized_names, so that a
+    # pattern is tokenized as a text is ("ADE20K" one token in both, not "ADE20" + "K" in the pattern)
+    nlp.add_pipe("kg_sized_names", first=True)
     # two phrase rulers: PhraseMatcher is fast at any vocabulary size (a token Matcher over 10k
     # patterns is not); one compares lowercase, one exact case for acronyms and case-sensitive names
-    # the rulers go in first: a ruler runs the components before it on each of its patterns
-    for name, attr, patterns, place in (
-        ("kg_vocabulary", "LOWER", folded, {"first": True}),
-        ("kg_vocabulary_exact", "ORTH", exact, {"after": "kg_vocabulary"}),
+    for name, attr, patterns, after in (
+        ("kg_vocabulary", "LOWER", folded, "kg_sized_names"),
+        ("kg_vocabulary_exact", "ORTH", exact, "kg_vocabulary"),
     ):
         ruler = nlp.add_pipe(
             "span_ruler",
             name=name,
-            **place,
+            after=after,
             config={
                 "spans_key": "kg_vocabulary",
                 "validate": False,
@@ -184,8 +186,7 @@ def make_nlp(config: Config = Config()) -> Language:
         )
         ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.tokenizer = tokenizer
-    nlp.add_pipe("sentencizer", before="kg_vocabulary")
-    nlp.add_pipe("kg_sized_names", before="sentencizer")  # its full stops are the sentencizer's to see
+    nlp.add_pipe("sentencizer", before="kg_vocabulary")  # after kg_sized_names: its full stops are the sentencizer's
     nlp.add_pipe("kg_paragraphs", after="sentencizer")
     for name in RULE_COMPONENTS:
         nlp.add_pipe(name)
