@@ -86,3 +86,18 @@ def test_a_capitalised_method_name_lets_go_of_its_lower_case_kind_word(extractor
     assert "Diffusion" not in found and "T2I" not in found
     assert {"Salient Region Selection", "Adaptive Attention Gate"} <= found
     assert not any(text.endswith(("module", "mechanism")) and text[:1].isupper() for text in found)
+
+
+def test_a_known_dataset_before_a_task_is_the_data_the_task_is_run_on(extractor):
+    item = extractor.extract_one(
+        Paper(
+            "m",
+            None,
+            "A study",
+            "It reaches 52.2 mAP on COCO object detection and 51.3 mIoU on ADE20K semantic segmentation.",
+        )
+    )
+    types = {m.text: m.type.value for m in item.mentions}
+    assert types.get("COCO") == "dataset" and types.get("ADE20K") == "dataset"
+    assert types.get("object detection") == "task" and types.get("semantic segmentation") == "task"
+    assert "COCO object detection" not in types

@@ -74,7 +74,13 @@ class Merge:
         return True
 
     def _widen(
-        self, start: int, end: int, label: str, ents: list[tuple[int, int, str]], tokens: _Tokens
+        self,
+        start: int,
+        end: int,
+        label: str,
+        ents: list[tuple[int, int, str]],
+        tokens: _Tokens,
+        datasets: frozenset[int] = frozenset(),
     ) -> tuple[int, int]:
         """A vocabulary name inside a slightly longer NER mention of the same type takes the NER
         boundaries ("VGG" in "VGG-16", "CNNs" in "sparse CNNs"), less trailing generic words
@@ -95,20 +101,29 @@ class Merge:
                 new_end = ent_end
                 while new_end > end and label == "METHOD" and tokens.lower(new_end - 1) in self.rules.trailing_generic:
                     new_end -= 1
-                new_start = self._task_modifiers_start(ent_start, start, tokens) if label == "TASK" else ent_start
+                new_start = (
+                    self._task_modifiers_start(ent_start, start, tokens, datasets) if label == "TASK" else ent_start
+                )
                 if (new_start, new_end) != (start, end):
                     return new_start, new_end
         return start, end
 
-    def _task_modifiers_start(self, ent_start: int, start: int, tokens: _Tokens) -> int:
+    def _task_modifiers_start(
+        self, ent_start: int, start: int, tokens: _Tokens, datasets: frozenset[int] = frozenset()
+    ) -> int:
         """Where the words an NER mention adds before a known task stop being its modifiers: not at a
-        judgement or function word ("Optimal", "for") nor at a lower-case word among capitalised ones, a
-        verb of a title ("Deep Learning meets Liveness Detection")."""
+        judgement or function word ("Optimal", "for"), a lower-case word among capitalised ones, a verb of
+        a title ("Deep Learning meets Liveness Detection"), nor a known dataset's name ("COCO object
+        detection" is object detection on COCO)."""
         title_case = tokens.orth(start)[:1].isupper()
         i = start
         while i > ent_start:
             word = tokens.orth(i - 1)
-            if word.lower() in self.rules.task_modifier_stops or (title_case and word.isalpha() and word.islower()):
+            if (
+                i - 1 in datasets
+                or word.lower() in self.rules.task_modifier_stops
+                or (title_case and word.isalpha() and word.islower())
+            ):
                 break
             i -= 1
         return i
@@ -131,8 +146,9 @@ class Merge:
     ) -> list[tuple[int, int, str, str, str]]:
         """Every source's candidates: (start, end, label, source, span id)."""
         candidates: list[tuple[int, int, str, str, str]] = []
+        datasets = frozenset(i for start, end, label, _ in vocabulary if label == "DATASET" for i in range(start, end))
         for start, end, label, span_id in vocabulary:
-            new_start, new_end = self._widen(start, end, label, ents, tokens)
+            new_start, new_end = self._widen(start, end, label, ents, tokens, datasets)
             candidates.append((new_start, new_end, label, "vocabulary", span_id))
         for start, end, label in ents:
             if label in LABELS and self._plausible(label, tokens.span_text(start, end)):
