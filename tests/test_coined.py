@@ -38,3 +38,23 @@ def test_what_looks_coined():
     assert all(map(is_coined_word, ["HRBench4K", "Hunyuan3D", "V*Bench", "EgoExo4D", "SWE-bench"]))
     words = ["3D", "4K", "10M", "benchmarks", "Benchmark", "COCO", "Transformer", "x}$", "CoT", "MoE"]
     assert not any(map(is_coined_word, words))
+
+
+def test_a_name_glued_by_hyphens_is_one_coined_name(extractor):
+    types = _types(
+        extractor,
+        "We introduce Quillo-Bench, a benchmark for agents that edit spreadsheets. "
+        "Our parser reaches 2.5% mIoU gains on Q-Sketch val set.",
+    )
+    assert types.get("Quillo-Bench") == {"dataset"}
+    assert types.get("Q-Sketch") == {"dataset"}
+    assert "Quillo" not in types and "Bench" not in types
+
+
+def test_capitalised_words_glued_by_hyphens_are_no_name(extractor):
+    types = _types(
+        extractor,
+        "Real-World X-ray datasets pair LR-HR images; we report Macro-F1.",
+    )
+    assert not {"Real-World", "X-ray", "LR-HR"} & types.keys()
+    assert "method" not in types.get("Macro-F1", set())

@@ -215,3 +215,17 @@ def test_a_name_ending_in_benchmark_or_bench_and_a_short_part_is_a_dataset(extra
     name = {t: doc.char_span(doc.text.index(t), doc.text.index(t) + len(t)) for t in ("TxBench-QQ", "SWE-Bench-CL")}
     assert votes_of(doc, name["TxBench-QQ"]) == ["DATASET"] and votes_of(doc, name["SWE-Bench-CL"]) == ["DATASET"]
     assert votes_of(doc, doc[-2:-1]) == []  # "BenchNet": a network
+
+
+def test_what_a_name_is_called_right_after_it_or_before_it_types_it(extractor):
+    item = extractor.extract_one(
+        Paper(
+            "2601.00001",
+            None,
+            "A study",
+            "We further release Quorra-4K, the first paired 4K video dehazing benchmark. "
+            "We also build a large multimodal dataset Zentrix-AD rich in defect captions.",
+        )
+    )
+    types = {m.text: m.type.value for m in item.mentions}
+    assert types.get("Quorra-4K") == "dataset" and types.get("Zentrix-AD") == "dataset"

@@ -3,12 +3,13 @@
 A paper's own benchmarks and the ones it evaluates on are often coined words the NER has never seen
 and no vocabulary knows: "HiDe sets a new SOTA on V*Bench, HRBench4K, and HRBench8K", "we construct
 Fishbone-136K". ``kg_coined_names`` runs after ``kg_task_heads``: a word that is a coined name (inner
-capitals, letters and digits mixed, "Bench") and in no mention becomes a mention when its context says
-what it is, as :mod:`kg.extract.types` reads contexts: a dataset's head noun after it ("X dataset"), a
-name ending in "Bench", results "on" it (and the names listed with it: "on A, B, and C"), or a naming
-or proposing phrase before it. A coined word the text says nothing of stays unlinked: its letters alone
-do not say whether it is a model or a benchmark. Every other occurrence of the name in the paper gets
-the same type.
+capitals, letters and digits mixed, "Bench"), or a name glued by hyphens from parts one of which is
+written as a name ("Workspace-Bench", "Air-NRM"), and in no mention becomes a mention when its context
+says what it is, as :mod:`kg.extract.types` reads contexts: a dataset's head noun after it ("X
+dataset"), a name ending in "Bench", results "on" it (and the names listed with it: "on A, B, and C"),
+or a naming or proposing phrase before it. A coined word the text says nothing of stays unlinked: its
+letters alone do not say whether it is a model or a benchmark. Every other occurrence of the name in
+the paper gets the same type.
 
 >>> import spacy
 >>> nlp = spacy.blank("en")
@@ -37,6 +38,13 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9*+.\-]*[A-Za-z0-9+]")
 #: where a text may have a coined word: the mark of one, found by a plain search (the word around it is
 #: the token that holds it)
 _MARK = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]{2}|[\w*+][Bb]ench")
+#: a name glued together by hyphens from capitalised parts ("Workspace-Bench", "Air-NRM", "G-Ref",
+#: "SA-Med2D-20M"), found in the text as one word
+_GLUED = re.compile(r"(?<![\w\-])[A-Z0-9][\w*+]*(?:-[A-Za-z0-9][\w*+]*)+(?![\w\-])")
+#: a glued name's part that makes it a name rather than capitalised words ("Real-World", "Vision-Language"):
+#: capitals in a row, a coined part, a size ("136K") or "Bench" (a single capital, among capitalised
+#: parts only: "G-Ref", not "X-ray")
+_NAMED_PART = re.compile(r"[A-Z]{2,}|.*[a-z][A-Z].*|.*[A-Za-z][0-9].*|[0-9.]+[KMBT]|[Bb]ench")
 #: shorter coined words are too ambiguous to type from one context: "fine-tuned on CoT" is no dataset
 MIN_LENGTH = 5
 _NUMBER_WITH_UNIT = re.compile(r"[0-9.]+[A-Za-z]{0,2}")
@@ -65,6 +73,24 @@ COMPARED = frozenset("outperforms outperform outperforming surpasses surpass tha
 _LIST_CUES = frozenset({"such", "as", "including", "like", "e.g.", "e.g", ",", "("})
 
 
+def _glued_names(doc: Doc) -> list[tuple[int, int]]:
+    """The (start, end) tokens of each name glued by hyphens from parts one of which is written as a
+    name: "Workspace-Bench", "Air-NRM", "G-Ref"; not "Real-World" or "state-of-the-art"."""
+    found = []
+    for match in _GLUED.finditer(doc_text(doc)):
+        parts = match.group().split("-")
+        named = any(_NAMED_PART.fullmatch(p) for p in parts) or (
+            any(len(p) == 1 and p.isupper() for p in parts) and all(p[:1].isupper() for p in parts)
+        )
+        short_codes = all(len(p) <= 3 and not any(c.islower() for c in p) for p in parts)  # "LR-HR", "3D-VL"
+        if len(match.group()) < MIN_LENGTH - 1 or not named or short_codes:
+            continue
+        span = doc.char_span(match.start(), match.end())
+        if span is not None and len(span):  # one token when kg_sized_names glued it ("UHV-4K")
+            found.append((span.start, span.end))
+    return found
+
+
 class CoinedNames:
     """Adds the coined names no component found whose context says their type (module docstring)."""
 
@@ -72,14 +98,21 @@ class CoinedNames:
         spans = list(doc.spans.get("kg", ()))
         labels = {i: span.label_ for span in spans for i in range(span.start, span.end)}
         typed: dict[str, str] = {}
-        candidates = [i for i in self._coined_tokens(doc) if i not in labels]
-        for i in candidates:
-            label = self._type_of(doc, doc[i : i + 1], labels)
+        candidates = [
+            (start, end)
+            for start, end in sorted({(i, i + 1) for i in self._coined_tokens(doc)} | set(_glued_names(doc)))
+            if not any(i in labels for i in range(start, end))
+        ]
+        candidates = [c for c in candidates if not any(o != c and o[0] <= c[0] and c[1] <= o[1] for o in candidates)]
+        for start, end in candidates:
+            label = self._type_of(doc, doc[start:end], labels)
             if label:
-                typed.setdefault(doc[i].text, label)
-                labels[i] = label  # the next name of a list takes it from this one
+                typed.setdefault(doc[start:end].text, label)
+                labels.update(dict.fromkeys(range(start, end), label))  # the next name of a list takes it
         found = [
-            Span(doc, i, i + 1, label=typed[doc[i].text], span_id="coined") for i in candidates if doc[i].text in typed
+            Span(doc, start, end, label=typed[doc[start:end].text], span_id="coined")
+            for start, end in candidates
+            if doc[start:end].text in typed
         ]
         if found:
             add_mentions(doc, spans, found, CONFIDENCE)

@@ -127,6 +127,8 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
     out = ["DATASET"] if _BENCH_NAME.search(span.text) else []
     if span.end < len(doc) and _head_type(doc[span.end].text) == "DATASET":
         out.append("DATASET")  # "X model" / "X task" also follow datasets ("ImageNet models", "GLUE tasks")
+    if _after_data_noun(doc, span):
+        out.append("DATASET")
     if span.start >= 1:
         before = doc[span.start - 1].text.lower()
         if before in NAMING or (
@@ -145,6 +147,18 @@ def votes_of(doc: Doc, span: Span) -> list[str]:
     if span[-1].lower_ in NAME_HEADS_METHOD or (span.label_ == "TASK" and _agent_noun(span[-1].text)):
         out.append("METHOD")  # "Video World Models", "Pillar-Feature Network": the name says what it is
     return out
+
+
+#: nouns that name the data right after them ("the dataset Chat-AD", "a new corpus (SynthDoc)")
+_DATA_NOUNS = frozenset({"dataset", "corpus"})
+
+
+def _after_data_noun(doc: Doc, span: Span) -> bool:
+    """Whether the name follows a data noun, or is in parentheses right after one ("dataset (X)")."""
+    i = span.start - 1
+    if i >= 0 and doc[i].text == "(" and span.end < len(doc) and doc[span.end].text == ")":
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _DATA_NOUNS
 
 
 def _plural_data_after(doc: Doc, span: Span) -> bool:
@@ -170,7 +184,7 @@ def _appositive(doc: Doc, span: Span) -> str | None:
     """The type the phrase right after a name says it is: "X, a real-scan object dataset", "X (XD), a new
     framework for ..." (the first head noun within a few words, before any other punctuation)."""
     end = _past_acronym(doc, span.end)
-    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in {"a", "an"}:
+    if end + 1 >= len(doc) or doc[end].text != "," or not _describes(doc, end + 1):
         return None
     words = 0
     for token in doc[end + 2 :]:
@@ -183,6 +197,17 @@ def _appositive(doc: Doc, span: Span) -> str | None:
             return found
         words += 1
     return None
+
+
+#: words after "the" that make "X, the ..." say what X is ("X, the first benchmark for ..."); "On X, the
+#: proposed model achieves ..." is a sentence going on
+_THE_DESCRIBING = frozenset({"first", "largest", "new", "most", "biggest", "only", "official"})
+
+
+def _describes(doc: Doc, i: int) -> bool:
+    """Whether the words from ``i`` open a description: "a", "an", "the first", "the largest" ..."""
+    word = doc[i].lower_
+    return word in {"a", "an"} or (word == "the" and i + 1 < len(doc) and doc[i + 1].lower_ in _THE_DESCRIBING)
 
 
 #: nouns that, in "X, a ... paradigm", say X is a method though they never head a method's name
