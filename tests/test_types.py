@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.extract.types import base_name, vocabulary_types
+from kg.extract.versions import base_name, vocabulary_types
 from kg.records import EntityType, Paper
 
 

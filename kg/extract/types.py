@@ -26,13 +26,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.components.common import sentence_of, title_end
 from kg.extract.listed import example_list_type
+from kg.extract.versions import vocabulary_types
 
 #: head nouns that, right after a name, say what it is
 HEADS = {
@@ -266,44 +266,6 @@ def _coined_in_our_sentence(doc: Doc, span: Span) -> bool:
     made = [t.i for t in before if t.lower_ in MAKE]
     # "we propose a new task, Video Anomaly Retrieval (VAR)": the noun between says what is made
     return bool(made) and not any(_head_type(t.text) in ("TASK", "DATASET") for t in doc[made[-1] : span.start])
-
-
-#: a version or size at the end of a name: "-3.2", "-1B", "v2", "-7B", "-Instruct"
-_VERSION = re.compile(r"(?:[-_ ]?v?\d+(?:\.\d+)*[a-zA-Z]?|[-_ ](?:Instruct|Chat|Base|Large|Small|Tiny|XL))$")
-
-
-def base_name(text: str) -> str:
-    """A name less its versions and sizes ("Llama-3.2-1B" -> "Llama"); the name itself when nothing is left.
-
-    >>> base_name("Llama-3.2-1B"), base_name("LLaVA-1.5-7B"), base_name("GPT-4o"), base_name("COCO")
-    ('Llama', 'LLaVA', 'GPT', 'COCO')
-    """
-    base = text
-    while (shorter := _VERSION.sub("", base)) != base and any(c.isalpha() for c in shorter):
-        base = shorter
-    return base
-
-
-@lru_cache(maxsize=65536)
-def vocabulary_types(text: str) -> dict[str, str]:
-    """The shipped vocabulary's non-generic terms named ``text`` (or, when it knows none, named the
-    version's base: "Llama-3.2-1B" is a Llama), one per type it is known under. An id is given only for
-    the name itself: a version is its own entity.
-
-    >>> vocabulary_types("RAG"), vocabulary_types("LLaVA-1.5-7B")
-    ({'METHOD': 'method/retrieval-augmented-generation'}, {'METHOD': ''})
-    """
-    from kg.vocabulary import shipped
-
-    for name in dict.fromkeys((text, base_name(text))):
-        found = {
-            type_.value.upper(): term.id if name == text else ""
-            for type_, term in shipped().terms_named(name).items()
-            if not term.generic
-        }
-        if found:
-            return found
-    return {}
 
 
 #: how many leading words a name may add to a known name whose type it takes

@@ -9,6 +9,8 @@ billions of parameters or a release tag after any other ("Qwen2 7B Instruct"); a
 version goes ("SmolLM-1.7B", "Jackalope-7b"). A name the
 vocabulary knows as a dataset ("CIFAR-10", "ImageNet-1k") is left alone; so is a mention of another type
 that overlaps the name. Each version is its own entity (:mod:`kg.resolve` links it to its base).
+:func:`base_name` and :func:`vocabulary_types`, which ``kg_type_votes`` reads too, say a versioned name's
+base and what the vocabulary knows of it.
 
 >>> import spacy
 >>> nlp = spacy.blank("en")
@@ -23,12 +25,50 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.components.common import add_mentions, doc_text
-from kg.extract.types import vocabulary_types
+
+#: a version or size at the end of a name: "-3.2", "-1B", "v2", "-7B", "-Instruct"
+_VERSION = re.compile(r"(?:[-_ ]?v?\d+(?:\.\d+)*[a-zA-Z]?|[-_ ](?:Instruct|Chat|Base|Large|Small|Tiny|XL))$")
+
+
+def base_name(text: str) -> str:
+    """A name less its versions and sizes ("Llama-3.2-1B" -> "Llama"); the name itself when nothing is left.
+
+    >>> base_name("Llama-3.2-1B"), base_name("LLaVA-1.5-7B"), base_name("GPT-4o"), base_name("COCO")
+    ('Llama', 'LLaVA', 'GPT', 'COCO')
+    """
+    base = text
+    while (shorter := _VERSION.sub("", base)) != base and any(c.isalpha() for c in shorter):
+        base = shorter
+    return base
+
+
+@lru_cache(maxsize=65536)
+def vocabulary_types(text: str) -> dict[str, str]:
+    """The shipped vocabulary's non-generic terms named ``text`` (or, when it knows none, named the
+    version's base: "Llama-3.2-1B" is a Llama), one per type it is known under. An id is given only for
+    the name itself: a version is its own entity.
+
+    >>> vocabulary_types("RAG"), vocabulary_types("LLaVA-1.5-7B")
+    ({'METHOD': 'method/retrieval-augmented-generation'}, {'METHOD': ''})
+    """
+    from kg.vocabulary import shipped
+
+    for name in dict.fromkeys((text, base_name(text))):
+        found = {
+            type_.value.upper(): term.id if name == text else ""
+            for type_, term in shipped().terms_named(name).items()
+            if not term.generic
+        }
+        if found:
+            return found
+    return {}
+
 
 #: words a release appends to a model's name
 RELEASE_TAGS = (
