@@ -58,3 +58,32 @@ def test_capitalised_words_glued_by_hyphens_are_no_name(extractor):
     )
     assert not {"Real-World", "X-ray", "LR-HR"} & types.keys()
     assert "method" not in types.get("Macro-F1", set())
+
+
+def _coined_alone(text: str) -> dict[str, str]:
+    """What kg_coined_names alone finds in a text no other component has read."""
+    import spacy
+
+    from kg.extract.coined import CoinedNames
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_sized_names")
+    nlp.add_pipe("sentencizer")
+    doc = nlp(text)
+    doc.spans["kg"] = []
+    return {s.text: s.label_ for s in CoinedNames()(doc).spans["kg"]}
+
+
+def test_a_name_with_a_dotted_version_is_typed_by_its_context():
+    found = _coined_alone(
+        "It outperforms leading systems including Zorblin 2.0, Quasarix 1.5 and Vexelia 3.1 in user studies. "
+        "As shown in Section 2.1 and Table 3.2, it also outperforms Vexel 4.5."
+    )
+    assert found.get("Zorblin 2.0") == "METHOD" and found.get("Quasarix 1.5") == "METHOD"
+    assert found.get("Vexelia 3.1") == "METHOD" and found.get("Vexel 4.5") == "METHOD"  # the full stop is no part
+    assert not {"Section 2.1", "Table 3.2"} & found.keys()
+
+
+def test_names_listed_after_a_plural_of_systems_or_assistants_are_methods():
+    found = _coined_alone("We evaluate notable assistants such as QuillGPT, PandoraChat, and VidLlamix on our set.")
+    assert found == {"QuillGPT": "METHOD", "PandoraChat": "METHOD", "VidLlamix": "METHOD"}

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.components.common import add_mentions, doc_text
 from kg.extract.types import _evaluated_on, _head_type, votes_of
+from kg.extract.versions import RELEASE_TAGS
 
 #: a coined word: an inner capital after a small letter (HiDe, PromptCoT), letters and digits mixed
 #: (Hunyuan3D, EgoExo4D) or a "Bench"; not a number with a unit ("4K", "3D") nor a plain word
@@ -45,6 +46,19 @@ _GLUED = re.compile(r"(?<![\w\-])[A-Z0-9][\w*+]*(?:-[A-Za-z0-9][\w*+]*)+(?![\w\-
 #: capitals in a row, a coined part, a size ("136K") or "Bench" (a single capital, among capitalised
 #: parts only: "G-Ref", not "X-ray")
 _NAMED_PART = re.compile(r"[A-Z]{2,}|.*[a-z][A-Z].*|.*[A-Za-z][0-9].*|[0-9.]+[KMBT]|[Bb]ench")
+#: a capitalised name with a dotted version, and the release tags after it: "Veo 3.1", "Seedance 2.0",
+#: "OmniHuman 1.5", "Gemini-2.5 Pro"; typed by its context like a coined word (a base the vocabulary knows is
+#: kg_versions' to find)
+_DOTTED = re.compile(
+    rf"(?<![\w.\-])(?P<base>[A-Z][A-Za-z]*[a-z][A-Za-z]*)[ -]?\d+\.\d+(?:[ -](?:{RELEASE_TAGS}))*(?![\w\-]|\.\w)"
+)
+#: words a number with a dot follows that name a part of a text or a setting, never a model
+_NOT_MODELS = frozenset(
+    "section sections table tables figure figures fig eq equation equations version versions phase stage step "
+    "chapter appendix algorithm theorem lemma corollary definition proposition python industry society web type "
+    "class grade tier release level round part experiment setting ratio about approximately nearly only over "
+    "under from to by of and with rate score".split()
+)
 #: shorter coined words are too ambiguous to type from one context: "fine-tuned on CoT" is no dataset
 MIN_LENGTH = 5
 _NUMBER_WITH_UNIT = re.compile(r"[0-9.]+[A-Za-z]{0,2}")
@@ -71,6 +85,11 @@ def is_coined_word(word: str) -> bool:
 COMPARED = frozenset("outperforms outperform outperforming surpasses surpass than versus vs".split())
 #: "methods such as X", "datasets including X": the head noun before a list cue types the list
 _LIST_CUES = frozenset({"such", "as", "including", "like", "e.g.", "e.g", ",", "("})
+#: plural nouns that, before a list cue, say the list is of methods, though they head no method's name
+_METHOD_LIST_HEADS = frozenset(
+    "methods baselines systems approaches competitors tools services generators backbones encoders architectures "
+    "algorithms detectors trackers networks agents chatbots assistants llms vlms mllms lmms lvlms".split()
+)
 
 
 def _glued_names(doc: Doc) -> list[tuple[int, int]]:
@@ -91,6 +110,18 @@ def _glued_names(doc: Doc) -> list[tuple[int, int]]:
     return found
 
 
+def _dotted_names(doc: Doc) -> list[tuple[int, int]]:
+    """The (start, end) tokens of each capitalised name with a dotted version ("Veo 3.1")."""
+    found = []
+    for match in _DOTTED.finditer(doc_text(doc)):
+        if match["base"].lower() in _NOT_MODELS:
+            continue
+        span = doc.char_span(match.start(), match.end())
+        if span is not None:
+            found.append((span.start, span.end))
+    return found
+
+
 class CoinedNames:
     """Adds the coined names no component found whose context says their type (module docstring)."""
 
@@ -100,7 +131,9 @@ class CoinedNames:
         typed: dict[str, str] = {}
         candidates = [
             (start, end)
-            for start, end in sorted({(i, i + 1) for i in self._coined_tokens(doc)} | set(_glued_names(doc)))
+            for start, end in sorted(
+                {(i, i + 1) for i in self._coined_tokens(doc)} | set(_glued_names(doc)) | set(_dotted_names(doc))
+            )
             if not any(i in labels for i in range(start, end))
         ]
         candidates = [c for c in candidates if not any(o != c and o[0] <= c[0] and c[1] <= o[1] for o in candidates)]
@@ -164,7 +197,7 @@ class CoinedNames:
             i -= 1
         if i < 0 or i == span.start - 1 or doc[i + 1].lower_ not in {"such", "including", "like", "e.g.", "e.g"}:
             return ""
-        found = _head_type(doc[i].text)
+        found = _head_type(doc[i].text) or ("METHOD" if doc[i].lower_ in _METHOD_LIST_HEADS else None)
         return found if found in ("DATASET", "METHOD") else ""
 
 
