@@ -359,8 +359,11 @@ def test_a_modality_shorthand_is_the_task_it_stands_for(vocabulary):
             item("a", (T.TASK, "T2I generation"), (T.DATASET, "T2I-CompBench")),
             item("b", (T.TASK, "text-to-image generation"), (T.TASK, "I2V")),
             item("c", (T.TASK, "Text-to-Image Generation"), (T.TASK, "image-to-video")),
+            item("d", (T.TASK, "T2I"), (T.TASK, "text-to-speech")),
         ]
     )
+    assert found[("d", "T2I")] == found[("b", "text-to-image generation")]  # the pair alone names the task
+    assert found[("d", "text-to-speech")] != found[("d", "T2I")]
     assert found[("a", "T2I generation")] == found[("b", "text-to-image generation")]
     assert found[("a", "T2I generation")] == found[("c", "Text-to-Image Generation")]
     assert found[("b", "I2V")] == found[("c", "image-to-video")]

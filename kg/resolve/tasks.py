@@ -27,6 +27,13 @@ _OBJECT_BREAKS = frozenset("of for in on with from to by via using and or into u
 _ARTICLES = frozenset({"the", "a", "an"})
 #: "T2I generation" is "text-to-image generation"; a shorthand glued into a name stays ("T2I-CompBench")
 _MODALITIES = {"t": "text", "i": "image", "v": "video"}
+#: a modality pair that, as a task's whole name, stands for the task it is short for
+_MODALITY_TASKS = {
+    "text-to-image": "generation",
+    "text-to-video": "generation",
+    "image-to-video": "generation",
+    "image-to-image": "translation",
+}
 _MODALITY_PAIR = re.compile(r"(?<![\w\-])([tivTIV])2([tivTIV])(?![\w\-])")
 
 
@@ -64,12 +71,15 @@ def task_name(text: str) -> str:
     ('Semantic Segmentation', 'predicting the future of videos')
     >>> task_name("Robust and Efficient Point Cloud Registration"), task_name("real-time detection")
     ('Point Cloud Registration', 'real-time detection')
-    >>> task_name("T2I generation"), task_name("T2V Generation"), task_name("T2I-CompBench")
-    ('text-to-image generation', 'Text-to-Video Generation', 'T2I-CompBench')
+    >>> task_name("T2I generation"), task_name("T2V Generation"), task_name("T2I-CompBench"), task_name("T2I")
+    ('text-to-image generation', 'Text-to-Video Generation', 'T2I-CompBench', 'text-to-image generation')
     """
     spelled = _MODALITY_PAIR.sub(_spelled_pair, text)
     if spelled != text:
         return task_name(spelled)
+    if text.lower() in _MODALITY_TASKS:  # "text-to-image" alone is the task of generating images from text
+        task_noun = _MODALITY_TASKS[text.lower()]
+        return f"{text} {task_noun.title() if text[:1].isupper() else task_noun}"
     words = text.split()
     if len(words) < 2:
         return text
