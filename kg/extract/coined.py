@@ -102,7 +102,9 @@ def _glued_names(doc: Doc) -> list[tuple[int, int]]:
             any(len(p) == 1 and p.isupper() for p in parts) and all(p[:1].isupper() for p in parts)
         )
         short_codes = all(len(p) <= 3 and not any(c.islower() for c in p) for p in parts)  # "LR-HR", "3D-VL"
-        if len(match.group()) < MIN_LENGTH - 1 or not named or short_codes:
+        # a lower-case word at the end makes an adjective: "AI-generated", "VR-based", "QA-style"
+        adjective = parts[-1].isalpha() and parts[-1].islower() and parts[-1] != "bench"
+        if len(match.group()) < MIN_LENGTH - 1 or not named or short_codes or adjective:
             continue
         span = doc.char_span(match.start(), match.end())
         if span is not None and len(span):  # one token when kg_sized_names glued it ("UHV-4K")
