@@ -279,6 +279,8 @@ def test_well_known_terms_are_there(vocab: Vocabulary) -> None:
         "XLM-R": "method/xlm-roberta",
         "SigLIP": "method/siglip",
         "Humanity's Last Exam": "dataset/humanity-s-last-exam",
+        "Mip-NeRF 360": "dataset/mip-nerf-360",
+        "Mip-NeRF": "method/mip-nerf",
     }
     for surface, term_id in expected.items():
         term = vocab.lookup(surface)
